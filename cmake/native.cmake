@@ -1,0 +1,51 @@
+# Native build: static lib `wasmtls`, ctest executables, tools.
+option(WT_SANITIZE "Build our code and tests with -fsanitize=address,undefined" OFF)
+
+set(WT_SAN_FLAGS)
+if(WT_SANITIZE)
+  set(WT_SAN_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+endif()
+
+# Common settings for everything that is "our code".
+function(wt_our_code target)
+  target_compile_options(${target} PRIVATE ${WT_WARNINGS} ${WT_SAN_FLAGS})
+  target_link_options(${target} PRIVATE ${WT_SAN_FLAGS})
+endfunction()
+
+add_library(wasmtls STATIC ${WT_SOURCES})
+target_include_directories(wasmtls PUBLIC ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(wasmtls PUBLIC bearssl)
+wt_our_code(wasmtls)
+
+enable_testing()
+# tests/c/test_*.c: one ctest each. Other tests/c/*.c (helpers such as the
+# JSON reader) form the static lib `wt_testsupport`, linked into every test.
+file(GLOB WT_TESTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/c/test_*.c)
+file(GLOB WT_TEST_SUPPORT CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/c/*.c)
+list(REMOVE_ITEM WT_TEST_SUPPORT ${WT_TESTS})
+add_library(wt_testsupport INTERFACE)
+if(WT_TEST_SUPPORT)
+  add_library(wt_testsupport_objs STATIC ${WT_TEST_SUPPORT})
+  target_link_libraries(wt_testsupport_objs PUBLIC wasmtls)
+  target_compile_definitions(wt_testsupport_objs PRIVATE WT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  wt_our_code(wt_testsupport_objs)
+  target_link_libraries(wt_testsupport INTERFACE wt_testsupport_objs)
+endif()
+target_include_directories(wt_testsupport INTERFACE ${PROJECT_SOURCE_DIR}/tests/c)
+foreach(src IN LISTS WT_TESTS)
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE wt_testsupport wasmtls bearssl)
+  target_compile_definitions(${name} PRIVATE WT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  wt_our_code(${name})
+  add_test(NAME ${name} COMMAND ${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endforeach()
+
+file(GLOB WT_TOOLS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tools/*.c)
+foreach(src IN LISTS WT_TOOLS)
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE wasmtls bearssl)
+  target_compile_definitions(${name} PRIVATE WT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  wt_our_code(${name})
+endforeach()

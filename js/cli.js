@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+/**
+ * wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T] [--json] [--insecure]
+ *
+ * Like `openssl s_client -quiet`: stdin goes to the TLS connection, the
+ * connection to stdout. End of stdin sends close_notify (after pending data);
+ * the command ends when the peer closes. With --json, one JSON line on stderr
+ * at the end; otherwise a short human summary.
+ */
+import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { connect, WasmTlsError } from './index.node.js';
+import { parseAddress } from './address.js';
+import { skipInsecureWarning } from './api.js';
+import { formatSummary, formatFailure } from './cli-format.js';
+
+const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T] [--json] [--insecure]
+  HOST may be a name, an IPv4 address or [IPv6]
+  --servername NAME  server name for SNI and the certificate check (default: HOST)
+  --ca FILE          trusted CA certificate(s), PEM or DER (repeatable)
+  --alpn a,b         ALPN protocols to offer
+  --timeout-ms T     handshake timeout (default 30000)
+  --json             print one JSON line with the result to stderr at the end
+  --insecure         do not verify the server certificate (tests only)`;
+
+class UsageError extends Error {}
+
+/** Parse argv (after `node cli.js`). Throws UsageError. */
+function parseArgs(argv) {
+  const args = { json: false, insecure: false, ca: [], serverName: undefined, alpn: undefined, timeoutMs: undefined, target: undefined };
+  if (argv[0] === '-h' || argv[0] === '--help') return { help: true };
+  if (argv[0] !== 'connect') throw new UsageError(argv[0] ? `unknown command ${JSON.stringify(argv[0])}` : 'missing command');
+  const rest = argv.slice(1);
+  const value = (flag) => {
+    const v = rest.shift();
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  while (rest.length) {
+    let arg = rest.shift();
+    const eq = /^(--[a-z-]+)=(.*)$/s.exec(arg);
+    if (eq) { arg = eq[1]; rest.unshift(eq[2]); }
+    switch (arg) {
+      case '--servername': args.serverName = value(arg); break;
+      case '--ca': args.ca.push(value(arg)); break;
+      case '--alpn': args.alpn = value(arg).split(',').filter(Boolean); break;
+      case '--timeout-ms': {
+        const v = value(arg);
+        if (!/^\d+$/.test(v) || Number(v) <= 0) throw new UsageError(`--timeout-ms must be a positive integer, got ${JSON.stringify(v)}`);
+        args.timeoutMs = Number(v);
+        break;
+      }
+      case '--json': args.json = true; break;
+      case '--insecure': args.insecure = true; break;
+      case '-h': case '--help': return { help: true };
+      default:
+        if (arg.startsWith('-') || args.target !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+        args.target = arg;
+    }
+  }
+  if (args.target === undefined) throw new UsageError('missing HOST:PORT');
+  return args;
+}
+
+/** Read --ca files: PEM stays text, anything else is passed as DER. */
+async function readCaFiles(files) {
+  return Promise.all(files.map(async (file) => {
+    let bytes;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      throw new WasmTlsError('INVALID_OPTION', `cannot read --ca ${file}: ${err.code ?? err.message}`);
+    }
+    const text = bytes.toString('latin1');
+    return text.includes('-----BEGIN') ? text : new Uint8Array(bytes);
+  }));
+}
+
+/** Write to stdout respecting backpressure. */
+async function writeStdout(chunk) {
+  if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+}
+
+function flushStdout() {
+  return new Promise((resolve) => process.stdout.write('', () => resolve()));
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`wasmtls: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) { process.stdout.write(`${USAGE}\n`); return 0; }
+
+  /** Print the outcome (one JSON line with --json) and return the exit code. */
+  const succeed = (payload) => {
+    if (args.json) process.stderr.write(`${JSON.stringify(payload)}\n`);
+    return 0;
+  };
+  const fail = (err) => {
+    const e = err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err?.stack ?? err));
+    if (args.json) process.stderr.write(`${JSON.stringify({ ok: false, error: { code: e.code, message: e.message } })}\n`);
+    else process.stderr.write(formatFailure(e));
+    return 1;
+  };
+
+  let address;
+  let ca;
+  try {
+    address = parseAddress(args.target);
+    ca = await readCaFiles(args.ca);
+  } catch (err) {
+    return fail(err);
+  }
+  if (args.insecure) {
+    skipInsecureWarning();
+    if (!args.json) process.stderr.write('wasmtls: --insecure: the server certificate is NOT verified\n');
+  }
+
+  const socket = connect(address, {
+    serverName: args.serverName,
+    ca: ca.length ? ca : undefined,
+    alpn: args.alpn?.length ? args.alpn : undefined,
+    timeoutMs: args.timeoutMs,
+    insecureSkipVerify: args.insecure || undefined,
+  });
+
+  let info;
+  try {
+    info = await socket.opened;
+  } catch (err) {
+    return fail(err);
+  }
+  if (!args.json) process.stderr.write(formatSummary(info, address));
+
+  let bytesIn = 0;
+  let bytesOut = 0;
+  const writer = socket.writable.getWriter();
+  // stdin → TLS. End of stdin: close_notify after pending data.
+  const pumpIn = (async () => {
+    for await (const chunk of process.stdin) {
+      await writer.write(chunk);
+      bytesOut += chunk.length;
+    }
+    await writer.close();
+  })();
+  pumpIn.catch(() => {}); // a failure shows up on the readable side too
+
+  // TLS → stdout, until the peer closes.
+  try {
+    for await (const chunk of socket.readable) {
+      await writeStdout(chunk);
+      bytesIn += chunk.length;
+    }
+  } catch (err) {
+    await flushStdout();
+    return fail(err);
+  }
+  await flushStdout();
+  await socket.close();
+  if (!args.json) process.stderr.write(`* closed: ${bytesIn} bytes in, ${bytesOut} bytes out\n`);
+  return succeed({
+    ok: true, version: info.version, cipher: info.cipher, group: info.group, alpn: info.alpn, bytesIn, bytesOut,
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => { process.stderr.write(`wasmtls: internal error: ${err?.stack ?? err}\n`); process.exit(1); },
+);

@@ -1,0 +1,491 @@
+/**
+ * A TLS socket over any byte transport, shaped like Cloudflare's `connect()`:
+ * `{ readable, writable, opened, closed, close() }`. Moves bytes between the
+ * transport's streams and the engine's windows, with backpressure both ways.
+ * Runtime-neutral: no Node APIs here.
+ */
+import { Engine } from './engine.js';
+import { WasmTlsError, asTransportError } from './errors.js';
+import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
+import { describeCertificate, fingerprint256 } from './x509.js';
+
+const READABLE_HIGH_WATER_MARK = 64 * 1024;
+const TRANSPORT_CLOSE_GRACE_MS = 1000;
+const encoder = new TextEncoder();
+const now = () => globalThis.performance.now();
+
+/**
+ * @typedef {{ readable: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array>, close?: () => void }} Transport
+ * @typedef {{ name: string, dir: 'in' | 'out', bytes: number, ms: number, detail?: string }} Step
+ */
+
+/**
+ * Open a TLS connection. Never throws: failures reject `opened` (and `closed`).
+ * @param {object} params
+ * @param {Promise<import('./wasm.js').WasmTls>} params.wasm
+ * @param {(signal: AbortSignal) => Promise<Transport>} params.openTransport
+ * @param {ReturnType<typeof import('./options.js').normalizeOptions>} params.options
+ * @param {string} params.label "host:port", for messages
+ */
+export function openConnection(params) {
+  return new TlsConnection(params).socket;
+}
+
+class TlsConnection {
+  constructor({ wasm, openTransport, options, label }) {
+    this.options = options;
+    this.label = label;
+    /** @type {'connecting' | 'handshake' | 'open' | 'done'} */
+    this.phase = 'connecting';
+    /** @type {Engine | null} */
+    this.engine = null;
+    /** @type {Transport | null} */
+    this.transport = null;
+    this.reader = null;
+    this.writer = null;
+    this.abortTransport = new AbortController();
+    this.startedAt = Date.now();
+    this.t0 = now();
+    /** @type {Step[]} */
+    this.steps = [];
+    this.bytesRead = 0;
+    this.bytesWritten = 0;
+    this.readEnded = false;      // readable closed (peer close_notify or clean EOF)
+    this.readCancelled = false;  // the app cancelled the readable: discard plaintext
+    this.writeClosed = false;    // our close_notify is queued
+    this.pendingWrite = Promise.resolve();
+    this.demand = null;          // resolves when the readable wants more data
+    this.pendingReadError = null; // error to raise on the readable once its queue is drained
+    this.peerFinished = false;   // close_notify and then EOF from the peer
+    this.closing = null;
+    this.closeWriteP = null;
+
+    this.opened = deferred();
+    this.closed = deferred();
+    this.socket = this.makeSocket();
+    this.timer = Number.isFinite(options.timeoutMs)
+      ? setTimeout(() => this.onTimeout(), options.timeoutMs) : null;
+    this.run(wasm, openTransport);
+  }
+
+  makeSocket() {
+    const readable = new ReadableStream({
+      start: (c) => { this.readController = c; },
+      pull: () => this.onPull(),
+      cancel: () => { this.readCancelled = true; this.deliverPlaintext(); this.wake(); },
+    }, { highWaterMark: READABLE_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength });
+
+    const writable = new WritableStream({
+      start: (c) => { this.writeController = c; },
+      write: (chunk) => (this.pendingWrite = this.writeData(chunk)),
+      close: () => this.closeWrite(),
+      abort: () => this.close(),
+    });
+
+    const conn = this;
+    return {
+      readable,
+      writable,
+      opened: this.opened.promise,
+      closed: this.closed.promise,
+      /** Send close_notify (after pending writes), close the transport; resolves when done. */
+      close: () => conn.close(),
+      /** Application bytes received / sent so far. */
+      get bytesRead() { return conn.bytesRead; },
+      get bytesWritten() { return conn.bytesWritten; },
+    };
+  }
+
+  /* ------------------------------------------------------------ lifecycle */
+
+  async run(wasmPromise, openTransport) {
+    const transportPromise = Promise.resolve().then(() => openTransport(this.abortTransport.signal));
+    // A transport that connects after we gave up is closed at once.
+    transportPromise.then((t) => { if (this.phase === 'done') closeQuietly(t); }, () => {});
+    try {
+      const wasm = await wasmPromise.catch((err) => {
+        throw new WasmTlsError('INTERNAL', `cannot load wasmtls.wasm: ${err.message}`, { cause: err });
+      });
+      if (this.phase === 'done') return;
+      this.engine = new Engine(wasm);
+      this.engine.configure({
+        serverName: this.options.serverName,
+        ca: this.options.ca,
+        alpnWire: this.options.alpn?.wire ?? null,
+        nowSeconds: Date.now() / 1000,
+        insecureSkipVerify: this.options.insecureSkipVerify,
+      });
+      const transport = await transportPromise;
+      if (this.phase === 'done') return;
+      this.transport = transport;
+      this.reader = transport.readable.getReader();
+      this.writer = transport.writable.getWriter();
+      this.phase = 'handshake';
+      const err = this.engine.start();
+      if (err) throw this.engine.error(err);
+      this.afterEngineStep(this.engine.takeSend([]));
+      await this.readLoop();
+    } catch (err) {
+      if (err instanceof WasmTlsError) this.fail(err);
+      else if (this.phase === 'connecting') this.fail(new WasmTlsError('CONNECT_FAILED', `cannot connect to ${this.label}: ${err?.message ?? err}`, { cause: err }));
+      else this.fail(asTransportError(err, 'while receiving'));
+    }
+  }
+
+  /** Feed transport bytes to the engine, pausing while the app does not read. */
+  async readLoop() {
+    for (;;) {
+      if (this.phase === 'done') return;
+      if (this.engine.hasPlaintext()) { await this.waitForDemand(); continue; }
+      const { value, done } = await this.reader.read();
+      if (this.phase === 'done') return;
+      if (done) { this.onTransportEnd(); return; }
+      if (this.engine.state() === STATE.CLOSED) continue; // bytes after close_notify are ignored
+      let chunk = value;
+      while (chunk.length && this.phase !== 'done') {
+        const outgoing = [];
+        const { consumed, err } = this.engine.feed(chunk, outgoing);
+        this.afterEngineStep(outgoing);
+        if (this.phase === 'done') return;
+        if (err) { this.fail(this.engine.error(err)); return; }
+        const state = this.engine.state();
+        if (state === STATE.CLOSED) break; // bytes after close_notify are ignored; wait for EOF
+        chunk = chunk.subarray(consumed);
+        if (chunk.length && consumed === 0) {
+          if (!this.engine.hasPlaintext()) {
+            throw new WasmTlsError('INTERNAL', `the engine accepts no input in state ${STATE_NAMES[state]}`);
+          }
+          await this.waitForDemand();
+        }
+      }
+    }
+  }
+
+  /** After every engine call: transmit, record events, notice state changes, deliver plaintext. */
+  afterEngineStep(outgoing) {
+    if (!this.engine || this.engine.freed) return;
+    this.transmit(outgoing);
+    this.recordEvents();
+    const state = this.engine.state();
+    if (state === STATE.FAILED) { this.fail(this.engine.error()); return; }
+    if (this.phase === 'handshake' && (state === STATE.CONNECTED || state === STATE.CLOSED)) this.onHandshakeDone();
+    this.deliverPlaintext();
+  }
+
+  onHandshakeDone() {
+    this.phase = 'open';
+    clearTimeout(this.timer);
+    const handshakeMs = now() - this.t0;
+    const negotiated = this.engine.negotiated();
+    const chain = this.engine.peerChain();
+    Promise.all(chain.map(describeOrRaw)).then((peerCertificates) => {
+      this.opened.resolve({
+        ...negotiated,
+        serverName: this.options.serverName,
+        peerCertificates,
+        timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
+      });
+    }, (err) => this.fail(new WasmTlsError('INTERNAL', `cannot describe the peer certificates: ${err.message}`, { cause: err })));
+  }
+
+  onTransportEnd() {
+    const engine = this.engine;
+    const state = engine.state();
+    if (state === STATE.FAILED) { this.fail(engine.error()); return; }
+    if (this.phase === 'handshake') {
+      this.fail(new WasmTlsError('TRANSPORT_CLOSED',
+        `${this.label} closed the connection during the TLS handshake (${WAITING_FOR[state] ?? STATE_NAMES[state]})`,
+        { detail: `state ${STATE_NAMES[state]}` }));
+      return;
+    }
+    if (state === STATE.CLOSED) { // close_notify, then FIN: the peer is gone, close our side too
+      this.peerFinished = true;
+      if (this.readEnded) this.closeAfterPeer();
+      return;
+    }
+    // Our close_notify went out: a peer that just hangs up is fine.
+    const err = this.writeClosed ? 0 : engine.eof();
+    if (err) { this.fail(engine.error(err)); return; }
+    this.endReadable();
+  }
+
+  onTimeout() {
+    if (this.phase === 'open' || this.phase === 'done') return;
+    const ms = this.options.timeoutMs;
+    if (this.phase === 'connecting') {
+      this.fail(new WasmTlsError('HANDSHAKE_TIMEOUT',
+        `TLS handshake timed out after ${ms} ms while connecting to ${this.label}`, { detail: 'connecting' }));
+      return;
+    }
+    const state = this.engine.state();
+    this.fail(new WasmTlsError('HANDSHAKE_TIMEOUT',
+      `TLS handshake timed out after ${ms} ms ${WAITING_FOR[state] ?? ''} (state ${STATE_NAMES[state]})`.replace('  ', ' '),
+      { detail: `state ${STATE_NAMES[state]}` }));
+  }
+
+  /* ---------------------------------------------------------------- reading */
+
+  onPull() {
+    if (this.pendingReadError && this.queuedBytes() === 0) this.readController.error(this.pendingReadError);
+    this.deliverPlaintext();
+    this.wake();
+  }
+
+  /** Bytes waiting in the readable's queue. */
+  queuedBytes() {
+    return READABLE_HIGH_WATER_MARK - (this.readController.desiredSize ?? READABLE_HIGH_WATER_MARK);
+  }
+
+  /** Move decrypted data into the readable while it has room. */
+  deliverPlaintext() {
+    const engine = this.engine;
+    if (!engine || engine.freed || this.readEnded) return;
+    for (;;) {
+      if (!this.readCancelled && this.readController.desiredSize <= 0) break;
+      const chunk = engine.takePlaintext();
+      if (!chunk) break;
+      this.bytesRead += chunk.length;
+      if (!this.readCancelled) this.readController.enqueue(chunk);
+    }
+    if (engine.state() === STATE.CLOSED && !engine.hasPlaintext()) this.endReadable();
+  }
+
+  /** The peer finished sending: close the readable; finish if our side is closed too. */
+  endReadable() {
+    if (this.readEnded) return;
+    this.readEnded = true;
+    if (!this.readCancelled) try { this.readController.close(); } catch { /* already closed */ }
+    this.wake();
+    if (this.writeClosed) this.finish();
+    else if (this.peerFinished) this.closeAfterPeer();
+  }
+
+  /** The peer sent close_notify and closed the transport: answer with close_notify (best effort) and finish. */
+  closeAfterPeer() {
+    if (this.phase === 'done') return;
+    if (!this.writeClosed) {
+      this.writeClosed = true;
+      this.engine.close();
+      this.transmit(this.engine.takeSend([])); // may fail if the peer is gone: ignored once done
+    }
+    this.finish();
+  }
+
+  waitForDemand() {
+    if (this.readCancelled) return Promise.resolve();
+    return new Promise((resolve) => { this.demand = resolve; });
+  }
+
+  wake() {
+    const resolve = this.demand;
+    this.demand = null;
+    resolve?.();
+  }
+
+  /* ---------------------------------------------------------------- writing */
+
+  /** Encrypt and send one chunk given to the writable, record by record. */
+  async writeData(chunk) {
+    const bytes = toBytes(chunk);
+    await this.opened.promise;
+    for (let off = 0, idle = 0; off < bytes.length;) {
+      this.assertWritable();
+      const { written, err } = this.engine.writeRecord(bytes.subarray(off));
+      if (err) { const e = this.engine.error(err); this.fail(e); throw e; }
+      const sent = this.transmit(this.engine.takeSend([]));
+      if (!written) {
+        const state = this.engine.state();
+        if (state === STATE.FAILED) { const e = this.engine.error(); this.fail(e); throw e; }
+        // No window: the send window had to drain first; give up if it stays shut.
+        if (++idle > 3) throw new WasmTlsError('CLOSED', `the connection no longer accepts data (state ${STATE_NAMES[state]})`);
+        await sent;
+        continue;
+      }
+      idle = 0;
+      off += written;
+      this.bytesWritten += written;
+      await sent; // backpressure: a slow network slows the writer
+    }
+  }
+
+  assertWritable() {
+    if (this.phase === 'done') throw this.error ?? new WasmTlsError('CLOSED', 'the connection is closed');
+    if (this.writeClosed) throw new WasmTlsError('CLOSED', 'the connection is closing: no more writes');
+  }
+
+  /**
+   * Hand records to the transport in order. Resolves when the transport took them.
+   * @param {Uint8Array[]} chunks
+   */
+  transmit(chunks) {
+    if (!chunks.length || !this.writer) return Promise.resolve();
+    const writes = chunks.map((c) => this.writer.write(c));
+    const all = Promise.all(writes).then(() => {}, (err) => {
+      const e = asTransportError(err, 'while sending');
+      this.fail(e);
+      throw this.error ?? e;
+    });
+    all.catch(() => {}); // callers that do not await must not cause unhandled rejections
+    return all;
+  }
+
+  /** Send close_notify after pending writes and end the transport's writable side. */
+  closeWrite() {
+    this.closeWriteP ??= (async () => {
+      await this.opened.promise.catch(() => {}); // closing before the handshake ends: close_notify once open
+      await this.pendingWrite.catch(() => {});
+      if (this.phase !== 'open' || this.writeClosed) return;
+      const err = this.engine.close();
+      this.writeClosed = true;
+      const sent = this.transmit(this.engine.takeSend([]));
+      if (err) { const e = this.engine.error(err); this.fail(e); throw e; }
+      await sent;
+      await this.writer.close().catch(() => {});
+      if (this.readEnded) this.finish();
+    })();
+    return this.closeWriteP;
+  }
+
+  /* ---------------------------------------------------------------- ending */
+
+  /** Close both directions; safe to call repeatedly, also after errors. */
+  close() {
+    this.closing ??= (async () => {
+      if (this.phase === 'done') return;
+      if (this.phase !== 'open') {
+        this.fail(new WasmTlsError('CLOSED', 'the connection was closed before the TLS handshake completed'));
+        return;
+      }
+      await this.closeWrite().catch(() => {});
+      this.finish();
+      await this.closed.promise.catch(() => {});
+    })();
+    return this.closing;
+  }
+
+  /** The clean end: free the engine and the transport; resolve `closed`. */
+  finish() {
+    if (this.phase === 'done') return;
+    this.phase = 'done';
+    this.release(new WasmTlsError('CLOSED', 'the connection is closed'))
+      .then(() => this.closed.resolve());
+  }
+
+  /** A fatal error: reject `opened` / `closed`, error both streams, free everything. */
+  fail(error) {
+    if (this.phase === 'done') return;
+    this.phase = 'done';
+    this.error = error;
+    this.opened.reject(error);
+    // Data already queued stays readable; the error follows once it is consumed.
+    if (this.queuedBytes() > 0 && !this.readEnded && !this.readCancelled) this.pendingReadError = error;
+    else this.readController.error(error);
+    this.release(error).then(() => this.closed.reject(error));
+  }
+
+  async release(error) {
+    clearTimeout(this.timer);
+    this.opened.reject(error); // no-op once resolved
+    try { this.writeController.error(error); } catch { /* already closed */ }
+    if (!this.readEnded && !this.error) {
+      this.readEnded = true;
+      try { this.readController.close(); } catch { /* errored or closed */ }
+    }
+    this.wake();
+    // A fatal alert may still sit in the send window.
+    if (this.engine && !this.engine.freed) {
+      this.transmit(this.engine.takeSend([]));
+      this.engine.free();
+    }
+    this.abortTransport.abort();
+    if (!this.transport) return;
+    const { reader, writer, transport } = this;
+    if (writer) { // flush what is queued (close_notify, a fatal alert), then FIN
+      let timer;
+      await Promise.race([
+        writer.close().catch(() => {}),
+        new Promise((resolve) => { timer = setTimeout(resolve, TRANSPORT_CLOSE_GRACE_MS); }),
+      ]);
+      clearTimeout(timer);
+    }
+    reader?.cancel().catch(() => {});
+    closeQuietly(transport);
+  }
+
+  recordEvents() {
+    const events = this.engine.takeEvents();
+    if (!events.length) return;
+    const ms = now() - this.t0;
+    for (const ev of events) this.steps.push(this.stepOf(ev, ms));
+  }
+
+  /** @returns {Step} */
+  stepOf({ dir, kind, type, len }, ms) {
+    const step = { name: '', dir, bytes: len, ms };
+    switch (kind) {
+      case EVENT_KIND.HANDSHAKE: step.name = HANDSHAKE_TYPE_NAMES[type] ?? `handshake(${type})`; break;
+      case EVENT_KIND.HRR: step.name = 'HelloRetryRequest'; step.detail = this.engine.wasm.cstring(this.engine.x.wt_group_name_of(type)); break;
+      case EVENT_KIND.CCS: step.name = 'ChangeCipherSpec'; break;
+      case EVENT_KIND.ALERT: step.name = 'Alert'; step.detail = `${type >> 8 === 2 ? 'fatal' : 'warning'} ${this.engine.alertName(type & 0xff)}`; break;
+      case EVENT_KIND.VERIFIED: step.name = 'ChainVerified'; step.bytes = 0; step.detail = `${len} certificate${len === 1 ? '' : 's'}`; break;
+      case EVENT_KIND.KEYS: step.name = 'Keys'; step.detail = KEYS_NAMES[type] ?? String(type); break;
+      default: step.name = `event(${kind})`;
+    }
+    return step;
+  }
+}
+
+/** Parse for display; a certificate we cannot parse still gets its DER and fingerprint. */
+async function describeOrRaw(der) {
+  try {
+    return await describeCertificate(der);
+  } catch (err) {
+    return {
+      der, subject: '', issuer: '', serialNumber: '', validFrom: new Date(NaN), validTo: new Date(NaN),
+      subjectAltNames: [], isCA: false, signatureAlgorithm: '', publicKey: null,
+      fingerprint256: await fingerprint256(der), parseError: err.message,
+    };
+  }
+}
+
+/** @param {unknown} chunk */
+function toBytes(chunk) {
+  if (typeof chunk === 'string') return encoder.encode(chunk);
+  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError('wasmtls: write a Uint8Array, ArrayBuffer(View) or string');
+}
+
+function closeQuietly(transport) {
+  try { transport.close?.(); } catch { /* ignore */ }
+}
+
+/** A promise with its resolvers; rejections are marked handled (the app may never await). */
+function deferred() {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/**
+ * A socket that failed before it started (invalid options): same shape, all
+ * promises rejected with `error`, both streams errored.
+ * @param {WasmTlsError} error
+ */
+export function failedSocket(error) {
+  const opened = deferred();
+  const closed = deferred();
+  opened.reject(error);
+  closed.reject(error);
+  return {
+    readable: new ReadableStream({ start: (c) => c.error(error) }),
+    writable: new WritableStream({ start: (c) => c.error(error) }),
+    opened: opened.promise,
+    closed: closed.promise,
+    close: () => Promise.resolve(),
+    bytesRead: 0,
+    bytesWritten: 0,
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * A thin, synchronous wrapper around one `wt_conn` of the wasm engine: the
+ * four byte windows, events, negotiated parameters and errors. It never
+ * awaits; connection.js decides when to move bytes.
+ */
+import { WasmTlsError } from './errors.js';
+import { EVENT_KIND, STATE, versionName } from './names.js';
+
+const FLAG_INSECURE_SKIP_VERIFY = 1;
+const EVENT_SIZE = 8;
+
+export class Engine {
+  /** @param {import('./wasm.js').WasmTls} wasm */
+  constructor(wasm) {
+    this.wasm = wasm;
+    this.x = wasm.exports;
+    this.conn = this.x.wt_conn_new();
+    if (!this.conn) throw new WasmTlsError('INTERNAL', 'wasmtls: cannot allocate a connection (out of wasm memory)');
+  }
+
+  get freed() { return this.conn === 0; }
+
+  /**
+   * Apply the configuration; throws a WasmTlsError for values the engine refuses.
+   * @param {{ serverName: string, ca: Uint8Array[], alpnWire: Uint8Array | null,
+   *           nowSeconds: number, insecureSkipVerify: boolean, keyShareGroup?: number }} cfg
+   */
+  configure(cfg) {
+    const { x, wasm, conn } = this;
+    let err = wasm.withBytes(cfg.serverName, (p, n) => x.wt_conn_set_server_name(conn, p, n));
+    if (err) throw new WasmTlsError('INVALID_OPTION', `serverName is not acceptable (${this.errorName(err)}): ${JSON.stringify(cfg.serverName)}`);
+    cfg.ca.forEach((cert, i) => {
+      const added = wasm.withBytes(cert, (p, n) => x.wt_conn_add_ca(conn, p, n));
+      if (added <= 0) {
+        const name = added < 0 ? this.errorName(-added) : 'no certificate found';
+        throw new WasmTlsError('INVALID_OPTION', `ca[${i}] could not be loaded as a trust anchor (${name})`);
+      }
+    });
+    if (cfg.alpnWire) {
+      err = wasm.withBytes(cfg.alpnWire, (p, n) => x.wt_conn_set_alpn(conn, p, n));
+      if (err) throw new WasmTlsError('INVALID_OPTION', `alpn list is not acceptable (${this.errorName(err)})`);
+    }
+    x.wt_conn_set_time(conn, cfg.nowSeconds);
+    x.wt_conn_set_flags(conn, cfg.insecureSkipVerify ? FLAG_INSECURE_SKIP_VERIFY : 0);
+    if (cfg.keyShareGroup) x.wt_conn_set_key_share(conn, cfg.keyShareGroup);
+  }
+
+  /** Build the ClientHello. @returns {number} 0 or an error code */
+  start() { return this.x.wt_conn_start(this.conn); }
+
+  state() { return this.x.wt_conn_state(this.conn); }
+
+  /**
+   * Give received bytes to the engine, as many as it accepts now. Whatever the
+   * engine wants to transmit meanwhile is appended to `outgoing`.
+   * @param {Uint8Array} bytes
+   * @param {Uint8Array[]} outgoing
+   * @returns {{ consumed: number, err: number }}
+   */
+  feed(bytes, outgoing) {
+    const { x, wasm, conn } = this;
+    let off = 0;
+    while (off < bytes.length) {
+      const ptr = x.wt_conn_recv_ptr(conn);
+      const len = x.wt_conn_win_len(conn);
+      if (!len) break;
+      const n = Math.min(len, bytes.length - off);
+      wasm.copyIn(ptr, bytes.subarray(off, off + n));
+      off += n;
+      const err = x.wt_conn_recv_done(conn, n);
+      this.takeSend(outgoing);
+      if (err) return { consumed: off, err };
+    }
+    return { consumed: off, err: 0 };
+  }
+
+  /** Move everything in the send window into `outgoing`. @param {Uint8Array[]} outgoing */
+  takeSend(outgoing) {
+    const { x, wasm, conn } = this;
+    for (;;) {
+      const ptr = x.wt_conn_send_ptr(conn);
+      const len = x.wt_conn_win_len(conn);
+      if (!len) return outgoing;
+      outgoing.push(wasm.copyOut(ptr, len));
+      x.wt_conn_send_done(conn, len);
+    }
+  }
+
+  /**
+   * Take up to `max` bytes of decrypted application data, or null if none waits.
+   * @param {number} max
+   */
+  takePlaintext(max = Infinity) {
+    const { x, wasm, conn } = this;
+    const ptr = x.wt_conn_read_ptr(conn);
+    const len = x.wt_conn_win_len(conn);
+    if (!len) return null;
+    const n = Math.min(len, max);
+    const out = wasm.copyOut(ptr, n);
+    x.wt_conn_read_done(conn, n);
+    return out;
+  }
+
+  /** True if decrypted data waits in the read window. */
+  hasPlaintext() {
+    this.x.wt_conn_read_ptr(this.conn);
+    return this.x.wt_conn_win_len(this.conn) > 0;
+  }
+
+  /**
+   * Seal one record with a prefix of `bytes`.
+   * @param {Uint8Array} bytes
+   * @returns {{ written: number, err: number }} written 0 and err 0: no window now
+   */
+  writeRecord(bytes) {
+    const { x, wasm, conn } = this;
+    const ptr = x.wt_conn_write_ptr(conn);
+    const len = x.wt_conn_win_len(conn);
+    if (!len) return { written: 0, err: 0 };
+    const n = Math.min(len, bytes.length);
+    wasm.copyIn(ptr, bytes.subarray(0, n));
+    const err = x.wt_conn_write_done(conn, n);
+    return { written: err ? 0 : n, err };
+  }
+
+  /** Queue close_notify. @returns {number} 0 or an error code */
+  close() { return this.x.wt_conn_close(this.conn); }
+
+  /** The transport ended. @returns {number} 0 if the peer closed cleanly, else an error code */
+  eof() { return this.x.wt_conn_eof(this.conn); }
+
+  /**
+   * Drain the engine's event log.
+   * @returns {{ dir: 'in' | 'out', kind: number, type: number, len: number }[]}
+   */
+  takeEvents() {
+    const { x, wasm, conn } = this;
+    const ptr = x.wt_conn_events_ptr(conn);
+    const n = x.wt_conn_win_len(conn);
+    if (!n) return [];
+    const view = new DataView(wasm.exports.memory.buffer, ptr, n * EVENT_SIZE);
+    const events = [];
+    for (let i = 0; i < n; i++) {
+      const o = i * EVENT_SIZE;
+      events.push({
+        dir: view.getUint8(o) === 1 ? 'out' : 'in',
+        kind: view.getUint8(o + 1),
+        type: view.getUint16(o + 2, true),
+        len: view.getUint32(o + 4, true),
+      });
+    }
+    x.wt_conn_events_clear(conn);
+    return events;
+  }
+
+  /** Negotiated parameters (valid once connected). */
+  negotiated() {
+    const { x, wasm, conn } = this;
+    const alpnLen = x.wt_conn_alpn_len(conn);
+    const alpn = alpnLen ? new TextDecoder().decode(wasm.copyOut(x.wt_conn_alpn_ptr(conn), alpnLen)) : null;
+    return {
+      version: versionName(x.wt_conn_version(conn)),
+      cipher: wasm.cstring(x.wt_cipher_name_of(x.wt_conn_cipher(conn))),
+      group: wasm.cstring(x.wt_group_name_of(x.wt_conn_group(conn))),
+      alpn,
+    };
+  }
+
+  /** The peer's certificates as DER, leaf first. @returns {Uint8Array[]} */
+  peerChain() {
+    const { x, wasm, conn } = this;
+    const len = x.wt_conn_chain_len(conn);
+    if (!len) return [];
+    const bytes = wasm.copyOut(x.wt_conn_chain_ptr(conn), len);
+    const certs = [];
+    for (let off = 0; off + 3 <= bytes.length;) {
+      const n = (bytes[off] << 16) | (bytes[off + 1] << 8) | bytes[off + 2];
+      off += 3;
+      if (off + n > bytes.length) break;
+      certs.push(bytes.slice(off, off + n));
+      off += n;
+    }
+    return certs;
+  }
+
+  /** @param {number} err */
+  errorName(err) { return this.wasm.cstring(this.x.wt_error_name(err)); }
+
+  /** @param {number} alert */
+  alertName(alert) { return this.wasm.cstring(this.x.wt_alert_name_of(alert)); }
+
+  /**
+   * The engine's error as a WasmTlsError.
+   * @param {number} [err] defaults to the sticky error
+   */
+  error(err) {
+    const { x, wasm, conn } = this;
+    const code = err || x.wt_conn_error(conn) || 2 /* INTERNAL */;
+    const name = this.errorName(code);
+    const text = wasm.cstring(x.wt_error_text(code));
+    const detail = wasm.cstring(x.wt_conn_error_detail(conn)) || undefined;
+    const alertNum = x.wt_conn_peer_alert(conn);
+    const alert = alertNum >= 0 ? this.alertName(alertNum) : undefined;
+    let message;
+    if (name === 'PEER_ALERT' && alert) message = `server sent fatal alert ${alert}`;
+    else message = text;
+    if (detail && !message.includes(detail)) message += `: ${detail}`;
+    return new WasmTlsError(name, message, { detail, alert });
+  }
+
+  /** Wipe and free the connection; safe to call more than once. */
+  free() {
+    if (!this.conn) return;
+    this.x.wt_conn_free(this.conn);
+    this.conn = 0;
+  }
+}
+
+export { STATE, EVENT_KIND };

@@ -1,0 +1,32 @@
+/**
+ * One short, actionable hint per error code that users commonly hit.
+ * Codes without an entry get no hint.
+ */
+export const HINTS = Object.freeze({
+  CERT_EXPIRED: 'the certificate has expired, or the device clock is wrong: check the clock',
+  CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the device clock',
+  UNKNOWN_CA: 'the chain does not lead to a trusted root: pass `ca` (PEM or DER) for a private CA; bundled public roots will come as `wasmtls/roots`',
+  MISSING_INTERMEDIATE: 'the server must send its intermediate certificate(s) too: fix the server chain, or add the intermediate to `ca`',
+  HOSTNAME_MISMATCH: 'the certificate does not name this server: check `serverName` (and the certificate SANs)',
+  PROTOCOL_VERSION: 'the server does not speak TLS 1.3 (or TLS 1.2): upgrade the server or check the port',
+  NO_SHARED_CIPHER: 'no cipher suite or key-exchange group in common: the server may be too old or restricted',
+  WEAK_CERTIFICATE: 'the chain uses SHA-1/MD5 signatures or an RSA key below 2048 bits: reissue the certificate',
+  UNSUPPORTED_CERTIFICATE: 'the certificate uses a key type wasmtls does not support (e.g. Ed25519): use an ECDSA or RSA certificate',
+  CERTIFICATE_REQUIRED: 'the server requires a client certificate (mutual TLS), which wasmtls does not send yet',
+  NO_APPLICATION_PROTOCOL: 'the server chose none of the `alpn` protocols offered: check the `alpn` list',
+  PEER_ALERT: 'the server rejected the handshake: see the alert name, and the server logs',
+  TRUNCATED: 'the connection ended without close_notify: the server or a middlebox cut it short',
+  DECODE_ERROR: 'the server sent something that is not TLS: check the port (plain HTTP? STARTTLS protocol?)',
+  HANDSHAKE_TIMEOUT: 'the server did not answer in time: check host, port, firewalls, or raise `timeoutMs`',
+  CONNECT_FAILED: 'the TCP connection could not be opened: check host and port, and that the server is running',
+  TRANSPORT_CLOSED: 'the connection was closed by the server or the network before TLS finished: check the port and the server logs',
+  INVALID_OPTION: 'see the README for the accepted `connect()` options',
+});
+
+/**
+ * @param {string} code
+ * @returns {string | undefined}
+ */
+export function hintFor(code) {
+  return HINTS[code];
+}

@@ -1,0 +1,163 @@
+// Type declarations for the public API of `wasmtls` (Node entry).
+
+/** Engine error codes (src/wt_error.h), stable. */
+export type EngineErrorCode =
+  | 'BAD_ARGUMENT' | 'INTERNAL' | 'RNG_FAILURE' | 'BUFFER_TOO_SMALL' | 'DECODE_ERROR'
+  | 'UNEXPECTED_MESSAGE' | 'BAD_RECORD_MAC' | 'RECORD_OVERFLOW' | 'ILLEGAL_PARAMETER'
+  | 'HANDSHAKE_FAILURE' | 'PROTOCOL_VERSION' | 'NO_SHARED_CIPHER' | 'MISSING_EXTENSION'
+  | 'UNSUPPORTED_EXTENSION' | 'BAD_SIGNATURE' | 'BAD_FINISHED' | 'NO_APPLICATION_PROTOCOL'
+  | 'PEER_ALERT' | 'TRUNCATED' | 'CLOSED' | 'CERT_EXPIRED' | 'CERT_NOT_YET_VALID' | 'UNKNOWN_CA'
+  | 'MISSING_INTERMEDIATE' | 'HOSTNAME_MISMATCH' | 'BAD_CERTIFICATE' | 'WEAK_CERTIFICATE'
+  | 'UNSUPPORTED_CERTIFICATE' | 'CERT_REVOKED' | 'PIN_MISMATCH' | 'CERTIFICATE_REQUIRED'
+  | 'EMPTY_CHAIN';
+
+/** Codes raised by the JS layer. */
+export type JsErrorCode = 'HANDSHAKE_TIMEOUT' | 'TRANSPORT_CLOSED' | 'CONNECT_FAILED' | 'INVALID_OPTION';
+
+export type WasmTlsErrorCode = EngineErrorCode | JsErrorCode;
+
+/** Every failure surfaced by wasmtls. */
+export class WasmTlsError extends Error {
+  constructor(code: WasmTlsErrorCode, message: string, extra?: { detail?: string; alert?: string; hint?: string; cause?: unknown });
+  readonly name: 'WasmTlsError';
+  /** Stable machine-readable code. */
+  readonly code: WasmTlsErrorCode;
+  /** Specifics from the engine or the OS (e.g. "ECONNREFUSED", the failing state). */
+  readonly detail?: string;
+  /** Name of the TLS alert the peer sent (e.g. "handshake_failure"), for PEER_ALERT. */
+  readonly alert?: string;
+  /** A short suggestion of what to check. */
+  readonly hint?: string;
+}
+
+/** Hints by error code. */
+export const HINTS: Readonly<Partial<Record<WasmTlsErrorCode, string>>>;
+
+/** A byte-stream transport (e.g. TCP) the TLS connection runs over. */
+export interface Transport {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+  close?(): void;
+}
+
+export interface Address {
+  hostname: string;
+  port: number;
+}
+
+/** Opens a transport to `address`; should stop connecting when `signal` aborts. */
+export type TransportFactory = (address: Address, options: { signal?: AbortSignal }) => Promise<Transport>;
+
+export interface ConnectOptions {
+  /** Name for SNI and the certificate check. Default: the address hostname. IP literals are checked against IP SANs. */
+  serverName?: string;
+  /** Trust anchors: PEM text (one or more certificates) or DER bytes, or an array of them. Without it every chain fails with UNKNOWN_CA. */
+  ca?: string | Uint8Array | ArrayBuffer | Array<string | Uint8Array | ArrayBuffer>;
+  /** ALPN protocols to offer, in order of preference. */
+  alpn?: string[];
+  /** Handshake timeout in milliseconds (including the TCP connect). Default 30000; Infinity disables it. */
+  timeoutMs?: number;
+  /** 'tcp' (default) or a function opening your own transport. */
+  transport?: 'tcp' | TransportFactory;
+  /** Tests only: accept any certificate and name. Prints a warning once. */
+  insecureSkipVerify?: boolean;
+}
+
+export interface PublicKeyInfo {
+  /** 'RSA', 'RSA-PSS', 'EC', 'Ed25519', 'Ed448' or the algorithm OID. */
+  type: string;
+  /** Modulus or curve size (0 if unknown). */
+  bits: number;
+  /** 'P-256', 'P-384', 'P-521' for EC keys. */
+  curve?: string;
+}
+
+/** A parsed certificate for display (the engine already verified it). */
+export interface PeerCertificate {
+  der: Uint8Array;
+  /** OpenSSL-style, in certificate order: "C=DE, O=Example, CN=example.com". */
+  subject: string;
+  issuer: string;
+  /** Upper-case hex. */
+  serialNumber: string;
+  validFrom: Date;
+  validTo: Date;
+  /** Node style: ['DNS:localhost', 'IP Address:127.0.0.1', 'IP Address:::1']. */
+  subjectAltNames: string[];
+  isCA: boolean;
+  signatureAlgorithm: string;
+  publicKey: PublicKeyInfo | null;
+  /** SHA-256 of the DER, "AB:CD:…". */
+  fingerprint256: string;
+  /** Set when the certificate could not be parsed (other fields are then empty). */
+  parseError?: string;
+}
+
+export type HandshakeStepName =
+  | 'ClientHello' | 'ServerHello' | 'HelloRetryRequest' | 'EncryptedExtensions' | 'Certificate'
+  | 'CertificateRequest' | 'CertificateVerify' | 'Finished' | 'NewSessionTicket' | 'KeyUpdate'
+  | 'ChangeCipherSpec' | 'Alert' | 'ChainVerified' | 'Keys' | (string & {});
+
+export interface HandshakeStep {
+  name: HandshakeStepName;
+  /** 'out': sent by us; 'in': received from the server. */
+  dir: 'in' | 'out';
+  /** Message length in bytes (0 where not applicable). */
+  bytes: number;
+  /** Milliseconds since connect() was called. */
+  ms: number;
+  /** E.g. the HRR group, the alert ("fatal handshake_failure"), the key phase. */
+  detail?: string;
+}
+
+export interface OpenedInfo {
+  /** 'TLSv1.3' or 'TLSv1.2'. */
+  version: string;
+  /** IANA name, e.g. 'TLS_AES_128_GCM_SHA256'. */
+  cipher: string;
+  /** Key-exchange group, e.g. 'x25519', 'secp256r1'. */
+  group: string;
+  /** Negotiated ALPN protocol, or null. */
+  alpn: string | null;
+  serverName: string;
+  /** The chain the server sent, leaf first. */
+  peerCertificates: PeerCertificate[];
+  timings: {
+    /** Date.now() when connect() was called. */
+    startedAt: number;
+    handshakeMs: number;
+    /** Handshake steps in order; later events (NewSessionTicket, KeyUpdate) are appended. */
+    steps: HandshakeStep[];
+  };
+}
+
+/** A TLS socket, shaped like Cloudflare's `connect()` socket. */
+export interface Socket {
+  /** Decrypted data from the server; ends on close_notify, errors on failure (e.g. TRUNCATED). */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Data to send (strings are UTF-8 encoded). Closing it sends close_notify. */
+  readonly writable: WritableStream<Uint8Array | ArrayBuffer | ArrayBufferView | string>;
+  /** Resolves when the handshake completed; rejects with a WasmTlsError. */
+  readonly opened: Promise<OpenedInfo>;
+  /** Resolves when the connection ended cleanly; rejects with the WasmTlsError that ended it. */
+  readonly closed: Promise<void>;
+  /** Send close_notify after pending writes and close the transport. Idempotent. */
+  close(): Promise<void>;
+  /** Application bytes received / sent so far. */
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+}
+
+/**
+ * Open a TLS connection. Never throws: failures (also invalid options,
+ * INVALID_OPTION) reject `opened` and `closed`.
+ */
+export function connect(address: Address | string, options?: ConnectOptions): Socket;
+
+/** Parse a DER certificate for display (no fingerprint). Throws on malformed DER. */
+export function parseCertificate(der: Uint8Array): Omit<PeerCertificate, 'fingerprint256'>;
+/** Parse a DER certificate and add its SHA-256 fingerprint. */
+export function describeCertificate(der: Uint8Array): Promise<PeerCertificate>;
+
+/** The default Node TCP transport. */
+export const nodeTcpTransport: TransportFactory;

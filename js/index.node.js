@@ -1,0 +1,25 @@
+/**
+ * wasmtls for Node.js: TLS 1.3 / 1.2 in WebAssembly, over TCP by default.
+ *
+ *   import { connect } from 'wasmtls';
+ *   const socket = connect('example.com:443', { ca: pem });
+ *   const info = await socket.opened;
+ */
+import { createConnect } from './api.js';
+import { loadWasmNode } from './load-node.js';
+import { nodeTcpTransport } from './transport-node-tcp.js';
+
+export { WasmTlsError } from './errors.js';
+export { HINTS } from './hints.js';
+export { parseCertificate, describeCertificate } from './x509.js';
+
+/**
+ * Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`.
+ * See index.d.ts for the options and the shape of `opened`.
+ */
+export const connect = createConnect({
+  loadWasm: loadWasmNode,
+  transports: { tcp: nodeTcpTransport },
+});
+
+export { nodeTcpTransport };

@@ -1,0 +1,40 @@
+/** Names of engine states, events and protocol numbers used in timelines and messages. */
+
+export const STATE = Object.freeze({
+  START: 0, WAIT_SH: 1, WAIT_SH2: 2, WAIT_EE: 3, WAIT_CERT_CR: 4, WAIT_CERT: 5,
+  WAIT_CV: 6, WAIT_FINISHED: 7, CONNECTED: 8, CLOSED: 9, FAILED: 10,
+});
+
+export const STATE_NAMES = Object.freeze(Object.keys(STATE));
+
+/** What the handshake is waiting for in each state (for timeout messages). */
+export const WAITING_FOR = Object.freeze({
+  [STATE.START]: 'before sending ClientHello',
+  [STATE.WAIT_SH]: 'waiting for ServerHello',
+  [STATE.WAIT_SH2]: 'waiting for ServerHello after HelloRetryRequest',
+  [STATE.WAIT_EE]: 'waiting for EncryptedExtensions',
+  [STATE.WAIT_CERT_CR]: 'waiting for Certificate or CertificateRequest',
+  [STATE.WAIT_CERT]: 'waiting for Certificate',
+  [STATE.WAIT_CV]: 'waiting for CertificateVerify',
+  [STATE.WAIT_FINISHED]: 'waiting for the server Finished',
+});
+
+export const HANDSHAKE_TYPE_NAMES = Object.freeze({
+  1: 'ClientHello', 2: 'ServerHello', 4: 'NewSessionTicket', 5: 'EndOfEarlyData',
+  8: 'EncryptedExtensions', 11: 'Certificate', 12: 'ServerKeyExchange',
+  13: 'CertificateRequest', 14: 'ServerHelloDone', 15: 'CertificateVerify',
+  16: 'ClientKeyExchange', 20: 'Finished', 24: 'KeyUpdate',
+});
+
+export const EVENT_KIND = Object.freeze({
+  HANDSHAKE: 1, HRR: 2, CCS: 3, ALERT: 4, VERIFIED: 5, KEYS: 6,
+});
+
+export const KEYS_NAMES = Object.freeze({ 2: 'handshake', 3: 'application', 4: 'key update' });
+
+/** @param {number} version */
+export function versionName(version) {
+  if (version === 0x0304) return 'TLSv1.3';
+  if (version === 0x0303) return 'TLSv1.2';
+  return version ? `0x${version.toString(16).padStart(4, '0')}` : '';
+}

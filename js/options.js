@@ -1,0 +1,82 @@
+import { invalidOption } from './errors.js';
+
+export const DEFAULT_TIMEOUT_MS = 30000;
+const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify'];
+const encoder = new TextEncoder();
+
+/**
+ * Validate `connect()` options and turn them into engine configuration.
+ * Throws INVALID_OPTION.
+ * @param {unknown} options
+ * @param {{ hostname: string }} address
+ */
+export function normalizeOptions(options, address) {
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== 'object') throw invalidOption('options must be an object');
+  const o = /** @type {Record<string, unknown>} */ (options);
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.includes(key) && o[key] !== undefined) {
+      throw invalidOption(`unknown option ${JSON.stringify(key)} (known: ${KNOWN.join(', ')})`);
+    }
+  }
+  return {
+    serverName: serverNameOf(o.serverName, address.hostname),
+    ca: caList(o.ca),
+    alpn: alpnList(o.alpn),
+    timeoutMs: timeoutOf(o.timeoutMs),
+    transport: o.transport ?? 'tcp',
+    insecureSkipVerify: insecureOf(o.insecureSkipVerify),
+  };
+}
+
+function serverNameOf(value, hostname) {
+  if (value === undefined) return hostname;
+  if (typeof value !== 'string' || value === '') throw invalidOption('serverName must be a non-empty string');
+  if (encoder.encode(value).length > 255) throw invalidOption('serverName is longer than 255 bytes');
+  if (/[\s\0/]/.test(value)) throw invalidOption(`serverName contains invalid characters: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** @returns {Uint8Array[]} PEM text (UTF-8) or DER, one entry per option item */
+function caList(value) {
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item, i) => {
+    if (typeof item === 'string') {
+      if (!item.includes('-----BEGIN')) throw invalidOption(`ca[${i}] is a string but not PEM text`);
+      return encoder.encode(item);
+    }
+    if (item instanceof ArrayBuffer) return new Uint8Array(item);
+    if (ArrayBuffer.isView(item)) return new Uint8Array(item.buffer, item.byteOffset, item.byteLength);
+    throw invalidOption(`ca[${i}] must be a PEM string or DER bytes (Uint8Array)`);
+  });
+}
+
+/** @returns {{ names: string[], wire: Uint8Array } | null} */
+function alpnList(value) {
+  if (value === undefined) return null;
+  if (!Array.isArray(value) || value.length === 0) throw invalidOption('alpn must be a non-empty array of strings');
+  const parts = value.map((name, i) => {
+    if (typeof name !== 'string' || name === '') throw invalidOption(`alpn[${i}] must be a non-empty string`);
+    const bytes = encoder.encode(name);
+    if (bytes.length > 255) throw invalidOption(`alpn[${i}] is longer than 255 bytes`);
+    return bytes;
+  });
+  const wire = new Uint8Array(parts.reduce((n, p) => n + 1 + p.length, 0));
+  if (wire.length > 256) throw invalidOption('alpn list is too long (more than 256 bytes encoded)');
+  let off = 0;
+  for (const p of parts) { wire[off++] = p.length; wire.set(p, off); off += p.length; }
+  return { names: value.slice(), wire };
+}
+
+function timeoutOf(value) {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (typeof value !== 'number' || !(value > 0)) throw invalidOption('timeoutMs must be a positive number (Infinity: no timeout)');
+  return value;
+}
+
+function insecureOf(value) {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw invalidOption('insecureSkipVerify must be a boolean');
+  return value;
+}

@@ -1,0 +1,176 @@
+/**
+ * Runtime-neutral loading of wasmtls.wasm (Emscripten STANDALONE_WASM, no JS
+ * glue) and the small helpers every caller needs to move bytes across the
+ * boundary. The module instance is shared by the whole process (one memory,
+ * one malloc); each connection lives in its own malloc'd `wt_conn`.
+ */
+
+const MAX_RANDOM_CHUNK = 65536;
+const WASI_ENOSYS = 52;
+const WASI_BADF = 8;
+
+/** @type {Promise<WasmTls> | null} */
+let shared = null;
+
+/**
+ * Instantiate the module once per process; later calls return the same instance
+ * (the `source` of later calls is ignored).
+ * @param {WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | PromiseLike<WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response>} source
+ * @returns {Promise<WasmTls>}
+ */
+export function instantiate(source) {
+  if (!shared) {
+    shared = instantiateFresh(source);
+    shared.catch(() => { shared = null; }); // allow a retry after a failed load
+  }
+  return shared;
+}
+
+/**
+ * Instantiate a new, unshared instance (tests, isolation).
+ * @returns {Promise<WasmTls>}
+ */
+export async function instantiateFresh(source) {
+  const module = await compile(await source);
+  let instance;
+  const imports = buildImports(module, () => instance.exports.memory);
+  instance = await WebAssembly.instantiate(module, imports);
+  return new WasmTls(instance);
+}
+
+async function compile(source) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof Response !== 'undefined' && source instanceof Response) {
+    if (typeof WebAssembly.compileStreaming === 'function' &&
+        (source.headers.get('content-type') || '').startsWith('application/wasm')) {
+      return WebAssembly.compileStreaming(source);
+    }
+    return WebAssembly.compile(await source.arrayBuffer());
+  }
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  throw new TypeError('wasmtls: unsupported wasm source (expected a WebAssembly.Module, bytes or a Response)');
+}
+
+/** Fill `len` bytes at `ptr` with CSPRNG output. */
+function fillRandom(memory, ptr, len) {
+  for (let off = 0; off < len; off += MAX_RANDOM_CHUNK) {
+    const n = Math.min(MAX_RANDOM_CHUNK, len - off);
+    globalThis.crypto.getRandomValues(new Uint8Array(memory().buffer, ptr + off, n));
+  }
+}
+
+/** Host functions the module may import, by module and name. */
+function hostFunctions(memory) {
+  const dv = () => new DataView(memory().buffer);
+  return {
+    env: {
+      wt_js_random(ptr, len) {
+        try { fillRandom(memory, ptr >>> 0, len >>> 0); return 0; } catch { return -1; }
+      },
+      emscripten_notify_memory_growth() {},
+    },
+    wasi_snapshot_preview1: {
+      random_get(ptr, len) {
+        try { fillRandom(memory, ptr >>> 0, len >>> 0); return 0; } catch { return WASI_ENOSYS; }
+      },
+      proc_exit(code) { throw new Error(`wasmtls.wasm called proc_exit(${code}) (abort in the engine)`); },
+      fd_write(fd, iovs, iovsLen, nwrittenPtr) {
+        // Count the bytes as written (stdout/stderr of the engine go nowhere).
+        const view = dv();
+        let total = 0;
+        for (let i = 0; i < iovsLen; i++) total += view.getUint32(iovs + i * 8 + 4, true);
+        view.setUint32(nwrittenPtr, total, true);
+        return 0;
+      },
+      fd_close() { return WASI_BADF; },
+      fd_seek() { return WASI_BADF; },
+      fd_read() { return WASI_BADF; },
+      fd_fdstat_get() { return WASI_BADF; },
+      environ_sizes_get(countPtr, sizePtr) { const v = dv(); v.setUint32(countPtr, 0, true); v.setUint32(sizePtr, 0, true); return 0; },
+      environ_get() { return 0; },
+      args_sizes_get(countPtr, sizePtr) { const v = dv(); v.setUint32(countPtr, 0, true); v.setUint32(sizePtr, 0, true); return 0; },
+      args_get() { return 0; },
+      clock_time_get(_id, _precision, outPtr) {
+        dv().setBigUint64(outPtr, BigInt(Date.now()) * 1000000n, true);
+        return 0;
+      },
+    },
+  };
+}
+
+/** The import object for `module`; throws a clear error for an import we cannot provide. */
+function buildImports(module, memory) {
+  const available = hostFunctions(memory);
+  /** @type {Record<string, Record<string, Function>>} */
+  const imports = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    const fn = available[imp.module]?.[imp.name];
+    if (imp.kind !== 'function' || !fn) {
+      throw new Error(`wasmtls.wasm needs an import this JS does not provide: ${imp.module}.${imp.name} (${imp.kind}); ` +
+        'the .wasm and the JS package are out of step: rebuild with `npm run build`');
+    }
+    (imports[imp.module] ??= {})[imp.name] = fn;
+  }
+  return imports;
+}
+
+const decoder = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
+
+/** An instantiated module plus helpers for its linear memory. */
+export class WasmTls {
+  /** @param {WebAssembly.Instance} instance */
+  constructor(instance) {
+    /** @type {Record<string, Function> & { memory: WebAssembly.Memory }} */
+    this.exports = /** @type {any} */ (instance.exports);
+    const missing = ['memory', 'malloc', 'free', 'wt_conn_new', 'wt_conn_free', 'wt_error_name']
+      .filter((name) => !(name in this.exports));
+    if (missing.length) throw new Error(`wasmtls.wasm lacks exports: ${missing.join(', ')}`);
+    if (typeof this.exports._initialize === 'function') this.exports._initialize();
+  }
+
+  /** A fresh view of all of memory (call after every wasm call: growth detaches old views). */
+  get heap() {
+    return new Uint8Array(this.exports.memory.buffer);
+  }
+
+  /** Read a NUL-terminated UTF-8 string at `ptr` ('' for NULL). */
+  cstring(ptr) {
+    if (!ptr) return '';
+    const heap = this.heap;
+    let end = ptr >>> 0;
+    while (end < heap.length && heap[end] !== 0) end++;
+    return decoder.decode(heap.subarray(ptr >>> 0, end));
+  }
+
+  /** Copy `len` bytes at `ptr` out of wasm memory into a new Uint8Array. */
+  copyOut(ptr, len) {
+    return this.heap.slice(ptr >>> 0, (ptr >>> 0) + len);
+  }
+
+  /** Copy `bytes` into wasm memory at `ptr`. */
+  copyIn(ptr, bytes) {
+    this.heap.set(bytes, ptr >>> 0);
+  }
+
+  /**
+   * Call `fn(ptr, len)` with `bytes` (or a string, as UTF-8) in a temporary
+   * malloc'd buffer, wiped and freed afterwards.
+   * @template T
+   * @param {Uint8Array | string} bytes
+   * @param {(ptr: number, len: number) => T} fn
+   * @returns {T}
+   */
+  withBytes(bytes, fn) {
+    const data = typeof bytes === 'string' ? encoder.encode(bytes) : bytes;
+    const ptr = this.exports.malloc(Math.max(1, data.length));
+    if (!ptr) throw new Error('wasmtls: out of wasm memory');
+    try {
+      this.copyIn(ptr, data);
+      return fn(ptr, data.length);
+    } finally {
+      this.heap.fill(0, ptr, ptr + data.length);
+      this.exports.free(ptr);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Build everything: native (build/native: lib, tests, tools) and wasm
+# (build/wasm -> js/dist/wasmtls.wasm). Incremental. WT_SKIP_SETUP=1 skips setup.
+# Extra cmake args: WT_CMAKE_ARGS (both builds), WT_NATIVE_CMAKE_ARGS, WT_WASM_CMAKE_ARGS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${WT_SKIP_SETUP:-0}" != 1 ]; then
+	bash scripts/setup.sh
+fi
+
+# Debian's emcc needs acorn & co from the system node modules.
+if [ -d /usr/share/nodejs ]; then
+	export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+fi
+JOBS=${WT_JOBS:-2}
+
+# Build, hiding the ~300 per-file lines for BearSSL itself (errors still show).
+build() { cmake --build "$1" -j"$JOBS" 2>&1 | sed -u '/Building C object CMakeFiles\/bearssl\.dir\//d'; }
+
+# A build dir counts as configured once generation finished.
+configured() { [ -f "$1/CMakeCache.txt" ] && { [ -f "$1/Makefile" ] || [ -f "$1/build.ninja" ]; }; }
+
+# shellcheck disable=SC2086
+if ! configured build/native || [ -n "${WT_CMAKE_ARGS:-}${WT_NATIVE_CMAKE_ARGS:-}" ]; then
+	echo "build: configure native (build/native)"
+	cmake -S . -B build/native -DCMAKE_BUILD_TYPE=RelWithDebInfo ${WT_CMAKE_ARGS:-} ${WT_NATIVE_CMAKE_ARGS:-} >/dev/null
+fi
+echo "build: native"
+build build/native
+
+# shellcheck disable=SC2086
+if ! configured build/wasm || [ -n "${WT_CMAKE_ARGS:-}${WT_WASM_CMAKE_ARGS:-}" ]; then
+	echo "build: configure wasm (build/wasm)"
+	emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release ${WT_CMAKE_ARGS:-} ${WT_WASM_CMAKE_ARGS:-} >/dev/null
+fi
+echo "build: wasm"
+build build/wasm
+echo "build: js/dist/wasmtls.wasm ($(stat -c %s js/dist/wasmtls.wasm) bytes)"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Install what the build and tests need (Debian/apt), only when missing, then
+# fetch BearSSL. Idempotent and quick when everything is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# "<check> <package>": a command name, or an absolute path that must exist.
+NEEDS="
+cmake cmake
+gcc gcc
+make make
+/usr/include/stdio.h libc6-dev
+emcc emscripten
+openssl openssl
+xz xz-utils
+/etc/ssl/certs/ca-certificates.crt ca-certificates
+gnutls-cli gnutls-bin
+python3 python3
+sha256sum coreutils
+"
+
+missing=()
+while read -r check pkg; do
+	[ -n "$check" ] || continue
+	case "$check" in
+	/*) [ -e "$check" ] && continue ;;
+	*) command -v "$check" >/dev/null 2>&1 && continue ;;
+	esac
+	missing+=("$pkg")
+done <<<"$NEEDS"
+
+if [ ${#missing[@]} -gt 0 ]; then
+	SUDO=""
+	if [ "$(id -u)" != 0 ]; then
+		command -v sudo >/dev/null || { echo "setup: need root to install: ${missing[*]}" >&2; exit 1; }
+		SUDO="sudo"
+	fi
+	echo "setup: apt-get update"
+	$SUDO apt-get update -qq
+	echo "setup: installing ${missing[*]}"
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+	echo "setup: toolchain present (cmake, gcc, emcc, openssl, gnutls-cli, python3)"
+fi
+
+bash scripts/fetch-bearssl.sh

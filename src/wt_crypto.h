@@ -1,0 +1,203 @@
+/*
+ * wt_crypto.h — the primitives the handshake and record layer use, as thin
+ * wrappers over BearSSL's constant-time implementations.
+ *
+ *   HKDF           wt_hkdf.c   (RFC 5869 on br_hmac; BearSSL's br_hkdf cannot
+ *                               expand from an arbitrary PRK, TLS 1.3 needs that)
+ *   AEAD           wt_aead.c   (AES-GCM: aes_ct64 + ghash_ctmul64;
+ *                               ChaCha20-Poly1305: chacha20_ct + poly1305_ctmul)
+ *   key exchange   wt_kex.c    (X25519: ec_c25519_m31; P-256: ec_p256_m31;
+ *                               P-384: ec_prime_i31 — all via br_ec_all_m31)
+ *   signatures     wt_sig.c    (ECDSA: ecdsa_i31 on ec_all_m31; RSA: rsa_i31
+ *                               public op; RSA-PSS is ours, on that and MGF1)
+ *
+ * Nothing here allocates; all contexts are caller-owned. Secret-bearing
+ * structs have a wipe function; call it when done.
+ */
+#ifndef WT_CRYPTO_H
+#define WT_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "bearssl.h"
+
+/*
+ * Randomness comes only from the caller: a callback that fills `out` with
+ * `len` bytes from a CSPRNG and returns 0, or non-zero on failure.
+ * In WASM it is crypto.getRandomValues.
+ */
+typedef int (*wt_rng_fn)(void *ctx, uint8_t *out, size_t len);
+
+/* ------------------------------------------------------------------ HKDF */
+
+/** \brief Largest hash output wasmtls uses (SHA-512). */
+#define WT_MAX_HASH_LEN 64
+
+/**
+ * \brief HKDF-Extract: prk = HMAC-Hash(salt, ikm).
+ * `prk` receives exactly the hash output length. A NULL/empty salt means
+ * a string of zeros of hash length (RFC 5869 §2.2).
+ */
+void wt_hkdf_extract(const br_hash_class *hash,
+	const uint8_t *salt, size_t salt_len,
+	const uint8_t *ikm, size_t ikm_len, uint8_t *prk);
+
+/**
+ * \brief HKDF-Expand from a pseudo-random key of any length.
+ * \return 0 on success, -1 if out_len exceeds 255 * hash length (nothing written).
+ */
+int wt_hkdf_expand(const br_hash_class *hash,
+	const uint8_t *prk, size_t prk_len,
+	const uint8_t *info, size_t info_len,
+	uint8_t *out, size_t out_len);
+
+/** \brief One-shot HMAC; `out` receives the full hash length. */
+void wt_hmac(const br_hash_class *hash, const uint8_t *key, size_t key_len,
+	const uint8_t *data, size_t data_len, uint8_t *out);
+
+/* ------------------------------------------------------------------ AEAD */
+
+typedef enum {
+	WT_AEAD_NONE = 0,
+	WT_AEAD_AES_128_GCM = 1,
+	WT_AEAD_AES_256_GCM = 2,
+	WT_AEAD_CHACHA20_POLY1305 = 3
+} wt_aead_alg;
+
+#define WT_AEAD_NONCE_LEN 12
+#define WT_AEAD_TAG_LEN   16
+
+/** \brief An expanded AEAD key. Holds key material: wipe with wt_aead_wipe(). */
+typedef struct {
+	wt_aead_alg alg;
+	union {
+		br_aes_ct64_ctr_keys aes;
+		uint8_t chacha[32];
+	} u;
+} wt_aead_key;
+
+/** \brief Key length in bytes of an algorithm (16, 32, 32), 0 if unknown. */
+size_t wt_aead_key_len(wt_aead_alg alg);
+
+/**
+ * \brief Expand a key. \return 0, or -1 if alg/key_len are inconsistent.
+ */
+int wt_aead_init(wt_aead_key *k, wt_aead_alg alg, const uint8_t *key, size_t key_len);
+
+/**
+ * \brief Encrypt `data` in place and write the 16-byte tag.
+ * `nonce` is 12 bytes. `aad` may be NULL when aad_len is 0.
+ */
+void wt_aead_seal(const wt_aead_key *k, const uint8_t *nonce,
+	const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len, uint8_t *tag);
+
+/**
+ * \brief Check the tag and decrypt `data` in place.
+ * \return 1 when the tag is valid (data is now plaintext), 0 otherwise (data
+ * content is then unspecified). The tag comparison is constant-time.
+ */
+int wt_aead_open(const wt_aead_key *k, const uint8_t *nonce,
+	const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len, const uint8_t *tag);
+
+/** \brief Erase key material. */
+void wt_aead_wipe(wt_aead_key *k);
+
+/* ----------------------------------------------------------- key exchange */
+
+#define WT_GROUP_SECP256R1 0x0017
+#define WT_GROUP_SECP384R1 0x0018
+#define WT_GROUP_X25519    0x001d
+
+/** \brief An ephemeral key pair for one handshake. Wipe with wt_kex_wipe(). */
+typedef struct {
+	uint16_t group;
+	uint8_t priv[48];
+	size_t priv_len;
+	uint8_t pub[97];      /* X25519: 32 bytes; NIST: 0x04 || X || Y */
+	size_t pub_len;
+} wt_kex;
+
+/** \brief 1 if the group is one wasmtls implements. */
+int wt_kex_supported(uint16_t group);
+
+/**
+ * \brief Generate a key pair from the caller's RNG.
+ * \return 0, WT_ERR_RNG_FAILURE, or WT_ERR_BAD_ARGUMENT (unknown group).
+ */
+int wt_kex_generate(wt_kex *kx, uint16_t group, wt_rng_fn rng, void *rng_ctx);
+
+/**
+ * \brief Set a known private key (tests, e.g. RFC 8448) and compute the public key.
+ * \return 0, or WT_ERR_BAD_ARGUMENT (bad group, length or out-of-range scalar).
+ */
+int wt_kex_set_private(wt_kex *kx, uint16_t group, const uint8_t *priv, size_t priv_len);
+
+/**
+ * \brief Compute the shared secret with the peer's public value.
+ * Writes the X coordinate (NIST) or u-coordinate (X25519) to `shared`
+ * (at least 48 bytes) and its length to *shared_len.
+ * \return 0, or WT_ERR_ILLEGAL_PARAMETER for a malformed or invalid peer
+ * point (wrong length, not on the curve, X25519 all-zero result).
+ */
+int wt_kex_derive(const wt_kex *kx, const uint8_t *peer, size_t peer_len,
+	uint8_t *shared, size_t *shared_len);
+
+void wt_kex_wipe(wt_kex *kx);
+
+/* ------------------------------------------------------------ signatures */
+
+/* TLS SignatureScheme code points (RFC 8446 §4.2.3). */
+#define WT_SIG_RSA_PKCS1_SHA256      0x0401
+#define WT_SIG_RSA_PKCS1_SHA384      0x0501
+#define WT_SIG_RSA_PKCS1_SHA512      0x0601
+#define WT_SIG_ECDSA_SECP256R1_SHA256 0x0403
+#define WT_SIG_ECDSA_SECP384R1_SHA384 0x0503
+#define WT_SIG_ECDSA_SECP521R1_SHA512 0x0603
+#define WT_SIG_RSA_PSS_RSAE_SHA256   0x0804
+#define WT_SIG_RSA_PSS_RSAE_SHA384   0x0805
+#define WT_SIG_RSA_PSS_RSAE_SHA512   0x0806
+
+/** \brief Largest RSA modulus accepted, in bytes (8192 bits). */
+#define WT_RSA_MAX_BYTES 1024
+
+/**
+ * \brief A public key with its own storage (the peer's leaf key, copied out
+ * of the X.509 context so it outlives it). `key` points into `buf`.
+ */
+typedef struct {
+	br_x509_pkey key;
+	uint8_t buf[WT_RSA_MAX_BYTES + 8];
+} wt_pubkey;
+
+/** \brief Copy a BearSSL public key into owned storage. \return 0 or WT_ERR_BAD_CERTIFICATE (too large). */
+int wt_pubkey_copy(wt_pubkey *dst, const br_x509_pkey *src);
+
+/** \brief The hash function of a signature scheme, or NULL if unknown. */
+const br_hash_class *wt_sig_hash(uint16_t scheme);
+
+/**
+ * \brief Verify `sig` over `msg` (hashed here with the scheme's hash).
+ * The key type and, for ECDSA in TLS 1.3, the curve must match the scheme.
+ * ECDSA signatures are DER (strict: minimal lengths and integers).
+ * \return 0 (valid), WT_ERR_BAD_SIGNATURE (invalid), or WT_ERR_ILLEGAL_PARAMETER
+ * (scheme unknown or not usable with this key).
+ */
+int wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+
+/**
+ * \brief RSASSA-PSS verification (RFC 8017 §8.1.2) with MGF1 over the same hash.
+ * `hash` is the already computed message digest.
+ * \return 1 if valid, 0 otherwise.
+ */
+int wt_rsa_pss_verify(const br_rsa_public_key *pk, const br_hash_class *hf,
+	const uint8_t *hash, size_t hash_len, size_t salt_len,
+	const uint8_t *sig, size_t sig_len);
+
+/**
+ * \brief Strict DER ECDSA signature to raw r||s (each padded to `field_len`).
+ * \return raw length (2*field_len), or 0 if the encoding is not strict DER.
+ */
+size_t wt_ecdsa_der_to_raw(const uint8_t *der, size_t der_len, uint8_t *raw, size_t field_len);
+
+#endif

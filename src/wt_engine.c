@@ -1,0 +1,553 @@
+/*
+ * wt_engine.c — the sans-IO engine: buffers and windows, record framing,
+ * record-type dispatch, alerts, close and EOF. The handshake messages
+ * themselves are in wt_handshake.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include "wt_engine_internal.h"
+#include "wt_x509.h"
+
+/* ------------------------------------------------------------------ setup */
+
+int
+wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
+{
+	if (!e || !cfg || !buf || buf_len < WT_MIN_BUFFER_SIZE || !cfg->rng)
+		return WT_ERR_BAD_ARGUMENT;
+	memset(e, 0, sizeof *e);
+	e->peer_alert = -1;
+	e->state = WT_ST_START;
+
+	if (cfg->server_name) {
+		size_t n = strlen(cfg->server_name);
+		uint8_t ip[16];
+		if (n == 0 || n >= sizeof e->server_name) return WT_ERR_BAD_ARGUMENT;
+		memcpy(e->server_name, cfg->server_name, n + 1);
+		e->server_name_len = n;
+		e->server_name_is_ip = wt_ip_parse(e->server_name, n, ip) != 0;
+	}
+	if (cfg->alpn_len) {
+		/* a well-formed ProtocolNameList body: non-empty names */
+		wt_reader r = wt_reader_of(cfg->alpn, cfg->alpn_len);
+		if (cfg->alpn_len > sizeof e->alpn) return WT_ERR_BAD_ARGUMENT;
+		while (r.n && !r.bad) {
+			wt_reader name = wt_r_vec(&r, 1);
+			if (name.n == 0) return WT_ERR_BAD_ARGUMENT;
+		}
+		if (r.bad) return WT_ERR_BAD_ARGUMENT;
+		memcpy(e->alpn, cfg->alpn, cfg->alpn_len);
+		e->alpn_len = cfg->alpn_len;
+	}
+	e->first_group = cfg->key_share_group ? cfg->key_share_group : WT_GROUP_X25519;
+	if (!wt_kex_supported(e->first_group)) return WT_ERR_BAD_ARGUMENT;
+
+	e->anchors = cfg->anchors;
+	e->num_anchors = cfg->num_anchors;
+	e->now = cfg->now;
+	e->rng = cfg->rng;
+	e->rng_ctx = cfg->rng_ctx;
+	e->flags = cfg->flags;
+	e->chain_buf = cfg->chain_buf;
+	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;
+
+	e->in = buf;
+	e->out = buf + WT_RECORD_IN_SIZE;
+	e->hs = e->out + WT_RECORD_OUT_SIZE;
+	e->hs_cap = buf_len - WT_RECORD_IN_SIZE - WT_RECORD_OUT_SIZE;
+
+	br_sha256_init(&e->th256);
+	br_sha384_init(&e->th384);
+	return 0;
+}
+
+int
+wt_engine_start(wt_engine *e)
+{
+	if (e->state != WT_ST_START) return e->err ? e->err : WT_ERR_BAD_ARGUMENT;
+	return wt_hs_build_client_hello(e);
+}
+
+/* ----------------------------------------------------------------- errors */
+
+int
+wt_fail(wt_engine *e, int err, const char *fmt, ...)
+{
+	if (e->err) return e->err;
+	e->err = err;
+	e->state = WT_ST_FAILED;
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(e->detail, sizeof e->detail, fmt, ap);
+		va_end(ap);
+	}
+	int alert = wt_err_alert(err);
+	if (alert != WT_ALERT_NONE && !e->write_closed) {
+		/* best effort: the alert goes out if there is room for it */
+		size_t need = 5 + 2 + 1 + WT_AEAD_TAG_LEN;
+		if (e->out_len + need <= WT_RECORD_OUT_SIZE) {
+			uint8_t *rec = e->out + e->out_len;
+			rec[5] = 2;   /* fatal */
+			rec[6] = (uint8_t)alert;
+			if (e->wr.on) {
+				e->out_len += wt_record_seal(&e->wr, rec, WT_CT_ALERT, 2);
+			} else {
+				rec[0] = WT_CT_ALERT; rec[1] = 3; rec[2] = 3;
+				wt_put_u16(rec + 3, 2);
+				e->out_len += 7;
+			}
+			wt_event_push(e, WT_EV_OUT, WT_EV_ALERT, 0x200u | (unsigned)alert, 2);
+		}
+	}
+	e->write_closed = 1;
+	e->read_closed = 1;
+	/* secrets are no longer needed */
+	wt_ks_wipe(&e->ks);
+	wt_kex_wipe(&e->kex);
+	return err;
+}
+
+wt_state wt_engine_state(const wt_engine *e) { return e->state; }
+int wt_engine_error(const wt_engine *e) { return e->err; }
+const char *wt_engine_error_detail(const wt_engine *e) { return e->detail[0] ? e->detail : wt_err_text(e->err); }
+int wt_engine_peer_alert(const wt_engine *e) { return e->peer_alert; }
+
+/* ----------------------------------------------------------------- events */
+
+void
+wt_event_push(wt_engine *e, int dir, int kind, unsigned type, size_t len)
+{
+	if (e->num_events == WT_MAX_EVENTS) {
+		memmove(e->events, e->events + 1, (WT_MAX_EVENTS - 1) * sizeof e->events[0]);
+		e->num_events--;
+	}
+	wt_event *ev = &e->events[e->num_events++];
+	ev->dir = (uint8_t)dir;
+	ev->kind = (uint8_t)kind;
+	ev->type = (uint16_t)type;
+	ev->len = (uint32_t)len;
+}
+
+const wt_event *
+wt_engine_events(const wt_engine *e, unsigned *count)
+{
+	*count = e->num_events;
+	return e->events;
+}
+
+void
+wt_engine_events_clear(wt_engine *e)
+{
+	e->num_events = 0;
+}
+
+/* ------------------------------------------------------------- transcript */
+
+void
+wt_th_update(wt_engine *e, const uint8_t *data, size_t len)
+{
+	br_sha256_update(&e->th256, data, len);
+	br_sha384_update(&e->th384, data, len);
+}
+
+void
+wt_th_hash(const wt_engine *e, uint8_t *out)
+{
+	if (wt_suite_hash(e->cipher) == &br_sha384_vtable)
+		br_sha384_out(&e->th384, out);
+	else
+		br_sha256_out(&e->th256, out);
+}
+
+void
+wt_th_restart_for_hrr(wt_engine *e)
+{
+	uint8_t h[WT_MAX_HASH_LEN];
+	uint8_t hdr[4] = { WT_HS_MESSAGE_HASH, 0, 0, 0 };
+
+	br_sha256_out(&e->th256, h);
+	br_sha256_init(&e->th256);
+	hdr[3] = 32;
+	br_sha256_update(&e->th256, hdr, 4);
+	br_sha256_update(&e->th256, h, 32);
+
+	br_sha384_out(&e->th384, h);
+	br_sha384_init(&e->th384);
+	hdr[3] = 48;
+	br_sha384_update(&e->th384, hdr, 4);
+	br_sha384_update(&e->th384, h, 48);
+}
+
+const br_hash_class *
+wt_suite_hash(uint16_t suite)
+{
+	return suite == WT_TLS_AES_256_GCM_SHA384 ? &br_sha384_vtable : &br_sha256_vtable;
+}
+
+wt_aead_alg
+wt_suite_aead(uint16_t suite)
+{
+	switch (suite) {
+	case WT_TLS_AES_128_GCM_SHA256: return WT_AEAD_AES_128_GCM;
+	case WT_TLS_AES_256_GCM_SHA384: return WT_AEAD_AES_256_GCM;
+	case WT_TLS_CHACHA20_POLY1305_SHA256: return WT_AEAD_CHACHA20_POLY1305;
+	default: return WT_AEAD_NONE;
+	}
+}
+
+const char *
+wt_cipher_name(uint16_t suite)
+{
+	switch (suite) {
+	case WT_TLS_AES_128_GCM_SHA256: return "TLS_AES_128_GCM_SHA256";
+	case WT_TLS_AES_256_GCM_SHA384: return "TLS_AES_256_GCM_SHA384";
+	case WT_TLS_CHACHA20_POLY1305_SHA256: return "TLS_CHACHA20_POLY1305_SHA256";
+	default: return "unknown";
+	}
+}
+
+const char *
+wt_group_name(uint16_t group)
+{
+	switch (group) {
+	case WT_GROUP_X25519: return "x25519";
+	case WT_GROUP_SECP256R1: return "secp256r1";
+	case WT_GROUP_SECP384R1: return "secp384r1";
+	default: return "unknown";
+	}
+}
+
+/* ----------------------------------------------------------- output side */
+
+/* Free space at the end of the output queue, after moving it to the front. */
+static size_t
+wt_out_room(wt_engine *e)
+{
+	if (e->out_sent) {
+		memmove(e->out, e->out + e->out_sent, e->out_len - e->out_sent);
+		e->out_len -= e->out_sent;
+		e->out_sent = 0;
+	}
+	return WT_RECORD_OUT_SIZE - e->out_len;
+}
+
+uint8_t *
+wt_out_scratch(wt_engine *e, size_t *cap)
+{
+	size_t room = wt_out_room(e);
+	size_t reserve = 5 + 4 + 1 + WT_AEAD_TAG_LEN;
+	*cap = room > reserve ? room - reserve : 0;
+	return e->out + e->out_len + 5 + 4;
+}
+
+int
+wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t len)
+{
+	size_t room = wt_out_room(e);
+	if (len + 4 > WT_MAX_PLAINTEXT || 5 + 4 + len + 1 + WT_AEAD_TAG_LEN > room)
+		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "outgoing handshake message too large (%zu bytes)", len);
+	uint8_t *rec = e->out + e->out_len;
+	uint8_t *msg = rec + 5;
+	memmove(msg + 4, body, len);
+	msg[0] = (uint8_t)type;
+	msg[1] = (uint8_t)(len >> 16);
+	msg[2] = (uint8_t)(len >> 8);
+	msg[3] = (uint8_t)len;
+	wt_th_update(e, msg, len + 4);
+	wt_event_push(e, WT_EV_OUT, WT_EV_HANDSHAKE, type, len + 4);
+	if (e->wr.on) {
+		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_HANDSHAKE, len + 4);
+	} else {
+		rec[0] = WT_CT_HANDSHAKE;
+		rec[1] = 3;
+		rec[2] = type == WT_HS_CLIENT_HELLO && !e->hrr_seen ? 1 : 3;  /* 0x0301 on the first CH */
+		wt_put_u16(rec + 3, (uint32_t)(len + 4));
+		e->out_len += 5 + len + 4;
+	}
+	return 0;
+}
+
+int
+wt_send_ccs(wt_engine *e)
+{
+	if (wt_out_room(e) < 6) return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "no room for change_cipher_spec");
+	static const uint8_t ccs[6] = { WT_CT_CHANGE_CIPHER_SPEC, 3, 3, 0, 1, 1 };
+	memcpy(e->out + e->out_len, ccs, 6);
+	e->out_len += 6;
+	e->ccs_sent = 1;
+	wt_event_push(e, WT_EV_OUT, WT_EV_CCS, 0, 1);
+	return 0;
+}
+
+const uint8_t *
+wt_engine_send_buf(wt_engine *e, size_t *len)
+{
+	*len = e->out_len - e->out_sent;
+	return e->out + e->out_sent;
+}
+
+void
+wt_engine_send_done(wt_engine *e, size_t n)
+{
+	size_t pending = e->out_len - e->out_sent;
+	e->out_sent += n < pending ? n : pending;
+	if (e->out_sent == e->out_len) e->out_sent = e->out_len = 0;
+}
+
+uint8_t *
+wt_engine_write_buf(wt_engine *e, size_t *len)
+{
+	*len = 0;
+	if ((e->state != WT_ST_CONNECTED && e->state != WT_ST_CLOSED) || e->write_closed)
+		return NULL;
+	size_t room = wt_out_room(e);
+	if (room < WT_RECORD_OVERHEAD + 1) return NULL;
+	size_t n = room - WT_RECORD_OVERHEAD;
+	*len = n < WT_MAX_PLAINTEXT ? n : WT_MAX_PLAINTEXT;
+	return e->out + e->out_len + 5;
+}
+
+int
+wt_engine_write_done(wt_engine *e, size_t n)
+{
+	if (e->err) return e->err;
+	size_t max;
+	if (!wt_engine_write_buf(e, &max) || n > max) return WT_ERR_BAD_ARGUMENT;
+	if (n == 0) return 0;
+	e->out_len += wt_record_seal(&e->wr, e->out + e->out_len, WT_CT_APPLICATION_DATA, n);
+	return 0;
+}
+
+int
+wt_engine_close(wt_engine *e)
+{
+	if (e->err) return e->err;
+	if (e->write_closed) return 0;
+	if (wt_out_room(e) < 5 + 2 + 1 + WT_AEAD_TAG_LEN) return WT_ERR_BUFFER_TOO_SMALL;
+	uint8_t *rec = e->out + e->out_len;
+	rec[5] = 1;   /* warning */
+	rec[6] = WT_ALERT_CLOSE_NOTIFY;
+	if (e->wr.on) {
+		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_ALERT, 2);
+	} else {
+		rec[0] = WT_CT_ALERT; rec[1] = 3; rec[2] = 3;
+		wt_put_u16(rec + 3, 2);
+		e->out_len += 7;
+	}
+	wt_event_push(e, WT_EV_OUT, WT_EV_ALERT, 0x100u | WT_ALERT_CLOSE_NOTIFY, 2);
+	e->write_closed = 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ input side */
+
+static int
+wt_handshaking(const wt_engine *e)
+{
+	return e->state >= WT_ST_WAIT_SH && e->state <= WT_ST_WAIT_FINISHED;
+}
+
+/* Length the record under assembly will have once complete (header included). */
+static size_t
+wt_in_target(const wt_engine *e)
+{
+	if (e->in_len < 5) return 5;
+	return 5 + wt_get_u16(e->in + 3);
+}
+
+uint8_t *
+wt_engine_recv_buf(wt_engine *e, size_t *len)
+{
+	*len = 0;
+	if (e->err || e->read_closed || e->in_ready || e->state == WT_ST_START) return NULL;
+	*len = wt_in_target(e) - e->in_len;
+	return e->in + e->in_len;
+}
+
+/* Append handshake bytes and dispatch every complete message. */
+static int
+wt_on_handshake_bytes(wt_engine *e, const uint8_t *p, size_t n)
+{
+	if (n == 0) return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "empty handshake record");
+	if (e->hs_len + n > e->hs_cap)
+		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL,
+			"handshake message larger than the %zu-byte handshake buffer", e->hs_cap);
+	memcpy(e->hs + e->hs_len, p, n);
+	e->hs_len += n;
+	size_t off = 0;
+	while (e->hs_len - off >= 4) {
+		const uint8_t *m = e->hs + off;
+		size_t mlen = ((size_t)m[1] << 16) | ((size_t)m[2] << 8) | m[3];
+		if (4 + mlen > e->hs_cap)
+			return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL,
+				"handshake message of %zu bytes exceeds the %zu-byte handshake buffer", mlen, e->hs_cap);
+		if (e->hs_len - off < 4 + mlen) break;
+		off += 4 + mlen;
+		/* the record layer must not carry the rest of a flight across a key change */
+		int err = wt_hs_handle(e, m[0], m, 4 + mlen);
+		if (err) return err;
+		if (e->hs_boundary && off != e->hs_len)
+			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,
+				"handshake data after a key change in the same record");
+		e->hs_boundary = 0;
+	}
+	if (off == e->hs_len) {
+		e->hs_len = 0;
+	} else if (off) {
+		memmove(e->hs, e->hs + off, e->hs_len - off);
+		e->hs_len -= off;
+	}
+	return 0;
+}
+
+static int
+wt_on_alert(wt_engine *e, const uint8_t *p, size_t n)
+{
+	if (n != 2) return wt_fail(e, WT_ERR_DECODE_ERROR, "alert record of %zu bytes", n);
+	if (e->hs_len) return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "alert inside a fragmented handshake message");
+	unsigned level = p[0], desc = p[1];
+	wt_event_push(e, WT_EV_IN, WT_EV_ALERT, (level << 8) | desc, 2);
+	if (desc == WT_ALERT_CLOSE_NOTIFY) {
+		e->read_closed = 1;
+		if (wt_handshaking(e)) {
+			e->peer_alert = (int)desc;
+			return wt_fail(e, WT_ERR_PEER_ALERT, "the server sent close_notify during the handshake");
+		}
+		e->state = WT_ST_CLOSED;
+		return 0;
+	}
+	if (desc == WT_ALERT_USER_CANCELED) return 0;   /* followed by close_notify */
+	e->peer_alert = (int)desc;
+	e->write_closed = 1;   /* never answer a fatal alert */
+	if (desc == WT_ALERT_PROTOCOL_VERSION && wt_handshaking(e))
+		return wt_fail(e, WT_ERR_PROTOCOL_VERSION,
+			"the server rejected the offered protocol versions (alert protocol_version)");
+	return wt_fail(e, WT_ERR_PEER_ALERT, "the server sent a fatal alert: %s (%u)",
+		wt_alert_name((int)desc), desc);
+}
+
+static int
+wt_process_record(wt_engine *e)
+{
+	uint8_t *rec = e->in;
+	size_t rec_len = e->in_len;
+	uint8_t type = rec[0];
+	uint8_t *p = rec + 5;
+	size_t n = rec_len - 5;
+
+	if (type == WT_CT_CHANGE_CIPHER_SPEC) {
+		/* middlebox compatibility: one unprotected CCS during the handshake, ignored */
+		if (!wt_handshaking(e) || e->state == WT_ST_WAIT_SH || n != 1 || p[0] != 1 || e->ccs_seen)
+			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "unexpected change_cipher_spec");
+		e->ccs_seen = 1;
+		wt_event_push(e, WT_EV_IN, WT_EV_CCS, 0, n);
+		e->in_len = 0;
+		return 0;
+	}
+	if (e->rd.on) {
+		if (type != WT_CT_APPLICATION_DATA)
+			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,
+				"unprotected record of type %u after keys were set", type);
+		int err = wt_record_open(&e->rd, rec, rec_len, &type, &n);
+		if (err) {
+			return wt_fail(e, err, err == WT_ERR_BAD_RECORD_MAC
+				? "a record failed authentication (corrupted or forged data)"
+				: "invalid protected record");
+		}
+	} else if (type != WT_CT_HANDSHAKE && type != WT_CT_ALERT) {
+		if (e->state == WT_ST_WAIT_SH && type != WT_CT_APPLICATION_DATA)
+			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,
+				"the server's reply is not a TLS record (first byte 0x%02x): is this a TLS port?", type);
+		return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "unexpected record of type %u", type);
+	}
+
+	switch (type) {
+	case WT_CT_HANDSHAKE:
+		e->in_len = 0;
+		return wt_on_handshake_bytes(e, p, n);
+	case WT_CT_ALERT:
+		e->in_len = 0;
+		return wt_on_alert(e, p, n);
+	case WT_CT_APPLICATION_DATA:
+		if (e->state != WT_ST_CONNECTED || e->hs_len)
+			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "application data before the handshake completed");
+		if (n == 0) { e->in_len = 0; return 0; }
+		e->app_off = 5;
+		e->app_len = n;
+		e->in_ready = 1;
+		return 0;
+	default:
+		return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "unexpected inner content type %u", type);
+	}
+}
+
+int
+wt_engine_recv_done(wt_engine *e, size_t n)
+{
+	if (e->err) return e->err;
+	size_t max;
+	if (!wt_engine_recv_buf(e, &max) || n > max) return n ? WT_ERR_BAD_ARGUMENT : 0;
+	e->in_len += n;
+	if (e->in_len == 5) {
+		uint8_t type = e->in[0];
+		size_t len = wt_get_u16(e->in + 3);
+		if (e->state == WT_ST_WAIT_SH && (type < 20 || type > 23 || e->in[1] != 3))
+			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,
+				"the server's reply is not a TLS record (starts with %02x %02x %02x): is this a TLS port?",
+				e->in[0], e->in[1], e->in[2]);
+		if (len > (e->rd.on ? WT_MAX_CIPHERTEXT : WT_MAX_PLAINTEXT))
+			return wt_fail(e, WT_ERR_RECORD_OVERFLOW, "record of %zu bytes exceeds the limit", len);
+		if (len == 0 && type != WT_CT_APPLICATION_DATA)
+			return wt_fail(e, WT_ERR_DECODE_ERROR, "empty record of type %u", type);
+	}
+	if (e->in_len >= 5 && e->in_len == wt_in_target(e))
+		return wt_process_record(e);
+	return 0;
+}
+
+const uint8_t *
+wt_engine_read_buf(wt_engine *e, size_t *len)
+{
+	*len = e->in_ready ? e->app_len : 0;
+	return e->in_ready ? e->in + e->app_off : NULL;
+}
+
+void
+wt_engine_read_done(wt_engine *e, size_t n)
+{
+	if (!e->in_ready) return;
+	if (n > e->app_len) n = e->app_len;
+	e->app_off += n;
+	e->app_len -= n;
+	if (e->app_len == 0) {
+		e->in_ready = 0;
+		e->in_len = 0;
+	}
+}
+
+int
+wt_engine_eof(wt_engine *e)
+{
+	if (e->err) return e->err;
+	if (e->read_closed) return 0;
+	e->write_closed = 1;   /* the transport is gone; nothing more can be sent */
+	if (wt_handshaking(e) || e->state == WT_ST_START)
+		return wt_fail(e, WT_ERR_TRUNCATED,
+			"the server closed the connection during the handshake (after %s)",
+			e->state == WT_ST_WAIT_SH || e->state == WT_ST_WAIT_SH2 ? "ClientHello" : "ServerHello");
+	return wt_fail(e, WT_ERR_TRUNCATED, "the connection ended without close_notify; data may be truncated");
+}
+
+void
+wt_engine_wipe(wt_engine *e)
+{
+	wt_record_dir_wipe(&e->rd);
+	wt_record_dir_wipe(&e->wr);
+	wt_ks_wipe(&e->ks);
+	wt_kex_wipe(&e->kex);
+	if (e->in) wt_wipe(e->in, WT_RECORD_IN_SIZE);
+	if (e->out) wt_wipe(e->out, WT_RECORD_OUT_SIZE);
+	if (e->hs) wt_wipe(e->hs, e->hs_cap);
+	wt_wipe(e, sizeof *e);
+}

@@ -1,0 +1,248 @@
+/*
+ * wt_engine.h — the wasmtls client engine: TLS 1.3 over BearSSL primitives,
+ * sans-IO.
+ *
+ * The engine never touches a socket, a clock or an allocator. The caller
+ * owns the wt_engine struct and one work buffer, and moves bytes through
+ * four windows, BearSSL-style (each returns a pointer into the engine's
+ * buffers and how many bytes may be read or written there; *_done says how
+ * many were):
+ *
+ *     network  --recv-->  engine  --read-->  application
+ *     network  <--send--  engine  <--write-- application
+ *
+ *   wt_engine_recv_buf / _recv_done   bytes received from the peer go here
+ *   wt_engine_send_buf / _send_done   bytes to transmit to the peer
+ *   wt_engine_read_buf / _read_done   decrypted application data
+ *   wt_engine_write_buf / _write_done plaintext to encrypt (one record per call)
+ *
+ * Processing happens inside the *_done calls. A window of length 0 means
+ * "not now": e.g. recv offers no space while decrypted data waits to be read
+ * (backpressure), write offers none before the handshake completes or while
+ * earlier records wait to be sent.
+ *
+ * Errors are sticky: after the first failure every call reports it, and the
+ * fatal alert (when the protocol calls for one) sits in the send window.
+ *
+ * Pointers returned by the window functions stay valid until the next call
+ * on the same engine.
+ */
+#ifndef WT_ENGINE_H
+#define WT_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "bearssl.h"
+#include "wt_error.h"
+#include "wt_crypto.h"
+#include "wt_keysched.h"
+#include "wt_record.h"
+
+#define WT_VERSION_TLS12 0x0303
+#define WT_VERSION_TLS13 0x0304
+
+/* TLS 1.3 cipher suites. */
+#define WT_TLS_AES_128_GCM_SHA256       0x1301
+#define WT_TLS_AES_256_GCM_SHA384       0x1302
+#define WT_TLS_CHACHA20_POLY1305_SHA256 0x1303
+
+/* Handshake message types (RFC 8446 §4). */
+#define WT_HS_CLIENT_HELLO          1
+#define WT_HS_SERVER_HELLO          2
+#define WT_HS_NEW_SESSION_TICKET    4
+#define WT_HS_END_OF_EARLY_DATA     5
+#define WT_HS_ENCRYPTED_EXTENSIONS  8
+#define WT_HS_CERTIFICATE          11
+#define WT_HS_SERVER_KEY_EXCHANGE  12
+#define WT_HS_CERTIFICATE_REQUEST  13
+#define WT_HS_SERVER_HELLO_DONE    14
+#define WT_HS_CERTIFICATE_VERIFY   15
+#define WT_HS_CLIENT_KEY_EXCHANGE  16
+#define WT_HS_FINISHED             20
+#define WT_HS_KEY_UPDATE           24
+#define WT_HS_MESSAGE_HASH        254
+
+/* Engine states (RFC 8446 §A.1 names for the handshake). */
+typedef enum {
+	WT_ST_START = 0,         /* configured, ClientHello not yet built */
+	WT_ST_WAIT_SH,           /* ClientHello sent */
+	WT_ST_WAIT_SH2,          /* second ClientHello sent after a HelloRetryRequest */
+	WT_ST_WAIT_EE,
+	WT_ST_WAIT_CERT_CR,
+	WT_ST_WAIT_CERT,
+	WT_ST_WAIT_CV,
+	WT_ST_WAIT_FINISHED,
+	WT_ST_CONNECTED,         /* handshake done; application data flows */
+	WT_ST_CLOSED,            /* peer's close_notify received (our side may still be open) */
+	WT_ST_FAILED             /* see wt_engine_error() */
+} wt_state;
+
+/* Configuration flags. */
+#define WT_FLAG_INSECURE_SKIP_VERIFY 0x0001  /* tests only: no chain or name check */
+
+/* Event kinds (see wt_engine_events). */
+#define WT_EV_HANDSHAKE  1   /* type = handshake message type */
+#define WT_EV_HRR        2   /* HelloRetryRequest (type = selected group) */
+#define WT_EV_CCS        3   /* change_cipher_spec record */
+#define WT_EV_ALERT      4   /* type = level << 8 | description */
+#define WT_EV_VERIFIED   5   /* server certificate chain accepted; len = chain length */
+#define WT_EV_KEYS       6   /* new traffic keys; type = 2 handshake, 3 application, 4 key update */
+
+#define WT_EV_IN  0          /* from the peer */
+#define WT_EV_OUT 1          /* to the peer */
+
+/** \brief One step of the handshake, for timelines and debugging. 8 bytes, ABI-stable. */
+typedef struct {
+	uint8_t dir;
+	uint8_t kind;
+	uint16_t type;
+	uint32_t len;
+} wt_event;
+
+#define WT_MAX_EVENTS 32
+
+/** \brief What the caller configures before wt_engine_start(). */
+typedef struct {
+	/* Server name for SNI and certificate checks (DNS name or IP literal);
+	 * NUL-terminated; copied. NULL: no SNI and no name check. */
+	const char *server_name;
+	/* Trust anchors; caller-owned, must outlive the engine. */
+	const br_x509_trust_anchor *anchors;
+	size_t num_anchors;
+	/* Current time, unix seconds, for certificate validity. */
+	int64_t now;
+	/* CSPRNG (required). */
+	wt_rng_fn rng;
+	void *rng_ctx;
+	/* ALPN ProtocolNameList contents (u8-length-prefixed names); copied. */
+	const uint8_t *alpn;
+	size_t alpn_len;
+	/* Group of the initial key share; 0 means X25519. */
+	uint16_t key_share_group;
+	uint32_t flags;
+	/* Optional: where to copy the peer's certificate chain as a sequence of
+	 * u24-length-prefixed DER certificates (leaf first). Caller-owned. */
+	uint8_t *chain_buf;
+	size_t chain_cap;
+} wt_config;
+
+/* Work buffer layout: record input, record output, handshake reassembly. */
+#define WT_RECORD_IN_SIZE  (5 + 16384 + 256)
+#define WT_RECORD_OUT_SIZE (5 + 16384 + 256 + 1024)
+#define WT_MIN_HS_SIZE     8192
+/** \brief Smallest work buffer wt_engine_init accepts. */
+#define WT_MIN_BUFFER_SIZE (WT_RECORD_IN_SIZE + WT_RECORD_OUT_SIZE + WT_MIN_HS_SIZE)
+
+/** \brief The engine. Caller-owned; treat every field as private. */
+typedef struct {
+	wt_state state;
+	int err;                       /* sticky wt_err */
+	int peer_alert;                /* alert description received, or -1 */
+	char detail[256];              /* NUL-terminated specifics of err */
+
+	/* configuration copies */
+	char server_name[256];
+	size_t server_name_len;
+	int server_name_is_ip;
+	uint8_t alpn[256];
+	size_t alpn_len;
+	const br_x509_trust_anchor *anchors;
+	size_t num_anchors;
+	int64_t now;
+	wt_rng_fn rng;
+	void *rng_ctx;
+	uint32_t flags;
+	uint16_t first_group;
+	uint8_t *chain_buf;
+	size_t chain_cap, chain_len;
+
+	/* buffers */
+	uint8_t *in;   size_t in_len;      /* partial incoming record */
+	uint8_t *out;  size_t out_len, out_sent;  /* pending outgoing bytes */
+	uint8_t *hs;   size_t hs_cap, hs_len;     /* handshake reassembly */
+	size_t app_off, app_len;           /* decrypted application data within `in` */
+	int in_ready;                      /* `in` holds a fully processed record awaiting read */
+
+	/* handshake */
+	uint8_t client_random[32];
+	uint8_t session_id[32];
+	wt_kex kex;
+	int hrr_seen;
+	uint16_t hrr_cipher;               /* suite chosen by the HelloRetryRequest */
+	uint8_t cookie[512];               /* HRR cookie to echo */
+	size_t cookie_len;
+	int cert_requested;                /* CertificateRequest seen: answer with an empty Certificate */
+	uint8_t cr_context[255];
+	size_t cr_context_len;
+	br_sha256_context th256;           /* transcript, both hashes until the suite is known */
+	br_sha384_context th384;
+	uint16_t version, cipher, group;
+	uint8_t alpn_sel[256];
+	size_t alpn_sel_len;
+	wt_pubkey peer_key;
+	int ccs_seen, ccs_sent;
+	int hs_boundary;                   /* a key change happened: the record must end here */
+	wt_keysched ks;
+
+	/* record protection */
+	wt_record_dir rd, wr;
+	int read_closed, write_closed;
+
+	wt_event events[WT_MAX_EVENTS];
+	unsigned num_events;
+} wt_engine;
+
+/**
+ * \brief Prepare an engine. `buf` (at least WT_MIN_BUFFER_SIZE bytes) is
+ * caller-owned and must stay valid while the engine is used; whatever exceeds
+ * the minimum enlarges the handshake reassembly area (large certificate chains).
+ * \return 0 or WT_ERR_BAD_ARGUMENT.
+ */
+int wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len);
+
+/** \brief Build the ClientHello (it appears in the send window). \return 0 or the error. */
+int wt_engine_start(wt_engine *e);
+
+uint8_t *wt_engine_recv_buf(wt_engine *e, size_t *len);
+/** \brief `n` bytes were written into the recv window; process them. \return 0 or the sticky error. */
+int wt_engine_recv_done(wt_engine *e, size_t n);
+
+const uint8_t *wt_engine_send_buf(wt_engine *e, size_t *len);
+void wt_engine_send_done(wt_engine *e, size_t n);
+
+const uint8_t *wt_engine_read_buf(wt_engine *e, size_t *len);
+void wt_engine_read_done(wt_engine *e, size_t n);
+
+uint8_t *wt_engine_write_buf(wt_engine *e, size_t *len);
+/** \brief Encrypt the `n` bytes written into the write window as one record. */
+int wt_engine_write_done(wt_engine *e, size_t n);
+
+/** \brief Queue close_notify; no more writes after it. \return 0 or the sticky error. */
+int wt_engine_close(wt_engine *e);
+
+/**
+ * \brief The transport ended (EOF). Before the peer's close_notify this is
+ * WT_ERR_TRUNCATED (or, during the handshake, also TRUNCATED with a detail).
+ * \return 0 if the connection had closed cleanly, else the error.
+ */
+int wt_engine_eof(wt_engine *e);
+
+wt_state wt_engine_state(const wt_engine *e);
+int wt_engine_error(const wt_engine *e);
+const char *wt_engine_error_detail(const wt_engine *e);
+/** \brief Alert description received from the peer, or -1. */
+int wt_engine_peer_alert(const wt_engine *e);
+
+/** \brief Events recorded since the last wt_engine_events_clear(). */
+const wt_event *wt_engine_events(const wt_engine *e, unsigned *count);
+void wt_engine_events_clear(wt_engine *e);
+
+/** \brief Erase all secrets held by the engine. Call before releasing it. */
+void wt_engine_wipe(wt_engine *e);
+
+/** \brief IANA name of a cipher suite ("TLS_AES_128_GCM_SHA256"), or "unknown". */
+const char *wt_cipher_name(uint16_t suite);
+/** \brief Name of a named group ("x25519", "secp256r1", "secp384r1"), or "unknown". */
+const char *wt_group_name(uint16_t group);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * wt_engine_internal.h — what wt_engine.c (records, windows, alerts) and
+ * wt_handshake.c (the client handshake messages) share. Not public.
+ */
+#ifndef WT_ENGINE_INTERNAL_H
+#define WT_ENGINE_INTERNAL_H
+
+#include "wt_engine.h"
+#include "wt_bytes.h"
+
+/**
+ * \brief Fail the engine: record `err` (first one wins), a printf-style
+ * detail, send the code's alert if the protocol calls for one, close writes.
+ * \return err, so handlers can `return wt_fail(...)`.
+ */
+int wt_fail(wt_engine *e, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/** \brief Record an event for the caller's timeline. */
+void wt_event_push(wt_engine *e, int dir, int kind, unsigned type, size_t len);
+
+/**
+ * \brief Send one handshake message (header added here), adding it to the
+ * transcript; protected with the current write keys if any.
+ * `body` may point into the output area returned by wt_out_scratch().
+ * \return 0 or the error (engine failed).
+ */
+int wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t len);
+
+/** \brief Send a (plaintext) change_cipher_spec record. */
+int wt_send_ccs(wt_engine *e);
+
+/**
+ * \brief A scratch area of at least 2048 bytes that does not overlap the
+ * output queue, for building a handshake body before wt_send_handshake().
+ */
+uint8_t *wt_out_scratch(wt_engine *e, size_t *cap);
+
+/** \brief Transcript: add bytes / read the hash for the negotiated suite. */
+void wt_th_update(wt_engine *e, const uint8_t *data, size_t len);
+void wt_th_hash(const wt_engine *e, uint8_t *out);
+/** \brief Replace ClientHello1 by message_hash for a HelloRetryRequest (RFC 8446 §4.4.1). */
+void wt_th_restart_for_hrr(wt_engine *e);
+
+/** \brief The hash function of the negotiated (or HRR-selected) suite. */
+const br_hash_class *wt_suite_hash(uint16_t suite);
+wt_aead_alg wt_suite_aead(uint16_t suite);
+
+/** \brief Handshake layer entry points, called by the record layer. */
+int wt_hs_build_client_hello(wt_engine *e);
+int wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len);
+
+#endif

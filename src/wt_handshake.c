@@ -1,0 +1,696 @@
+/*
+ * wt_handshake.c — the TLS 1.3 client handshake (RFC 8446 §4), one handler
+ * per server message, dispatched by state (RFC 8446 §A.1):
+ *
+ *   START --ClientHello--> WAIT_SH --HRR--> (ClientHello 2) WAIT_SH2
+ *   WAIT_SH(2) --ServerHello--> WAIT_EE --EncryptedExtensions--> WAIT_CERT_CR
+ *   WAIT_CERT_CR --CertificateRequest--> WAIT_CERT --Certificate--> WAIT_CV
+ *   WAIT_CV --CertificateVerify--> WAIT_FINISHED --Finished--> CONNECTED
+ *   CONNECTED: NewSessionTicket, KeyUpdate
+ */
+#include "wt_engine_internal.h"
+#include "wt_x509.h"
+
+/* ------------------------------------------------------------ constants */
+
+#define EXT_SERVER_NAME          0
+#define EXT_MAX_FRAGMENT_LENGTH  1
+#define EXT_SUPPORTED_GROUPS    10
+#define EXT_SIGNATURE_ALGS      13
+#define EXT_ALPN                16
+#define EXT_PRE_SHARED_KEY      41
+#define EXT_EARLY_DATA          42
+#define EXT_SUPPORTED_VERSIONS  43
+#define EXT_COOKIE              44
+#define EXT_KEY_SHARE           51
+
+/* SHA-256("HelloRetryRequest"), the ServerHello.random of an HRR (§4.1.3). */
+static const uint8_t wt_hrr_random[32] = {
+	0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C
+};
+
+/* Our preference: ChaCha20 first (4x faster than AES-GCM in constant-time wasm). */
+static const uint16_t wt_suites[] = {
+	WT_TLS_CHACHA20_POLY1305_SHA256, WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384
+};
+
+static const uint16_t wt_groups[] = {
+	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1
+};
+
+/* Signature schemes offered; PKCS#1 ones are for certificates only in 1.3. */
+static const uint16_t wt_sig_schemes[] = {
+	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384, WT_SIG_ECDSA_SECP521R1_SHA512,
+	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PSS_RSAE_SHA512,
+	WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384, WT_SIG_RSA_PKCS1_SHA512
+};
+
+#define WT_COUNT(a) (sizeof (a) / sizeof (a)[0])
+
+static int
+wt_in_list(const uint16_t *list, size_t n, uint32_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == v) return 1;
+	return 0;
+}
+
+static const char *
+wt_hs_name(unsigned type)
+{
+	switch (type) {
+	case WT_HS_CLIENT_HELLO: return "ClientHello";
+	case WT_HS_SERVER_HELLO: return "ServerHello";
+	case WT_HS_NEW_SESSION_TICKET: return "NewSessionTicket";
+	case WT_HS_ENCRYPTED_EXTENSIONS: return "EncryptedExtensions";
+	case WT_HS_CERTIFICATE: return "Certificate";
+	case WT_HS_CERTIFICATE_REQUEST: return "CertificateRequest";
+	case WT_HS_CERTIFICATE_VERIFY: return "CertificateVerify";
+	case WT_HS_FINISHED: return "Finished";
+	case WT_HS_KEY_UPDATE: return "KeyUpdate";
+	case WT_HS_SERVER_KEY_EXCHANGE: return "ServerKeyExchange";
+	case WT_HS_SERVER_HELLO_DONE: return "ServerHelloDone";
+	default: return "an unknown handshake message";
+	}
+}
+
+/* ---------------------------------------------------------- ClientHello */
+
+static void
+wt_put_client_hello(wt_engine *e, wt_writer *w)
+{
+	wt_w_u16(w, 0x0303);
+	wt_w_bytes(w, e->client_random, 32);
+	wt_w_u8(w, 32);
+	wt_w_bytes(w, e->session_id, 32);   /* middlebox compatibility mode */
+
+	size_t v = wt_w_open(w, 2);
+	for (size_t i = 0; i < WT_COUNT(wt_suites); i++)
+		wt_w_u16(w, wt_suites[i]);
+	wt_w_close(w, v, 2);
+	wt_w_u8(w, 1);
+	wt_w_u8(w, 0);      /* null compression */
+
+	size_t exts = wt_w_open(w, 2);
+
+	if (e->server_name_len && !e->server_name_is_ip) {
+		/* RFC 6066: no trailing dot in SNI, never an IP literal */
+		size_t n = e->server_name_len;
+		if (e->server_name[n - 1] == '.') n--;
+		wt_w_u16(w, EXT_SERVER_NAME);
+		size_t x = wt_w_open(w, 2);
+		size_t l = wt_w_open(w, 2);
+		wt_w_u8(w, 0);  /* host_name */
+		wt_w_u16(w, (uint32_t)n);
+		wt_w_bytes(w, e->server_name, n);
+		wt_w_close(w, l, 2);
+		wt_w_close(w, x, 2);
+	}
+
+	wt_w_u16(w, EXT_SUPPORTED_VERSIONS);
+	wt_w_u16(w, 3);
+	wt_w_u8(w, 2);
+	wt_w_u16(w, WT_VERSION_TLS13);
+
+	wt_w_u16(w, EXT_SUPPORTED_GROUPS);
+	size_t g = wt_w_open(w, 2);
+	size_t gl = wt_w_open(w, 2);
+	for (size_t i = 0; i < WT_COUNT(wt_groups); i++) wt_w_u16(w, wt_groups[i]);
+	wt_w_close(w, gl, 2);
+	wt_w_close(w, g, 2);
+
+	wt_w_u16(w, EXT_SIGNATURE_ALGS);
+	size_t s = wt_w_open(w, 2);
+	size_t sl = wt_w_open(w, 2);
+	for (size_t i = 0; i < WT_COUNT(wt_sig_schemes); i++) wt_w_u16(w, wt_sig_schemes[i]);
+	wt_w_close(w, sl, 2);
+	wt_w_close(w, s, 2);
+
+	wt_w_u16(w, EXT_KEY_SHARE);
+	size_t k = wt_w_open(w, 2);
+	size_t kl = wt_w_open(w, 2);
+	wt_w_u16(w, e->kex.group);
+	wt_w_u16(w, (uint32_t)e->kex.pub_len);
+	wt_w_bytes(w, e->kex.pub, e->kex.pub_len);
+	wt_w_close(w, kl, 2);
+	wt_w_close(w, k, 2);
+
+	if (e->alpn_len) {
+		wt_w_u16(w, EXT_ALPN);
+		size_t a = wt_w_open(w, 2);
+		wt_w_u16(w, (uint32_t)e->alpn_len);
+		wt_w_bytes(w, e->alpn, e->alpn_len);
+		wt_w_close(w, a, 2);
+	}
+
+	if (e->cookie_len) {
+		wt_w_u16(w, EXT_COOKIE);
+		wt_w_u16(w, (uint32_t)(e->cookie_len + 2));
+		wt_w_u16(w, (uint32_t)e->cookie_len);
+		wt_w_bytes(w, e->cookie, e->cookie_len);
+	}
+
+	wt_w_close(w, exts, 2);
+}
+
+static int
+wt_send_client_hello(wt_engine *e)
+{
+	size_t cap;
+	uint8_t *body = wt_out_scratch(e, &cap);
+	wt_writer w = wt_writer_of(body, cap);
+	wt_put_client_hello(e, &w);
+	if (w.bad) return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "ClientHello does not fit");
+	return wt_send_handshake(e, WT_HS_CLIENT_HELLO, body, w.len);
+}
+
+int
+wt_hs_build_client_hello(wt_engine *e)
+{
+	if (e->rng(e->rng_ctx, e->client_random, 32) || e->rng(e->rng_ctx, e->session_id, 32))
+		return wt_fail(e, WT_ERR_RNG_FAILURE, "the random source failed");
+	int err = wt_kex_generate(&e->kex, e->first_group, e->rng, e->rng_ctx);
+	if (err) return wt_fail(e, err, "key share generation failed");
+	err = wt_send_client_hello(e);
+	if (err) return err;
+	e->state = WT_ST_WAIT_SH;
+	return 0;
+}
+
+/* ---------------------------------------------------------- ServerHello */
+
+typedef struct {
+	uint16_t version;           /* from supported_versions, 0 if absent */
+	uint16_t ks_group;          /* key_share group (SH) or selected_group (HRR) */
+	const uint8_t *ks_key;
+	size_t ks_key_len;
+	const uint8_t *cookie;
+	size_t cookie_len;
+	int has_key_share;
+} wt_sh_exts;
+
+/* Is an extension of this type in the list? (a copy of the reader is walked) */
+static int
+wt_has_extension(wt_reader r, uint32_t type)
+{
+	while (r.n && !r.bad) {
+		uint32_t t = wt_r_u16(&r);
+		wt_r_vec(&r, 2);
+		if (!r.bad && t == type) return 1;
+	}
+	return 0;
+}
+
+static int
+wt_parse_sh_extensions(wt_engine *e, wt_reader *r, int hrr, wt_sh_exts *x)
+{
+	uint32_t seen = 0;
+	memset(x, 0, sizeof *x);
+	while (r->n && !r->bad) {
+		uint32_t type = wt_r_u16(r);
+		wt_reader body = wt_r_vec(r, 2);
+		if (r->bad) break;
+		uint32_t bit = type == EXT_SUPPORTED_VERSIONS ? 1 : type == EXT_KEY_SHARE ? 2 : type == EXT_COOKIE ? 4 : 0;
+		if (bit & seen) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "duplicate extension %u in ServerHello", type);
+		seen |= bit;
+		switch (type) {
+		case EXT_SUPPORTED_VERSIONS:
+			x->version = (uint16_t)wt_r_u16(&body);
+			break;
+		case EXT_KEY_SHARE:
+			x->has_key_share = 1;
+			x->ks_group = (uint16_t)wt_r_u16(&body);
+			if (!hrr) {
+				wt_reader key = wt_r_vec(&body, 2);
+				x->ks_key = key.p;
+				x->ks_key_len = key.n;
+				if (key.n == 0) body.bad = 1;
+			}
+			break;
+		case EXT_COOKIE: {
+			if (!hrr) goto unsupported;
+			wt_reader c = wt_r_vec(&body, 2);
+			if (c.n == 0) body.bad = 1;
+			x->cookie = c.p;
+			x->cookie_len = c.n;
+			break;
+		}
+		default:
+		unsupported:
+			return wt_fail(e, WT_ERR_UNSUPPORTED_EXTENSION,
+				"the server sent extension %u in %s, which was not offered", type,
+				hrr ? "HelloRetryRequest" : "ServerHello");
+		}
+		if (!wt_r_done(&body))
+			return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed extension %u in ServerHello", type);
+	}
+	if (r->bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerHello extensions");
+	return 0;
+}
+
+static int
+wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uint8_t *msg, size_t len)
+{
+	if (e->hrr_seen)
+		return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "a second HelloRetryRequest");
+	if (!x->has_key_share && !x->cookie)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "HelloRetryRequest that would not change the ClientHello");
+	if (x->has_key_share) {
+		if (!wt_in_list(wt_groups, WT_COUNT(wt_groups), x->ks_group) || x->ks_group == e->kex.group)
+			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+				"HelloRetryRequest asks for group 0x%04x, which is not offered or already sent", x->ks_group);
+	}
+	if (x->cookie_len > sizeof e->cookie)
+		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "HelloRetryRequest cookie of %zu bytes is too long", x->cookie_len);
+
+	e->hrr_seen = 1;
+	e->hrr_cipher = suite;
+	e->cipher = suite;
+	wt_event_push(e, WT_EV_IN, WT_EV_HRR, x->has_key_share ? x->ks_group : 0, len);
+
+	/* transcript: message_hash(ClientHello1) || HelloRetryRequest || ClientHello2 ... */
+	wt_th_restart_for_hrr(e);
+	wt_th_update(e, msg, len);
+
+	if (x->cookie_len) {
+		memcpy(e->cookie, x->cookie, x->cookie_len);
+		e->cookie_len = x->cookie_len;
+	}
+	if (x->has_key_share) {
+		wt_kex_wipe(&e->kex);
+		int err = wt_kex_generate(&e->kex, x->ks_group, e->rng, e->rng_ctx);
+		if (err) return wt_fail(e, err, "key share generation failed");
+	}
+	int err = wt_send_ccs(e);
+	if (!err) err = wt_send_client_hello(e);
+	if (err) return err;
+	e->state = WT_ST_WAIT_SH2;
+	e->hs_boundary = 1;
+	return 0;
+}
+
+static int
+wt_on_server_hello(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	uint32_t legacy_version = wt_r_u16(&r);
+	const uint8_t *random = wt_r_bytes(&r, 32);
+	wt_reader sid = wt_r_vec(&r, 1);
+	uint16_t suite = (uint16_t)wt_r_u16(&r);
+	uint32_t compression = wt_r_u8(&r);
+	wt_reader exts = { NULL, 0, 0 };
+	if (r.n) exts = wt_r_vec(&r, 2);
+	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerHello");
+
+	/* version negotiation first: a TLS 1.2 (or older) server sends no
+	 * supported_versions, and extensions a TLS 1.3 client never offered */
+	if (!wt_has_extension(exts, EXT_SUPPORTED_VERSIONS)) {
+		return wt_fail(e, WT_ERR_PROTOCOL_VERSION,
+			"the server chose %s; this client speaks TLS 1.3",
+			legacy_version == WT_VERSION_TLS12 ? "TLS 1.2" : legacy_version == 0x0302 ? "TLS 1.1" :
+			legacy_version == 0x0301 ? "TLS 1.0" : "an unknown protocol version");
+	}
+	int hrr = memcmp(random, wt_hrr_random, 32) == 0;
+	wt_sh_exts x;
+	int err = wt_parse_sh_extensions(e, &exts, hrr, &x);
+	if (err) return err;
+	if (x.version != WT_VERSION_TLS13)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+			"the server selected version 0x%04x, which was not offered", x.version);
+	if (legacy_version != 0x0303)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello legacy_version 0x%04x", legacy_version);
+	if (sid.n != 32 || memcmp(sid.p, e->session_id, 32) != 0)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello does not echo the session id");
+	if (compression != 0)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello selects compression");
+	if (!wt_in_list(wt_suites, WT_COUNT(wt_suites), suite))
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "the server selected cipher suite 0x%04x, which was not offered", suite);
+
+	if (hrr) return wt_on_hello_retry_request(e, suite, &x, msg, len);
+
+	if (e->hrr_seen && suite != e->hrr_cipher)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello suite differs from HelloRetryRequest's");
+	if (!x.has_key_share)
+		return wt_fail(e, WT_ERR_MISSING_EXTENSION, "ServerHello without key_share (PSK-only is not offered)");
+	if (x.ks_group != e->kex.group)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello key share for group 0x%04x, not the one sent", x.ks_group);
+
+	e->version = WT_VERSION_TLS13;
+	e->cipher = suite;
+	e->group = x.ks_group;
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_SERVER_HELLO, len);
+	wt_th_update(e, msg, len);
+
+	uint8_t shared[48];
+	size_t shared_len;
+	err = wt_kex_derive(&e->kex, x.ks_key, x.ks_key_len, shared, &shared_len);
+	wt_kex_wipe(&e->kex);
+	if (err) {
+		wt_wipe(shared, sizeof shared);
+		return wt_fail(e, err, "the server's key share is invalid for %s", wt_group_name(x.ks_group));
+	}
+	uint8_t th[WT_MAX_HASH_LEN];
+	const br_hash_class *hash = wt_suite_hash(suite);
+	wt_th_hash(e, th);
+	wt_ks_init(&e->ks, hash);
+	wt_ks_handshake(&e->ks, shared, shared_len, th);
+	wt_wipe(shared, sizeof shared);
+	wt_record_dir_set(&e->rd, hash, wt_suite_aead(suite), e->ks.s_hs);
+	wt_record_dir_set(&e->wr, hash, wt_suite_aead(suite), e->ks.c_hs);
+	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, 2, 0);
+	e->state = WT_ST_WAIT_EE;
+	e->hs_boundary = 1;
+	return 0;
+}
+
+/* ------------------------------------------------- EncryptedExtensions */
+
+static int
+wt_alpn_offered(const wt_engine *e, const uint8_t *name, size_t n)
+{
+	wt_reader r = wt_reader_of(e->alpn, e->alpn_len);
+	while (r.n) {
+		wt_reader p = wt_r_vec(&r, 1);
+		if (p.n == n && memcmp(p.p, name, n) == 0) return 1;
+	}
+	return 0;
+}
+
+static int
+wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	wt_reader exts = wt_r_vec(&r, 2);
+	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed EncryptedExtensions");
+	uint32_t seen = 0;
+	while (exts.n && !exts.bad) {
+		uint32_t type = wt_r_u16(&exts);
+		wt_reader body = wt_r_vec(&exts, 2);
+		if (exts.bad) break;
+		uint32_t bit = type < 32 ? 1u << type : 0;
+		if (bit & seen) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "duplicate extension %u", type);
+		seen |= bit;
+		switch (type) {
+		case EXT_SERVER_NAME:
+			if (!e->server_name_len || e->server_name_is_ip) goto unsupported;
+			if (body.n) body.bad = 1;
+			break;
+		case EXT_SUPPORTED_GROUPS: {
+			wt_reader l = wt_r_vec(&body, 2);   /* the server's preference; informational */
+			if (l.n == 0 || (l.n & 1)) body.bad = 1;
+			break;
+		}
+		case EXT_ALPN: {
+			if (!e->alpn_len) goto unsupported;
+			wt_reader list = wt_r_vec(&body, 2);
+			wt_reader name = wt_r_vec(&list, 1);
+			if (list.bad || list.n || name.n == 0) { body.bad = 1; break; }
+			if (!wt_alpn_offered(e, name.p, name.n))
+				return wt_fail(e, WT_ERR_NO_APPLICATION_PROTOCOL,
+					"the server selected ALPN protocol \"%.*s\", which was not offered",
+					(int)(name.n > 64 ? 64 : name.n), (const char *)name.p);
+			memcpy(e->alpn_sel, name.p, name.n);
+			e->alpn_sel_len = name.n;
+			break;
+		}
+		default:
+			if (type == EXT_SUPPORTED_VERSIONS || type == EXT_KEY_SHARE || type == EXT_SIGNATURE_ALGS ||
+			    type == EXT_PRE_SHARED_KEY || type == EXT_COOKIE)
+				return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "extension %u is not allowed in EncryptedExtensions", type);
+		unsupported:
+			return wt_fail(e, WT_ERR_UNSUPPORTED_EXTENSION,
+				"the server sent extension %u in EncryptedExtensions, which was not offered", type);
+		}
+		if (!wt_r_done(&body))
+			return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed extension %u in EncryptedExtensions", type);
+	}
+	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed EncryptedExtensions");
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_WAIT_CERT_CR;
+	return 0;
+}
+
+/* ---------------------------------------------- CertificateRequest, Certificate */
+
+static int
+wt_on_certificate_request(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	wt_reader ctx = wt_r_vec(&r, 1);
+	wt_reader exts = wt_r_vec(&r, 2);
+	if (!wt_r_done(&r) || exts.n < 2) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateRequest");
+	memcpy(e->cr_context, ctx.p, ctx.n);
+	e->cr_context_len = ctx.n;
+	e->cert_requested = 1;
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_WAIT_CERT;
+	return 0;
+}
+
+#define WT_MAX_CHAIN 16
+
+/* Leaf key without any verification (insecureSkipVerify). */
+static int
+wt_leaf_key_unverified(wt_engine *e, const wt_span *leaf)
+{
+	br_x509_decoder_context dc;
+	br_x509_decoder_init(&dc, NULL, NULL);
+	br_x509_decoder_push(&dc, leaf->der, leaf->len);
+	const br_x509_pkey *pk = br_x509_decoder_get_pkey(&dc);
+	if (!pk) return wt_fail(e, WT_ERR_UNSUPPORTED_CERTIFICATE, "the server certificate's key cannot be decoded");
+	if (wt_pubkey_copy(&e->peer_key, pk)) return wt_fail(e, WT_ERR_BAD_CERTIFICATE, "the server key is too large");
+	return 0;
+}
+
+static int
+wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	wt_reader ctx = wt_r_vec(&r, 1);
+	wt_reader list = wt_r_vec(&r, 3);
+	if (!wt_r_done(&r) || ctx.n) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed Certificate message");
+
+	wt_span chain[WT_MAX_CHAIN];
+	size_t n = 0;
+	e->chain_len = 0;
+	while (list.n && !list.bad) {
+		wt_reader cert = wt_r_vec(&list, 3);
+		wt_reader exts = wt_r_vec(&list, 2);   /* OCSP / SCT: not used yet */
+		(void)exts;
+		if (list.bad || cert.n == 0) break;
+		if (n == WT_MAX_CHAIN)
+			return wt_fail(e, WT_ERR_BAD_CERTIFICATE, "the server sent more than %d certificates", WT_MAX_CHAIN);
+		chain[n].der = cert.p;
+		chain[n].len = cert.n;
+		n++;
+		if (e->chain_len + 3 + cert.n <= e->chain_cap) {
+			uint8_t *q = e->chain_buf + e->chain_len;
+			q[0] = (uint8_t)(cert.n >> 16); q[1] = (uint8_t)(cert.n >> 8); q[2] = (uint8_t)cert.n;
+			memcpy(q + 3, cert.p, cert.n);
+			e->chain_len += 3 + cert.n;
+		}
+	}
+	if (list.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed certificate_list");
+	if (n == 0) return wt_fail(e, WT_ERR_EMPTY_CHAIN, "the server sent an empty certificate chain");
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE, len);
+
+	int err;
+	if (e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) {
+		err = wt_leaf_key_unverified(e, &chain[0]);
+		if (err) return err;
+	} else {
+		wt_verify_params vp;
+		memset(&vp, 0, sizeof vp);
+		vp.anchors = e->anchors;
+		vp.num_anchors = e->num_anchors;
+		vp.host = e->server_name_len ? e->server_name : NULL;
+		vp.host_len = e->server_name_len;
+		vp.now = e->now;
+		char detail[sizeof e->detail];
+		detail[0] = 0;
+		err = wt_chain_verify(&vp, chain, n, &e->peer_key, detail, sizeof detail);
+		if (err) return wt_fail(e, err, "%s", detail[0] ? detail : wt_err_text(err));
+		wt_event_push(e, WT_EV_IN, WT_EV_VERIFIED, 0, n);
+	}
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_WAIT_CV;
+	return 0;
+}
+
+/* ---------------------------------------------------- CertificateVerify */
+
+static int
+wt_on_certificate_verify(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	static const char label[] = "TLS 1.3, server CertificateVerify";
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	uint16_t scheme = (uint16_t)wt_r_u16(&r);
+	wt_reader sig = wt_r_vec(&r, 2);
+	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateVerify");
+	if (!wt_in_list(wt_sig_schemes, WT_COUNT(wt_sig_schemes), scheme) ||
+	    scheme == WT_SIG_RSA_PKCS1_SHA256 || scheme == WT_SIG_RSA_PKCS1_SHA384 ||
+	    scheme == WT_SIG_RSA_PKCS1_SHA512)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+			"CertificateVerify uses signature scheme 0x%04x, which is not allowed", scheme);
+
+	/* 64 spaces || context string || 0 || Transcript-Hash(ClientHello..Certificate) */
+	uint8_t content[64 + sizeof label + WT_MAX_HASH_LEN];
+	memset(content, 0x20, 64);
+	memcpy(content + 64, label, sizeof label);     /* includes the 0 separator */
+	wt_th_hash(e, content + 64 + sizeof label);
+	int err = wt_sig_verify(scheme, &e->peer_key.key, content, 64 + sizeof label + e->ks.hlen, sig.p, sig.n);
+	if (err == WT_ERR_ILLEGAL_PARAMETER)
+		return wt_fail(e, err, "CertificateVerify scheme 0x%04x does not match the certificate's key", scheme);
+	if (err)
+		return wt_fail(e, WT_ERR_BAD_SIGNATURE, "the server's CertificateVerify signature is invalid");
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE_VERIFY, len);
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_WAIT_FINISHED;
+	return 0;
+}
+
+/* ------------------------------------------------------------- Finished */
+
+static int
+wt_send_client_flight(wt_engine *e)
+{
+	uint8_t th[WT_MAX_HASH_LEN], fin[WT_MAX_HASH_LEN];
+	int err = 0;
+	if (!e->ccs_sent) err = wt_send_ccs(e);
+	if (!err && e->cert_requested) {
+		/* no client certificate configured: an empty Certificate (§4.4.2.4) */
+		uint8_t body[1 + 255 + 3];
+		body[0] = (uint8_t)e->cr_context_len;
+		memcpy(body + 1, e->cr_context, e->cr_context_len);
+		memset(body + 1 + e->cr_context_len, 0, 3);
+		err = wt_send_handshake(e, WT_HS_CERTIFICATE, body, 1 + e->cr_context_len + 3);
+	}
+	if (err) return err;
+	wt_th_hash(e, th);
+	wt_ks_finished(&e->ks, e->ks.c_hs, th, fin);
+	err = wt_send_handshake(e, WT_HS_FINISHED, fin, e->ks.hlen);
+	wt_wipe(fin, sizeof fin);
+	return err;
+}
+
+static int
+wt_on_finished(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	uint8_t th[WT_MAX_HASH_LEN], expect[WT_MAX_HASH_LEN];
+	if (len - 4 != e->ks.hlen) return wt_fail(e, WT_ERR_DECODE_ERROR, "Finished of the wrong length");
+	wt_th_hash(e, th);
+	wt_ks_finished(&e->ks, e->ks.s_hs, th, expect);
+	int ok = wt_ct_equal(expect, msg + 4, e->ks.hlen);
+	wt_wipe(expect, sizeof expect);
+	if (!ok) return wt_fail(e, WT_ERR_BAD_FINISHED, "the server's Finished does not match the handshake");
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_FINISHED, len);
+	wt_th_update(e, msg, len);
+
+	/* application secrets cover ClientHello..server Finished */
+	wt_th_hash(e, th);
+	wt_ks_application(&e->ks, th);
+
+	int err = wt_send_client_flight(e);
+	if (err) return err;
+	const br_hash_class *hash = e->ks.hash;
+	wt_aead_alg alg = wt_suite_aead(e->cipher);
+	wt_record_dir_set(&e->rd, hash, alg, e->ks.s_ap);
+	wt_record_dir_set(&e->wr, hash, alg, e->ks.c_ap);
+	wt_wipe(e->ks.c_hs, sizeof e->ks.c_hs);
+	wt_wipe(e->ks.s_hs, sizeof e->ks.s_hs);
+	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 3, 0);
+	e->state = WT_ST_CONNECTED;
+	e->hs_boundary = 1;
+	return 0;
+}
+
+/* ------------------------------------------------ post-handshake messages */
+
+static int
+wt_on_new_session_ticket(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	wt_r_u32(&r);                         /* ticket_lifetime */
+	wt_r_u32(&r);                         /* ticket_age_add */
+	wt_r_vec(&r, 1);                      /* ticket_nonce */
+	wt_reader ticket = wt_r_vec(&r, 2);
+	wt_reader exts = wt_r_vec(&r, 2);
+	if (!wt_r_done(&r) || ticket.n == 0) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed NewSessionTicket");
+	while (exts.n && !exts.bad) {
+		wt_r_u16(&exts);
+		wt_r_vec(&exts, 2);
+	}
+	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed NewSessionTicket extensions");
+	/* kept for resumption in a later version; for now only validated */
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_NEW_SESSION_TICKET, len);
+	return 0;
+}
+
+static int
+wt_on_key_update(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	uint32_t request = wt_r_u8(&r);
+	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed KeyUpdate");
+	if (request > 1) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "KeyUpdate request_update %u", request);
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_KEY_UPDATE, len);
+	wt_aead_alg alg = wt_suite_aead(e->cipher);
+	wt_ks_update(&e->ks, e->ks.s_ap);
+	wt_record_dir_set(&e->rd, e->ks.hash, alg, e->ks.s_ap);
+	e->hs_boundary = 1;
+	if (request == 1 && !e->write_closed) {
+		uint8_t body[1] = { 0 };
+		int err = wt_send_handshake(e, WT_HS_KEY_UPDATE, body, 1);
+		if (err) return err;
+		wt_ks_update(&e->ks, e->ks.c_ap);
+		wt_record_dir_set(&e->wr, e->ks.hash, alg, e->ks.c_ap);
+	}
+	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, 4, 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------- dispatch */
+
+int
+wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
+{
+	switch (e->state) {
+	case WT_ST_WAIT_SH:
+	case WT_ST_WAIT_SH2:
+		if (type == WT_HS_SERVER_HELLO) return wt_on_server_hello(e, msg, len);
+		break;
+	case WT_ST_WAIT_EE:
+		if (type == WT_HS_ENCRYPTED_EXTENSIONS) {
+			wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, type, len);
+			return wt_on_encrypted_extensions(e, msg, len);
+		}
+		break;
+	case WT_ST_WAIT_CERT_CR:
+		if (type == WT_HS_CERTIFICATE_REQUEST) {
+			wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, type, len);
+			return wt_on_certificate_request(e, msg, len);
+		}
+		/* fall through */
+	case WT_ST_WAIT_CERT:
+		if (type == WT_HS_CERTIFICATE) return wt_on_certificate(e, msg, len);
+		break;
+	case WT_ST_WAIT_CV:
+		if (type == WT_HS_CERTIFICATE_VERIFY) return wt_on_certificate_verify(e, msg, len);
+		break;
+	case WT_ST_WAIT_FINISHED:
+		if (type == WT_HS_FINISHED) return wt_on_finished(e, msg, len);
+		break;
+	case WT_ST_CONNECTED:
+	case WT_ST_CLOSED:
+		if (type == WT_HS_NEW_SESSION_TICKET) return wt_on_new_session_ticket(e, msg, len);
+		if (type == WT_HS_KEY_UPDATE) return wt_on_key_update(e, msg, len);
+		break;
+	default:
+		break;
+	}
+	if (type == WT_HS_SERVER_KEY_EXCHANGE || type == WT_HS_SERVER_HELLO_DONE)
+		return wt_fail(e, WT_ERR_PROTOCOL_VERSION, "the server continued with a TLS 1.2 handshake");
+	return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "unexpected %s (type %u) in state %d",
+		wt_hs_name(type), type, (int)e->state);
+}

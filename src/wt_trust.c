@@ -1,0 +1,223 @@
+/*
+ * wt_trust.c — CA certificates (PEM or DER) to BearSSL trust anchors.
+ *
+ * Each certificate is decoded by br_x509_decoder, streaming: PEM payload
+ * bytes go straight from br_pem_decoder into the X.509 decoder, whose
+ * subject-DN callback appends to the store's arena. The public key is then
+ * copied into the arena too, so an anchor only points into caller memory.
+ * An add is all-or-nothing: on any failure the store is rolled back to
+ * what it was before the call. In PEM input, blocks other than CERTIFICATE
+ * are ignored, and so are certificates whose key BearSSL does not support
+ * (e.g. Ed25519 roots in a system bundle); a malformed certificate fails
+ * the whole add.
+ */
+#include "wt_x509.h"
+#include "wt_error.h"
+
+void
+wt_trust_init(wt_trust_store *ts, br_x509_trust_anchor *anchors, size_t max,
+	uint8_t *arena, size_t arena_len)
+{
+	if (ts == NULL) return;
+	ts->anchors = anchors;
+	ts->num = 0;
+	ts->max = anchors ? max : 0;
+	ts->arena = arena;
+	ts->arena_len = arena ? arena_len : 0;
+	ts->arena_used = 0;
+}
+
+/* Decoding state for one certificate. */
+typedef struct {
+	wt_trust_store *ts;
+	br_x509_decoder_context dc;
+	size_t dn_start;        /* arena offset of this certificate's DN */
+	int overflow;           /* arena too small for the DN */
+} wt_anchor_job;
+
+/* Take n bytes of arena; NULL if it is full. */
+static uint8_t *
+wt_arena_take(wt_trust_store *ts, size_t n)
+{
+	if (ts->arena_len - ts->arena_used < n) return NULL;
+	uint8_t *p = ts->arena + ts->arena_used;
+	ts->arena_used += n;
+	return p;
+}
+
+/* br_x509_decoder subject-DN callback: append to the arena. */
+static void
+wt_dn_append(void *ctx, const void *buf, size_t len)
+{
+	wt_anchor_job *job = ctx;
+	if (job->overflow) return;
+	uint8_t *p = wt_arena_take(job->ts, len);
+	if (p == NULL) { job->overflow = 1; return; }
+	memcpy(p, buf, len);
+}
+
+/* br_pem_decoder destination: feed the X.509 decoder. */
+static void
+wt_pem_to_x509(void *ctx, const void *buf, size_t len)
+{
+	wt_anchor_job *job = ctx;
+	/* BearSSL 0.6 quirk: pushing more bytes after the decoder failed
+	   overwrites its error (e.g. UNSUPPORTED becomes INNER_TRUNC or
+	   UNEXPECTED), so stop at the first one. `err` is a field of the
+	   documented-opaque context; BearSSL is vendored, the layout is fixed. */
+	if (job->dc.err != 0) return;
+	br_x509_decoder_push(&job->dc, buf, len);
+}
+
+static void
+wt_job_start(wt_anchor_job *job, wt_trust_store *ts)
+{
+	job->ts = ts;
+	job->dn_start = ts->arena_used;
+	job->overflow = 0;
+	br_x509_decoder_init(&job->dc, wt_dn_append, job);
+}
+
+/*
+ * Finish one decoded certificate: copy the key and append the anchor.
+ * \return 0, WT_ERR_BAD_ARGUMENT (undecodable) or WT_ERR_BUFFER_TOO_SMALL.
+ */
+static int
+wt_job_finish(wt_anchor_job *job)
+{
+	wt_trust_store *ts = job->ts;
+	if (job->overflow) return WT_ERR_BUFFER_TOO_SMALL;
+	const br_x509_pkey *pk = br_x509_decoder_get_pkey(&job->dc);
+	if (pk == NULL) return WT_ERR_BAD_ARGUMENT;
+	if (ts->num >= ts->max) return WT_ERR_BUFFER_TOO_SMALL;
+
+	br_x509_trust_anchor *ta = &ts->anchors[ts->num];
+	memset(ta, 0, sizeof *ta);
+	ta->dn.data = ts->arena + job->dn_start;
+	ta->dn.len = ts->arena_used - job->dn_start;
+	ta->flags = BR_X509_TA_CA;
+	ta->pkey.key_type = pk->key_type;
+	switch (pk->key_type) {
+	case BR_KEYTYPE_RSA: {
+		uint8_t *n = wt_arena_take(ts, pk->key.rsa.nlen);
+		uint8_t *e = wt_arena_take(ts, pk->key.rsa.elen);
+		if (n == NULL || e == NULL) return WT_ERR_BUFFER_TOO_SMALL;
+		memcpy(n, pk->key.rsa.n, pk->key.rsa.nlen);
+		memcpy(e, pk->key.rsa.e, pk->key.rsa.elen);
+		ta->pkey.key.rsa.n = n;
+		ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
+		ta->pkey.key.rsa.e = e;
+		ta->pkey.key.rsa.elen = pk->key.rsa.elen;
+		break;
+	}
+	case BR_KEYTYPE_EC: {
+		uint8_t *q = wt_arena_take(ts, pk->key.ec.qlen);
+		if (q == NULL) return WT_ERR_BUFFER_TOO_SMALL;
+		memcpy(q, pk->key.ec.q, pk->key.ec.qlen);
+		ta->pkey.key.ec.curve = pk->key.ec.curve;
+		ta->pkey.key.ec.q = q;
+		ta->pkey.key.ec.qlen = pk->key.ec.qlen;
+		break;
+	}
+	default:
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	ts->num++;
+	return 0;
+}
+
+/* Does the input look like PEM (a "-----BEGIN " line anywhere)? */
+static int
+wt_looks_pem(const uint8_t *data, size_t len)
+{
+	static const char begin[] = "-----BEGIN ";
+	size_t k = sizeof begin - 1;
+	for (size_t i = 0; i + k <= len; i++) {
+		if (data[i] == '-' && memcmp(data + i, begin, k) == 0) return 1;
+	}
+	return 0;
+}
+
+/* PEM object names that hold a plain DER certificate. */
+static int
+wt_is_cert_block(const char *name)
+{
+	return strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0;
+}
+
+static int
+wt_trust_add_pem(wt_trust_store *ts, const uint8_t *data, size_t len)
+{
+	br_pem_decoder_context pc;
+	wt_anchor_job job;
+	int added = 0, in_cert = 0;
+	/* A final newline makes the decoder see an unterminated last line. */
+	static const uint8_t nl = '\n';
+	int fed_nl = 0;
+
+	br_pem_decoder_init(&pc);
+	while (len > 0 || !fed_nl) {
+		const uint8_t *p = len > 0 ? data : &nl;
+		size_t n = len > 0 ? len : 1;
+		size_t k = br_pem_decoder_push(&pc, p, n);
+		if (len > 0) { data += k; len -= k; } else if (k == 1) { fed_nl = 1; }
+		switch (br_pem_decoder_event(&pc)) {
+		case BR_PEM_BEGIN_OBJ:
+			in_cert = wt_is_cert_block(br_pem_decoder_name(&pc));
+			if (in_cert) {
+				wt_job_start(&job, ts);
+				br_pem_decoder_setdest(&pc, wt_pem_to_x509, &job);
+			} else {
+				br_pem_decoder_setdest(&pc, 0, NULL);
+			}
+			break;
+		case BR_PEM_END_OBJ:
+			if (in_cert) {
+				int err = wt_job_finish(&job);
+				if (err == WT_ERR_BAD_ARGUMENT && br_x509_decoder_last_error(&job.dc)
+					== BR_ERR_X509_UNSUPPORTED)
+				{
+					/* e.g. an Ed25519 root in a system bundle: skip it */
+					ts->arena_used = job.dn_start;
+				} else if (err) {
+					return -err;
+				} else {
+					added++;
+				}
+			}
+			in_cert = 0;
+			break;
+		case BR_PEM_ERROR:
+			if (in_cert) return -WT_ERR_BAD_ARGUMENT;  /* bad Base64 in a certificate */
+			break;                                     /* other blocks are not ours */
+		default:
+			if (k == 0) return -WT_ERR_BAD_ARGUMENT;   /* cannot happen: no progress */
+			break;
+		}
+	}
+	if (in_cert) return -WT_ERR_BAD_ARGUMENT;          /* no END line */
+	return added > 0 ? added : -WT_ERR_BAD_ARGUMENT;
+}
+
+int
+wt_trust_add(wt_trust_store *ts, const uint8_t *data, size_t len)
+{
+	if (ts == NULL || data == NULL || len == 0) return -WT_ERR_BAD_ARGUMENT;
+	size_t num0 = ts->num, used0 = ts->arena_used;
+	int r;
+
+	if (wt_looks_pem(data, len)) {
+		r = wt_trust_add_pem(ts, data, len);
+	} else {
+		wt_anchor_job job;
+		wt_job_start(&job, ts);
+		br_x509_decoder_push(&job.dc, data, len);
+		r = wt_job_finish(&job);
+		r = r ? -r : 1;
+	}
+	if (r < 0) {
+		ts->num = num0;
+		ts->arena_used = used0;
+	}
+	return r;
+}

@@ -1,0 +1,613 @@
+/*
+ * test_x509.c — trust store, certificate facts, IP parsing, host matching
+ * and chain verification against the fixture PKI in tests/fixtures/x509/
+ * (made by tests/fixtures/make-x509-fixtures.sh; see its header for what
+ * each certificate is). All `now` values are fixed.
+ *
+ * Usage: test_x509 [repo-root]   (default: WT_SOURCE_DIR)
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wt_x509.h"
+#include "wt_error.h"
+#include "wt_test.h"
+
+#ifndef WT_SOURCE_DIR
+#define WT_SOURCE_DIR "."
+#endif
+
+/* Fixed clocks (unix seconds). */
+#define T_2000_06_01 INT64_C(959817600)     /* root valid, leaves not yet */
+#define T_2030_01_01 INT64_C(1893456000)    /* everything but leaf-expired/-future */
+#define T_2060_01_01 INT64_C(2840140800)    /* leaves (to 2049) expired, CAs valid */
+
+static const char *root_dir;
+
+/* ------------------------------------------------------------ fixtures */
+
+typedef struct {
+	uint8_t data[8192];
+	size_t len;
+} blob;
+
+/* Load tests/fixtures/x509/NAME into b; aborts the test program on failure. */
+static void
+load(blob *b, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/fixtures/x509/%s", root_dir, name);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "cannot open %s\n", path);
+		exit(2);
+	}
+	b->len = fread(b->data, 1, sizeof b->data, f);
+	fclose(f);
+	if (b->len == 0 || b->len == sizeof b->data) {
+		fprintf(stderr, "bad fixture %s\n", path);
+		exit(2);
+	}
+}
+
+static blob f_root, f_inter, f_root2, f_root3, f_bundle, f_root_pem;
+static blob f_leaf_ec, f_leaf_rsa2048, f_leaf_rsa1024, f_leaf_ed25519, f_leaf_sha1;
+static blob f_leaf_cnonly, f_leaf_expired, f_leaf_future, f_leaf_byleaf, f_leaf_root2;
+static blob f_leaf_root3;
+
+static void
+load_all(void)
+{
+	load(&f_root, "root.der");
+	load(&f_root_pem, "root.pem");
+	load(&f_inter, "inter.der");
+	load(&f_root2, "root2.der");
+	load(&f_root3, "root3-sha1.der");
+	load(&f_bundle, "bundle.pem");
+	load(&f_leaf_ec, "leaf-ec.der");
+	load(&f_leaf_rsa2048, "leaf-rsa2048.der");
+	load(&f_leaf_rsa1024, "leaf-rsa1024.der");
+	load(&f_leaf_ed25519, "leaf-ed25519.der");
+	load(&f_leaf_sha1, "leaf-sha1.der");
+	load(&f_leaf_cnonly, "leaf-cnonly.der");
+	load(&f_leaf_expired, "leaf-expired.der");
+	load(&f_leaf_future, "leaf-future.der");
+	load(&f_leaf_byleaf, "leaf-byleaf.der");
+	load(&f_leaf_root2, "leaf-root2.der");
+	load(&f_leaf_root3, "leaf-root3.der");
+}
+
+/* A trust store with the given anchors (DER or PEM blobs). */
+typedef struct {
+	wt_trust_store ts;
+	br_x509_trust_anchor anchors[8];
+	uint8_t arena[4096];
+} store;
+
+static void
+store_init(store *s)
+{
+	wt_trust_init(&s->ts, s->anchors, 8, s->arena, sizeof s->arena);
+}
+
+/* ------------------------------------------------------------ IP parse */
+
+static void
+test_ip_parse(void)
+{
+	static const struct {
+		const char *s;
+		int ret;
+		uint8_t out[16];
+	} cases[] = {
+		{ "127.0.0.1", 4, { 127, 0, 0, 1 } },
+		{ "0.0.0.0", 4, { 0 } },
+		{ "255.255.255.255", 4, { 255, 255, 255, 255 } },
+		{ "10.1.2.3", 4, { 10, 1, 2, 3 } },
+		{ "256.0.0.1", 0, { 0 } },
+		{ "1.2.3", 0, { 0 } },
+		{ "1.2.3.4.5", 0, { 0 } },
+		{ "01.2.3.4", 0, { 0 } },          /* leading zero: octal ambiguity */
+		{ "1.2.3.04", 0, { 0 } },
+		{ "1..3.4", 0, { 0 } },
+		{ "1.2.3.4.", 0, { 0 } },
+		{ ".1.2.3.4", 0, { 0 } },
+		{ "1.2.3.4 ", 0, { 0 } },
+		{ "1234.1.1.1", 0, { 0 } },
+		{ "+1.2.3.4", 0, { 0 } },
+		{ "0x7f.0.0.1", 0, { 0 } },
+		{ "localhost", 0, { 0 } },
+		{ "", 0, { 0 } },
+		{ "::", 16, { 0 } },
+		{ "::1", 16, { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1 } },
+		{ "1::", 16, { 0,1 } },
+		{ "0:0:0:0:0:0:0:1", 16, { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1 } },
+		{ "2001:db8::8:800:200c:417a", 16,
+			{ 0x20,0x01,0x0d,0xb8,0,0,0,0,0,8,8,0,0x20,0x0c,0x41,0x7a } },
+		{ "2001:DB8:0:0:8:800:200C:417A", 16,
+			{ 0x20,0x01,0x0d,0xb8,0,0,0,0,0,8,8,0,0x20,0x0c,0x41,0x7a } },
+		{ "fe80::1:2", 16, { 0xfe,0x80,0,0,0,0,0,0,0,0,0,0,0,1,0,2 } },
+		{ "::ffff:192.0.2.1", 16, { 0,0,0,0,0,0,0,0,0,0,0xff,0xff,192,0,2,1 } },
+		{ "::192.0.2.1", 16, { 0,0,0,0,0,0,0,0,0,0,0,0,192,0,2,1 } },
+		{ "1:2:3:4:5:6:1.2.3.4", 16, { 0,1,0,2,0,3,0,4,0,5,0,6,1,2,3,4 } },
+		{ "1:2:3:4:5:6:7::", 16, { 0,1,0,2,0,3,0,4,0,5,0,6,0,7,0,0 } },
+		{ "::2:3:4:5:6:7:8", 16, { 0,0,0,2,0,3,0,4,0,5,0,6,0,7,0,8 } },
+		{ "1:2:3:4:5:6:7:8", 16, { 0,1,0,2,0,3,0,4,0,5,0,6,0,7,0,8 } },
+		{ "1:2:3:4:5:6:7", 0, { 0 } },
+		{ "1:2:3:4:5:6:7:8:9", 0, { 0 } },
+		{ "1:2:3:4:5:6:7::8", 0, { 0 } },   /* "::" must stand for >= 1 group */
+		{ "1::2::3", 0, { 0 } },
+		{ ":::", 0, { 0 } },
+		{ ":1::2", 0, { 0 } },
+		{ "1::2:", 0, { 0 } },
+		{ "1:2:3:4:5:6:7:8:", 0, { 0 } },
+		{ "12345::1", 0, { 0 } },
+		{ "g::1", 0, { 0 } },
+		{ "::1%eth0", 0, { 0 } },
+		{ "[::1]", 0, { 0 } },
+		{ "1:2:3:4:5:6:7:1.2.3.4", 0, { 0 } },
+		{ "::1.2.3", 0, { 0 } },
+		{ "::1.2.3.4:5", 0, { 0 } },
+		{ "::01.2.3.4", 0, { 0 } },
+		{ ":", 0, { 0 } },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t out[16];
+		memset(out, 0xEE, sizeof out);
+		int r = wt_ip_parse(cases[i].s, strlen(cases[i].s), out);
+		CHECKF(r == cases[i].ret, "wt_ip_parse(\"%s\") = %d, want %d", cases[i].s, r, cases[i].ret);
+		if (r == cases[i].ret && r > 0) {
+			CHECKF(memcmp(out, cases[i].out, (size_t)r) == 0, "wt_ip_parse(\"%s\") bytes", cases[i].s);
+		}
+	}
+	/* length is honoured: no NUL needed, nothing read past len */
+	uint8_t out[16];
+	CHECK(wt_ip_parse("127.0.0.1xyz", 9, out) == 4 && out[0] == 127 && out[3] == 1);
+	CHECK(wt_ip_parse("::1", 0, out) == 0);
+	CHECK(wt_ip_parse(NULL, 3, out) == 0);
+}
+
+/* ---------------------------------------------------------- cert facts */
+
+static void
+test_cert_parse(void)
+{
+	wt_cert_info ci;
+
+	CHECK(wt_cert_parse(&ci, f_leaf_ec.data, f_leaf_ec.len) == 0);
+	CHECK(ci.key_type == WT_CERTKEY_EC && ci.key_bits == 256);
+	CHECK(ci.not_before == INT64_C(978307200));      /* 2001-01-01T00:00:00Z (UTCTime) */
+	CHECK(ci.not_after == INT64_C(2524607999));      /* 2049-12-31T23:59:59Z (UTCTime 49) */
+	CHECK(!ci.sig_is_sha1 && !ci.is_ca && ci.has_san && ci.san != NULL && ci.san_len > 0);
+	CHECK(ci.issuer != NULL && ci.subject != NULL && ci.issuer_len != ci.subject_len);
+
+	CHECK(wt_cert_parse(&ci, f_root.data, f_root.len) == 0);
+	CHECK(ci.is_ca && !ci.has_san && ci.key_type == WT_CERTKEY_EC);
+	CHECK(ci.not_before == INT64_C(946684800));      /* 2000-01-01 */
+	CHECK(ci.not_after == INT64_C(4102444799));      /* 2099-12-31T23:59:59Z (GeneralizedTime) */
+	CHECK(ci.issuer_len == ci.subject_len && memcmp(ci.issuer, ci.subject, ci.issuer_len) == 0);
+
+	CHECK(wt_cert_parse(&ci, f_inter.data, f_inter.len) == 0 && ci.is_ca);
+	CHECK(wt_cert_parse(&ci, f_root2.data, f_root2.len) == 0);
+	CHECK(ci.key_type == WT_CERTKEY_RSA && ci.key_bits == 2048 && ci.is_ca);
+	CHECK(wt_cert_parse(&ci, f_leaf_rsa2048.data, f_leaf_rsa2048.len) == 0);
+	CHECK(ci.key_type == WT_CERTKEY_RSA && ci.key_bits == 2048);
+	CHECK(wt_cert_parse(&ci, f_leaf_rsa1024.data, f_leaf_rsa1024.len) == 0);
+	CHECK(ci.key_type == WT_CERTKEY_RSA && ci.key_bits == 1024);
+	CHECK(wt_cert_parse(&ci, f_leaf_ed25519.data, f_leaf_ed25519.len) == 0);
+	CHECK(ci.key_type == WT_CERTKEY_ED25519);
+	CHECK(wt_cert_parse(&ci, f_leaf_sha1.data, f_leaf_sha1.len) == 0 && ci.sig_is_sha1);
+	CHECK(wt_cert_parse(&ci, f_root3.data, f_root3.len) == 0 && ci.sig_is_sha1);
+	CHECK(wt_cert_parse(&ci, f_leaf_root2.data, f_leaf_root2.len) == 0 && !ci.sig_is_sha1);
+	CHECK(wt_cert_parse(&ci, f_leaf_cnonly.data, f_leaf_cnonly.len) == 0 && !ci.has_san);
+	CHECK(wt_cert_parse(&ci, f_leaf_expired.data, f_leaf_expired.len) == 0);
+	CHECK(ci.not_before == INT64_C(1104537600) && ci.not_after == INT64_C(1136073600));
+
+	/* PEM is not DER; every truncation and trailing garbage is refused */
+	CHECK(wt_cert_parse(&ci, f_root_pem.data, f_root_pem.len) == WT_ERR_BAD_CERTIFICATE);
+	CHECK(wt_cert_parse(&ci, NULL, 10) == WT_ERR_BAD_CERTIFICATE);
+	CHECK(wt_cert_parse(&ci, f_leaf_ec.data, 0) == WT_ERR_BAD_CERTIFICATE);
+	int all_truncations_refused = 1;
+	for (size_t k = 0; k < f_leaf_ec.len; k++) {
+		if (wt_cert_parse(&ci, f_leaf_ec.data, k) != WT_ERR_BAD_CERTIFICATE) all_truncations_refused = 0;
+	}
+	CHECK(all_truncations_refused);
+	{
+		uint8_t buf[4096];
+		memcpy(buf, f_leaf_ec.data, f_leaf_ec.len);
+		buf[f_leaf_ec.len] = 0;
+		CHECK(wt_cert_parse(&ci, buf, f_leaf_ec.len + 1) == WT_ERR_BAD_CERTIFICATE);
+		/* indefinite length on the outer SEQUENCE */
+		buf[1] = 0x80;
+		CHECK(wt_cert_parse(&ci, buf, f_leaf_ec.len) == WT_ERR_BAD_CERTIFICATE);
+		/* non-minimal length: 0x82 00 xx */
+		memcpy(buf, f_leaf_ec.data, f_leaf_ec.len);
+		CHECK(buf[1] == 0x82);
+		uint8_t lenbuf[4096];
+		lenbuf[0] = 0x30; lenbuf[1] = 0x83; lenbuf[2] = 0;
+		memcpy(lenbuf + 3, buf + 2, f_leaf_ec.len - 2);
+		CHECK(wt_cert_parse(&ci, lenbuf, f_leaf_ec.len + 1) == WT_ERR_BAD_CERTIFICATE);
+	}
+	/* single-byte flips anywhere: no crash (results vary); sanitizers watch */
+	{
+		uint8_t buf[4096];
+		int ok = 0;
+		for (size_t k = 0; k < f_leaf_ec.len; k++) {
+			memcpy(buf, f_leaf_ec.data, f_leaf_ec.len);
+			buf[k] ^= 0x41;
+			if (wt_cert_parse(&ci, buf, f_leaf_ec.len) == 0) ok++;
+			wt_cert_matches_host(&ci, "localhost", 9);
+		}
+		CHECK(ok < (int)f_leaf_ec.len);
+	}
+}
+
+/* ------------------------------------------------------ host matching */
+
+static void
+test_matches_host(void)
+{
+	wt_cert_info ci;
+	static const struct { const char *host; int want; } cases[] = {
+		{ "localhost", 1 },
+		{ "LocalHost", 1 },
+		{ "localhost.", 1 },            /* trailing dot on the host is ignored */
+		{ "localhost..", 0 },
+		{ "a.example.test", 1 },
+		{ "A.EXAMPLE.TEST", 1 },
+		{ "xn--bcher-kva.example.test", 1 },
+		{ "a.example.test.", 1 },
+		{ "a.b.example.test", 0 },      /* exactly one label */
+		{ "example.test", 0 },          /* not zero labels */
+		{ ".example.test", 0 },
+		{ "*.example.test", 0 },        /* a '*' in the host never matches */
+		{ "a.example.tes", 0 },
+		{ "a.example.testx", 0 },
+		{ "localhostx", 0 },
+		{ "example.com", 0 },
+		{ "127.0.0.1", 1 },
+		{ "::1", 1 },
+		{ "0:0:0:0:0:0:0:1", 1 },
+		{ "0000::0001", 1 },
+		{ "127.0.0.2", 0 },
+		{ "::2", 0 },
+		{ "::ffff:127.0.0.1", 0 },      /* same address family/length only */
+		{ "", 0 },
+		{ ".", 0 },
+	};
+	CHECK(wt_cert_parse(&ci, f_leaf_ec.data, f_leaf_ec.len) == 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int r = wt_cert_matches_host(&ci, cases[i].host, strlen(cases[i].host));
+		CHECKF(r == cases[i].want, "match(\"%s\") = %d", cases[i].host, r);
+	}
+	/* the RSA leaf has only DNS:localhost; IP literal never matches a dNSName */
+	CHECK(wt_cert_parse(&ci, f_leaf_rsa2048.data, f_leaf_rsa2048.len) == 0);
+	CHECK(wt_cert_matches_host(&ci, "localhost", 9) == 1);
+	CHECK(wt_cert_matches_host(&ci, "127.0.0.1", 9) == 0);
+	CHECK(wt_cert_matches_host(&ci, "a.example.test", 14) == 0);
+	/* CN=localhost but no SAN: no match */
+	CHECK(wt_cert_parse(&ci, f_leaf_cnonly.data, f_leaf_cnonly.len) == 0);
+	CHECK(wt_cert_matches_host(&ci, "localhost", 9) == 0);
+	CHECK(wt_cert_matches_host(NULL, "localhost", 9) == 0);
+
+	/* hand-made SAN lists for the pattern rules */
+	static const struct { const char *pat, *host; int want; } pats[] = {
+		{ "*.example.test", "a.example.test", 1 },
+		{ "*.com", "example.com", 0 },          /* fewer than 2 labels after '*' */
+		{ "*.", "a.", 0 },
+		{ "*", "localhost", 0 },
+		{ "f*o.example.test", "foo.example.test", 0 },   /* partial wildcard */
+		{ "*o.example.test", "foo.example.test", 0 },
+		{ "f*.example.test", "foo.example.test", 0 },
+		{ "a.*.example.test", "a.b.example.test", 0 },   /* not left-most */
+		{ "*.*.example.test", "a.b.example.test", 0 },
+		{ "**.example.test", "a.example.test", 0 },
+		{ "*.example.test.", "a.example.test", 1 },
+		{ "Example.TEST", "example.test", 1 },
+		{ "example.test", "example.test.", 1 },
+		{ "exa mple.test", "exa mple.test", 0 },
+		{ "", "", 0 },
+	};
+	for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++) {
+		uint8_t san[300];
+		size_t pl = strlen(pats[i].pat);
+		san[0] = 0x30; san[1] = (uint8_t)(pl + 2);
+		san[2] = 0x82; san[3] = (uint8_t)pl;
+		memcpy(san + 4, pats[i].pat, pl);
+		wt_cert_info fake;
+		memset(&fake, 0, sizeof fake);
+		fake.has_san = 1;
+		fake.san = san;
+		fake.san_len = pl + 4;
+		int r = wt_cert_matches_host(&fake, pats[i].host, strlen(pats[i].host));
+		CHECKF(r == pats[i].want, "pattern \"%s\" vs \"%s\" = %d", pats[i].pat, pats[i].host, r);
+	}
+}
+
+/* --------------------------------------------------------- trust store */
+
+static void
+test_trust(void)
+{
+	store s;
+	store_init(&s);
+	CHECK(wt_trust_add(&s.ts, f_root.data, f_root.len) == 1);
+	CHECK(s.ts.num == 1 && s.anchors[0].flags == BR_X509_TA_CA);
+	CHECK(s.anchors[0].pkey.key_type == BR_KEYTYPE_EC);
+	CHECK(s.anchors[0].pkey.key.ec.curve == BR_EC_secp256r1 && s.anchors[0].pkey.key.ec.qlen == 65);
+	{
+		wt_cert_info ci;
+		wt_cert_parse(&ci, f_root.data, f_root.len);
+		CHECK(s.anchors[0].dn.len == ci.subject_len
+			&& memcmp(s.anchors[0].dn.data, ci.subject, ci.subject_len) == 0);
+	}
+	CHECK(wt_trust_add(&s.ts, f_root_pem.data, f_root_pem.len) == 1);
+	CHECK(s.ts.num == 2);
+
+	/* bundle: root2 (RSA), a foreign block, text, root */
+	store_init(&s);
+	CHECK(wt_trust_add(&s.ts, f_bundle.data, f_bundle.len) == 2);
+	CHECK(s.ts.num == 2 && s.anchors[0].pkey.key_type == BR_KEYTYPE_RSA);
+	CHECK(s.anchors[0].pkey.key.rsa.nlen >= 256 && s.anchors[1].pkey.key_type == BR_KEYTYPE_EC);
+	CHECK(s.ts.arena_used > 0 && s.ts.arena_used <= sizeof s.arena);
+
+	/* an unsupported (Ed25519) certificate in a bundle is skipped, alone it is an error */
+	{
+		static blob ed, both;
+		load(&ed, "leaf-ed25519.pem");
+		memcpy(both.data, ed.data, ed.len);
+		memcpy(both.data + ed.len, f_root_pem.data, f_root_pem.len);
+		both.len = ed.len + f_root_pem.len;
+		store_init(&s);
+		CHECK(wt_trust_add(&s.ts, ed.data, ed.len) == -WT_ERR_BAD_ARGUMENT);
+		CHECK(s.ts.num == 0 && s.ts.arena_used == 0);
+		CHECK(wt_trust_add(&s.ts, both.data, both.len) == 1);
+		CHECK(s.ts.num == 1 && s.anchors[0].pkey.key_type == BR_KEYTYPE_EC);
+		CHECK(wt_trust_add(&s.ts, f_leaf_ed25519.data, f_leaf_ed25519.len) == -WT_ERR_BAD_ARGUMENT);
+	}
+
+	/* PEM without the final newline still ends its last block */
+	store_init(&s);
+	{
+		size_t l = f_root_pem.len;
+		while (l > 0 && (f_root_pem.data[l - 1] == '\n' || f_root_pem.data[l - 1] == '\r')) l--;
+		CHECK(wt_trust_add(&s.ts, f_root_pem.data, l) == 1);
+	}
+
+	/* garbage: errors, store unchanged */
+	store_init(&s);
+	static const char junk[] = "hello, world\n";
+	static const char nocert[] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+	static const char badb64[] = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+	static const char notder[] = "-----BEGIN CERTIFICATE-----\nSGVsbG8=\n-----END CERTIFICATE-----\n";
+	static const char unterminated[] = "-----BEGIN CERTIFICATE-----\nMIIB\n";
+	CHECK(wt_trust_add(&s.ts, (const uint8_t *)junk, strlen(junk)) == -WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_trust_add(&s.ts, (const uint8_t *)nocert, strlen(nocert)) == -WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_trust_add(&s.ts, (const uint8_t *)badb64, strlen(badb64)) == -WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_trust_add(&s.ts, (const uint8_t *)notder, strlen(notder)) == -WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_trust_add(&s.ts, (const uint8_t *)unterminated, strlen(unterminated)) == -WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_trust_add(&s.ts, f_root.data, f_root.len - 1) == -WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_trust_add(&s.ts, f_root.data, 0) == -WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_trust_add(&s.ts, NULL, 5) == -WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_trust_add(NULL, f_root.data, f_root.len) == -WT_ERR_BAD_ARGUMENT);
+	CHECK(s.ts.num == 0 && s.ts.arena_used == 0);
+	{
+		/* trailing byte after DER */
+		uint8_t buf[4096];
+		memcpy(buf, f_root.data, f_root.len);
+		buf[f_root.len] = 0;
+		CHECK(wt_trust_add(&s.ts, buf, f_root.len + 1) == -WT_ERR_BAD_ARGUMENT);
+	}
+
+	/* a full store or arena: BUFFER_TOO_SMALL, and the add is rolled back */
+	{
+		br_x509_trust_anchor one[1];
+		uint8_t arena[4096];
+		wt_trust_store ts;
+		wt_trust_init(&ts, one, 1, arena, sizeof arena);
+		CHECK(wt_trust_add(&ts, f_bundle.data, f_bundle.len) == -WT_ERR_BUFFER_TOO_SMALL);
+		CHECK(ts.num == 0 && ts.arena_used == 0);
+		CHECK(wt_trust_add(&ts, f_root.data, f_root.len) == 1);
+		CHECK(wt_trust_add(&ts, f_root.data, f_root.len) == -WT_ERR_BUFFER_TOO_SMALL);
+		CHECK(ts.num == 1);
+		br_x509_trust_anchor two[2];
+		uint8_t small[100];
+		wt_trust_init(&ts, two, 2, small, sizeof small);
+		CHECK(wt_trust_add(&ts, f_root.data, f_root.len) == -WT_ERR_BUFFER_TOO_SMALL);
+		CHECK(ts.num == 0 && ts.arena_used == 0);
+		wt_trust_init(&ts, NULL, 0, NULL, 0);
+		CHECK(wt_trust_add(&ts, f_root.data, f_root.len) == -WT_ERR_BUFFER_TOO_SMALL);
+	}
+}
+
+/* -------------------------------------------------------- verification */
+
+typedef struct {
+	int err;
+	char detail[256];
+	wt_pubkey key;
+} vres;
+
+/* Verify the chain c0, ... (leaf first, NULL-terminated) against `s` at `now` for `host`. */
+static int
+verify_at(vres *res, const store *s, const char *host, int64_t now, const blob *c0, ...)
+{
+	wt_span chain[8];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, c0);
+	for (const blob *b = c0; b != NULL && n < 8; b = va_arg(ap, const blob *)) {
+		chain[n].der = b->data;
+		chain[n].len = b->len;
+		n++;
+	}
+	va_end(ap);
+	wt_verify_params p;
+	memset(&p, 0, sizeof p);
+	p.anchors = s->anchors;
+	p.num_anchors = s->ts.num;
+	p.host = host;
+	p.host_len = host ? strlen(host) : 0;
+	p.now = now;
+	memset(res, 0, sizeof *res);
+	res->err = wt_chain_verify(&p, chain, n, &res->key, res->detail, sizeof res->detail);
+	return res->err;
+}
+
+#define VERIFY(res, s, host, now, ...) verify_at((res), (s), (host), (now), __VA_ARGS__, (const blob *)NULL)
+
+/* The host `h` against the good EC chain. */
+static int
+host_err(const store *s, const char *h)
+{
+	vres r;
+	return VERIFY(&r, s, h, T_2030_01_01, &f_leaf_ec, &f_inter);
+}
+
+static void
+test_verify(void)
+{
+	store s;
+	vres r;
+	store_init(&s);
+	CHECK(wt_trust_add(&s.ts, f_root.data, f_root.len) == 1);
+
+	/* the good chain, with and without the root appended */
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_inter) == 0, "%s", r.detail);
+	CHECK(r.key.key.key_type == BR_KEYTYPE_EC && r.key.key.key.ec.curve == BR_EC_secp256r1);
+	CHECK(r.key.key.key.ec.qlen == 65 && r.detail[0] == 0);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_inter, &f_root) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T_2030_01_01, &f_leaf_ec, &f_inter) == 0);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_rsa2048, &f_inter) == 0, "%s", r.detail);
+	CHECK(r.key.key.key_type == BR_KEYTYPE_RSA && r.key.key.key.rsa.nlen == 256);
+
+	/* validity */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_expired, &f_inter) == WT_ERR_CERT_EXPIRED);
+	CHECKF(strcmp(r.detail, "certificate #0 (leaf, CN=localhost) has expired: valid from "
+		"2005-01-01T00:00:00Z to 2006-01-01T00:00:00Z, now is 2030-01-01T00:00:00Z") == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_future, &f_inter) == WT_ERR_CERT_NOT_YET_VALID);
+	CHECKF(strstr(r.detail, "is not yet valid: valid from 2090-01-01T00:00:00Z to 2095-01-01T00:00:00Z") != NULL,
+		"%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T_2060_01_01, &f_leaf_ec, &f_inter) == WT_ERR_CERT_EXPIRED);
+	CHECKF(strstr(r.detail, "to 2049-12-31T23:59:59Z, now is 2060-01-01T00:00:00Z") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T_2000_06_01, &f_leaf_ec, &f_inter) == WT_ERR_CERT_NOT_YET_VALID);
+	CHECK(VERIFY(&r, &s, "localhost", INT64_C(978307200), &f_leaf_ec, &f_inter) == 0);   /* bounds inclusive */
+	CHECK(VERIFY(&r, &s, "localhost", INT64_C(978307199), &f_leaf_ec, &f_inter) == WT_ERR_CERT_NOT_YET_VALID);
+	CHECK(VERIFY(&r, &s, "localhost", INT64_C(2524607999), &f_leaf_ec, &f_inter) == 0);
+	CHECK(VERIFY(&r, &s, "localhost", INT64_C(2524608000), &f_leaf_ec, &f_inter) == WT_ERR_CERT_EXPIRED);
+	CHECK(VERIFY(&r, &s, "localhost", INT64_C(-100000000000), &f_leaf_ec, &f_inter) == WT_ERR_CERT_NOT_YET_VALID);
+
+	/* names */
+	CHECK(VERIFY(&r, &s, "example.com", T_2030_01_01, &f_leaf_ec, &f_inter) == WT_ERR_HOSTNAME_MISMATCH);
+	CHECKF(strcmp(r.detail, "certificate names DNS:localhost, DNS:*.example.test, IP:127.0.0.1, "
+		"IP:::1; asked for example.com") == 0, "%s", r.detail);
+	CHECK(host_err(&s, "a.example.test") == 0);
+	CHECK(host_err(&s, "a.b.example.test") == WT_ERR_HOSTNAME_MISMATCH);
+	CHECK(host_err(&s, "example.test") == WT_ERR_HOSTNAME_MISMATCH);
+	CHECK(host_err(&s, "127.0.0.1") == 0);
+	CHECK(host_err(&s, "::1") == 0);
+	CHECK(host_err(&s, "127.0.0.2") == WT_ERR_HOSTNAME_MISMATCH);
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_cnonly, &f_inter) == WT_ERR_HOSTNAME_MISMATCH);
+	CHECKF(strstr(r.detail, "no subjectAltName") != NULL && strstr(r.detail, "asked for localhost"), "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T_2030_01_01, &f_leaf_cnonly, &f_inter) == 0);
+
+	/* unknown CA / missing intermediate */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_root2) == WT_ERR_UNKNOWN_CA);
+	CHECKF(strstr(r.detail, "wasmtls Other Root") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_root2, &f_root2) == WT_ERR_UNKNOWN_CA);
+	CHECKF(strstr(r.detail, "self-signed root") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec) == WT_ERR_UNKNOWN_CA);
+	CHECKF(strstr(r.detail, "issued by \"O=wasmtls test, CN=wasmtls Test Intermediate\"") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_root2) == WT_ERR_UNKNOWN_CA);
+	{
+		store none;
+		store_init(&none);
+		CHECK(VERIFY(&r, &none, "localhost", T_2030_01_01, &f_leaf_ec, &f_inter, &f_root) == WT_ERR_UNKNOWN_CA);
+	}
+
+	/* weak and unsupported */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_rsa1024, &f_inter) == WT_ERR_WEAK_CERTIFICATE);
+	CHECKF(strstr(r.detail, "1024-bit RSA key") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_sha1, &f_inter) == WT_ERR_WEAK_CERTIFICATE);
+	CHECKF(strstr(r.detail, "SHA-1") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ed25519, &f_inter) == WT_ERR_UNSUPPORTED_CERTIFICATE);
+	CHECKF(strstr(r.detail, "Ed25519") != NULL, "%s", r.detail);
+
+	/* structure: a leaf used as a CA, wrong order, bad signature, garbage */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_byleaf, &f_leaf_ec, &f_inter) == WT_ERR_BAD_CERTIFICATE);
+	CHECKF(strstr(r.detail, "not a CA") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_root) == WT_ERR_BAD_CERTIFICATE);
+	/* reversed: the intermediate alone chains to the root; the name check catches it */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_inter, &f_leaf_ec) == WT_ERR_HOSTNAME_MISMATCH);
+	{
+		blob bad = f_leaf_ec;
+		bad.data[bad.len - 1] ^= 0x01;      /* last byte of ECDSA s: still DER */
+		CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &bad, &f_inter) == WT_ERR_BAD_CERTIFICATE);
+		CHECKF(strstr(r.detail, "signature of certificate #0") != NULL, "%s", r.detail);
+		blob badi = f_inter;
+		badi.data[badi.len - 1] ^= 0x01;    /* verified against the anchor at end of #1 */
+		CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &badi) == WT_ERR_UNKNOWN_CA);
+		CHECKF(strstr(r.detail, "whose key does not verify it") != NULL, "%s", r.detail);
+		blob junk;
+		memset(junk.data, 0x30, 64);
+		junk.len = 64;
+		CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &junk) == WT_ERR_BAD_CERTIFICATE);
+		CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &junk) == WT_ERR_BAD_CERTIFICATE);
+		CHECKF(strcmp(r.detail, "certificate #1 is malformed DER") == 0, "%s", r.detail);
+	}
+	{
+		wt_verify_params p;
+		memset(&p, 0, sizeof p);
+		p.anchors = s.anchors;
+		p.num_anchors = s.ts.num;
+		p.now = T_2030_01_01;
+		char d[64];
+		CHECK(wt_chain_verify(&p, NULL, 0, NULL, d, sizeof d) == WT_ERR_EMPTY_CHAIN);
+		CHECK(wt_chain_verify(NULL, NULL, 0, NULL, d, sizeof d) == WT_ERR_BAD_ARGUMENT);
+		/* tiny detail buffer: truncated, NUL-terminated; NULL detail and key are fine */
+		wt_span c[2] = { { f_leaf_ec.data, f_leaf_ec.len }, { f_inter.data, f_inter.len } };
+		p.host = "example.com";
+		p.host_len = 11;
+		char tiny[8];
+		memset(tiny, 'x', sizeof tiny);
+		CHECK(wt_chain_verify(&p, c, 2, NULL, tiny, sizeof tiny) == WT_ERR_HOSTNAME_MISMATCH);
+		CHECK(strcmp(tiny, "certifi") == 0);
+		CHECK(wt_chain_verify(&p, c, 2, NULL, NULL, 0) == WT_ERR_HOSTNAME_MISMATCH);
+	}
+
+	/* a second root via a PEM bundle: the RSA-signed chain verifies */
+	store_init(&s);
+	CHECK(wt_trust_add(&s.ts, f_bundle.data, f_bundle.len) == 2);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_root2) == 0, "%s", r.detail);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_root2, &f_root2) == 0, "%s", r.detail);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_inter) == 0, "%s", r.detail);
+
+	/* a SHA-1 self-signed root is fine, in the chain or not */
+	store_init(&s);
+	CHECK(wt_trust_add(&s.ts, f_root3.data, f_root3.len) == 1);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_root3) == 0, "%s", r.detail);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_root3, &f_root3) == 0, "%s", r.detail);
+	/* ...but not as a leaf trusted through itself */
+	CHECK(VERIFY(&r, &s, NULL, T_2030_01_01, &f_root3) == WT_ERR_WEAK_CERTIFICATE);
+
+	/* an expired extra certificate after the anchor point is ignored */
+	store_init(&s);
+	CHECK(wt_trust_add(&s.ts, f_root.data, f_root.len) == 1);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_inter, &f_leaf_expired) == 0, "%s", r.detail);
+	/* a self-signed server certificate trusted as an anchor */
+	CHECKF(VERIFY(&r, &s, NULL, T_2030_01_01, &f_root) == 0, "%s", r.detail);
+}
+
+int
+main(int argc, char **argv)
+{
+	root_dir = argc > 1 ? argv[1] : WT_SOURCE_DIR;
+	load_all();
+	test_ip_parse();
+	test_cert_parse();
+	test_matches_host();
+	test_trust();
+	test_verify();
+	return WT_TEST_SUMMARY();
+}

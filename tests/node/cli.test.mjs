@@ -1,0 +1,159 @@
+// The CLI: `node js/cli.js connect HOST:PORT [--servername N] [--ca FILE] [--alpn a,b] [--timeout-ms T] [--json]`
+// pipes stdin↔connection; with --json prints exactly one JSON line to stderr at the end.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getPki } from './helpers/pki.mjs';
+import { startSServer, startRawServer, getFreePort } from './helpers/servers.mjs';
+import { reverseLines } from './helpers/streams.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(ROOT, 'js', 'cli.js');
+
+let pki;
+const servers = [];
+before(() => { pki = getPki(); });
+after(async () => { await Promise.all(servers.map((s) => s.stop())); });
+
+/** Run the CLI with `input` on stdin; resolves { code, signal, stdout, stderr, ms }. Kills it after timeoutMs. */
+function runCli(args, input = '', { timeoutMs = 15_000, keepStdinOpenMs = 0 } = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = Buffer.alloc(0);
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (d) => { stdout = Buffer.concat([stdout, d]); });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdin.on('error', () => {});
+    const timer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, timeoutMs);
+    child.on('error', reject);
+    let stdinTimer;
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(stdinTimer);
+      if (killed) {
+        reject(new Error(`CLI ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+        return;
+      }
+      resolve({ code, signal, stdout: stdout.toString('utf8'), stdoutBytes: stdout.length, stderr, ms: Date.now() - t0 });
+    });
+    if (input) child.stdin.write(input);
+    if (keepStdinOpenMs) stdinTimer = setTimeout(() => child.stdin.end(), keepStdinOpenMs);
+    else child.stdin.end();
+  });
+}
+
+function jsonLine(stderr) {
+  const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+  assert.equal(lines.length, 1, `expected exactly one stderr line with --json, got:\n${stderr}`);
+  try {
+    return { line: lines[0], obj: JSON.parse(lines[0]) };
+  } catch (e) {
+    assert.fail(`stderr line is not JSON: ${lines[0]}`);
+  }
+}
+
+async function sserver(opts = {}) {
+  const srv = await startSServer({ leaf: pki.leaves.p256, groups: 'X25519', ciphersuites: 'TLS_AES_128_GCM_SHA256', ...opts });
+  servers.push(srv);
+  return srv;
+}
+
+describe('cli.js connect', { timeout: 90_000 }, () => {
+  it('--json: echoes stdin through s_server -rev, one JSON line with exact keys', async () => {
+    const srv = await sserver();
+    const input = 'hello\nwasmtls cli\n' + 'z'.repeat(5000) + '\n';
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile, '--json'], input);
+    assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
+    assert.equal(r.stdout, reverseLines(input));
+    const { obj } = jsonLine(r.stderr);
+    assert.deepEqual(Object.keys(obj), ['ok', 'version', 'cipher', 'group', 'alpn', 'bytesIn', 'bytesOut']);
+    assert.equal(obj.ok, true);
+    assert.equal(obj.version, 'TLSv1.3');
+    assert.equal(obj.cipher, 'TLS_AES_128_GCM_SHA256');
+    assert.equal(obj.group, 'x25519');
+    assert.equal(obj.alpn, null);
+    assert.equal(obj.bytesOut, Buffer.byteLength(input));
+    assert.equal(obj.bytesIn, r.stdoutBytes);
+  });
+
+  it('--json reflects the negotiated suite, HRR group and ALPN', async () => {
+    const srv = await sserver({ leaf: pki.leaves.rsa2048, groups: 'P-384', ciphersuites: 'TLS_CHACHA20_POLY1305_SHA256', alpn: ['http/1.1'] });
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile,
+      '--alpn', 'h2,http/1.1', '--json'], 'abc\n');
+    assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
+    assert.equal(r.stdout, 'cba\n');
+    const { obj } = jsonLine(r.stderr);
+    assert.deepEqual(obj, { ok: true, version: 'TLSv1.3', cipher: 'TLS_CHACHA20_POLY1305_SHA256', group: 'secp384r1', alpn: 'http/1.1', bytesIn: 4, bytesOut: 4 });
+  });
+
+  it('--json failure: wrong server name → HOSTNAME_MISMATCH, exit 1', async () => {
+    const srv = await sserver();
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'wrong.example', '--ca', pki.rootFile, '--json'], 'x\n');
+    assert.equal(r.code, 1, `exit ${r.code}\nstderr: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    const { line, obj } = jsonLine(r.stderr);
+    assert.ok(line.startsWith('{"ok":false,"error":{"code":"HOSTNAME_MISMATCH","message":'), line);
+    assert.deepEqual(Object.keys(obj), ['ok', 'error']);
+    assert.equal(obj.ok, false);
+    assert.deepEqual(Object.keys(obj.error).slice(0, 2), ['code', 'message']);
+    assert.equal(obj.error.code, 'HOSTNAME_MISMATCH');
+    assert.equal(typeof obj.error.message, 'string');
+    assert.ok(obj.error.message.length > 0);
+  });
+
+  it('--json failure: expired certificate → CERT_EXPIRED, exit 1', async () => {
+    const srv = await sserver({ leaf: pki.expired });
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile, '--json'], 'x\n');
+    assert.equal(r.code, 1, `exit ${r.code}\nstderr: ${r.stderr}`);
+    const { obj } = jsonLine(r.stderr);
+    assert.equal(obj.ok, false);
+    assert.equal(obj.error.code, 'CERT_EXPIRED');
+  });
+
+  it('--json failure: connection refused → CONNECT_FAILED, exit 1', async () => {
+    const port = await getFreePort();
+    const r = await runCli(['connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', pki.rootFile, '--json'], '');
+    assert.equal(r.code, 1, `exit ${r.code}\nstderr: ${r.stderr}`);
+    const { obj } = jsonLine(r.stderr);
+    assert.equal(obj.error.code, 'CONNECT_FAILED');
+  });
+
+  it('--timeout-ms: silent server → HANDSHAKE_TIMEOUT, exit 1, promptly', async () => {
+    const srv = await startRawServer('silent');
+    servers.push(srv);
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile,
+      '--timeout-ms', '300', '--json'], '', { keepStdinOpenMs: 5000 });
+    assert.equal(r.code, 1, `exit ${r.code}\nstderr: ${r.stderr}`);
+    const { obj } = jsonLine(r.stderr);
+    assert.equal(obj.error.code, 'HANDSHAKE_TIMEOUT');
+    assert.ok(r.ms < 4000, `took ${r.ms} ms`);
+  });
+
+  it('without --json: stdout is only the data, stderr has a human summary', async () => {
+    const srv = await sserver();
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile], 'human\n');
+    assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
+    assert.equal(r.stdout, 'namuh\n');
+    assert.match(r.stderr, /TLSv1\.3/);
+    assert.match(r.stderr, /TLS_AES_128_GCM_SHA256/);
+    assert.ok(!r.stderr.split('\n').some((l) => l.trim().startsWith('{')), `no JSON without --json:\n${r.stderr}`);
+  });
+
+  it('without --json, a failure exits 1 with the error code on stderr', async () => {
+    const srv = await sserver({ leaf: pki.unknown });
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile], 'x\n');
+    assert.equal(r.code, 1, `exit ${r.code}\nstderr: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /UNKNOWN_CA/);
+  });
+
+  it('bad usage exits non-zero without hanging', async () => {
+    const r = await runCli(['connect'], '', { timeoutMs: 10_000 });
+    assert.notEqual(r.code, 0);
+  });
+});

@@ -1,0 +1,251 @@
+/*
+ * wt_wasm.c — the C ABI that the JS package calls.
+ *
+ * One `wt_conn` per TLS connection: an engine plus the memory it works in,
+ * allocated here (the engine itself never allocates). Every function takes
+ * and returns plain i32/f64 values so the JS side needs no BigInt. Window
+ * functions come in pairs: *_ptr returns where the bytes are, *_len how many
+ * (computed by the same engine call, cached in the conn).
+ *
+ * Randomness: the one import, env.wt_js_random(ptr, len), is
+ * crypto.getRandomValues on the JS side.
+ *
+ * Lifetime: wt_conn_new() → configure (server name, CA, ALPN, time, flags) →
+ * wt_conn_start() → windows … → wt_conn_free() (wipes secrets, frees).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <emscripten.h>
+#include "wt_engine.h"
+#include "wt_x509.h"
+#include "wt_bytes.h"
+
+__attribute__((import_module("env"), import_name("wt_js_random")))
+extern int wt_js_random(uint8_t *out, size_t len);
+
+#define WT_CONN_BUFFER   (WT_MIN_BUFFER_SIZE + 24576)
+#define WT_CONN_CHAIN    32768
+#define WT_CONN_ANCHORS  256
+#define WT_CONN_ARENA    (WT_CONN_ANCHORS * 600)
+
+typedef struct {
+	wt_engine eng;
+	wt_config cfg;
+	char server_name[256];
+	uint8_t alpn[256];
+	size_t alpn_len;
+	wt_trust_store trust;
+	br_x509_trust_anchor *anchors;   /* malloc'd on first wt_conn_add_ca */
+	uint8_t *arena;
+	uint8_t *buf;
+	uint8_t *chain;
+	size_t win_len;                  /* length of the last window asked for */
+} wt_conn;
+
+static int
+wt_conn_rng(void *ctx, uint8_t *out, size_t len)
+{
+	(void)ctx;
+	return wt_js_random(out, len) == 0 ? 0 : -1;
+}
+
+EMSCRIPTEN_KEEPALIVE wt_conn *
+wt_conn_new(void)
+{
+	wt_conn *c = calloc(1, sizeof *c);
+	if (!c) return NULL;
+	c->buf = malloc(WT_CONN_BUFFER);
+	c->chain = malloc(WT_CONN_CHAIN);
+	if (!c->buf || !c->chain) {
+		free(c->buf); free(c->chain); free(c);
+		return NULL;
+	}
+	c->cfg.rng = wt_conn_rng;
+	c->cfg.chain_buf = c->chain;
+	c->cfg.chain_cap = WT_CONN_CHAIN;
+	return c;
+}
+
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_free(wt_conn *c)
+{
+	if (!c) return;
+	wt_engine_wipe(&c->eng);
+	wt_wipe(c->buf, WT_CONN_BUFFER);
+	free(c->buf);
+	free(c->chain);
+	free(c->anchors);
+	free(c->arena);
+	wt_wipe(c, sizeof *c);
+	free(c);
+}
+
+/* ------------------------------------------------------------ configuration */
+
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_set_server_name(wt_conn *c, const char *name, size_t len)
+{
+	if (len >= sizeof c->server_name) return WT_ERR_BAD_ARGUMENT;
+	memcpy(c->server_name, name, len);
+	c->server_name[len] = 0;
+	c->cfg.server_name = len ? c->server_name : NULL;
+	return 0;
+}
+
+/* Returns the number of anchors added, or a negated wt_err. */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_add_ca(wt_conn *c, const uint8_t *data, size_t len)
+{
+	if (!c->anchors) {
+		c->anchors = malloc(WT_CONN_ANCHORS * sizeof *c->anchors);
+		c->arena = malloc(WT_CONN_ARENA);
+		if (!c->anchors || !c->arena) return -WT_ERR_INTERNAL;
+		wt_trust_init(&c->trust, c->anchors, WT_CONN_ANCHORS, c->arena, WT_CONN_ARENA);
+	}
+	int n = wt_trust_add(&c->trust, data, len);
+	c->cfg.anchors = c->trust.anchors;
+	c->cfg.num_anchors = c->trust.num;
+	return n;
+}
+
+/* `list` is the ALPN ProtocolNameList contents: u8 length + name, repeated. */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_set_alpn(wt_conn *c, const uint8_t *list, size_t len)
+{
+	if (len > sizeof c->alpn) return WT_ERR_BAD_ARGUMENT;
+	memcpy(c->alpn, list, len);
+	c->cfg.alpn = c->alpn;
+	c->cfg.alpn_len = len;
+	return 0;
+}
+
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_set_time(wt_conn *c, double unix_seconds)
+{
+	c->cfg.now = (int64_t)unix_seconds;
+}
+
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_set_flags(wt_conn *c, uint32_t flags)
+{
+	c->cfg.flags = flags;
+}
+
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_set_key_share(wt_conn *c, uint32_t group)
+{
+	c->cfg.key_share_group = (uint16_t)group;
+}
+
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_start(wt_conn *c)
+{
+	int err = wt_engine_init(&c->eng, &c->cfg, c->buf, WT_CONN_BUFFER);
+	if (err) return err;
+	return wt_engine_start(&c->eng);
+}
+
+/* ------------------------------------------------------------------ windows */
+
+EMSCRIPTEN_KEEPALIVE uint8_t *
+wt_conn_recv_ptr(wt_conn *c)
+{
+	return wt_engine_recv_buf(&c->eng, &c->win_len);
+}
+
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_recv_done(wt_conn *c, size_t n)
+{
+	return wt_engine_recv_done(&c->eng, n);
+}
+
+EMSCRIPTEN_KEEPALIVE const uint8_t *
+wt_conn_send_ptr(wt_conn *c)
+{
+	return wt_engine_send_buf(&c->eng, &c->win_len);
+}
+
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_send_done(wt_conn *c, size_t n)
+{
+	wt_engine_send_done(&c->eng, n);
+}
+
+EMSCRIPTEN_KEEPALIVE const uint8_t *
+wt_conn_read_ptr(wt_conn *c)
+{
+	return wt_engine_read_buf(&c->eng, &c->win_len);
+}
+
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_read_done(wt_conn *c, size_t n)
+{
+	wt_engine_read_done(&c->eng, n);
+}
+
+EMSCRIPTEN_KEEPALIVE uint8_t *
+wt_conn_write_ptr(wt_conn *c)
+{
+	return wt_engine_write_buf(&c->eng, &c->win_len);
+}
+
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_write_done(wt_conn *c, size_t n)
+{
+	return wt_engine_write_done(&c->eng, n);
+}
+
+/* Length of the window returned by the last *_ptr call. */
+EMSCRIPTEN_KEEPALIVE size_t
+wt_conn_win_len(wt_conn *c)
+{
+	return c->win_len;
+}
+
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_close(wt_conn *c)
+{
+	return wt_engine_close(&c->eng);
+}
+
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_eof(wt_conn *c)
+{
+	return wt_engine_eof(&c->eng);
+}
+
+/* -------------------------------------------------------------------- state */
+
+EMSCRIPTEN_KEEPALIVE int wt_conn_state(wt_conn *c) { return (int)wt_engine_state(&c->eng); }
+EMSCRIPTEN_KEEPALIVE int wt_conn_error(wt_conn *c) { return wt_engine_error(&c->eng); }
+EMSCRIPTEN_KEEPALIVE const char *wt_conn_error_detail(wt_conn *c) { return wt_engine_error_detail(&c->eng); }
+EMSCRIPTEN_KEEPALIVE int wt_conn_peer_alert(wt_conn *c) { return wt_engine_peer_alert(&c->eng); }
+EMSCRIPTEN_KEEPALIVE int wt_conn_version(wt_conn *c) { return c->eng.version; }
+EMSCRIPTEN_KEEPALIVE int wt_conn_cipher(wt_conn *c) { return c->eng.cipher; }
+EMSCRIPTEN_KEEPALIVE int wt_conn_group(wt_conn *c) { return c->eng.group; }
+EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_alpn_ptr(wt_conn *c) { return c->eng.alpn_sel; }
+EMSCRIPTEN_KEEPALIVE size_t wt_conn_alpn_len(wt_conn *c) { return c->eng.alpn_sel_len; }
+
+/* The peer chain: u24 length + DER, repeated, leaf first. */
+EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_chain_ptr(wt_conn *c) { return c->chain; }
+EMSCRIPTEN_KEEPALIVE size_t wt_conn_chain_len(wt_conn *c) { return c->eng.chain_len; }
+
+/* Events: an array of 8-byte wt_event {u8 dir, u8 kind, u16 type, u32 len}. */
+EMSCRIPTEN_KEEPALIVE const wt_event *
+wt_conn_events_ptr(wt_conn *c)
+{
+	unsigned n;
+	const wt_event *ev = wt_engine_events(&c->eng, &n);
+	c->win_len = n;
+	return ev;
+}
+
+EMSCRIPTEN_KEEPALIVE void wt_conn_events_clear(wt_conn *c) { wt_engine_events_clear(&c->eng); }
+
+/* --------------------------------------------------------------------- names */
+
+EMSCRIPTEN_KEEPALIVE const char *wt_error_name(int err) { return wt_err_name(err); }
+EMSCRIPTEN_KEEPALIVE const char *wt_error_text(int err) { return wt_err_text(err); }
+EMSCRIPTEN_KEEPALIVE const char *wt_alert_name_of(int alert) { return wt_alert_name(alert); }
+EMSCRIPTEN_KEEPALIVE const char *wt_cipher_name_of(int suite) { return wt_cipher_name((uint16_t)suite); }
+EMSCRIPTEN_KEEPALIVE const char *wt_group_name_of(int group) { return wt_group_name((uint16_t)group); }
