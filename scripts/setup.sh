@@ -44,3 +44,11 @@ else
 fi
 
 bash scripts/fetch-bearssl.sh
+
+# npm dev dependencies (test peers and runtimes); reinstalled when the lock changes.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.wasmtls-lock 2>/dev/null)" != "$lock_sum" ]; then
+	echo "setup: npm ci"
+	npm ci --no-audit --no-fund 2>&1 | grep -v '^npm warn install-scripts' || true
+	echo "$lock_sum" > node_modules/.wasmtls-lock
+fi
