@@ -114,6 +114,8 @@ class TlsConnection {
         alpnWire: this.options.alpn?.wire ?? null,
         nowSeconds: Date.now() / 1000,
         insecureSkipVerify: this.options.insecureSkipVerify,
+        minVersion: this.options.minVersion,
+        maxVersion: this.options.maxVersion,
       });
       const transport = await transportPromise;
       if (this.phase === 'done') return;

@@ -23,7 +23,8 @@ export class Engine {
   /**
    * Apply the configuration; throws a WasmTlsError for values the engine refuses.
    * @param {{ serverName: string, ca: Uint8Array[], alpnWire: Uint8Array | null,
-   *           nowSeconds: number, insecureSkipVerify: boolean, keyShareGroup?: number }} cfg
+   *           nowSeconds: number, insecureSkipVerify: boolean, keyShareGroup?: number,
+   *           minVersion?: number, maxVersion?: number }} cfg
    */
   configure(cfg) {
     const { x, wasm, conn } = this;
@@ -43,6 +44,7 @@ export class Engine {
     x.wt_conn_set_time(conn, cfg.nowSeconds);
     x.wt_conn_set_flags(conn, cfg.insecureSkipVerify ? FLAG_INSECURE_SKIP_VERIFY : 0);
     if (cfg.keyShareGroup) x.wt_conn_set_key_share(conn, cfg.keyShareGroup);
+    if (cfg.minVersion || cfg.maxVersion) x.wt_conn_set_versions(conn, cfg.minVersion ?? 0, cfg.maxVersion ?? 0);
   }
 
   /** Build the ClientHello. @returns {number} 0 or an error code */

@@ -61,6 +61,10 @@ export interface ConnectOptions {
   transport?: 'tcp' | TransportFactory;
   /** Tests only: accept any certificate and name. Prints a warning once. */
   insecureSkipVerify?: boolean;
+  /** Lowest protocol version to accept. Default 'TLSv1.2'. */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Highest protocol version to offer. Default 'TLSv1.3'. */
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
 export interface PublicKeyInfo {

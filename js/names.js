@@ -3,6 +3,7 @@
 export const STATE = Object.freeze({
   START: 0, WAIT_SH: 1, WAIT_SH2: 2, WAIT_EE: 3, WAIT_CERT_CR: 4, WAIT_CERT: 5,
   WAIT_CV: 6, WAIT_FINISHED: 7, CONNECTED: 8, CLOSED: 9, FAILED: 10,
+  TLS12_WAIT_CERT: 11, TLS12_WAIT_SKE: 12, TLS12_WAIT_SHD: 13, TLS12_WAIT_CCS: 14, TLS12_WAIT_FINISHED: 15,
 });
 
 export const STATE_NAMES = Object.freeze(Object.keys(STATE));
@@ -17,10 +18,15 @@ export const WAITING_FOR = Object.freeze({
   [STATE.WAIT_CERT]: 'waiting for Certificate',
   [STATE.WAIT_CV]: 'waiting for CertificateVerify',
   [STATE.WAIT_FINISHED]: 'waiting for the server Finished',
+  [STATE.TLS12_WAIT_CERT]: 'waiting for the TLS 1.2 Certificate',
+  [STATE.TLS12_WAIT_SKE]: 'waiting for ServerKeyExchange',
+  [STATE.TLS12_WAIT_SHD]: 'waiting for ServerHelloDone',
+  [STATE.TLS12_WAIT_CCS]: "waiting for the server's ChangeCipherSpec",
+  [STATE.TLS12_WAIT_FINISHED]: 'waiting for the server Finished',
 });
 
 export const HANDSHAKE_TYPE_NAMES = Object.freeze({
-  1: 'ClientHello', 2: 'ServerHello', 4: 'NewSessionTicket', 5: 'EndOfEarlyData',
+  0: 'HelloRequest', 1: 'ClientHello', 2: 'ServerHello', 4: 'NewSessionTicket', 5: 'EndOfEarlyData',
   8: 'EncryptedExtensions', 11: 'Certificate', 12: 'ServerKeyExchange',
   13: 'CertificateRequest', 14: 'ServerHelloDone', 15: 'CertificateVerify',
   16: 'ClientKeyExchange', 20: 'Finished', 24: 'KeyUpdate',

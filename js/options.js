@@ -1,7 +1,9 @@
 import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
-const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify'];
+const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion'];
+/** Protocol versions by their Node.js names. */
+export const VERSIONS = Object.freeze({ 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 });
 const encoder = new TextEncoder();
 
 /**
@@ -26,7 +28,23 @@ export function normalizeOptions(options, address) {
     timeoutMs: timeoutOf(o.timeoutMs),
     transport: o.transport ?? 'tcp',
     insecureSkipVerify: insecureOf(o.insecureSkipVerify),
+    ...versionsOf(o.minVersion, o.maxVersion),
   };
+}
+
+/** minVersion / maxVersion as Node names them ('TLSv1.2' | 'TLSv1.3'); default both. */
+function versionsOf(min, max) {
+  const pick = (value, name, fallback) => {
+    if (value === undefined) return fallback;
+    if (!Object.hasOwn(VERSIONS, value)) {
+      throw invalidOption(`${name} must be 'TLSv1.2' or 'TLSv1.3' (got ${JSON.stringify(value)}); older versions are not supported`);
+    }
+    return VERSIONS[value];
+  };
+  const minVersion = pick(min, 'minVersion', VERSIONS['TLSv1.2']);
+  const maxVersion = pick(max, 'maxVersion', VERSIONS['TLSv1.3']);
+  if (minVersion > maxVersion) throw invalidOption(`minVersion ${min} is above maxVersion ${max}`);
+  return { minVersion, maxVersion };
 }
 
 function serverNameOf(value, hostname) {

@@ -186,6 +186,14 @@ int wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
 
 /**
+ * \brief As wt_sig_verify, with TLS 1.2 semantics for ECDSA: the scheme
+ * (hash, ecdsa) names only the hash and any supported curve of the key is
+ * accepted (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10).
+ */
+int wt_sig_verify_tls12(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+
+/**
  * \brief RSASSA-PSS verification (RFC 8017 §8.1.2) with MGF1 over the same hash.
  * `hash` is the already computed message digest.
  * \return 1 if valid, 0 otherwise.

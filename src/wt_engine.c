@@ -41,6 +41,11 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	}
 	e->first_group = cfg->key_share_group ? cfg->key_share_group : WT_GROUP_X25519;
 	if (!wt_kex_supported(e->first_group)) return WT_ERR_BAD_ARGUMENT;
+	e->min_version = cfg->min_version ? cfg->min_version : WT_VERSION_TLS12;
+	e->max_version = cfg->max_version ? cfg->max_version : WT_VERSION_TLS13;
+	if (e->min_version < WT_VERSION_TLS12 || e->max_version > WT_VERSION_TLS13 ||
+	    e->min_version > e->max_version)
+		return WT_ERR_BAD_ARGUMENT;
 
 	e->anchors = cfg->anchors;
 	e->num_anchors = cfg->num_anchors;
@@ -85,7 +90,7 @@ wt_fail(wt_engine *e, int err, const char *fmt, ...)
 	int alert = wt_err_alert(err);
 	if (alert != WT_ALERT_NONE && !e->write_closed) {
 		/* best effort: the alert goes out if there is room for it */
-		size_t need = 5 + 2 + 1 + WT_AEAD_TAG_LEN;
+		size_t need = WT_RECORD_OVERHEAD + 2;
 		if (e->out_len + need <= WT_RECORD_OUT_SIZE) {
 			uint8_t *rec = e->out + e->out_len;
 			rec[5] = 2;   /* fatal */
@@ -105,6 +110,8 @@ wt_fail(wt_engine *e, int err, const char *fmt, ...)
 	/* secrets are no longer needed */
 	wt_ks_wipe(&e->ks);
 	wt_kex_wipe(&e->kex);
+	wt_wipe(e->pms12, sizeof e->pms12);
+	wt_wipe(e->master12, sizeof e->master12);
 	return err;
 }
 
@@ -182,17 +189,34 @@ wt_th_restart_for_hrr(wt_engine *e)
 const br_hash_class *
 wt_suite_hash(uint16_t suite)
 {
-	return suite == WT_TLS_AES_256_GCM_SHA384 ? &br_sha384_vtable : &br_sha256_vtable;
+	switch (suite) {
+	case WT_TLS_AES_256_GCM_SHA384:
+	case WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:
+	case WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:
+		return &br_sha384_vtable;
+	default:
+		return &br_sha256_vtable;
+	}
 }
 
 wt_aead_alg
 wt_suite_aead(uint16_t suite)
 {
 	switch (suite) {
-	case WT_TLS_AES_128_GCM_SHA256: return WT_AEAD_AES_128_GCM;
-	case WT_TLS_AES_256_GCM_SHA384: return WT_AEAD_AES_256_GCM;
-	case WT_TLS_CHACHA20_POLY1305_SHA256: return WT_AEAD_CHACHA20_POLY1305;
-	default: return WT_AEAD_NONE;
+	case WT_TLS_AES_128_GCM_SHA256:
+	case WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:
+	case WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:
+		return WT_AEAD_AES_128_GCM;
+	case WT_TLS_AES_256_GCM_SHA384:
+	case WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:
+	case WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:
+		return WT_AEAD_AES_256_GCM;
+	case WT_TLS_CHACHA20_POLY1305_SHA256:
+	case WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:
+	case WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256:
+		return WT_AEAD_CHACHA20_POLY1305;
+	default:
+		return WT_AEAD_NONE;
 	}
 }
 
@@ -203,6 +227,12 @@ wt_cipher_name(uint16_t suite)
 	case WT_TLS_AES_128_GCM_SHA256: return "TLS_AES_128_GCM_SHA256";
 	case WT_TLS_AES_256_GCM_SHA384: return "TLS_AES_256_GCM_SHA384";
 	case WT_TLS_CHACHA20_POLY1305_SHA256: return "TLS_CHACHA20_POLY1305_SHA256";
+	case WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+	case WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: return "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
+	case WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: return "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+	case WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: return "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384";
+	case WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: return "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+	case WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: return "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
 	default: return "unknown";
 	}
 }
@@ -236,7 +266,7 @@ uint8_t *
 wt_out_scratch(wt_engine *e, size_t *cap)
 {
 	size_t room = wt_out_room(e);
-	size_t reserve = 5 + 4 + 1 + WT_AEAD_TAG_LEN;
+	size_t reserve = 4 + WT_RECORD_OVERHEAD;
 	*cap = room > reserve ? room - reserve : 0;
 	return e->out + e->out_len + 5 + 4;
 }
@@ -245,7 +275,7 @@ int
 wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t len)
 {
 	size_t room = wt_out_room(e);
-	if (len + 4 > WT_MAX_PLAINTEXT || 5 + 4 + len + 1 + WT_AEAD_TAG_LEN > room)
+	if (len + 4 > WT_MAX_PLAINTEXT || 4 + len + WT_RECORD_OVERHEAD > room)
 		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "outgoing handshake message too large (%zu bytes)", len);
 	uint8_t *rec = e->out + e->out_len;
 	uint8_t *msg = rec + 5;
@@ -265,6 +295,25 @@ wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t len)
 		wt_put_u16(rec + 3, (uint32_t)(len + 4));
 		e->out_len += 5 + len + 4;
 	}
+	return 0;
+}
+
+int
+wt_send_alert(wt_engine *e, unsigned level, unsigned desc)
+{
+	if (e->write_closed) return 0;
+	if (wt_out_room(e) < WT_RECORD_OVERHEAD + 2) return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "no room for an alert");
+	uint8_t *rec = e->out + e->out_len;
+	rec[5] = (uint8_t)level;
+	rec[6] = (uint8_t)desc;
+	if (e->wr.on) {
+		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_ALERT, 2);
+	} else {
+		rec[0] = WT_CT_ALERT; rec[1] = 3; rec[2] = 3;
+		wt_put_u16(rec + 3, 2);
+		e->out_len += 7;
+	}
+	wt_event_push(e, WT_EV_OUT, WT_EV_ALERT, (level << 8) | desc, 2);
 	return 0;
 }
 
@@ -324,20 +373,10 @@ wt_engine_close(wt_engine *e)
 {
 	if (e->err) return e->err;
 	if (e->write_closed) return 0;
-	if (wt_out_room(e) < 5 + 2 + 1 + WT_AEAD_TAG_LEN) return WT_ERR_BUFFER_TOO_SMALL;
-	uint8_t *rec = e->out + e->out_len;
-	rec[5] = 1;   /* warning */
-	rec[6] = WT_ALERT_CLOSE_NOTIFY;
-	if (e->wr.on) {
-		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_ALERT, 2);
-	} else {
-		rec[0] = WT_CT_ALERT; rec[1] = 3; rec[2] = 3;
-		wt_put_u16(rec + 3, 2);
-		e->out_len += 7;
-	}
-	wt_event_push(e, WT_EV_OUT, WT_EV_ALERT, 0x100u | WT_ALERT_CLOSE_NOTIFY, 2);
+	if (wt_out_room(e) < WT_RECORD_OVERHEAD + 2) return WT_ERR_BUFFER_TOO_SMALL;
+	int err = wt_send_alert(e, 1, WT_ALERT_CLOSE_NOTIFY);   /* warning */
 	e->write_closed = 1;
-	return 0;
+	return err;
 }
 
 /* ------------------------------------------------------------ input side */
@@ -345,7 +384,8 @@ wt_engine_close(wt_engine *e)
 static int
 wt_handshaking(const wt_engine *e)
 {
-	return e->state >= WT_ST_WAIT_SH && e->state <= WT_ST_WAIT_FINISHED;
+	return e->state != WT_ST_START && e->state != WT_ST_CONNECTED &&
+		e->state != WT_ST_CLOSED && e->state != WT_ST_FAILED;
 }
 
 /* Length the record under assembly will have once complete (header included). */
@@ -418,6 +458,8 @@ wt_on_alert(wt_engine *e, const uint8_t *p, size_t n)
 		return 0;
 	}
 	if (desc == WT_ALERT_USER_CANCELED) return 0;   /* followed by close_notify */
+	/* TLS 1.2 warnings (e.g. unrecognized_name after SNI) are informational */
+	if (level == 1 && e->version == WT_VERSION_TLS12) return 0;
 	e->peer_alert = (int)desc;
 	e->write_closed = 1;   /* never answer a fatal alert */
 	if (desc == WT_ALERT_PROTOCOL_VERSION && wt_handshaking(e))
@@ -436,6 +478,14 @@ wt_process_record(wt_engine *e)
 	uint8_t *p = rec + 5;
 	size_t n = rec_len - 5;
 
+	if (type == WT_CT_CHANGE_CIPHER_SPEC && e->version == WT_VERSION_TLS12) {
+		/* TLS 1.2: the server's CCS switches on its write keys, once, after our flight */
+		if (e->state != WT_ST_TLS12_WAIT_CCS || n != 1 || p[0] != 1 || e->hs_len)
+			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "unexpected change_cipher_spec");
+		wt_event_push(e, WT_EV_IN, WT_EV_CCS, 0, n);
+		e->in_len = 0;
+		return wt_hs12_on_change_cipher_spec(e);
+	}
 	if (type == WT_CT_CHANGE_CIPHER_SPEC) {
 		/* middlebox compatibility: one unprotected CCS during the handshake, ignored */
 		if (!wt_handshaking(e) || e->state == WT_ST_WAIT_SH || n != 1 || p[0] != 1 || e->ccs_seen)
@@ -446,7 +496,7 @@ wt_process_record(wt_engine *e)
 		return 0;
 	}
 	if (e->rd.on) {
-		if (type != WT_CT_APPLICATION_DATA)
+		if (type != WT_CT_APPLICATION_DATA && !e->rd.tls12)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,
 				"unprotected record of type %u after keys were set", type);
 		int err = wt_record_open(&e->rd, rec, rec_len, &type, &n);
@@ -546,6 +596,8 @@ wt_engine_wipe(wt_engine *e)
 	wt_record_dir_wipe(&e->wr);
 	wt_ks_wipe(&e->ks);
 	wt_kex_wipe(&e->kex);
+	wt_wipe(e->pms12, sizeof e->pms12);
+	wt_wipe(e->master12, sizeof e->master12);
 	if (e->in) wt_wipe(e->in, WT_RECORD_IN_SIZE);
 	if (e->out) wt_wipe(e->out, WT_RECORD_OUT_SIZE);
 	if (e->hs) wt_wipe(e->hs, e->hs_cap);

@@ -1,6 +1,7 @@
 /*
- * wt_engine.h — the wasmtls client engine: TLS 1.3 over BearSSL primitives,
- * sans-IO.
+ * wt_engine.h — the wasmtls client engine: TLS 1.3 and 1.2 over BearSSL
+ * primitives, sans-IO. One ClientHello offers both versions (as configured);
+ * the ServerHello decides which handshake continues.
  *
  * The engine never touches a socket, a clock or an allocator. The caller
  * owns the wt_engine struct and one work buffer, and moves bytes through
@@ -46,7 +47,16 @@
 #define WT_TLS_AES_256_GCM_SHA384       0x1302
 #define WT_TLS_CHACHA20_POLY1305_SHA256 0x1303
 
-/* Handshake message types (RFC 8446 §4). */
+/* TLS 1.2 cipher suites (ECDHE + AEAD only; RFC 5289, RFC 7905). */
+#define WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256       0xC02B
+#define WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384       0xC02C
+#define WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256         0xC02F
+#define WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384         0xC030
+#define WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256   0xCCA8
+#define WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 0xCCA9
+
+/* Handshake message types (RFC 8446 §4, RFC 5246 §7.4). */
+#define WT_HS_HELLO_REQUEST         0
 #define WT_HS_CLIENT_HELLO          1
 #define WT_HS_SERVER_HELLO          2
 #define WT_HS_NEW_SESSION_TICKET    4
@@ -74,11 +84,18 @@ typedef enum {
 	WT_ST_WAIT_FINISHED,
 	WT_ST_CONNECTED,         /* handshake done; application data flows */
 	WT_ST_CLOSED,            /* peer's close_notify received (our side may still be open) */
-	WT_ST_FAILED             /* see wt_engine_error() */
+	WT_ST_FAILED,            /* see wt_engine_error() */
+	/* TLS 1.2 (RFC 5246 §7.3), after a ServerHello that selected it */
+	WT_ST_TLS12_WAIT_CERT,      /* server Certificate */
+	WT_ST_TLS12_WAIT_SKE,       /* ServerKeyExchange */
+	WT_ST_TLS12_WAIT_SHD,       /* CertificateRequest or ServerHelloDone */
+	WT_ST_TLS12_WAIT_CCS,       /* our flight sent; server ChangeCipherSpec */
+	WT_ST_TLS12_WAIT_FINISHED   /* server Finished */
 } wt_state;
 
 /* Configuration flags. */
 #define WT_FLAG_INSECURE_SKIP_VERIFY 0x0001  /* tests only: no chain or name check */
+#define WT_FLAG_ALLOW_NO_EMS         0x0002  /* TLS 1.2: accept a server without extended master secret */
 
 /* Event kinds (see wt_engine_events). */
 #define WT_EV_HANDSHAKE  1   /* type = handshake message type */
@@ -119,6 +136,9 @@ typedef struct {
 	size_t alpn_len;
 	/* Group of the initial key share; 0 means X25519. */
 	uint16_t key_share_group;
+	/* Protocol versions to offer, WT_VERSION_TLS12 or WT_VERSION_TLS13;
+	 * 0 means the default (min TLS 1.2, max TLS 1.3). */
+	uint16_t min_version, max_version;
 	uint32_t flags;
 	/* Optional: where to copy the peer's certificate chain as a sequence of
 	 * u24-length-prefixed DER certificates (leaf first). Caller-owned. */
@@ -153,6 +173,7 @@ typedef struct {
 	void *rng_ctx;
 	uint32_t flags;
 	uint16_t first_group;
+	uint16_t min_version, max_version;
 	uint8_t *chain_buf;
 	size_t chain_cap, chain_len;
 
@@ -177,6 +198,13 @@ typedef struct {
 	br_sha256_context th256;           /* transcript, both hashes until the suite is known */
 	br_sha384_context th384;
 	uint16_t version, cipher, group;
+	uint8_t server_random[32];
+	/* TLS 1.2 secrets (wiped on failure and by wt_engine_wipe) */
+	uint8_t pms12[48];                 /* ECDHE pre-master secret, from ServerKeyExchange */
+	size_t pms12_len;
+	uint8_t master12[48];              /* master secret, after ServerHelloDone */
+	int ems;                           /* extended_master_secret negotiated */
+	int secure_renegotiation;          /* renegotiation_info seen (never used to renegotiate) */
 	uint8_t alpn_sel[256];
 	size_t alpn_sel_len;
 	wt_pubkey peer_key;
@@ -240,7 +268,8 @@ void wt_engine_events_clear(wt_engine *e);
 /** \brief Erase all secrets held by the engine. Call before releasing it. */
 void wt_engine_wipe(wt_engine *e);
 
-/** \brief IANA name of a cipher suite ("TLS_AES_128_GCM_SHA256"), or "unknown". */
+/** \brief IANA name of a cipher suite ("TLS_AES_128_GCM_SHA256",
+ * "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), or "unknown". */
 const char *wt_cipher_name(uint16_t suite);
 /** \brief Name of a named group ("x25519", "secp256r1", "secp384r1"), or "unknown". */
 const char *wt_group_name(uint16_t group);

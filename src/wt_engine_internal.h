@@ -7,6 +7,7 @@
 
 #include "wt_engine.h"
 #include "wt_bytes.h"
+#include "wt_x509.h"
 
 /**
  * \brief Fail the engine: record `err` (first one wins), a printf-style
@@ -30,6 +31,9 @@ int wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t l
 /** \brief Send a (plaintext) change_cipher_spec record. */
 int wt_send_ccs(wt_engine *e);
 
+/** \brief Queue an alert (protected when write keys are set). \return 0 or the error. */
+int wt_send_alert(wt_engine *e, unsigned level, unsigned desc);
+
 /**
  * \brief A scratch area of at least 2048 bytes that does not overlap the
  * output queue, for building a handshake body before wt_send_handshake().
@@ -49,5 +53,46 @@ wt_aead_alg wt_suite_aead(uint16_t suite);
 /** \brief Handshake layer entry points, called by the record layer. */
 int wt_hs_build_client_hello(wt_engine *e);
 int wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len);
+
+/* ---- shared by the TLS 1.3 (wt_handshake.c) and 1.2 (wt_handshake12.c) handshakes */
+
+/** \brief Name of a handshake message type, for error details. */
+const char *wt_hs_name(unsigned type);
+/** \brief Is `v` in the list? */
+int wt_hs_in_list(const uint16_t *list, size_t n, uint32_t v);
+/** \brief The signature schemes offered in signature_algorithms. */
+extern const uint16_t wt_hs_sig_schemes[];
+extern const size_t wt_hs_num_sig_schemes;
+/** \brief The groups offered in supported_groups. */
+extern const uint16_t wt_hs_groups[];
+extern const size_t wt_hs_num_groups;
+
+/**
+ * \brief Store and verify the server's chain (leaf first) as configured
+ * (anchors, name, time; or insecure mode), leaving the leaf key in
+ * e->peer_key. \return 0 or the error (engine failed).
+ */
+int wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n);
+
+/** \brief Check a server's ALPN extension body against the offer and record the choice. */
+int wt_hs_accept_alpn(wt_engine *e, wt_reader *body);
+
+/* ---- TLS 1.2 (wt_handshake12.c) */
+
+/**
+ * \brief Continue with TLS 1.2 after a ServerHello that selected it (no
+ * supported_versions). The fields are the parsed ServerHello.
+ */
+int wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
+	uint16_t suite, uint32_t compression, wt_reader exts, const uint8_t *msg, size_t len);
+/** \brief One TLS 1.2 handshake message in a WT_ST_TLS12_* or connected state. */
+int wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len);
+/** \brief The server's ChangeCipherSpec: install its write keys. */
+int wt_hs12_on_change_cipher_spec(wt_engine *e);
+/** \brief Is this one of the TLS 1.2 suites wasmtls offers? */
+int wt_hs12_suite_known(uint16_t suite);
+/** \brief The TLS 1.2 suites offered, in preference order. */
+extern const uint16_t wt_hs12_suites[];
+extern const size_t wt_hs12_num_suites;
 
 #endif

@@ -1,6 +1,9 @@
 /*
- * wt_handshake.c — the TLS 1.3 client handshake (RFC 8446 §4), one handler
- * per server message, dispatched by state (RFC 8446 §A.1):
+ * wt_handshake.c — the ClientHello (offering TLS 1.3 and/or 1.2), the
+ * ServerHello version decision, and the TLS 1.3 client handshake (RFC 8446
+ * §4), one handler per server message, dispatched by state (RFC 8446 §A.1).
+ * A ServerHello that selects TLS 1.2 continues in wt_handshake12.c.
+ *
  *
  *   START --ClientHello--> WAIT_SH --HRR--> (ClientHello 2) WAIT_SH2
  *   WAIT_SH(2) --ServerHello--> WAIT_EE --EncryptedExtensions--> WAIT_CERT_CR
@@ -16,6 +19,9 @@
 #define EXT_SERVER_NAME          0
 #define EXT_MAX_FRAGMENT_LENGTH  1
 #define EXT_SUPPORTED_GROUPS    10
+#define EXT_EC_POINT_FORMATS    11
+#define EXT_EXTENDED_MASTER_SECRET 23
+#define EXT_RENEGOTIATION_INFO  0xff01
 #define EXT_SIGNATURE_ALGS      13
 #define EXT_ALPN                16
 #define EXT_PRE_SHARED_KEY      41
@@ -35,28 +41,38 @@ static const uint16_t wt_suites[] = {
 	WT_TLS_CHACHA20_POLY1305_SHA256, WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384
 };
 
-static const uint16_t wt_groups[] = {
+const uint16_t wt_hs_groups[] = {
 	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1
 };
+const size_t wt_hs_num_groups = 3;
 
-/* Signature schemes offered; PKCS#1 ones are for certificates only in 1.3. */
-static const uint16_t wt_sig_schemes[] = {
+/* Signature schemes offered; in TLS 1.3 the PKCS#1 ones are for certificates
+ * only, in TLS 1.2 they also sign ServerKeyExchange. */
+const uint16_t wt_hs_sig_schemes[] = {
 	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384, WT_SIG_ECDSA_SECP521R1_SHA512,
 	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PSS_RSAE_SHA512,
 	WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384, WT_SIG_RSA_PKCS1_SHA512
 };
+const size_t wt_hs_num_sig_schemes = 9;
 
 #define WT_COUNT(a) (sizeof (a) / sizeof (a)[0])
+#define wt_groups wt_hs_groups
+#define wt_sig_schemes wt_hs_sig_schemes
+#define wt_in_list wt_hs_in_list
 
-static int
-wt_in_list(const uint16_t *list, size_t n, uint32_t v)
+/* The RFC 8446 §4.1.3 downgrade sentinel a TLS 1.3 server puts at the end of
+ * ServerHello.random when it negotiates TLS 1.2: "DOWNGRD" 01. */
+static const uint8_t wt_downgrade_tls12[8] = { 0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01 };
+
+int
+wt_hs_in_list(const uint16_t *list, size_t n, uint32_t v)
 {
 	for (size_t i = 0; i < n; i++)
 		if (list[i] == v) return 1;
 	return 0;
 }
 
-static const char *
+const char *
 wt_hs_name(unsigned type)
 {
 	switch (type) {
@@ -71,23 +87,35 @@ wt_hs_name(unsigned type)
 	case WT_HS_KEY_UPDATE: return "KeyUpdate";
 	case WT_HS_SERVER_KEY_EXCHANGE: return "ServerKeyExchange";
 	case WT_HS_SERVER_HELLO_DONE: return "ServerHelloDone";
+	case WT_HS_HELLO_REQUEST: return "HelloRequest";
 	default: return "an unknown handshake message";
 	}
 }
 
 /* ---------------------------------------------------------- ClientHello */
 
+static int wt_offers13(const wt_engine *e) { return e->max_version >= WT_VERSION_TLS13; }
+static int wt_offers12(const wt_engine *e) { return e->min_version <= WT_VERSION_TLS12; }
+
 static void
 wt_put_client_hello(wt_engine *e, wt_writer *w)
 {
 	wt_w_u16(w, 0x0303);
 	wt_w_bytes(w, e->client_random, 32);
-	wt_w_u8(w, 32);
-	wt_w_bytes(w, e->session_id, 32);   /* middlebox compatibility mode */
+	if (wt_offers13(e)) {
+		wt_w_u8(w, 32);
+		wt_w_bytes(w, e->session_id, 32);   /* middlebox compatibility mode */
+	} else {
+		wt_w_u8(w, 0);                      /* TLS 1.2 only: no session to resume */
+	}
 
 	size_t v = wt_w_open(w, 2);
-	for (size_t i = 0; i < WT_COUNT(wt_suites); i++)
-		wt_w_u16(w, wt_suites[i]);
+	if (wt_offers13(e))
+		for (size_t i = 0; i < WT_COUNT(wt_suites); i++)
+			wt_w_u16(w, wt_suites[i]);
+	if (wt_offers12(e))
+		for (size_t i = 0; i < wt_hs12_num_suites; i++)
+			wt_w_u16(w, wt_hs12_suites[i]);
 	wt_w_close(w, v, 2);
 	wt_w_u8(w, 1);
 	wt_w_u8(w, 0);      /* null compression */
@@ -108,33 +136,50 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 		wt_w_close(w, x, 2);
 	}
 
-	wt_w_u16(w, EXT_SUPPORTED_VERSIONS);
-	wt_w_u16(w, 3);
-	wt_w_u8(w, 2);
-	wt_w_u16(w, WT_VERSION_TLS13);
+	if (wt_offers13(e)) {
+		int both = wt_offers12(e);
+		wt_w_u16(w, EXT_SUPPORTED_VERSIONS);
+		wt_w_u16(w, both ? 5 : 3);
+		wt_w_u8(w, both ? 4 : 2);
+		wt_w_u16(w, WT_VERSION_TLS13);
+		if (both) wt_w_u16(w, WT_VERSION_TLS12);
+	}
+	if (wt_offers12(e)) {
+		wt_w_u16(w, EXT_EXTENDED_MASTER_SECRET);   /* RFC 7627 */
+		wt_w_u16(w, 0);
+		wt_w_u16(w, EXT_RENEGOTIATION_INFO);       /* RFC 5746: initial handshake */
+		wt_w_u16(w, 1);
+		wt_w_u8(w, 0);
+		wt_w_u16(w, EXT_EC_POINT_FORMATS);         /* RFC 8422: uncompressed only */
+		wt_w_u16(w, 2);
+		wt_w_u8(w, 1);
+		wt_w_u8(w, 0);
+	}
 
 	wt_w_u16(w, EXT_SUPPORTED_GROUPS);
 	size_t g = wt_w_open(w, 2);
 	size_t gl = wt_w_open(w, 2);
-	for (size_t i = 0; i < WT_COUNT(wt_groups); i++) wt_w_u16(w, wt_groups[i]);
+	for (size_t i = 0; i < wt_hs_num_groups; i++) wt_w_u16(w, wt_groups[i]);
 	wt_w_close(w, gl, 2);
 	wt_w_close(w, g, 2);
 
 	wt_w_u16(w, EXT_SIGNATURE_ALGS);
 	size_t s = wt_w_open(w, 2);
 	size_t sl = wt_w_open(w, 2);
-	for (size_t i = 0; i < WT_COUNT(wt_sig_schemes); i++) wt_w_u16(w, wt_sig_schemes[i]);
+	for (size_t i = 0; i < wt_hs_num_sig_schemes; i++) wt_w_u16(w, wt_sig_schemes[i]);
 	wt_w_close(w, sl, 2);
 	wt_w_close(w, s, 2);
 
-	wt_w_u16(w, EXT_KEY_SHARE);
-	size_t k = wt_w_open(w, 2);
-	size_t kl = wt_w_open(w, 2);
-	wt_w_u16(w, e->kex.group);
-	wt_w_u16(w, (uint32_t)e->kex.pub_len);
-	wt_w_bytes(w, e->kex.pub, e->kex.pub_len);
-	wt_w_close(w, kl, 2);
-	wt_w_close(w, k, 2);
+	if (wt_offers13(e)) {
+		wt_w_u16(w, EXT_KEY_SHARE);
+		size_t k = wt_w_open(w, 2);
+		size_t kl = wt_w_open(w, 2);
+		wt_w_u16(w, e->kex.group);
+		wt_w_u16(w, (uint32_t)e->kex.pub_len);
+		wt_w_bytes(w, e->kex.pub, e->kex.pub_len);
+		wt_w_close(w, kl, 2);
+		wt_w_close(w, k, 2);
+	}
 
 	if (e->alpn_len) {
 		wt_w_u16(w, EXT_ALPN);
@@ -170,8 +215,11 @@ wt_hs_build_client_hello(wt_engine *e)
 {
 	if (e->rng(e->rng_ctx, e->client_random, 32) || e->rng(e->rng_ctx, e->session_id, 32))
 		return wt_fail(e, WT_ERR_RNG_FAILURE, "the random source failed");
-	int err = wt_kex_generate(&e->kex, e->first_group, e->rng, e->rng_ctx);
-	if (err) return wt_fail(e, err, "key share generation failed");
+	int err = 0;
+	if (wt_offers13(e)) {
+		err = wt_kex_generate(&e->kex, e->first_group, e->rng, e->rng_ctx);
+		if (err) return wt_fail(e, err, "key share generation failed");
+	}
 	err = wt_send_client_hello(e);
 	if (err) return err;
 	e->state = WT_ST_WAIT_SH;
@@ -257,7 +305,7 @@ wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uin
 	if (!x->has_key_share && !x->cookie)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "HelloRetryRequest that would not change the ClientHello");
 	if (x->has_key_share) {
-		if (!wt_in_list(wt_groups, WT_COUNT(wt_groups), x->ks_group) || x->ks_group == e->kex.group)
+		if (!wt_in_list(wt_groups, wt_hs_num_groups, x->ks_group) || x->ks_group == e->kex.group)
 			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 				"HelloRetryRequest asks for group 0x%04x, which is not offered or already sent", x->ks_group);
 	}
@@ -304,12 +352,25 @@ wt_on_server_hello(wt_engine *e, const uint8_t *msg, size_t len)
 	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerHello");
 
 	/* version negotiation first: a TLS 1.2 (or older) server sends no
-	 * supported_versions, and extensions a TLS 1.3 client never offered */
-	if (!wt_has_extension(exts, EXT_SUPPORTED_VERSIONS)) {
+	 * supported_versions; its legacy_version is the version it chose */
+	if (!wt_has_extension(exts, EXT_SUPPORTED_VERSIONS) || !wt_offers13(e)) {
+		if (legacy_version == WT_VERSION_TLS12 && wt_offers12(e)) {
+			if (e->hrr_seen)
+				return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+					"the server selected TLS 1.2 after a TLS 1.3 HelloRetryRequest");
+			if (wt_offers13(e) && memcmp(random + 24, wt_downgrade_tls12, 8) == 0)
+				return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+					"downgrade detected: the server supports TLS 1.3 but its ServerHello selected "
+					"TLS 1.2 (RFC 8446 §4.1.3 sentinel); something on the path altered the handshake");
+			return wt_hs12_on_server_hello(e, random, sid, suite, compression, exts, msg, len);
+		}
 		return wt_fail(e, WT_ERR_PROTOCOL_VERSION,
-			"the server chose %s; this client speaks TLS 1.3",
+			"the server chose %s; this client offered %s",
 			legacy_version == WT_VERSION_TLS12 ? "TLS 1.2" : legacy_version == 0x0302 ? "TLS 1.1" :
-			legacy_version == 0x0301 ? "TLS 1.0" : "an unknown protocol version");
+			legacy_version == 0x0301 ? "TLS 1.0" : legacy_version == 0x0300 ? "SSL 3.0" :
+			"an unknown protocol version",
+			wt_offers12(e) && wt_offers13(e) ? "TLS 1.3 and TLS 1.2" :
+			wt_offers13(e) ? "only TLS 1.3" : "only TLS 1.2");
 	}
 	int hrr = memcmp(random, wt_hrr_random, 32) == 0;
 	wt_sh_exts x;
@@ -377,6 +438,21 @@ wt_alpn_offered(const wt_engine *e, const uint8_t *name, size_t n)
 	return 0;
 }
 
+int
+wt_hs_accept_alpn(wt_engine *e, wt_reader *body)
+{
+	wt_reader list = wt_r_vec(body, 2);
+	wt_reader name = wt_r_vec(&list, 1);
+	if (list.bad || list.n || name.n == 0) { body->bad = 1; return 0; }
+	if (!wt_alpn_offered(e, name.p, name.n))
+		return wt_fail(e, WT_ERR_NO_APPLICATION_PROTOCOL,
+			"the server selected ALPN protocol \"%.*s\", which was not offered",
+			(int)(name.n > 64 ? 64 : name.n), (const char *)name.p);
+	memcpy(e->alpn_sel, name.p, name.n);
+	e->alpn_sel_len = name.n;
+	return 0;
+}
+
 static int
 wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 {
@@ -403,15 +479,8 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 		}
 		case EXT_ALPN: {
 			if (!e->alpn_len) goto unsupported;
-			wt_reader list = wt_r_vec(&body, 2);
-			wt_reader name = wt_r_vec(&list, 1);
-			if (list.bad || list.n || name.n == 0) { body.bad = 1; break; }
-			if (!wt_alpn_offered(e, name.p, name.n))
-				return wt_fail(e, WT_ERR_NO_APPLICATION_PROTOCOL,
-					"the server selected ALPN protocol \"%.*s\", which was not offered",
-					(int)(name.n > 64 ? 64 : name.n), (const char *)name.p);
-			memcpy(e->alpn_sel, name.p, name.n);
-			e->alpn_sel_len = name.n;
+			int err = wt_hs_accept_alpn(e, &body);
+			if (err) return err;
 			break;
 		}
 		default:
@@ -473,7 +542,6 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 
 	wt_span chain[WT_MAX_CHAIN];
 	size_t n = 0;
-	e->chain_len = 0;
 	while (list.n && !list.bad) {
 		wt_reader cert = wt_r_vec(&list, 3);
 		wt_reader exts = wt_r_vec(&list, 2);   /* OCSP / SCT: not used yet */
@@ -484,18 +552,29 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 		chain[n].der = cert.p;
 		chain[n].len = cert.n;
 		n++;
-		if (e->chain_len + 3 + cert.n <= e->chain_cap) {
-			uint8_t *q = e->chain_buf + e->chain_len;
-			q[0] = (uint8_t)(cert.n >> 16); q[1] = (uint8_t)(cert.n >> 8); q[2] = (uint8_t)cert.n;
-			memcpy(q + 3, cert.p, cert.n);
-			e->chain_len += 3 + cert.n;
-		}
 	}
 	if (list.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed certificate_list");
-	if (n == 0) return wt_fail(e, WT_ERR_EMPTY_CHAIN, "the server sent an empty certificate chain");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE, len);
+	int err = wt_hs_accept_chain(e, chain, n);
+	if (err) return err;
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_WAIT_CV;
+	return 0;
+}
 
+int
+wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n)
+{
 	int err;
+	if (n == 0) return wt_fail(e, WT_ERR_EMPTY_CHAIN, "the server sent an empty certificate chain");
+	e->chain_len = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (e->chain_len + 3 + chain[i].len > e->chain_cap) break;
+		uint8_t *q = e->chain_buf + e->chain_len;
+		q[0] = (uint8_t)(chain[i].len >> 16); q[1] = (uint8_t)(chain[i].len >> 8); q[2] = (uint8_t)chain[i].len;
+		memcpy(q + 3, chain[i].der, chain[i].len);
+		e->chain_len += 3 + chain[i].len;
+	}
 	if (e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) {
 		err = wt_leaf_key_unverified(e, &chain[0]);
 		if (err) return err;
@@ -513,8 +592,6 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 		if (err) return wt_fail(e, err, "%s", detail[0] ? detail : wt_err_text(err));
 		wt_event_push(e, WT_EV_IN, WT_EV_VERIFIED, 0, n);
 	}
-	wt_th_update(e, msg, len);
-	e->state = WT_ST_WAIT_CV;
 	return 0;
 }
 
@@ -528,7 +605,7 @@ wt_on_certificate_verify(wt_engine *e, const uint8_t *msg, size_t len)
 	uint16_t scheme = (uint16_t)wt_r_u16(&r);
 	wt_reader sig = wt_r_vec(&r, 2);
 	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateVerify");
-	if (!wt_in_list(wt_sig_schemes, WT_COUNT(wt_sig_schemes), scheme) ||
+	if (!wt_in_list(wt_sig_schemes, wt_hs_num_sig_schemes, scheme) ||
 	    scheme == WT_SIG_RSA_PKCS1_SHA256 || scheme == WT_SIG_RSA_PKCS1_SHA384 ||
 	    scheme == WT_SIG_RSA_PKCS1_SHA512)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
@@ -655,6 +732,7 @@ wt_on_key_update(wt_engine *e, const uint8_t *msg, size_t len)
 int
 wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 {
+	if (e->version == WT_VERSION_TLS12) return wt_hs12_handle(e, type, msg, len);
 	switch (e->state) {
 	case WT_ST_WAIT_SH:
 	case WT_ST_WAIT_SH2:
@@ -689,8 +767,6 @@ wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 	default:
 		break;
 	}
-	if (type == WT_HS_SERVER_KEY_EXCHANGE || type == WT_HS_SERVER_HELLO_DONE)
-		return wt_fail(e, WT_ERR_PROTOCOL_VERSION, "the server continued with a TLS 1.2 handshake");
 	return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "unexpected %s (type %u) in state %d",
 		wt_hs_name(type), type, (int)e->state);
 }

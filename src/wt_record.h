@@ -1,10 +1,21 @@
 /*
- * wt_record.h — TLS 1.3 record protection (RFC 8446 §5.2–5.3).
+ * wt_record.h — record protection for TLS 1.3 (RFC 8446 §5.2–5.3) and
+ * TLS 1.2 AEAD suites (RFC 5246 §6.2.3.3, RFC 5288 GCM, RFC 7905 ChaCha20).
  *
  * A record is protected in place in the engine's buffers: the caller puts
- * the plaintext at rec + 5 and leaves room for the inner content type and
- * the 16-byte tag after it; wt_record_seal writes the header, encrypts and
- * returns the record's total length. wt_record_open reverses that.
+ * the plaintext at rec + 5 and leaves WT_RECORD_OVERHEAD - 5 bytes of room
+ * after it; wt_record_seal writes the header, encrypts and returns the
+ * record's total length. wt_record_open reverses that, leaving the plaintext
+ * at rec + 5 again.
+ *
+ *   TLS 1.3  hdr(23) | AEAD(plaintext | type | zero padding) | tag
+ *            nonce = iv XOR seq, AAD = header
+ *   TLS 1.2  GCM:    hdr(type) | explicit nonce (8) | AEAD(plaintext) | tag
+ *                    nonce = iv[0..4] | explicit, explicit = seq
+ *            ChaCha: hdr(type) | AEAD(plaintext) | tag, nonce = iv XOR seq
+ *            AAD = seq | type | version | plaintext length
+ *   (1.2 GCM moves the plaintext by 8 bytes inside the buffer, both ways,
+ *   so that every caller sees one layout.)
  */
 #ifndef WT_RECORD_H
 #define WT_RECORD_H
@@ -20,8 +31,11 @@
 
 #define WT_MAX_PLAINTEXT   16384
 #define WT_MAX_CIPHERTEXT  (16384 + 256)
-/** \brief Bytes a sealed record adds to its plaintext: header, inner type, tag. */
-#define WT_RECORD_OVERHEAD (5 + 1 + WT_AEAD_TAG_LEN)
+/**
+ * \brief Most bytes a sealed record adds to its plaintext in either version:
+ * header and tag, plus the inner type (1.3) or the explicit nonce (1.2 GCM).
+ */
+#define WT_RECORD_OVERHEAD (5 + 8 + WT_AEAD_TAG_LEN)
 
 /** \brief One direction's protection state. `on` is 0 until keys are installed. */
 typedef struct {
@@ -29,6 +43,8 @@ typedef struct {
 	uint8_t iv[WT_AEAD_NONCE_LEN];
 	uint64_t seq;
 	int on;
+	int tls12;            /* TLS 1.2 record format */
+	int explicit_nonce;   /* TLS 1.2 AES-GCM: 8-byte explicit nonce in each record */
 } wt_record_dir;
 
 /** \brief Install keys derived from a traffic secret; resets the sequence number. */
@@ -36,15 +52,22 @@ void wt_record_dir_set(wt_record_dir *d, const br_hash_class *hash, wt_aead_alg 
 	const uint8_t *secret);
 
 /**
- * \brief Protect `len` plaintext bytes at rec + 5 with inner type `type`.
- * Needs room for len + 1 + 16 bytes after rec + 5. \return total record length.
+ * \brief Install TLS 1.2 keys from the key block: `iv` is the 4-byte
+ * implicit GCM salt or the 12-byte ChaCha20-Poly1305 IV. Resets the sequence number.
+ */
+void wt_record_dir_set12(wt_record_dir *d, wt_aead_alg alg, const uint8_t *key, const uint8_t *iv);
+
+/**
+ * \brief Protect `len` plaintext bytes at rec + 5 as a record of content
+ * type `type` (inner type in 1.3, header type in 1.2). Needs room for
+ * len + WT_RECORD_OVERHEAD - 5 bytes after rec + 5. \return total record length.
  */
 size_t wt_record_seal(wt_record_dir *d, uint8_t *rec, uint8_t type, size_t len);
 
 /**
  * \brief Authenticate and decrypt a whole record (header included) in place.
  * On success the plaintext is at rec + 5, its length in *pt_len and its
- * inner content type in *type.
+ * content type (1.3: the inner type; 1.2: the header's) in *type.
  * \return 0, WT_ERR_BAD_RECORD_MAC, WT_ERR_RECORD_OVERFLOW (plaintext over
  * 2^14) or WT_ERR_UNEXPECTED_MESSAGE (no inner content type).
  */

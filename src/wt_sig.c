@@ -390,9 +390,38 @@ wt_is_zero(const uint8_t *p, size_t len)
 	return acc == 0;
 }
 
+/* Field length of a curve BearSSL names, 0 if not one wasmtls verifies with. */
+static size_t
+wt_curve_field_len(int curve)
+{
+	switch (curve) {
+	case BR_EC_secp256r1: return 32;
+	case BR_EC_secp384r1: return 48;
+	case BR_EC_secp521r1: return 66;
+	default: return 0;
+	}
+}
+
+static int wt_sig_verify_any(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len, int bind_curve);
+
 int
 wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	return wt_sig_verify_any(scheme, pk, msg, msg_len, sig, sig_len, 1);
+}
+
+int
+wt_sig_verify_tls12(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	return wt_sig_verify_any(scheme, pk, msg, msg_len, sig, sig_len, 0);
+}
+
+static int
+wt_sig_verify_any(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len, int bind_curve)
 {
 	const br_hash_class *hf;
 	br_hash_compat_context hc;
@@ -422,8 +451,19 @@ wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 		size_t flen, rawlen;
 
 		curve = wt_ecdsa_curve(scheme, &flen);
-		if (pk->key_type != BR_KEYTYPE_EC || pk->key.ec.curve != curve) {
+		if (pk->key_type != BR_KEYTYPE_EC) {
 			return WT_ERR_ILLEGAL_PARAMETER;
+		}
+		if (bind_curve) {
+			if (pk->key.ec.curve != curve) {
+				return WT_ERR_ILLEGAL_PARAMETER;
+			}
+		} else {
+			/* TLS 1.2: the scheme names the hash; the key names the curve */
+			flen = wt_curve_field_len(pk->key.ec.curve);
+			if (flen == 0) {
+				return WT_ERR_ILLEGAL_PARAMETER;
+			}
 		}
 		rawlen = wt_ecdsa_der_to_raw(sig, sig_len, raw, flen);
 		/*

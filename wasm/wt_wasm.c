@@ -131,6 +131,14 @@ wt_conn_set_flags(wt_conn *c, uint32_t flags)
 	c->cfg.flags = flags;
 }
 
+/* min/max: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3); checked by wt_conn_start. */
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_set_versions(wt_conn *c, uint32_t min_version, uint32_t max_version)
+{
+	c->cfg.min_version = (uint16_t)min_version;
+	c->cfg.max_version = (uint16_t)max_version;
+}
+
 EMSCRIPTEN_KEEPALIVE void
 wt_conn_set_key_share(wt_conn *c, uint32_t group)
 {

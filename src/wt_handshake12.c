@@ -1,0 +1,360 @@
+/*
+ * wt_handshake12.c — the TLS 1.2 client handshake (RFC 5246 §7.3 with
+ * RFC 8422 ECDHE, RFC 7627 extended master secret, RFC 5746
+ * renegotiation_info), entered when the ServerHello selects TLS 1.2.
+ * One handler per server message:
+ *
+ *   ServerHello ─→ TLS12_WAIT_CERT ─Certificate→ TLS12_WAIT_SKE
+ *   ─ServerKeyExchange→ TLS12_WAIT_SHD ─[CertificateRequest]→ TLS12_WAIT_SHD
+ *   ─ServerHelloDone→ ([Certificate], ClientKeyExchange, CCS, Finished sent)
+ *   TLS12_WAIT_CCS ─CCS (record layer)→ TLS12_WAIT_FINISHED ─Finished→ CONNECTED
+ *   CONNECTED: HelloRequest → warning no_renegotiation (never renegotiates)
+ *
+ * Shared with TLS 1.3 (wt_handshake.c): the ClientHello, chain verification
+ * (wt_hs_accept_chain), ALPN checks, the transcript and the record layer.
+ */
+#include "wt_engine_internal.h"
+#include "wt_keysched12.h"
+
+#define EXT_SERVER_NAME             0
+#define EXT_EC_POINT_FORMATS       11
+#define EXT_ALPN                   16
+#define EXT_EXTENDED_MASTER_SECRET 23
+#define EXT_RENEGOTIATION_INFO     0xff01
+
+/* Offered in this order: ChaCha20 first (fastest constant-time choice in
+ * wasm), ECDSA before RSA for the same cipher. */
+const uint16_t wt_hs12_suites[] = {
+	WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+};
+const size_t wt_hs12_num_suites = sizeof wt_hs12_suites / sizeof wt_hs12_suites[0];
+
+int
+wt_hs12_suite_known(uint16_t suite)
+{
+	return wt_hs_in_list(wt_hs12_suites, wt_hs12_num_suites, suite);
+}
+
+static int
+wt_suite_is_ecdsa(uint16_t suite)
+{
+	return suite == WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 ||
+		suite == WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 ||
+		suite == WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256;
+}
+
+/* ---------------------------------------------------------- ServerHello */
+
+int
+wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
+	uint16_t suite, uint32_t compression, wt_reader exts, const uint8_t *msg, size_t len)
+{
+	if (compression != 0)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello selects compression");
+	if (!wt_hs12_suite_known(suite))
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+			"the server selected TLS 1.2 cipher suite 0x%04x, which was not offered", suite);
+	/* our session id is random and never names a session: an echo would be a resumption we did not ask for */
+	if (sid.n > 32 || (sid.n == 32 && e->max_version >= WT_VERSION_TLS13 && memcmp(sid.p, e->session_id, 32) == 0))
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello resumes a session that was not offered");
+
+	uint32_t seen = 0;
+	int point_formats_ok = 1;
+	while (exts.n && !exts.bad) {
+		uint32_t type = wt_r_u16(&exts);
+		wt_reader body = wt_r_vec(&exts, 2);
+		if (exts.bad) break;
+		uint32_t bit = type == EXT_SERVER_NAME ? 1 : type == EXT_EC_POINT_FORMATS ? 2 : type == EXT_ALPN ? 4 :
+			type == EXT_EXTENDED_MASTER_SECRET ? 8 : type == EXT_RENEGOTIATION_INFO ? 16 : 0;
+		if (bit & seen) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "duplicate extension %u in ServerHello", type);
+		seen |= bit;
+		switch (type) {
+		case EXT_SERVER_NAME:
+			if (!e->server_name_len || e->server_name_is_ip) goto unsupported;
+			if (body.n) body.bad = 1;
+			break;
+		case EXT_EC_POINT_FORMATS: {
+			wt_reader list = wt_r_vec(&body, 1);
+			point_formats_ok = 0;
+			while (list.n && !list.bad)
+				if (wt_r_u8(&list) == 0) point_formats_ok = 1;   /* uncompressed */
+			break;
+		}
+		case EXT_ALPN: {
+			if (!e->alpn_len) goto unsupported;
+			int err = wt_hs_accept_alpn(e, &body);
+			if (err) return err;
+			break;
+		}
+		case EXT_EXTENDED_MASTER_SECRET:
+			if (body.n) body.bad = 1;
+			e->ems = 1;
+			break;
+		case EXT_RENEGOTIATION_INFO: {
+			wt_reader rc = wt_r_vec(&body, 1);
+			if (rc.n) return wt_fail(e, WT_ERR_HANDSHAKE_FAILURE,
+				"renegotiation_info carries data in an initial handshake (RFC 5746)");
+			e->secure_renegotiation = 1;
+			break;
+		}
+		default:
+		unsupported:
+			return wt_fail(e, WT_ERR_UNSUPPORTED_EXTENSION,
+				"the server sent extension %u in its TLS 1.2 ServerHello, which was not offered", type);
+		}
+		if (!wt_r_done(&body))
+			return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed extension %u in ServerHello", type);
+	}
+	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerHello extensions");
+	if (!point_formats_ok)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "the server does not accept uncompressed EC points");
+	if (!e->ems && !(e->flags & WT_FLAG_ALLOW_NO_EMS))
+		return wt_fail(e, WT_ERR_HANDSHAKE_FAILURE,
+			"the server negotiated TLS 1.2 without the extended master secret (RFC 7627), "
+			"which wasmtls requires to prevent triple-handshake attacks");
+
+	e->version = WT_VERSION_TLS12;
+	e->cipher = suite;
+	memcpy(e->server_random, random, 32);
+	wt_kex_wipe(&e->kex);   /* the TLS 1.3 key share is not used */
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_SERVER_HELLO, len);
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_TLS12_WAIT_CERT;
+	return 0;
+}
+
+/* ---------------------------------------------------------- Certificate */
+
+#define WT_MAX_CHAIN12 16
+
+static int
+wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	wt_reader list = wt_r_vec(&r, 3);
+	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed Certificate message");
+	wt_span chain[WT_MAX_CHAIN12];
+	size_t n = 0;
+	while (list.n && !list.bad) {
+		wt_reader cert = wt_r_vec(&list, 3);
+		if (list.bad || cert.n == 0) { list.bad = 1; break; }
+		if (n == WT_MAX_CHAIN12)
+			return wt_fail(e, WT_ERR_BAD_CERTIFICATE, "the server sent more than %d certificates", WT_MAX_CHAIN12);
+		chain[n].der = cert.p;
+		chain[n].len = cert.n;
+		n++;
+	}
+	if (list.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed certificate_list");
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE, len);
+	int err = wt_hs_accept_chain(e, chain, n);
+	if (err) return err;
+	int want = wt_suite_is_ecdsa(e->cipher) ? BR_KEYTYPE_EC : BR_KEYTYPE_RSA;
+	if (e->peer_key.key.key_type != want)
+		return wt_fail(e, WT_ERR_UNSUPPORTED_CERTIFICATE,
+			"the server's certificate has an %s key but the suite it chose, %s, needs %s",
+			e->peer_key.key.key_type == BR_KEYTYPE_EC ? "EC" : "RSA", wt_cipher_name(e->cipher),
+			want == BR_KEYTYPE_EC ? "ECDSA" : "RSA");
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_TLS12_WAIT_SKE;
+	return 0;
+}
+
+/* ---------------------------------------------------- ServerKeyExchange */
+
+static int
+wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	uint32_t curve_type = wt_r_u8(&r);
+	uint16_t group = (uint16_t)wt_r_u16(&r);
+	wt_reader point = wt_r_vec(&r, 1);
+	size_t params_len = (size_t)(r.p - (msg + 4));
+	uint16_t scheme = (uint16_t)wt_r_u16(&r);
+	wt_reader sig = wt_r_vec(&r, 2);
+	if (!wt_r_done(&r) || point.n == 0)
+		return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerKeyExchange");
+	if (curve_type != 3)   /* named_curve */
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerKeyExchange curve type %u (only named curves)", curve_type);
+	if (!wt_hs_in_list(wt_hs_groups, wt_hs_num_groups, group))
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+			"the server chose group 0x%04x for ECDHE, which was not offered", group);
+	if (!wt_hs_in_list(wt_hs_sig_schemes, wt_hs_num_sig_schemes, scheme))
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+			"ServerKeyExchange uses signature scheme 0x%04x, which was not offered", scheme);
+
+	/* signed: client_random || server_random || ServerECDHParams */
+	uint8_t content[64 + 4 + 255];
+	memcpy(content, e->client_random, 32);
+	memcpy(content + 32, e->server_random, 32);
+	memcpy(content + 64, msg + 4, params_len);
+	if (!(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) || e->peer_key.key.key_type) {
+		int err = wt_sig_verify_tls12(scheme, &e->peer_key.key, content, 64 + params_len, sig.p, sig.n);
+		if (err == WT_ERR_ILLEGAL_PARAMETER)
+			return wt_fail(e, err, "ServerKeyExchange scheme 0x%04x does not match the certificate's key", scheme);
+		if (err)
+			return wt_fail(e, WT_ERR_BAD_SIGNATURE, "the server's ServerKeyExchange signature is invalid");
+	}
+
+	int err = wt_kex_generate(&e->kex, group, e->rng, e->rng_ctx);
+	if (err) return wt_fail(e, err, "key share generation failed");
+	err = wt_kex_derive(&e->kex, point.p, point.n, e->pms12, &e->pms12_len);
+	if (err) return wt_fail(e, err, "the server's ECDHE public key is invalid for %s", wt_group_name(group));
+	e->group = group;
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_SERVER_KEY_EXCHANGE, len);
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_TLS12_WAIT_SHD;
+	return 0;
+}
+
+/* --------------------------------------------------- CertificateRequest */
+
+static int
+wt_on_certificate_request12(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	wt_reader types = wt_r_vec(&r, 1);
+	wt_reader algs = wt_r_vec(&r, 2);
+	wt_r_vec(&r, 2);   /* certificate_authorities: no client certificate to choose yet */
+	if (!wt_r_done(&r) || types.n == 0 || algs.n < 2 || (algs.n & 1))
+		return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateRequest");
+	if (e->cert_requested) return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "a second CertificateRequest");
+	e->cert_requested = 1;
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE_REQUEST, len);
+	wt_th_update(e, msg, len);
+	return 0;
+}
+
+/* ------------------------------------- ServerHelloDone and the client flight */
+
+/* Install one direction's TLS 1.2 keys from the key block. */
+static void
+wt_install_keys12(wt_engine *e, int client)
+{
+	wt_aead_alg alg = wt_suite_aead(e->cipher);
+	size_t key_len = wt_aead_key_len(alg);
+	size_t iv_len = alg == WT_AEAD_CHACHA20_POLY1305 ? 12 : 4;
+	uint8_t ck[32], sk[32], civ[12], siv[12];
+	wt_tls12_key_block(wt_suite_hash(e->cipher), e->master12, e->client_random, e->server_random,
+		key_len, iv_len, ck, sk, civ, siv);
+	if (client)
+		wt_record_dir_set12(&e->wr, alg, ck, civ);
+	else
+		wt_record_dir_set12(&e->rd, alg, sk, siv);
+	wt_wipe(ck, sizeof ck);
+	wt_wipe(sk, sizeof sk);
+	wt_wipe(civ, sizeof civ);
+	wt_wipe(siv, sizeof siv);
+}
+
+static int
+wt_on_server_hello_done(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	if (len != 4) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerHelloDone");
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_SERVER_HELLO_DONE, len);
+	wt_th_update(e, msg, len);
+
+	int err = 0;
+	if (e->cert_requested) {
+		/* no client certificate configured: an empty Certificate (RFC 5246 §7.4.6) */
+		static const uint8_t empty[3] = { 0, 0, 0 };
+		err = wt_send_handshake(e, WT_HS_CERTIFICATE, empty, 3);
+		if (err) return err;
+	}
+	uint8_t cke[1 + sizeof e->kex.pub];
+	cke[0] = (uint8_t)e->kex.pub_len;
+	memcpy(cke + 1, e->kex.pub, e->kex.pub_len);
+	err = wt_send_handshake(e, WT_HS_CLIENT_KEY_EXCHANGE, cke, 1 + e->kex.pub_len);
+	wt_kex_wipe(&e->kex);
+	if (err) return err;
+
+	const br_hash_class *hash = wt_suite_hash(e->cipher);
+	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
+	uint8_t th[WT_MAX_HASH_LEN];
+	wt_th_hash(e, th);   /* session_hash: ClientHello .. ClientKeyExchange */
+	if (e->ems)
+		wt_tls12_master_ems(hash, e->pms12, e->pms12_len, th, hlen, e->master12);
+	else
+		wt_tls12_master(hash, e->pms12, e->pms12_len, e->client_random, e->server_random, e->master12);
+	wt_wipe(e->pms12, sizeof e->pms12);
+
+	err = wt_send_ccs(e);
+	if (err) return err;
+	wt_install_keys12(e, 1);
+	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 3, 0);
+
+	uint8_t fin[WT_TLS12_VERIFY_LEN];
+	wt_th_hash(e, th);
+	wt_tls12_finished(hash, e->master12, 1, th, hlen, fin);
+	err = wt_send_handshake(e, WT_HS_FINISHED, fin, sizeof fin);
+	wt_wipe(fin, sizeof fin);
+	if (err) return err;
+	e->state = WT_ST_TLS12_WAIT_CCS;
+	return 0;
+}
+
+int
+wt_hs12_on_change_cipher_spec(wt_engine *e)
+{
+	wt_install_keys12(e, 0);
+	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, 3, 0);
+	e->state = WT_ST_TLS12_WAIT_FINISHED;
+	return 0;
+}
+
+static int
+wt_on_finished12(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	if (len != 4 + WT_TLS12_VERIFY_LEN)
+		return wt_fail(e, WT_ERR_DECODE_ERROR, "Finished of the wrong length");
+	const br_hash_class *hash = wt_suite_hash(e->cipher);
+	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
+	uint8_t th[WT_MAX_HASH_LEN], expect[WT_TLS12_VERIFY_LEN];
+	wt_th_hash(e, th);
+	wt_tls12_finished(hash, e->master12, 0, th, hlen, expect);
+	int ok = wt_ct_equal(expect, msg + 4, WT_TLS12_VERIFY_LEN);
+	wt_wipe(expect, sizeof expect);
+	if (!ok) return wt_fail(e, WT_ERR_BAD_FINISHED, "the server's Finished does not match the handshake");
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_FINISHED, len);
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_CONNECTED;
+	return 0;
+}
+
+/* ------------------------------------------------------------- dispatch */
+
+int
+wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
+{
+	if (type == WT_HS_HELLO_REQUEST) {
+		/* never part of the transcript; ignored while negotiating (RFC 5246 §7.4.1.1) */
+		if (len != 4) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed HelloRequest");
+		wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, type, len);
+		if (e->state == WT_ST_CONNECTED)
+			return wt_send_alert(e, 1, WT_ALERT_NO_RENEGOTIATION);   /* warning: we do not renegotiate */
+		return 0;
+	}
+	switch (e->state) {
+	case WT_ST_TLS12_WAIT_CERT:
+		if (type == WT_HS_CERTIFICATE) return wt_on_certificate12(e, msg, len);
+		break;
+	case WT_ST_TLS12_WAIT_SKE:
+		if (type == WT_HS_SERVER_KEY_EXCHANGE) return wt_on_server_key_exchange(e, msg, len);
+		break;
+	case WT_ST_TLS12_WAIT_SHD:
+		if (type == WT_HS_CERTIFICATE_REQUEST) return wt_on_certificate_request12(e, msg, len);
+		if (type == WT_HS_SERVER_HELLO_DONE) return wt_on_server_hello_done(e, msg, len);
+		break;
+	case WT_ST_TLS12_WAIT_FINISHED:
+		if (type == WT_HS_FINISHED) return wt_on_finished12(e, msg, len);
+		break;
+	default:
+		break;
+	}
+	return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "unexpected %s (type %u) in a TLS 1.2 handshake, state %d",
+		wt_hs_name(type), type, (int)e->state);
+}
