@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T] [--json] [--insecure]
+ * wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
+ *                 [--min-version V] [--max-version V] [--json] [--insecure]
  *
  * Like `openssl s_client -quiet`: stdin goes to the TLS connection, the
  * connection to stdout. End of stdin sends close_notify (after pending data);
@@ -14,12 +15,15 @@ import { parseAddress } from './address.js';
 import { skipInsecureWarning } from './api.js';
 import { formatSummary, formatFailure } from './cli-format.js';
 
-const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T] [--json] [--insecure]
+const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
+                       [--min-version V] [--max-version V] [--json] [--insecure]
   HOST may be a name, an IPv4 address or [IPv6]
   --servername NAME  server name for SNI and the certificate check (default: HOST)
   --ca FILE          trusted CA certificate(s), PEM or DER (repeatable)
   --alpn a,b         ALPN protocols to offer
   --timeout-ms T     handshake timeout (default 30000)
+  --min-version V    lowest version accepted: TLSv1.2 (default) or TLSv1.3
+  --max-version V    highest version offered: TLSv1.3 (default) or TLSv1.2
   --json             print one JSON line with the result to stderr at the end
   --insecure         do not verify the server certificate (tests only)`;
 
@@ -50,6 +54,8 @@ function parseArgs(argv) {
         args.timeoutMs = Number(v);
         break;
       }
+      case '--min-version': args.minVersion = value(arg); break;
+      case '--max-version': args.maxVersion = value(arg); break;
       case '--json': args.json = true; break;
       case '--insecure': args.insecure = true; break;
       case '-h': case '--help': return { help: true };
@@ -126,6 +132,8 @@ async function main() {
     ca: ca.length ? ca : undefined,
     alpn: args.alpn?.length ? args.alpn : undefined,
     timeoutMs: args.timeoutMs,
+    minVersion: args.minVersion,
+    maxVersion: args.maxVersion,
     insecureSkipVerify: args.insecure || undefined,
   });
 

@@ -465,6 +465,14 @@ wt_on_alert(wt_engine *e, const uint8_t *p, size_t n)
 	if (desc == WT_ALERT_PROTOCOL_VERSION && wt_handshaking(e))
 		return wt_fail(e, WT_ERR_PROTOCOL_VERSION,
 			"the server rejected the offered protocol versions (alert protocol_version)");
+	if ((desc == WT_ALERT_HANDSHAKE_FAILURE || desc == WT_ALERT_INSUFFICIENT_SECURITY) &&
+	    (e->state == WT_ST_WAIT_SH || e->state == WT_ST_WAIT_SH2))
+		return wt_fail(e, WT_ERR_NO_SHARED_CIPHER,
+			"the server rejected the ClientHello (alert %s). wasmtls offers %s"
+			"ECDHE with AES-GCM or ChaCha20-Poly1305 on x25519, P-256, P-384",
+			wt_alert_name((int)desc),
+			e->max_version < WT_VERSION_TLS13 ? "TLS 1.2 " :
+			e->min_version > WT_VERSION_TLS12 ? "TLS 1.3 " : "TLS 1.3 and 1.2 ");
 	return wt_fail(e, WT_ERR_PEER_ALERT, "the server sent a fatal alert: %s (%u)",
 		wt_alert_name((int)desc), desc);
 }

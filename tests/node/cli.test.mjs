@@ -91,6 +91,24 @@ describe('cli.js connect', { timeout: 90_000 }, () => {
     assert.deepEqual(obj, { ok: true, version: 'TLSv1.3', cipher: 'TLS_CHACHA20_POLY1305_SHA256', group: 'secp384r1', alpn: 'http/1.1', bytesIn: 4, bytesOut: 4 });
   });
 
+  it('--json reports TLSv1.2 and the IANA suite name against a TLS 1.2 server', async () => {
+    const srv = await sserver({ leaf: pki.leaves.rsa2048, groups: 'P-256', ciphersuites: undefined,
+      args: ['-tls1_2', '-cipher', 'ECDHE-RSA-AES256-GCM-SHA384'] });
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile, '--json'], 'tls12\n');
+    assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
+    assert.equal(r.stdout, '21slt\n');
+    const { obj } = jsonLine(r.stderr);
+    assert.deepEqual(obj, { ok: true, version: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', group: 'secp256r1', alpn: null, bytesIn: 6, bytesOut: 6 });
+  });
+
+  it('--max-version TLSv1.2 against a TLS 1.3 server gives TLS 1.2', async () => {
+    const srv = await sserver({ ciphersuites: undefined, args: ['-no_tls1_1'] });
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile,
+      '--max-version', 'TLSv1.2', '--json'], 'x\n');
+    assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
+    assert.equal(jsonLine(r.stderr).obj.version, 'TLSv1.2');
+  });
+
   it('--json failure: wrong server name → HOSTNAME_MISMATCH, exit 1', async () => {
     const srv = await sserver();
     const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'wrong.example', '--ca', pki.rootFile, '--json'], 'x\n');

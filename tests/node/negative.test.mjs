@@ -67,8 +67,8 @@ describe('negative cases', { timeout: 60_000 }, () => {
     await expectFailure(srv.port, { ca: pki.unknownRootPem }, ['UNKNOWN_CA'], { server: srv });
   });
 
-  it('TLS 1.2-only server → PROTOCOL_VERSION', async () => {
-    const srv = await startSServer({ leaf: pki.leaves.p256, args: ['-tls1_2'] });
+  it('TLS 1.1-only server → PROTOCOL_VERSION', async () => {
+    const srv = await startSServer({ leaf: pki.leaves.p256, args: ['-tls1_1', '-cipher', 'DEFAULT@SECLEVEL=0'] });
     servers.push(srv);
     await expectFailure(srv.port, {}, ['PROTOCOL_VERSION'], { server: srv });
   });

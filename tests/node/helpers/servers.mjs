@@ -47,7 +47,7 @@ function killChild(child) {
  * @param {string} [o.ciphersuites]  TLS 1.3 suites, e.g. 'TLS_AES_256_GCM_SHA384'
  * @param {string} [o.groups]        e.g. 'X25519' or 'P-256'
  * @param {string[]} [o.args]        extra flags, e.g. ['-tls1_2'] (default adds '-tls1_3' unless a
- *                                   -tls1_x flag is given)
+ *                                   -tls1_x or -no_tls1_x flag is given)
  * @param {string[]} [o.alpn]
  * @returns {Promise<{port:number, child, output:()=>string, stop:()=>Promise<void>}>}
  */
@@ -60,7 +60,7 @@ export async function startSServer(o) {
       '-cert_chain', o.leaf.issuersFile, '-key', o.leaf.keyFile,
       '-ign_eof'];
     const extra = o.args ?? [];
-    if (!extra.some((a) => /^-(tls1(_\d)?|no_tls1_3)$/.test(a))) args.push('-tls1_3');
+    if (!extra.some((a) => /^-(no_)?tls1(_\d)?$/.test(a))) args.push('-tls1_3');
     if (o.ciphersuites) args.push('-ciphersuites', o.ciphersuites);
     if (o.groups) args.push('-groups', o.groups);
     if (o.alpn) args.push('-alpn', o.alpn.join(','));
@@ -96,6 +96,58 @@ export async function startSServer(o) {
     await killChild(child);
     lastErr = new Error(`openssl ${args.join(' ')} did not start: ${out}${err}`);
     if (!/bind|in use|Address/i.test(err)) break; // not a port race: don't retry
+  }
+  throw lastErr;
+}
+
+/**
+ * Start `gnutls-serv --echo` (the TLS stack of GnuTLS, a second independent peer).
+ * gnutls-serv listens on all interfaces; tests only connect to 127.0.0.1.
+ * @param {object} o
+ * @param {object} o.leaf       a leaf entry from getPki() (cert + intermediates are sent)
+ * @param {string} o.priority   GnuTLS priority string, e.g. 'NORMAL:-VERS-ALL:+VERS-TLS1.2'
+ * @param {string[]} [o.args]   extra flags
+ * @returns {Promise<{port:number, child, args:string[], output:()=>string, stop:()=>Promise<void>}>}
+ */
+export async function startGnutlsServer(o) {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const chainFile = path.join(path.dirname(o.leaf.certFile), `${path.basename(o.leaf.certFile, '.pem')}-fullchain.pem`);
+  if (!fs.existsSync(chainFile)) {
+    fs.writeFileSync(chainFile, fs.readFileSync(o.leaf.certFile, 'utf8') + fs.readFileSync(o.leaf.issuersFile, 'utf8'));
+  }
+  let lastErr;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await getFreePort();
+    const args = ['--port', String(port), '--echo', '--disable-client-cert', '--x509certfile', chainFile,
+      '--x509keyfile', o.leaf.keyFile, '--priority', o.priority, ...(o.args ?? [])];
+    const child = spawn('gnutls-serv', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const ok = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), 5000);
+      const check = () => { if (/listening/i.test(out)) { clearTimeout(timer); resolve(true); } };
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      child.once('exit', () => { clearTimeout(timer); resolve(false); });
+    });
+    if (ok) {
+      // "listening" is printed before the socket accepts: wait until it does.
+      for (let i = 0; i < 50; i++) {
+        const up = await new Promise((resolve) => {
+          const c = net.connect(port, '127.0.0.1', () => { c.destroy(); resolve(true); });
+          c.on('error', () => resolve(false));
+        });
+        if (up) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return { port, child, args, output: () => out, stop: () => killChild(child) };
+    }
+    await killChild(child);
+    lastErr = new Error(`gnutls-serv ${args.join(' ')} did not start: ${out}`);
+    if (!/bind|in use|Address/i.test(out)) break;
   }
   throw lastErr;
 }
