@@ -134,7 +134,7 @@ put_msg(session *s, unsigned type, const uint8_t *body, size_t len)
 	uint8_t *m = s->out + s->out_len;
 	m[0] = (uint8_t)type;
 	m[1] = (uint8_t)(len >> 16); m[2] = (uint8_t)(len >> 8); m[3] = (uint8_t)len;
-	memcpy(m + 4, body, len);
+	if (len) memcpy(m + 4, body, len);
 	if (type != WT_HS_HELLO_REQUEST) th_add(s, m, 4 + len);
 	s->out_len += 4 + len;
 }
@@ -319,7 +319,7 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 	size_t frec_len = r.n;
 	CHECK(frec_len < sizeof frec);
 	memcpy(frec, r.p, frec_len);
-	uint8_t type;
+	uint8_t type = 0;
 	size_t pt_len;
 	CHECK(wt_record_open(&s->rd, frec, frec_len, &type, &pt_len) == 0);
 	CHECK(type == 22 && pt_len == 16 && frec[5] == WT_HS_FINISHED);
@@ -362,7 +362,7 @@ exchange_data(session *s)
 	memcpy(wbuf, "hello from the client", 21);
 	CHECK(wt_engine_write_done(&s->e, 21) == 0);
 	n = drain(s, rec, sizeof rec);
-	uint8_t type;
+	uint8_t type = 0;
 	size_t pt_len;
 	CHECK(wt_record_open(&s->rd, rec, n, &type, &pt_len) == 0);
 	CHECKF(type == 23 && pt_len == 21 && memcmp(rec + 5, "hello from the client", 21) == 0, "server reads client data");
@@ -481,7 +481,7 @@ test_bad_finished(const server_identity *id)
 	/* the fatal alert (decrypt_error) goes out protected */
 	uint8_t out[64];
 	size_t n = drain(&sess, out, sizeof out);
-	uint8_t type;
+	uint8_t type = 0;
 	size_t pt_len;
 	CHECK(n > 0 && wt_record_open(&sess.rd, out, n, &type, &pt_len) == 0);
 	CHECK(type == 21 && out[5] == 2 && out[6] == 51);
