@@ -75,7 +75,7 @@ export async function startSServer(o) {
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
     const ok = await new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), 5000);
+      const timer = setTimeout(() => resolve(false), 15_000);
       const check = () => {
         if (/ACCEPT/.test(out)) { clearTimeout(timer); resolve(true); }
       };
@@ -95,7 +95,8 @@ export async function startSServer(o) {
     }
     await killChild(child);
     lastErr = new Error(`openssl ${args.join(' ')} did not start: ${out}${err}`);
-    if (!/bind|in use|Address/i.test(err)) break; // not a port race: don't retry
+    // a port race or a slow start under load is retried; a refused configuration is not
+    if (child.exitCode !== null && !/bind|in use|Address/i.test(err)) break;
   }
   throw lastErr;
 }
@@ -127,7 +128,7 @@ export async function startGnutlsServer(o) {
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
     const ok = await new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), 5000);
+      const timer = setTimeout(() => resolve(false), 15_000);
       const check = () => { if (/listening/i.test(out)) { clearTimeout(timer); resolve(true); } };
       child.stdout.on('data', check);
       child.stderr.on('data', check);
