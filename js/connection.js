@@ -115,6 +115,8 @@ class TlsConnection {
         nowSeconds: Date.now() / 1000,
         insecureSkipVerify: this.options.insecureSkipVerify,
         minVersion: this.options.minVersion,
+        cert: this.options.cert,
+        key: this.options.key,
         maxVersion: this.options.maxVersion,
       });
       const transport = await transportPromise;

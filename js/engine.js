@@ -45,6 +45,12 @@ export class Engine {
     x.wt_conn_set_flags(conn, cfg.insecureSkipVerify ? FLAG_INSECURE_SKIP_VERIFY : 0);
     if (cfg.keyShareGroup) x.wt_conn_set_key_share(conn, cfg.keyShareGroup);
     if (cfg.minVersion || cfg.maxVersion) x.wt_conn_set_versions(conn, cfg.minVersion ?? 0, cfg.maxVersion ?? 0);
+    if (cfg.cert && cfg.key) {
+      const n = wasm.withBytes(cfg.cert, (p, len) => x.wt_conn_set_client_cert(conn, p, len));
+      if (n <= 0) throw new WasmTlsError('INVALID_OPTION', `cert could not be loaded (${n < 0 ? this.errorName(-n) : 'no certificate found'})`);
+      err = wasm.withBytes(cfg.key, (p, len) => x.wt_conn_set_client_key(conn, p, len));
+      if (err) throw new WasmTlsError('INVALID_OPTION', 'key could not be loaded: PEM or DER (PKCS#8, SEC1 EC on P-256/P-384, PKCS#1 RSA 2048-4096), unencrypted');
+    }
   }
 
   /** Build the ClientHello. @returns {number} 0 or an error code */

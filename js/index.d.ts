@@ -61,6 +61,10 @@ export interface ConnectOptions {
   transport?: 'tcp' | TransportFactory;
   /** Tests only: accept any certificate and name. Prints a warning once. */
   insecureSkipVerify?: boolean;
+  /** Client certificate chain (PEM, leaf first, or one DER certificate), for servers that ask (mutual TLS). Needs `key`. */
+  cert?: string | Uint8Array | ArrayBuffer;
+  /** Private key for `cert`: PEM or DER — PKCS#8, SEC1 EC (P-256/P-384) or PKCS#1 RSA (2048–4096), unencrypted. */
+  key?: string | Uint8Array | ArrayBuffer;
   /** Lowest protocol version to accept. Default 'TLSv1.2'. */
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Highest protocol version to offer. Default 'TLSv1.3'. */

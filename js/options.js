@@ -1,7 +1,7 @@
 import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
-const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion'];
+const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key'];
 /** Protocol versions by their Node.js names. */
 export const VERSIONS = Object.freeze({ 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 });
 const encoder = new TextEncoder();
@@ -29,7 +29,24 @@ export function normalizeOptions(options, address) {
     transport: o.transport ?? 'tcp',
     insecureSkipVerify: insecureOf(o.insecureSkipVerify),
     ...versionsOf(o.minVersion, o.maxVersion),
+    ...clientCertOf(o.cert, o.key),
   };
+}
+
+/** Client certificate: `cert` (PEM chain, leaf first, or DER) and `key` (PEM or DER), both or neither. */
+function clientCertOf(cert, key) {
+  if (cert === undefined && key === undefined) return { cert: null, key: null };
+  if (cert === undefined || key === undefined) throw invalidOption('cert and key must be given together');
+  const bytes = (value, name) => {
+    if (typeof value === 'string') {
+      if (!value.includes('-----BEGIN')) throw invalidOption(`${name} is a string but not PEM text`);
+      return encoder.encode(value);
+    }
+    if (value instanceof ArrayBuffer) return new Uint8Array(value);
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    throw invalidOption(`${name} must be PEM text or DER bytes`);
+  };
+  return { cert: bytes(cert, 'cert'), key: bytes(key, 'key') };
 }
 
 /** minVersion / maxVersion as Node names them ('TLSv1.2' | 'TLSv1.3'); default both. */

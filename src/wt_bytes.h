@@ -194,6 +194,12 @@ wt_put_u16(uint8_t *q, uint32_t v)
 	q[0] = (uint8_t)(v >> 8); q[1] = (uint8_t)v;
 }
 
+static inline void
+wt_put_u24(uint8_t *q, uint32_t v)
+{
+	q[0] = (uint8_t)(v >> 16); q[1] = (uint8_t)(v >> 8); q[2] = (uint8_t)v;
+}
+
 static inline uint32_t
 wt_get_u16(const uint8_t *q)
 {

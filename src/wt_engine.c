@@ -47,6 +47,19 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	    e->min_version > e->max_version)
 		return WT_ERR_BAD_ARGUMENT;
 
+	if (cfg->client_chain_len) {
+		/* a well-formed certificate_list body with a key to go with it */
+		wt_reader r = wt_reader_of(cfg->client_chain, cfg->client_chain_len);
+		if (!cfg->client_key || !cfg->client_key->type || cfg->client_chain_len > 12288) return WT_ERR_BAD_ARGUMENT;
+		while (r.n && !r.bad) {
+			wt_reader c = wt_r_vec(&r, 3);
+			if (c.n == 0) return WT_ERR_BAD_ARGUMENT;
+		}
+		if (r.bad) return WT_ERR_BAD_ARGUMENT;
+		e->client_chain = cfg->client_chain;
+		e->client_chain_len = cfg->client_chain_len;
+		e->client_key = cfg->client_key;
+	}
 	e->anchors = cfg->anchors;
 	e->num_anchors = cfg->num_anchors;
 	e->now = cfg->now;
@@ -458,6 +471,14 @@ wt_on_alert(wt_engine *e, const uint8_t *p, size_t n)
 		return 0;
 	}
 	if (desc == WT_ALERT_USER_CANCELED) return 0;   /* followed by close_notify */
+	if (e->cert_requested && !e->client_scheme && level == 2 &&
+	    (desc == WT_ALERT_CERTIFICATE_REQUIRED || desc == WT_ALERT_HANDSHAKE_FAILURE || desc == WT_ALERT_BAD_CERTIFICATE)) {
+		e->peer_alert = (int)desc;
+		e->write_closed = 1;
+		return wt_fail(e, WT_ERR_CERTIFICATE_REQUIRED,
+			"the server asked for a client certificate and rejected the handshake without one (alert %s)%s",
+			wt_alert_name((int)desc), e->client_key ? ": the configured certificate did not match its request" : "");
+	}
 	/* TLS 1.2 warnings (e.g. unrecognized_name after SNI) are informational */
 	if (level == 1 && e->version == WT_VERSION_TLS12) return 0;
 	e->peer_alert = (int)desc;

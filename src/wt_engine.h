@@ -38,6 +38,7 @@
 #include "wt_crypto.h"
 #include "wt_keysched.h"
 #include "wt_record.h"
+#include "wt_sign.h"
 
 #define WT_VERSION_TLS12 0x0303
 #define WT_VERSION_TLS13 0x0304
@@ -140,6 +141,12 @@ typedef struct {
 	 * 0 means the default (min TLS 1.2, max TLS 1.3). */
 	uint16_t min_version, max_version;
 	uint32_t flags;
+	/* Optional client certificate: the chain (leaf first) as TLS 1.2's
+	 * certificate_list body, i.e. u24 length + DER for each certificate, and
+	 * its private key. Both caller-owned; they must outlive the engine. */
+	const uint8_t *client_chain;
+	size_t client_chain_len;
+	const wt_privkey *client_key;
 	/* Optional: where to copy the peer's certificate chain as a sequence of
 	 * u24-length-prefixed DER certificates (leaf first). Caller-owned. */
 	uint8_t *chain_buf;
@@ -192,7 +199,11 @@ typedef struct {
 	uint16_t hrr_cipher;               /* suite chosen by the HelloRetryRequest */
 	uint8_t cookie[512];               /* HRR cookie to echo */
 	size_t cookie_len;
-	int cert_requested;                /* CertificateRequest seen: answer with an empty Certificate */
+	int cert_requested;                /* CertificateRequest seen */
+	uint16_t client_scheme;            /* signature scheme for our CertificateVerify; 0: send no certificate */
+	const uint8_t *client_chain;       /* configuration (caller-owned) */
+	size_t client_chain_len;
+	const wt_privkey *client_key;
 	uint8_t cr_context[255];
 	size_t cr_context_len;
 	br_sha256_context th256;           /* transcript, both hashes until the suite is known */

@@ -74,6 +74,13 @@ extern const size_t wt_hs_num_groups;
  */
 int wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n);
 
+/**
+ * \brief Choose the scheme for our CertificateVerify from the server's
+ * signature_algorithms list (a u16 list body), or 0 when we have no
+ * certificate or no usable scheme. `tls13` selects the version's rules.
+ */
+uint16_t wt_hs_client_scheme(const wt_engine *e, wt_reader list, int tls13);
+
 /** \brief Check a server's ALPN extension body against the offer and record the choice. */
 int wt_hs_accept_alpn(wt_engine *e, wt_reader *body);
 

@@ -512,6 +512,18 @@ wt_on_certificate_request(wt_engine *e, const uint8_t *msg, size_t len)
 	memcpy(e->cr_context, ctx.p, ctx.n);
 	e->cr_context_len = ctx.n;
 	e->cert_requested = 1;
+	e->client_scheme = 0;
+	while (exts.n && !exts.bad) {
+		uint32_t type = wt_r_u16(&exts);
+		wt_reader body = wt_r_vec(&exts, 2);
+		if (type == EXT_SIGNATURE_ALGS && !exts.bad) {
+			wt_reader list = wt_r_vec(&body, 2);
+			if (!wt_r_done(&body) || list.n < 2 || (list.n & 1))
+				return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed signature_algorithms in CertificateRequest");
+			e->client_scheme = wt_hs_client_scheme(e, list, 1);
+		}
+	}
+	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateRequest extensions");
 	wt_th_update(e, msg, len);
 	e->state = WT_ST_WAIT_CERT;
 	return 0;
@@ -629,20 +641,70 @@ wt_on_certificate_verify(wt_engine *e, const uint8_t *msg, size_t len)
 
 /* ------------------------------------------------------------- Finished */
 
+uint16_t
+wt_hs_client_scheme(const wt_engine *e, wt_reader list, int tls13)
+{
+	/* our preference; TLS 1.2 signs a running transcript hash, which exists for SHA-256/384 only */
+	static const uint16_t prefs[] = {
+		WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+		WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
+		WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384,
+	};
+	if (!e->client_key || !e->client_chain_len) return 0;
+	for (size_t i = 0; i < WT_COUNT(prefs); i++) {
+		if (!wt_privkey_scheme_ok(e->client_key, prefs[i], tls13)) continue;
+		wt_reader r = list;
+		while (r.n >= 2)
+			if (wt_r_u16(&r) == prefs[i]) return prefs[i];
+	}
+	return 0;
+}
+
+/* Certificate (ours, or empty when we have none to offer: §4.4.2.4) and CertificateVerify. */
+static int
+wt_send_client_certificate13(wt_engine *e)
+{
+	size_t cap;
+	uint8_t *body = wt_out_scratch(e, &cap);
+	wt_writer w = wt_writer_of(body, cap);
+	wt_w_u8(&w, (uint32_t)e->cr_context_len);
+	wt_w_bytes(&w, e->cr_context, e->cr_context_len);
+	size_t list = wt_w_open(&w, 3);
+	if (e->client_scheme) {
+		wt_reader r = wt_reader_of(e->client_chain, e->client_chain_len);
+		while (r.n) {
+			wt_reader c = wt_r_vec(&r, 3);
+			wt_w_u24(&w, (uint32_t)c.n);
+			wt_w_bytes(&w, c.p, c.n);
+			wt_w_u16(&w, 0);   /* no per-certificate extensions */
+		}
+	}
+	wt_w_close(&w, list, 3);
+	if (w.bad) return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "the client certificate chain does not fit");
+	int err = wt_send_handshake(e, WT_HS_CERTIFICATE, body, w.len);
+	if (err || !e->client_scheme) return err;
+
+	static const char label[] = "TLS 1.3, client CertificateVerify";
+	uint8_t content[64 + sizeof label + WT_MAX_HASH_LEN];
+	memset(content, 0x20, 64);
+	memcpy(content + 64, label, sizeof label);
+	wt_th_hash(e, content + 64 + sizeof label);
+	uint8_t cv[4 + 520];
+	size_t n = wt_privkey_sign(e->client_key, e->client_scheme, content, 64 + sizeof label + e->ks.hlen,
+		e->rng, e->rng_ctx, cv + 4, sizeof cv - 4);
+	if (n == 0) return wt_fail(e, WT_ERR_INTERNAL, "signing the client CertificateVerify failed");
+	wt_put_u16(cv, e->client_scheme);
+	wt_put_u16(cv + 2, (uint32_t)n);
+	return wt_send_handshake(e, WT_HS_CERTIFICATE_VERIFY, cv, 4 + n);
+}
+
 static int
 wt_send_client_flight(wt_engine *e)
 {
 	uint8_t th[WT_MAX_HASH_LEN], fin[WT_MAX_HASH_LEN];
 	int err = 0;
 	if (!e->ccs_sent) err = wt_send_ccs(e);
-	if (!err && e->cert_requested) {
-		/* no client certificate configured: an empty Certificate (§4.4.2.4) */
-		uint8_t body[1 + 255 + 3];
-		body[0] = (uint8_t)e->cr_context_len;
-		memcpy(body + 1, e->cr_context, e->cr_context_len);
-		memset(body + 1 + e->cr_context_len, 0, 3);
-		err = wt_send_handshake(e, WT_HS_CERTIFICATE, body, 1 + e->cr_context_len + 3);
-	}
+	if (!err && e->cert_requested) err = wt_send_client_certificate13(e);
 	if (err) return err;
 	wt_th_hash(e, th);
 	wt_ks_finished(&e->ks, e->ks.c_hs, th, fin);

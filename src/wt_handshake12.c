@@ -219,11 +219,18 @@ wt_on_certificate_request12(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_reader r = wt_reader_of(msg + 4, len - 4);
 	wt_reader types = wt_r_vec(&r, 1);
 	wt_reader algs = wt_r_vec(&r, 2);
-	wt_r_vec(&r, 2);   /* certificate_authorities: no client certificate to choose yet */
+	wt_r_vec(&r, 2);   /* certificate_authorities: we have one certificate at most, sent regardless */
 	if (!wt_r_done(&r) || types.n == 0 || algs.n < 2 || (algs.n & 1))
 		return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateRequest");
 	if (e->cert_requested) return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "a second CertificateRequest");
 	e->cert_requested = 1;
+	/* the certificate type must be allowed: rsa_sign (1) or ecdsa_sign (64) */
+	int type_ok = 0;
+	while (types.n) {
+		unsigned t = wt_r_u8(&types);
+		if (e->client_key && t == (e->client_key->type == BR_KEYTYPE_EC ? 64u : 1u)) type_ok = 1;
+	}
+	e->client_scheme = type_ok ? wt_hs_client_scheme(e, algs, 0) : 0;
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE_REQUEST, len);
 	wt_th_update(e, msg, len);
 	return 0;
@@ -260,9 +267,15 @@ wt_on_server_hello_done(wt_engine *e, const uint8_t *msg, size_t len)
 
 	int err = 0;
 	if (e->cert_requested) {
-		/* no client certificate configured: an empty Certificate (RFC 5246 §7.4.6) */
-		static const uint8_t empty[3] = { 0, 0, 0 };
-		err = wt_send_handshake(e, WT_HS_CERTIFICATE, empty, 3);
+		/* our chain, or an empty Certificate when we have none to offer (RFC 5246 §7.4.6) */
+		size_t cap;
+		uint8_t *body = wt_out_scratch(e, &cap);
+		wt_writer w = wt_writer_of(body, cap);
+		size_t l = wt_w_open(&w, 3);
+		if (e->client_scheme) wt_w_bytes(&w, e->client_chain, e->client_chain_len);
+		wt_w_close(&w, l, 3);
+		if (w.bad) return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "the client certificate chain does not fit");
+		err = wt_send_handshake(e, WT_HS_CERTIFICATE, body, w.len);
 		if (err) return err;
 	}
 	uint8_t cke[1 + sizeof e->kex.pub];
@@ -281,6 +294,25 @@ wt_on_server_hello_done(wt_engine *e, const uint8_t *msg, size_t len)
 	else
 		wt_tls12_master(hash, e->pms12, e->pms12_len, e->client_random, e->server_random, e->master12);
 	wt_wipe(e->pms12, sizeof e->pms12);
+
+	if (e->cert_requested && e->client_scheme) {
+		/* CertificateVerify: a signature over the hash of every handshake message so far */
+		uint8_t h[48], cv[4 + 520];
+		size_t h_len = 32;
+		if (wt_sig_hash(e->client_scheme) == &br_sha384_vtable) {
+			br_sha384_out(&e->th384, h);
+			h_len = 48;
+		} else {
+			br_sha256_out(&e->th256, h);
+		}
+		size_t n = wt_privkey_sign_hash(e->client_key, e->client_scheme, h, h_len, e->rng, e->rng_ctx,
+			cv + 4, sizeof cv - 4);
+		if (n == 0) return wt_fail(e, WT_ERR_INTERNAL, "signing the client CertificateVerify failed");
+		wt_put_u16(cv, e->client_scheme);
+		wt_put_u16(cv + 2, (uint32_t)n);
+		err = wt_send_handshake(e, WT_HS_CERTIFICATE_VERIFY, cv, 4 + n);
+		if (err) return err;
+	}
 
 	err = wt_send_ccs(e);
 	if (err) return err;

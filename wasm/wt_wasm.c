@@ -40,6 +40,8 @@ typedef struct {
 	uint8_t *buf;
 	uint8_t *chain;
 	size_t win_len;                  /* length of the last window asked for */
+	uint8_t *client_chain;           /* u24 + DER per certificate, malloc'd by wt_conn_set_client_cert */
+	wt_privkey client_key;
 } wt_conn;
 
 static int
@@ -76,6 +78,8 @@ wt_conn_free(wt_conn *c)
 	free(c->chain);
 	free(c->anchors);
 	free(c->arena);
+	free(c->client_chain);
+	wt_privkey_wipe(&c->client_key);
 	wt_wipe(c, sizeof *c);
 	free(c);
 }
@@ -106,6 +110,82 @@ wt_conn_add_ca(wt_conn *c, const uint8_t *data, size_t len)
 	c->cfg.anchors = c->trust.anchors;
 	c->cfg.num_anchors = c->trust.num;
 	return n;
+}
+
+#define WT_CLIENT_CHAIN_MAX 12288
+
+typedef struct {
+	uint8_t *buf;
+	size_t len, start;
+	int overflow;
+} wt_chain_job;
+
+static void
+wt_chain_append(void *ctx, const void *data, size_t len)
+{
+	wt_chain_job *j = ctx;
+	if (j->overflow || j->len + len > WT_CLIENT_CHAIN_MAX) { j->overflow = 1; return; }
+	memcpy(j->buf + j->len, data, len);
+	j->len += len;
+}
+
+/*
+ * Client certificate chain: PEM with one or more CERTIFICATE blocks (leaf
+ * first), or one DER certificate. Returns the number of certificates, or a
+ * negated wt_err.
+ */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_set_client_cert(wt_conn *c, const uint8_t *data, size_t len)
+{
+	if (!c->client_chain && !(c->client_chain = malloc(WT_CLIENT_CHAIN_MAX))) return -WT_ERR_INTERNAL;
+	wt_chain_job j = { c->client_chain, 0, 0, 0 };
+	int count = 0;
+	if (len && data[0] == 0x30) {                /* DER */
+		if (len + 3 > WT_CLIENT_CHAIN_MAX) return -WT_ERR_BUFFER_TOO_SMALL;
+		wt_put_u24(j.buf, (uint32_t)len);
+		memcpy(j.buf + 3, data, len);
+		j.len = 3 + len;
+		count = 1;
+	} else {
+		br_pem_decoder_context pc;
+		int in_cert = 0;
+		br_pem_decoder_init(&pc);
+		while (len) {
+			size_t n = br_pem_decoder_push(&pc, data, len);
+			data += n;
+			len -= n;
+			int ev = br_pem_decoder_event(&pc);
+			if (ev == BR_PEM_BEGIN_OBJ) {
+				in_cert = strcmp(br_pem_decoder_name(&pc), "CERTIFICATE") == 0;
+				if (in_cert) {
+					j.start = j.len;
+					wt_chain_append(&j, "\0\0\0", 3);
+				}
+				br_pem_decoder_setdest(&pc, in_cert ? wt_chain_append : NULL, in_cert ? &j : NULL);
+			} else if (ev == BR_PEM_END_OBJ && in_cert) {
+				if (j.overflow) return -WT_ERR_BUFFER_TOO_SMALL;
+				wt_put_u24(j.buf + j.start, (uint32_t)(j.len - j.start - 3));
+				count++;
+				in_cert = 0;
+			} else if (ev == BR_PEM_ERROR) {
+				return -WT_ERR_BAD_ARGUMENT;
+			}
+		}
+	}
+	if (count == 0) return -WT_ERR_BAD_ARGUMENT;
+	c->cfg.client_chain = c->client_chain;
+	c->cfg.client_chain_len = j.len;
+	return count;
+}
+
+/* Client private key: PEM or DER (PKCS#8, SEC1 EC, PKCS#1 RSA). */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_set_client_key(wt_conn *c, const uint8_t *data, size_t len)
+{
+	int err = wt_privkey_decode(&c->client_key, data, len);
+	if (err) return err;
+	c->cfg.client_key = &c->client_key;
+	return 0;
 }
 
 /* `list` is the ALPN ProtocolNameList contents: u8 length + name, repeated. */
