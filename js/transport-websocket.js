@@ -1,0 +1,153 @@
+/**
+ * Transport over a WebSocket to a TCP proxy such as websockify: binary frames
+ * carry the raw TCP byte stream in both directions. The proxy decides the TCP
+ * target (websockify is started with a fixed one), so the `address` given to
+ * connect() only names the server for TLS (SNI, certificate check).
+ *
+ * Backpressure: writes wait while `ws.bufferedAmount` is above a high-water
+ * mark. A WebSocket cannot be paused for reading, so received bytes wait in
+ * the readable's queue while the TLS side is busy; if the reader falls more
+ * than MAX_QUEUED_BYTES behind, the transport fails with TRANSPORT_CLOSED
+ * instead of growing memory without bound.
+ */
+import { WasmTlsError } from './errors.js';
+
+const READ_HIGH_WATER_MARK = 256 * 1024;
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+const WRITE_HIGH_WATER_MARK = 256 * 1024;
+const DRAIN_POLL_MS = 5;
+
+/**
+ * A transport factory for `connect(address, { transport: webSocket(url) })`.
+ * @param {string | URL} url  ws:// or wss:// URL of the proxy
+ * @param {{ protocols?: string | string[] }} [options]  WebSocket subprotocols (websockify accepts none or 'binary')
+ * @returns {(address: { hostname: string, port: number }, opts?: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>}
+ */
+export function webSocket(url, { protocols } = {}) {
+  const href = String(url);
+  if (!/^wss?:\/\//i.test(href)) throw new TypeError(`wasmtls: webSocket() needs a ws:// or wss:// URL, got ${href}`);
+  return (_address, { signal } = {}) => openWebSocket(href, protocols, signal);
+}
+
+/**
+ * Open a WebSocket and resolve once it is open (CONNECT_FAILED otherwise).
+ * @param {string} url
+ * @param {string | string[] | undefined} protocols
+ * @param {AbortSignal | undefined} signal
+ * @returns {Promise<WebSocket>}
+ */
+export function openSocket(url, protocols, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(new WasmTlsError('CONNECT_FAILED', `connecting to ${url} was aborted`)); return; }
+    let ws;
+    try {
+      ws = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols);
+    } catch (err) {
+      reject(new WasmTlsError('CONNECT_FAILED', `cannot open WebSocket ${url}: ${err?.message ?? err}`, { cause: err }));
+      return;
+    }
+    ws.binaryType = 'arraybuffer';
+    const onAbort = () => ws.close();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const fail = (why) => {
+      cleanup();
+      reject(new WasmTlsError('CONNECT_FAILED', `cannot open WebSocket ${url}: ${why}`, { detail: 'websocket' }));
+    };
+    const onError = () => fail('connection error (is the proxy running?)');
+    const onClose = (ev) => fail(`closed with code ${ev.code}${ev.reason ? ` (${ev.reason})` : ''}`);
+    const onOpen = () => { cleanup(); resolve(ws); };
+    function cleanup() {
+      signal?.removeEventListener('abort', onAbort);
+      ws.removeEventListener('open', onOpen);
+      ws.removeEventListener('error', onError);
+      ws.removeEventListener('close', onClose);
+    }
+    ws.addEventListener('open', onOpen);
+    ws.addEventListener('error', onError);
+    ws.addEventListener('close', onClose);
+  });
+}
+
+/** @returns {Promise<import('./connection.js').Transport>} */
+async function openWebSocket(url, protocols, signal) {
+  const ws = await openSocket(url, protocols, signal);
+  return webSocketStreams(ws, url);
+}
+
+/**
+ * Web streams over an open WebSocket.
+ * @param {WebSocket} ws
+ * @param {string} url for messages
+ * @returns {import('./connection.js').Transport}
+ */
+function webSocketStreams(ws, url) {
+  let readableDone = false;
+  let queued = 0;
+  /** @type {ReadableStreamDefaultController<Uint8Array>} */
+  let controller;
+  let closedError = null;
+
+  const readable = new ReadableStream({
+    start(c) { controller = c; },
+    pull() { queued = Math.max(0, READ_HIGH_WATER_MARK - (controller.desiredSize ?? 0)); },
+    cancel() { readableDone = true; ws.close(1000); },
+  }, { highWaterMark: READ_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength });
+
+  ws.addEventListener('message', (ev) => {
+    if (readableDone) return;
+    if (typeof ev.data === 'string') {
+      readableDone = true;
+      controller.error(new WasmTlsError('TRANSPORT_CLOSED', `the WebSocket proxy ${url} sent a text frame: it must carry binary frames`));
+      ws.close(1003);
+      return;
+    }
+    const chunk = new Uint8Array(ev.data);
+    controller.enqueue(chunk);
+    queued = READ_HIGH_WATER_MARK - (controller.desiredSize ?? 0);
+    if (queued > MAX_QUEUED_BYTES) {
+      readableDone = true;
+      controller.error(new WasmTlsError('TRANSPORT_CLOSED',
+        `more than ${MAX_QUEUED_BYTES} bytes from ${url} are waiting to be read: the reader is too slow`, { detail: 'read buffer limit' }));
+      ws.close(1008);
+    }
+  });
+  ws.addEventListener('close', (ev) => {
+    closedError = new WasmTlsError('TRANSPORT_CLOSED',
+      `the WebSocket to ${url} closed (code ${ev.code}${ev.reason ? `, ${ev.reason}` : ''})`, { detail: `websocket ${ev.code}` });
+    if (readableDone) return;
+    readableDone = true;
+    // A normal closure is the proxy's way to say the TCP peer sent FIN; anything
+    // else is a broken transport.
+    if (ev.code === 1000 || ev.code === 1005) controller.close();
+    else controller.error(closedError);
+  });
+  ws.addEventListener('error', () => {
+    if (readableDone) return;
+    readableDone = true;
+    controller.error(new WasmTlsError('TRANSPORT_CLOSED', `the WebSocket to ${url} failed`, { detail: 'websocket error' }));
+  });
+
+  const writable = new WritableStream({
+    async write(chunk) {
+      if (ws.readyState !== WebSocket.OPEN) {
+        throw closedError ?? new WasmTlsError('TRANSPORT_CLOSED', `the WebSocket to ${url} is closed`);
+      }
+      ws.send(chunk);
+      while (ws.bufferedAmount > WRITE_HIGH_WATER_MARK) {
+        if (ws.readyState !== WebSocket.OPEN) {
+          throw closedError ?? new WasmTlsError('TRANSPORT_CLOSED', `the WebSocket to ${url} closed while sending`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      }
+    },
+    async close() {
+      // WebSockets have no half-close: wait for queued bytes, then close.
+      while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > 0) {
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      }
+    },
+    abort() { ws.close(1000); },
+  });
+
+  return { readable, writable, close: () => { if (ws.readyState <= WebSocket.OPEN) ws.close(1000); } };
+}
