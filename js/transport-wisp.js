@@ -48,28 +48,24 @@ export function wisp(url) {
   if (!/^wss?:\/\//i.test(href)) throw new TypeError(`wasmtls: wisp() needs a ws:// or wss:// URL, got ${href}`);
   /** @type {Promise<WispSession> | null} */
   let session = null;
+  let opened = 0;
   const factory = async (address, { signal } = {}) => {
     if (!session) {
       session = WispSession.open(href, signal);
-      session.then((s) => s.onEnd(() => { session = null; }), () => { session = null; });
+      session.then((s) => { opened++; s.onEnd(() => { session = null; }); }, () => { session = null; });
     }
     const s = await session;
     return s.openStream(address.hostname, address.port);
   };
   /** The number of WebSockets this factory opened so far (diagnostics, tests). */
-  factory.sessions = () => WispSession.count(href);
+  factory.sessions = () => opened;
   return factory;
 }
 
-const opened = new Map();
-
 class WispSession {
-  static count(url) { return opened.get(url) ?? 0; }
-
   /** Open the WebSocket and wait for the server's initial CONTINUE. */
   static async open(url, signal) {
     const ws = await openSocket(url, undefined, signal);
-    opened.set(url, (opened.get(url) ?? 0) + 1);
     const session = new WispSession(ws, url);
     await session.ready;
     return session;

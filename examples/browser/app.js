@@ -203,6 +203,9 @@ async function readReplies(socket) {
   const out = $('reply');
   try {
     for await (const chunk of socket.readable) out.textContent += decoder.decode(chunk, { stream: true });
+    // The server finished sending; TLS 1.3 allows a half-close, so answer with our
+    // close_notify and close the proxy connection (servers such as s_server wait for it).
+    await socket.close();
     setStatus('the server closed the connection', 'closed');
   } catch (err) {
     showError(err);

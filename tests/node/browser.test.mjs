@@ -16,7 +16,7 @@ import { startWispServer } from '../../scripts/wisp-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = path.join(ROOT, 'test-output');
-const skip = browserSkipReason();
+const skip = browserSkipReason() ?? false;
 
 /* ------------------------------------------------ import graph (no browser) */
 
