@@ -65,7 +65,9 @@ const ARROWS = { out: '→', in: '←' };
 
 function drawTimeline(steps, totalMs) {
   const body = $('timeline').querySelector('tbody');
-  const span = Math.max(totalMs, ...steps.map((s) => s.ms), 1);
+  // Bars run from the ClientHello to the last step (or now, while connecting).
+  const first = steps[0]?.ms ?? 0;
+  const span = Math.max(totalMs, ...steps.map((s) => s.ms)) - first || 1;
   body.replaceChildren(...steps.map((s) => {
     const tr = document.createElement('tr');
     tr.className = `${s.bytes ? s.dir : 'local'}${s.name === 'Alert' ? ' alert' : ''}`;
@@ -75,7 +77,7 @@ function drawTimeline(steps, totalMs) {
       '<td class="name"></td>' +
       `<td class="num">${s.bytes ? s.bytes : ''}</td>` +
       `<td class="num">${s.ms.toFixed(1)}</td>` +
-      `<td class="bar-cell"><div class="bar"><span style="left:calc(${(100 * s.ms / span).toFixed(1)}% - .25rem)"></span></div></td>`;
+      `<td class="bar-cell"><div class="bar"><span style="left:calc(${(100 * (s.ms - first) / span).toFixed(1)}% - .25rem)"></span></div></td>`;
     const name = tr.querySelector('.name');
     name.textContent = s.name;
     if (s.detail) {
@@ -182,7 +184,7 @@ async function onConnect(ev) {
   try {
     const info = await socket.opened;
     live = false;
-    drawTimeline(info.timings.steps, info.timings.handshakeMs);
+    drawTimeline(info.timings.steps, 0);
     drawParams(info);
     $('params-card').hidden = false;
     $('talk-card').hidden = false;
