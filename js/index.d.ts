@@ -181,7 +181,12 @@ export interface WispTransportFactory extends TransportFactory {
  * address given to connect() names the server for SNI and the certificate.
  * A WebSocket closing mid-handshake or mid-stream ends in TRANSPORT_CLOSED.
  */
-export function webSocket(url: string | URL, options?: { protocols?: string | string[] }): TransportFactory;
+export function webSocket(url: string | URL, options?: {
+  /** Subprotocols to offer (websockify accepts none or 'binary'). */
+  protocols?: string | string[];
+  /** Use WebSocketStream where available, for pull-based reads (default true). */
+  stream?: boolean;
+}): TransportFactory;
 
 /**
  * Browser entry: Wisp v1 (libcurl.js / epoxy-tls protocol). All connections

@@ -4,11 +4,13 @@
  * target (websockify is started with a fixed one), so the `address` given to
  * connect() only names the server for TLS (SNI, certificate check).
  *
- * Backpressure: writes wait while `ws.bufferedAmount` is above a high-water
- * mark. A WebSocket cannot be paused for reading, so received bytes wait in
- * the readable's queue while the TLS side is busy; if the reader falls more
- * than MAX_QUEUED_BYTES behind, the transport fails with TRANSPORT_CLOSED
- * instead of growing memory without bound.
+ * Backpressure: where the runtime has WebSocketStream (Chromium), frames are
+ * read only when the TLS side asks for more, so a slow reader stops the proxy
+ * and, through TCP, the server. With a plain WebSocket, writes wait while
+ * `ws.bufferedAmount` is above a high-water mark; reading cannot be paused, so
+ * received bytes wait in the readable's queue while the TLS side is busy, and
+ * if the reader falls more than MAX_QUEUED_BYTES behind, the transport fails
+ * with TRANSPORT_CLOSED instead of growing memory without bound.
  */
 import { WasmTlsError } from './errors.js';
 
@@ -20,13 +22,68 @@ const DRAIN_POLL_MS = 5;
 /**
  * A transport factory for `connect(address, { transport: webSocket(url) })`.
  * @param {string | URL} url  ws:// or wss:// URL of the proxy
- * @param {{ protocols?: string | string[] }} [options]  WebSocket subprotocols (websockify accepts none or 'binary')
+ * @param {{ protocols?: string | string[], stream?: boolean }} [options]  protocols: WebSocket
+ *   subprotocols (websockify accepts none or 'binary'); stream: false to use a plain WebSocket even
+ *   where WebSocketStream exists
  * @returns {(address: { hostname: string, port: number }, opts?: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>}
  */
-export function webSocket(url, { protocols } = {}) {
+export function webSocket(url, { protocols, stream = true } = {}) {
   const href = String(url);
   if (!/^wss?:\/\//i.test(href)) throw new TypeError(`wasmtls: webSocket() needs a ws:// or wss:// URL, got ${href}`);
-  return (_address, { signal } = {}) => openWebSocket(href, protocols, signal);
+  const useStream = stream && typeof globalThis.WebSocketStream === 'function';
+  return (_address, { signal } = {}) => (useStream ? openWebSocketStream : openWebSocket)(href, protocols, signal);
+}
+
+/**
+ * A WebSocketStream as a transport: pull-based reads (true backpressure).
+ * @returns {Promise<import('./connection.js').Transport>}
+ */
+async function openWebSocketStream(url, protocols, signal) {
+  if (signal?.aborted) throw new WasmTlsError('CONNECT_FAILED', `connecting to ${url} was aborted`);
+  let wss, conn;
+  try {
+    wss = new globalThis.WebSocketStream(url, { protocols: protocols === undefined ? undefined : [].concat(protocols), signal });
+    conn = await wss.opened;
+  } catch (err) {
+    throw new WasmTlsError('CONNECT_FAILED', `cannot open WebSocket ${url}: ${err?.message ?? err} (is the proxy running?)`,
+      { detail: 'websocket', cause: err });
+  }
+  const closedInfo = wss.closed.then((info) => info, (err) => ({ closeCode: err?.closeCode ?? 1006, reason: err?.reason ?? '' }));
+  const closedError = async () => {
+    const { closeCode, reason } = await closedInfo;
+    return new WasmTlsError('TRANSPORT_CLOSED', `the WebSocket to ${url} closed (code ${closeCode}${reason ? `, ${reason}` : ''})`,
+      { detail: `websocket ${closeCode}` });
+  };
+  const reader = conn.readable.getReader();
+  const writer = conn.writable.getWriter();
+  const close = () => { try { wss.close({ closeCode: 1000 }); } catch { /* closed */ } };
+  const readable = new ReadableStream({
+    async pull(controller) {
+      let result;
+      try { result = await reader.read(); } catch { controller.error(await closedError()); return; }
+      if (result.done) { // normal closure = the TCP peer's FIN
+        const { closeCode } = await closedInfo;
+        if (closeCode === 1000 || closeCode === 1005) controller.close();
+        else controller.error(await closedError());
+        return;
+      }
+      if (typeof result.value === 'string') {
+        controller.error(new WasmTlsError('TRANSPORT_CLOSED', `the WebSocket proxy ${url} sent a text frame: it must carry binary frames`));
+        close();
+        return;
+      }
+      controller.enqueue(new Uint8Array(result.value));
+    },
+    cancel: close,
+  }, { highWaterMark: 0 });
+  const writable = new WritableStream({
+    async write(chunk) {
+      try { await writer.write(chunk); } catch { throw await closedError(); }
+    },
+    async close() { await writer.ready.catch(() => {}); }, // no half-close on a WebSocket
+    abort: close,
+  });
+  return { readable, writable, close };
 }
 
 /**

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPki } from './helpers/pki.mjs';
-import { startSServer, startRawServer } from './helpers/servers.mjs';
+import { startSServer, startRawServer, startNodeTlsServer } from './helpers/servers.mjs';
 import { browserSkipReason, launchChromium, startWebsockify } from './helpers/browser.mjs';
 import { startStaticServer } from '../../scripts/static-server.mjs';
 import { startWispServer } from '../../scripts/wisp-server.mjs';
@@ -67,7 +67,8 @@ test('the browser entry imports nothing from node: (static walk of its import gr
 
 /* ------------------------------------------------------------ real Chromium */
 
-let pki, sserver, websockify, wisp, web, browser, demoDir, closer, closerProxy;
+let pki, sserver, websockify, wisp, web, browser, demoDir, closer, closerProxy, bulk, bulkProxy;
+const BULK_BYTES = 24 * 1024 * 1024;
 
 before(async () => {
   if (skip) return;
@@ -75,7 +76,26 @@ before(async () => {
   sserver = await startSServer({ leaf: pki.leaves.p256, mode: 'www' });
   // A server that reads the ClientHello and hangs up: the WebSocket closes mid-handshake.
   closer = await startRawServer('close-after-hello');
-  [websockify, closerProxy] = await Promise.all([startWebsockify(sserver.port), startWebsockify(closer.port)]);
+  // A server that sends BULK_BYTES (byte i = i & 255): for backpressure.
+  const leaf = pki.leaves.p256;
+  bulk = await startNodeTlsServer({
+    cert: fs.readFileSync(leaf.chainFile), key: fs.readFileSync(leaf.keyFile),
+    onSecureConnection(sock) {
+      const block = Uint8Array.from({ length: 65536 }, (_, i) => i & 255);
+      let sent = 0;
+      const pump = () => {
+        while (sent < BULK_BYTES) {
+          sent += block.length;
+          if (!sock.write(block)) { sock.once('drain', pump); return; }
+        }
+        // No end(): websockify 0.10 drops frames still queued for a slow client when its target
+        // closes, so the client reads exactly BULK_BYTES and closes instead.
+      };
+      pump();
+    },
+  });
+  [websockify, closerProxy, bulkProxy] = await Promise.all([
+    startWebsockify(sserver.port), startWebsockify(closer.port), startWebsockify(bulk.port)]);
   wisp = await startWispServer({ allow: [{ host: '127.0.0.1', port: sserver.port }] });
   demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasmtls-demo-www-'));
   fs.writeFileSync(path.join(demoDir, 'config.json'), JSON.stringify({
@@ -89,7 +109,8 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await Promise.all([web?.stop(), wisp?.stop(), websockify?.stop(), closerProxy?.stop(), sserver?.stop(), closer?.stop()]);
+  await Promise.all([web?.stop(), wisp?.stop(), websockify?.stop(), closerProxy?.stop(), bulkProxy?.stop(),
+    sserver?.stop(), closer?.stop(), bulk?.stop()]);
   if (demoDir) fs.rmSync(demoDir, { recursive: true, force: true });
 });
 
@@ -252,5 +273,39 @@ test('API in Chromium: ws:// URL transport, typed errors for a closing WebSocket
   assert.match(r.wispRefused.message, /blocked/);
   assert.equal(r.noTransport.code, 'INVALID_OPTION');
   assert.match(r.noTransport.message, /no TCP/);
+  await page.close();
+});
+
+test('backpressure: a paused reader, with WebSocketStream (all bytes arrive) and a plain WebSocket (bounded, typed error)', { skip }, async () => {
+  const { page } = await openDemo();
+  const run = (stream, pauseMs) => page.evaluate(async ({ url, ca, stream, pauseMs, total }) => {
+    const { connect, webSocket } = await import('/js/index.browser.js');
+    const socket = connect('127.0.0.1:1', { serverName: 'localhost', ca, transport: webSocket(url, { stream }) });
+    await socket.opened;
+    await new Promise((r) => setTimeout(r, pauseMs)); // the app does not read
+    let n = 0;
+    let bad = 0;
+    const t0 = performance.now();
+    try {
+      for await (const chunk of socket.readable) {
+        for (let i = 0; i < chunk.length; i += 4099) if (chunk[i] !== ((n + i) & 255)) bad++;
+        n += chunk.length;
+        if (n >= total) break;
+      }
+      await socket.close();
+      return { n, bad, ms: performance.now() - t0, total };
+    } catch (err) {
+      return { n, bad, code: err.code, message: err.message };
+    }
+  }, { url: bulkProxy.url, ca: pki.rootPem, stream, pauseMs, total: BULK_BYTES });
+  const streamed = await run(true, 1500);
+  assert.equal(streamed.code, undefined, `${streamed.message} after ${streamed.n} bytes`);
+  assert.equal(streamed.n, BULK_BYTES);
+  assert.equal(streamed.bad, 0);
+  console.log(`# ${BULK_BYTES / 1048576} MiB through websockify (WebSocketStream) in ${streamed.ms.toFixed(0)} ms after the pause`);
+  const plain = await run(false, 4000);
+  assert.equal(plain.code, 'TRANSPORT_CLOSED', JSON.stringify(plain));
+  assert.match(plain.message, /reader is too slow/);
+  assert.equal(plain.bad, 0);
   await page.close();
 });
