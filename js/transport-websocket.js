@@ -139,14 +139,12 @@ async function openWebSocket(url, protocols, signal) {
  */
 function webSocketStreams(ws, url) {
   let readableDone = false;
-  let queued = 0;
   /** @type {ReadableStreamDefaultController<Uint8Array>} */
   let controller;
   let closedError = null;
 
   const readable = new ReadableStream({
     start(c) { controller = c; },
-    pull() { queued = Math.max(0, READ_HIGH_WATER_MARK - (controller.desiredSize ?? 0)); },
     cancel() { readableDone = true; ws.close(1000); },
   }, { highWaterMark: READ_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength });
 
@@ -160,8 +158,7 @@ function webSocketStreams(ws, url) {
     }
     const chunk = new Uint8Array(ev.data);
     controller.enqueue(chunk);
-    queued = READ_HIGH_WATER_MARK - (controller.desiredSize ?? 0);
-    if (queued > MAX_QUEUED_BYTES) {
+    if (READ_HIGH_WATER_MARK - (controller.desiredSize ?? 0) > MAX_QUEUED_BYTES) {
       readableDone = true;
       controller.error(new WasmTlsError('TRANSPORT_CLOSED',
         `more than ${MAX_QUEUED_BYTES} bytes from ${url} are waiting to be read: the reader is too slow`, { detail: 'read buffer limit' }));
