@@ -17,7 +17,8 @@ export function skipInsecureWarning() {
 
 /**
  * @param {{ loadWasm: () => Promise<import('./wasm.js').WasmTls>,
- *           transports: Record<string, (address: { hostname: string, port: number }, opts: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>> }} runtime
+ *           transports: Record<string, (address: { hostname: string, port: number }, opts: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>>,
+ *           urlTransport?: (url: string) => Function }} runtime  urlTransport: how a 'ws://…' transport string is opened
  */
 export function createConnect(runtime) {
   /**
@@ -50,6 +51,13 @@ function transportOpener(runtime, transport, address) {
   if (typeof transport === 'string' && Object.hasOwn(runtime.transports, transport)) {
     const open = runtime.transports[transport];
     return (signal) => open(address, { signal });
+  }
+  if (typeof transport === 'string' && /^wss?:\/\//i.test(transport) && runtime.urlTransport) {
+    const open = runtime.urlTransport(transport);
+    return (signal) => open(address, { signal });
+  }
+  if (transport === 'tcp' && !runtime.transports.tcp) {
+    throw invalidOption('this runtime has no TCP: pass `transport` (a WebSocket proxy URL, webSocket(url), wisp(url) or a function)');
   }
   throw invalidOption(`transport must be ${Object.keys(runtime.transports).map((t) => `'${t}'`).join(' | ')} or a function`);
 }

@@ -93,6 +93,8 @@ class TlsConnection {
       /** Application bytes received / sent so far. */
       get bytesRead() { return conn.bytesRead; },
       get bytesWritten() { return conn.bytesWritten; },
+      /** Handshake steps recorded so far (live; also after a failure). */
+      get steps() { return conn.steps; },
     };
   }
 
@@ -491,5 +493,6 @@ export function failedSocket(error) {
     close: () => Promise.resolve(),
     bytesRead: 0,
     bytesWritten: 0,
+    steps: [],
   };
 }

@@ -57,8 +57,11 @@ export interface ConnectOptions {
   alpn?: string[];
   /** Handshake timeout in milliseconds (including the TCP connect). Default 30000; Infinity disables it. */
   timeoutMs?: number;
-  /** 'tcp' (default) or a function opening your own transport. */
-  transport?: 'tcp' | TransportFactory;
+  /**
+   * 'tcp' (Node's default) or a function opening your own transport. In browsers (no TCP) it is required:
+   * webSocket(url), wisp(url), or a 'ws://' / 'wss://' URL string (same as webSocket(url)).
+   */
+  transport?: 'tcp' | `ws://${string}` | `wss://${string}` | TransportFactory;
   /** Tests only: accept any certificate and name. Prints a warning once. */
   insecureSkipVerify?: boolean;
   /** Client certificate chain (PEM, leaf first, or one DER certificate), for servers that ask (mutual TLS). Needs `key`. */
@@ -154,6 +157,8 @@ export interface Socket {
   /** Application bytes received / sent so far. */
   readonly bytesRead: number;
   readonly bytesWritten: number;
+  /** Handshake steps recorded so far: live during the handshake, and still there after a failure. */
+  readonly steps: ReadonlyArray<HandshakeStep>;
 }
 
 /**
@@ -169,3 +174,38 @@ export function describeCertificate(der: Uint8Array): Promise<PeerCertificate>;
 
 /** The default Node TCP transport. */
 export const nodeTcpTransport: TransportFactory;
+
+/* ---------------------------------------------------- browser entry only */
+
+/** A TransportFactory that also reports how many WebSockets it opened. */
+export interface WispTransportFactory extends TransportFactory {
+  /** WebSockets opened by this factory so far (1 while connections share one). */
+  sessions(): number;
+}
+
+/**
+ * Browser entry: a raw WebSocket to a TCP proxy such as websockify (binary
+ * frames carry the TCP byte stream). The proxy chooses the TCP target; the
+ * address given to connect() names the server for SNI and the certificate.
+ * A WebSocket closing mid-handshake or mid-stream ends in TRANSPORT_CLOSED.
+ */
+export function webSocket(url: string | URL, options?: {
+  /** Subprotocols to offer (websockify accepts none or 'binary'). */
+  protocols?: string | string[];
+  /** Use WebSocketStream where available, for pull-based reads (default true). */
+  stream?: boolean;
+}): TransportFactory;
+
+/**
+ * Browser entry: Wisp v1 (libcurl.js / epoxy-tls protocol). All connections
+ * opened with one factory share one WebSocket; the Wisp server opens the TCP
+ * connection to the address given to connect().
+ */
+export function wisp(url: string | URL): WispTransportFactory;
+
+/**
+ * Browser entry: fetch and instantiate wasmtls.wasm (default: `./dist/wasmtls.wasm`
+ * next to the module, via `new URL(…, import.meta.url)`); called by connect() on
+ * first use. Pass another URL or a compiled WebAssembly.Module before connecting to override.
+ */
+export function loadWasmBrowser(source?: URL | string | WebAssembly.Module): Promise<unknown>;

@@ -17,6 +17,8 @@ xz xz-utils
 gnutls-cli gnutls-bin
 python3 python3
 sha256sum coreutils
+/usr/bin/chromium chromium
+websockify websockify
 "
 
 missing=()
@@ -40,7 +42,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "setup: installing ${missing[*]}"
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-	echo "setup: toolchain present (cmake, gcc, emcc, openssl, gnutls-cli, python3)"
+	echo "setup: toolchain present (cmake, gcc, emcc, openssl, gnutls-cli, python3, chromium, websockify)"
 fi
 
 bash scripts/fetch-bearssl.sh

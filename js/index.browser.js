@@ -1,0 +1,30 @@
+/**
+ * wasmtls for browsers: TLS 1.3 in WebAssembly over a WebSocket proxy
+ * (websockify-style raw bytes, or Wisp v1). The proxy only sees ciphertext.
+ * Only relative imports and no Node built-ins, so it loads unbundled from a
+ * static origin.
+ *
+ *   import { connect, webSocket } from 'wasmtls';
+ *   const socket = connect('example.com:443', { transport: webSocket('wss://proxy.example/') });
+ *   const info = await socket.opened;
+ */
+import { createConnect } from './api.js';
+import { loadWasmBrowser } from './load-browser.js';
+import { webSocket } from './transport-websocket.js';
+import { wisp } from './transport-wisp.js';
+
+export { WasmTlsError } from './errors.js';
+export { HINTS } from './hints.js';
+export { parseCertificate, describeCertificate } from './x509.js';
+export { webSocket, wisp, loadWasmBrowser };
+
+/**
+ * Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`.
+ * `options.transport` is required here: `webSocket(url)`, `wisp(url)`, a ws:// URL
+ * (raw WebSocket) or your own factory.
+ */
+export const connect = createConnect({
+  loadWasm: () => loadWasmBrowser(),
+  transports: {},
+  urlTransport: (url) => webSocket(url),
+});
