@@ -154,6 +154,28 @@ export interface Socket {
  */
 export function connect(address: Address | string, options?: ConnectOptions): Socket;
 
+/** Options of upgrade(): those of connect() without `transport`, with `serverName` required. */
+export interface UpgradeOptions extends Omit<ConnectOptions, 'transport' | 'serverName'> {
+  /** Name for SNI and the certificate check (required: there is no address to take it from). */
+  serverName: string;
+}
+
+/** An already-open byte pair to start TLS on (both streams unlocked). */
+export interface ExistingConnection {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+  /** Called when the TLS socket is done with the transport. */
+  close?(): void;
+}
+
+/**
+ * Start TLS on an already-open connection (STARTTLS: PostgreSQL's SSLRequest,
+ * SMTP/IMAP STARTTLS), like Cloudflare's `startTls()` but with every wasmtls
+ * option. Release any reader/writer on `existing` first. Never throws:
+ * failures reject `opened` and `closed`. Available from every runtime entry.
+ */
+export function upgrade(existing: ExistingConnection, options: UpgradeOptions): Socket;
+
 /** Parse a DER certificate for display (no fingerprint). Throws on malformed DER. */
 export function parseCertificate(der: Uint8Array): Omit<PeerCertificate, 'fingerprint256'>;
 /** Parse a DER certificate and add its SHA-256 fingerprint. */
