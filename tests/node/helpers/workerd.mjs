@@ -9,6 +9,7 @@
 // so the config is written into the project directory.
 
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { getFreePort } from './servers.mjs';
@@ -96,7 +97,7 @@ export async function startWorkerd({ workerdBin, projectDir, workerFile, binding
   for (;;) {
     if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}:\n${out}`);
     try {
-      await fetch(`${url}/__ready`, { signal: AbortSignal.timeout(500) }).then((r) => r.arrayBuffer());
+      await canConnect(port);
       break;
     } catch {
       if (Date.now() > deadline) { await stop(); throw new Error(`workerd did not start:\n${out}`); }
@@ -104,4 +105,12 @@ export async function startWorkerd({ workerdBin, projectDir, workerFile, binding
     }
   }
   return { url, stop, output: () => out };
+}
+
+/** Resolves when 127.0.0.1:port accepts a TCP connection. */
+function canConnect(port) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(); });
+    s.once('error', reject);
+  });
 }
