@@ -87,7 +87,10 @@ function checkExisting(existing) {
   if (readable.locked || writable.locked) {
     throw invalidOption('upgrade(existing): release the reader/writer locks (releaseLock()) before upgrading');
   }
-  const close = typeof existing.close === 'function' ? () => existing.close() : undefined;
+  const close = typeof existing.close === 'function' ? () => {
+    // Cloudflare's socket.close() returns a promise; a failure to close is not the app's problem.
+    try { Promise.resolve(existing.close()).catch(() => {}); } catch { /* already closed */ }
+  } : undefined;
   return { readable, writable, close };
 }
 

@@ -17,6 +17,8 @@ xz xz-utils
 gnutls-cli gnutls-bin
 python3 python3
 sha256sum coreutils
+/usr/lib/postgresql postgresql
+setpriv util-linux
 "
 
 missing=()
