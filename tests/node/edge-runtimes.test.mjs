@@ -10,25 +10,29 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { getPki } from './helpers/pki.mjs';
-import { startSServer } from './helpers/servers.mjs';
+import { startNodeTlsServer, startSServer } from './helpers/servers.mjs';
 import { installPackedCopy, runtimeBinary, runtimeEnv, REPO } from './helpers/packed.mjs';
 import { startWorkerd } from './helpers/workerd.mjs';
 
 let pkg;
 let server;
+let echo;
 let pki;
+const BULK = 4 * 1024 * 1024;
 
 before(async () => {
   pki = getPki();
   pkg = installPackedCopy();
   server = await startSServer({ leaf: pki.leaves.p256 });
+  echo = await startNodeTlsServer({ cert: pki.leaves.p256.chainPem, key: pki.leaves.p256.keyPem });
+  fs.copyFileSync(path.join(REPO, 'tests/node/edge/bulk.js'), path.join(pkg.dir, 'bulk.js'));
   fs.copyFileSync(path.join(REPO, 'examples/deno/client.js'), path.join(pkg.dir, 'client.js'));
   fs.copyFileSync(path.join(REPO, 'examples/cloudflare-worker/worker.js'), path.join(pkg.dir, 'worker.js'));
   fs.writeFileSync(path.join(pkg.dir, 'ca.pem'), pki.rootPem);
   console.log(`# npm pack ${pkg.packMs} ms, npm install --offline ${pkg.installMs} ms, ${pkg.files.length} files`);
 });
 
-after(async () => { await server?.stop(); });
+after(async () => { await server?.stop(); await echo?.stop(); });
 
 /** Run a command in the installed project; resolves { code, stdout, stderr, ms }. */
 function run(cmd, args, { timeout = 30000 } = {}) {
@@ -112,6 +116,31 @@ test('deno: the same client, `deno run --allow-read --allow-net`', async (t) => 
   const res = await run(rt.bin, ['run', '--allow-read', '--allow-net', 'client.js', `127.0.0.1:${server.port}`, 'ca.pem', 'localhost']);
   const out = assertClientResult(res, 'deno');
   console.log(`# ${rt.version.split('\n')[0]}: ${out.version} ${out.cipher} in ${res.ms} ms (process)`);
+});
+
+/** 4 MiB up and echoed back at once: the transport's backpressure and partial writes. */
+async function bulk(bin, pre) {
+  const res = await run(bin, [...pre, 'bulk.js', `127.0.0.1:${echo.port}`, 'ca.pem', String(BULK)]);
+  assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
+  const out = lastJsonLine(res.stdout);
+  assert.equal(out.version, 'TLSv1.3');
+  assert.equal(out.got, BULK);
+  assert.equal(out.same, true, 'the echo matches what was sent (SHA-256)');
+  return out;
+}
+
+test('deno: 4 MiB echoed through Deno.connect', async (t) => {
+  const rt = requireRuntime(t, 'deno');
+  if (!rt.bin) return;
+  const out = await bulk(rt.bin, ['run', '--allow-read', '--allow-net']);
+  console.log(`# deno bulk: 4 MiB up and back in ${out.ms} ms`);
+});
+
+test('bun: 4 MiB echoed through Bun.connect', async (t) => {
+  const rt = requireRuntime(t, 'bun');
+  if (!rt.bin) return;
+  const out = await bulk(rt.bin, []);
+  console.log(`# bun bulk: 4 MiB up and back in ${out.ms} ms`);
 });
 
 test('bun: the same client', async (t) => {
