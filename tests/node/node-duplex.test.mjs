@@ -36,10 +36,9 @@ const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 
 test('download backpressure: a paused Duplex stops reading; then all 8 MiB arrive intact', async () => {
   const data = payload(8 * MB);
-  let serverFlushed = false;
   const server = await startNodeTlsServer({
     cert: leaf.chainPem, key: leaf.keyPem,
-    onSecureConnection: (sock) => { sock.end(data, () => { serverFlushed = true; }); },
+    onSecureConnection: (sock) => { sock.end(data); },
   });
   try {
     const duplex = connectDuplex({ hostname: '127.0.0.1', port: server.port }, { ca: pki.rootPem });
@@ -47,8 +46,8 @@ test('download backpressure: a paused Duplex stops reading; then all 8 MiB arriv
     await duplex.opened;
     await new Promise((r) => setTimeout(r, 400));
     const readWhilePaused = duplex.socket.bytesRead;
-    assert.ok(readWhilePaused < 2 * MB, `only buffers fill while paused (read ${readWhilePaused} bytes)`);
-    assert.equal(serverFlushed, false, 'the server could not flush 8 MiB into a paused client');
+    // Only the readable's queue (64 KiB) and the Duplex buffer fill; the rest waits in the kernel and the server.
+    assert.ok(readWhilePaused <= MB, `a paused Duplex stops decryption (read ${readWhilePaused} bytes)`);
     const chunks = [];
     duplex.on('data', (c) => chunks.push(c));
     duplex.resume();
@@ -63,7 +62,7 @@ test('download backpressure: a paused Duplex stops reading; then all 8 MiB arriv
   }
 });
 
-test('upload backpressure: pipeline() of 8 MiB into the Duplex, echoed back intact', async () => {
+test('upload: pipeline() of 8 MiB into the Duplex (paced by write callbacks), echoed back intact', async () => {
   const data = payload(8 * MB, 7);
   const server = await startNodeTlsServer({ cert: leaf.chainPem, key: leaf.keyPem }); // echo
   try {

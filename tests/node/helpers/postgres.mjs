@@ -32,8 +32,10 @@ function asPostgresUser(cmd, args) {
 export async function startPostgres({ leaf }) {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasmtls-pg-'));
   const root = process.getuid?.() === 0;
+  // As root the cluster runs as `postgres`, which must be able to reach the directory.
+  const tmp = root && (fs.statSync(os.tmpdir()).mode & 0o001) === 0 ? '/tmp' : os.tmpdir();
+  const dir = fs.mkdtempSync(path.join(tmp, 'wasmtls-pg-'));
   const cleanup = () => { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* ignore */ } };
   process.once('exit', cleanup);
   const data = path.join(dir, 'data');
