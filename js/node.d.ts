@@ -1,9 +1,9 @@
 // Type declarations for `wasmtls/node`: wasmtls sockets as Node stream.Duplex objects.
 import type { Duplex } from 'node:stream';
 import type { Socket as NetSocket } from 'node:net';
-import type { Address, ConnectOptions, OpenedInfo, Socket, UpgradeOptions, ExistingConnection } from './index.js';
+import type { Address, ConnectOptions, OpenedInfo, Socket, UpgradeOptions, ExistingConnection } from 'wasmtls';
 
-export { WasmTlsError } from './index.js';
+export { WasmTlsError } from 'wasmtls';
 
 /**
  * A Duplex over a wasmtls Socket. Emits 'secureConnect' (OpenedInfo) and 'connect' when the

@@ -143,6 +143,17 @@ test('bun: 4 MiB echoed through Bun.connect', async (t) => {
   console.log(`# bun bulk: 4 MiB up and back in ${out.ms} ms`);
 });
 
+test('types: `deno check` of a TypeScript consumer of wasmtls and wasmtls/node (installed copy)', async (t) => {
+  const rt = requireRuntime(t, 'deno');
+  if (!rt.bin) return;
+  fs.copyFileSync(path.join(REPO, 'tests/node/edge/typecheck.ts'), path.join(pkg.dir, 'typecheck.ts'));
+  // node: types (for wasmtls/node) come from this repo's @types/node, linked in.
+  const types = path.join(REPO, 'node_modules/@types');
+  if (fs.existsSync(types)) fs.symlinkSync(types, path.join(pkg.dir, 'node_modules/@types'));
+  const res = await run(rt.bin, ['check', 'typecheck.ts']);
+  assert.equal(res.code, 0, `deno check failed:\n${res.stdout}\n${res.stderr}`);
+});
+
 test('bun: the same client', async (t) => {
   const rt = requireRuntime(t, 'bun');
   if (!rt.bin) return;
