@@ -5,6 +5,7 @@
 //    because the stream is already TLS);
 //  - from workerd, a worker speaks the wire protocol by hand over cloudflare:sockets + upgrade()
 //    (packed-and-installed copy of wasmtls).
+//  - from Deno and Bun, the same wire-protocol code over the transport their wasmtls entry exports.
 // Each runs `SELECT 1` and a query that returns 4 MB, and checks pg_stat_ssl on the server side.
 
 import { test, before, after } from 'node:test';
@@ -17,7 +18,8 @@ import pg from 'pg';
 import { upgradeDuplex } from '../../js/node.js';
 import { getPki } from './helpers/pki.mjs';
 import { findPostgresBin, startPostgres } from './helpers/postgres.mjs';
-import { installPackedCopy, runtimeBinary, REPO } from './helpers/packed.mjs';
+import { execFile } from 'node:child_process';
+import { installPackedCopy, runtimeBinary, runtimeEnv, REPO } from './helpers/packed.mjs';
 import { startWorkerd } from './helpers/workerd.mjs';
 import { withTimeout } from './helpers/servers.mjs';
 
@@ -31,6 +33,19 @@ if (skipReason) console.log(`# SKIP postgres: ${skipReason}`);
 
 let pki;
 let server;
+let packed = null;
+
+/** The packed tarball installed into a temp project, with the test's wire-protocol files beside it. */
+function installed() {
+  if (!packed) {
+    packed = installPackedCopy();
+    for (const f of ['pg-worker.js', 'pg-wire.js', 'pg-client.js']) {
+      fs.copyFileSync(path.join(REPO, 'tests/node/edge', f), path.join(packed.dir, f));
+    }
+    fs.writeFileSync(path.join(packed.dir, 'ca.pem'), pki.rootPem);
+  }
+  return packed;
+}
 
 before(async () => {
   if (skipReason) return;
@@ -97,10 +112,7 @@ test('workerd: cloudflare:sockets + SSLRequest + upgrade() from the installed pa
     t.skip(rt.reason);
     return;
   }
-  const pkg = installPackedCopy();
-  for (const f of ['pg-worker.js', 'pg-wire.js']) {
-    fs.copyFileSync(path.join(REPO, 'tests/node/edge', f), path.join(pkg.dir, f));
-  }
+  const pkg = installed();
   const worker = await startWorkerd({
     workerdBin: rt.bin, projectDir: pkg.dir, workerFile: 'pg-worker.js', extraModules: ['pg-wire.js'], name: 'workerd-pg',
     bindings: { PG_HOST: '127.0.0.1', PG_PORT: String(server.port), CA_PEM: pki.rootPem },
@@ -122,3 +134,29 @@ test('workerd: cloudflare:sockets + SSLRequest + upgrade() from the installed pa
     await worker.stop();
   }
 });
+
+for (const name of ['deno', 'bun']) {
+  test(`${name}: the runtime's TCP transport + SSLRequest + upgrade() (installed package)`, { skip: skipReason }, async (t) => {
+    const rt = runtimeBinary(name);
+    if (!rt.bin) {
+      console.log(`# SKIP ${name}: ${rt.reason}`);
+      t.skip(rt.reason);
+      return;
+    }
+    const pkg = installed();
+    const pre = name === 'deno' ? ['run', '--allow-read', '--allow-net'] : [];
+    const { code, stdout, stderr } = await new Promise((resolve) => {
+      execFile(rt.bin, [...pre, 'pg-client.js', String(server.port), 'ca.pem', String(ROWS)],
+        { cwd: pkg.dir, env: runtimeEnv(), timeout: 30000 },
+        (err, out, errOut) => resolve({ code: err ? (err.code ?? 1) : 0, stdout: out, stderr: errOut }));
+    });
+    assert.equal(code, 0, `${stdout}\n${stderr}`);
+    const body = JSON.parse(stdout.trim().split('\n').at(-1));
+    assert.equal(body.tlsVersion, 'TLSv1.3');
+    assert.equal(body.select1, '1');
+    assert.deepEqual(body.bigLengths, Array(ROWS).fill(MB));
+    assert.equal(body.allX, true);
+    assert.deepEqual(body.serverSsl, ['t', 'TLSv1.3']);
+    console.log(`# ${name} pg: ${ROWS} MB query in ${body.ms} ms`);
+  });
+}
