@@ -183,3 +183,9 @@ export function describeCertificate(der: Uint8Array): Promise<PeerCertificate>;
 
 /** The default Node TCP transport. */
 export const nodeTcpTransport: TransportFactory;
+/** The Deno TCP transport (`Deno.connect`); exported by the Deno entry only. */
+export const denoTcpTransport: TransportFactory | undefined;
+/** The Bun TCP transport (`Bun.connect`); exported by the Bun entry only. */
+export const bunTcpTransport: TransportFactory | undefined;
+/** The Workers TCP transport (`cloudflare:sockets`); exported by the workerd entry only. */
+export const workerdTcpTransport: TransportFactory | undefined;
