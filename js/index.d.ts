@@ -1,4 +1,4 @@
-// Type declarations for the public API of `wasmtls` (Node entry).
+// Type declarations for the public API of `wasmtls` (every runtime entry: Node, workerd, Deno, Bun).
 
 /** Engine error codes (src/wt_error.h), stable. */
 export type EngineErrorCode =
