@@ -1,7 +1,7 @@
 /**
- * The runtime-neutral public API. Each runtime entry (index.node.js, later
- * browsers / workers) supplies only how to load the wasm and which transports
- * exist.
+ * The runtime-neutral public API. Each runtime entry (index.node.js,
+ * index.workerd.js, index.deno.js, index.bun.js, ...) supplies only how to load
+ * the wasm and which transports exist.
  */
 import { parseAddress, formatAddress } from './address.js';
 import { normalizeOptions } from './options.js';
@@ -42,6 +42,57 @@ export function createConnect(runtime) {
     }
     return openConnection({ wasm: runtime.loadWasm(), openTransport, options: opts, label: formatAddress(parsed) });
   };
+}
+
+/**
+ * @param {{ loadWasm: () => Promise<import('./wasm.js').WasmTls> }} runtime
+ */
+export function createUpgrade(runtime) {
+  /**
+   * Start TLS on an already-open byte pair (STARTTLS): `existing` is
+   * `{ readable, writable, close? }` (both streams unlocked), e.g. a plain TCP
+   * socket after PostgreSQL's SSLRequest was answered with 'S'. Same options
+   * as connect() except `transport`; `serverName` is required (there is no
+   * address to take it from). Never throws: failures reject `opened`.
+   * @param {{ readable: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array>, close?: () => void }} existing
+   * @param {object} options
+   */
+  return function upgrade(existing, options) {
+    let opts, transport;
+    try {
+      transport = checkExisting(existing);
+      if (!options || typeof options !== 'object') throw invalidOption('upgrade() needs options with at least serverName');
+      if (options.transport !== undefined) throw invalidOption('upgrade() takes no `transport`: the existing streams are the transport');
+      if (typeof options.serverName !== 'string' || options.serverName === '') {
+        throw invalidOption('upgrade() needs `serverName` (the name to send as SNI and to check in the certificate)');
+      }
+      opts = normalizeOptions(options, { hostname: options.serverName });
+    } catch (err) {
+      return failedSocket(err instanceof WasmTlsError ? err : invalidOption(String(err?.message ?? err), err));
+    }
+    if (opts.insecureSkipVerify && !warnedInsecure) {
+      warnedInsecure = true;
+      console.warn('wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)');
+    }
+    return openConnection({ wasm: runtime.loadWasm(), openTransport: () => transport, options: opts, label: opts.serverName });
+  };
+}
+
+/** Validate the byte pair given to upgrade(); returns it as a Transport. */
+function checkExisting(existing) {
+  if (!existing || typeof existing !== 'object') throw invalidOption('upgrade() needs { readable, writable } as its first argument');
+  const { readable, writable } = existing;
+  if (typeof readable?.getReader !== 'function' || typeof writable?.getWriter !== 'function') {
+    throw invalidOption('upgrade(existing): existing.readable must be a ReadableStream and existing.writable a WritableStream');
+  }
+  if (readable.locked || writable.locked) {
+    throw invalidOption('upgrade(existing): release the reader/writer locks (releaseLock()) before upgrading');
+  }
+  const close = typeof existing.close === 'function' ? () => {
+    // Cloudflare's socket.close() returns a promise; a failure to close is not the app's problem.
+    try { Promise.resolve(existing.close()).catch(() => {}); } catch { /* already closed */ }
+  } : undefined;
+  return { readable, writable, close };
 }
 
 function transportOpener(runtime, transport, address) {

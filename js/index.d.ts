@@ -1,4 +1,4 @@
-// Type declarations for the public API of `wasmtls` (Node entry).
+// Type declarations for the public API of `wasmtls` (every runtime entry: Node, workerd, Deno, Bun).
 
 /** Engine error codes (src/wt_error.h), stable. */
 export type EngineErrorCode =
@@ -167,6 +167,28 @@ export interface Socket {
  */
 export function connect(address: Address | string, options?: ConnectOptions): Socket;
 
+/** Options of upgrade(): those of connect() without `transport`, with `serverName` required. */
+export interface UpgradeOptions extends Omit<ConnectOptions, 'transport' | 'serverName'> {
+  /** Name for SNI and the certificate check (required: there is no address to take it from). */
+  serverName: string;
+}
+
+/** An already-open byte pair to start TLS on (both streams unlocked). */
+export interface ExistingConnection {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+  /** Called when the TLS socket is done with the transport. */
+  close?(): void;
+}
+
+/**
+ * Start TLS on an already-open connection (STARTTLS: PostgreSQL's SSLRequest,
+ * SMTP/IMAP STARTTLS), like Cloudflare's `startTls()` but with every wasmtls
+ * option. Release any reader/writer on `existing` first. Never throws:
+ * failures reject `opened` and `closed`. Available from every runtime entry.
+ */
+export function upgrade(existing: ExistingConnection, options: UpgradeOptions): Socket;
+
 /** Parse a DER certificate for display (no fingerprint). Throws on malformed DER. */
 export function parseCertificate(der: Uint8Array): Omit<PeerCertificate, 'fingerprint256'>;
 /** Parse a DER certificate and add its SHA-256 fingerprint. */
@@ -209,3 +231,9 @@ export function wisp(url: string | URL): WispTransportFactory;
  * first use. Pass another URL or a compiled WebAssembly.Module before connecting to override.
  */
 export function loadWasmBrowser(source?: URL | string | WebAssembly.Module): Promise<unknown>;
+/** The Deno TCP transport (`Deno.connect`); exported by the Deno entry only. */
+export const denoTcpTransport: TransportFactory | undefined;
+/** The Bun TCP transport (`Bun.connect`); exported by the Bun entry only. */
+export const bunTcpTransport: TransportFactory | undefined;
+/** The Workers TCP transport (`cloudflare:sockets`); exported by the workerd entry only. */
+export const workerdTcpTransport: TransportFactory | undefined;

@@ -5,7 +5,7 @@
  *   const socket = connect('example.com:443', { ca: pem });
  *   const info = await socket.opened;
  */
-import { createConnect } from './api.js';
+import { createConnect, createUpgrade } from './api.js';
 import { loadWasmNode } from './load-node.js';
 import { nodeTcpTransport } from './transport-node-tcp.js';
 
@@ -17,9 +17,14 @@ export { parseCertificate, describeCertificate } from './x509.js';
  * Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`.
  * See index.d.ts for the options and the shape of `opened`.
  */
-export const connect = createConnect({
-  loadWasm: loadWasmNode,
-  transports: { tcp: nodeTcpTransport },
-});
+const runtime = { loadWasm: loadWasmNode, transports: { tcp: nodeTcpTransport } };
+
+export const connect = createConnect(runtime);
+
+/**
+ * Start TLS on an already-open `{ readable, writable }` pair (STARTTLS), e.g.
+ * after PostgreSQL answered an SSLRequest with 'S'. Same socket shape as connect().
+ */
+export const upgrade = createUpgrade(runtime);
 
 export { nodeTcpTransport };

@@ -38,8 +38,12 @@ export function nodeTcpTransport(address, { signal } = {}) {
   });
 }
 
-/** @param {net.Socket} socket */
-function socketStreams(socket) {
+/**
+ * A connected node:net (or any net.Socket-like) socket as a Transport; used
+ * by nodeTcpTransport and by wasmtls/node's upgradeDuplex (STARTTLS).
+ * @param {net.Socket} socket
+ */
+export function socketStreams(socket) {
   let readableDone = false;
   const readable = new ReadableStream({
     start(controller) {

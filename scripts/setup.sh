@@ -19,6 +19,8 @@ python3 python3
 sha256sum coreutils
 /usr/bin/chromium chromium
 websockify websockify
+/usr/lib/postgresql postgresql
+setpriv util-linux
 "
 
 missing=()

@@ -1,0 +1,25 @@
+/**
+ * wasmtls for Cloudflare Workers / workerd: TLS 1.3 / 1.2 in WebAssembly over
+ * a plain `cloudflare:sockets` TCP socket. No `node:` imports, no
+ * nodejs_compat needed.
+ *
+ *   import { connect } from 'wasmtls';
+ *   const socket = connect('db.example.com:5432', { ca: env.CA_PEM });
+ */
+import { createConnect, createUpgrade } from './api.js';
+import { loadWasmWorkerd } from './load-workerd.js';
+import { workerdTcpTransport } from './transport-workerd-tcp.js';
+
+export { WasmTlsError } from './errors.js';
+export { HINTS } from './hints.js';
+export { parseCertificate, describeCertificate } from './x509.js';
+
+const runtime = { loadWasm: loadWasmWorkerd, transports: { tcp: workerdTcpTransport } };
+
+/** Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`. */
+export const connect = createConnect(runtime);
+
+/** Start TLS on an already-open `{ readable, writable }` pair (STARTTLS). */
+export const upgrade = createUpgrade(runtime);
+
+export { workerdTcpTransport };

@@ -1,0 +1,13 @@
+/**
+ * wasm loading for Cloudflare Workers / workerd: the .wasm is imported as a
+ * compiled WebAssembly.Module (workerd forbids compiling wasm from bytes at
+ * run time). wrangler's default CompiledWasm rule and a workerd config's
+ * `wasm = embed "..."` module both turn this import into a Module.
+ */
+import wasmModule from './dist/wasmtls.wasm';
+import { instantiate } from './wasm.js';
+
+/** @returns {Promise<import('./wasm.js').WasmTls>} */
+export function loadWasmWorkerd() {
+  return instantiate(wasmModule);
+}
