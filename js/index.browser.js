@@ -8,7 +8,7 @@
  *   const socket = connect('example.com:443', { transport: webSocket('wss://proxy.example/') });
  *   const info = await socket.opened;
  */
-import { createConnect } from './api.js';
+import { createConnect, createUpgrade } from './api.js';
 import { loadWasmBrowser } from './load-browser.js';
 import { webSocket } from './transport-websocket.js';
 import { wisp } from './transport-wisp.js';
@@ -23,8 +23,16 @@ export { webSocket, wisp, loadWasmBrowser };
  * `options.transport` is required here: `webSocket(url)`, `wisp(url)`, a ws:// URL
  * (raw WebSocket) or your own factory.
  */
-export const connect = createConnect({
+const runtime = {
   loadWasm: () => loadWasmBrowser(),
   transports: {},
   urlTransport: (url) => webSocket(url),
-});
+};
+
+export const connect = createConnect(runtime);
+
+/**
+ * Start TLS on an already-open `{ readable, writable }` pair (STARTTLS), e.g. a
+ * WebSocket transport after a plaintext protocol exchange. Same socket shape as connect().
+ */
+export const upgrade = createUpgrade(runtime);
