@@ -8,6 +8,7 @@ import { Engine } from './engine.js';
 import { WasmTlsError, asTransportError } from './errors.js';
 import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
 import { describeCertificate, fingerprint256 } from './x509.js';
+import { applyTrustPolicy } from './trust.js';
 
 const READABLE_HIGH_WATER_MARK = 64 * 1024;
 const TRANSPORT_CLOSE_GRACE_MS = 1000;
@@ -179,12 +180,16 @@ class TlsConnection {
     const negotiated = this.engine.negotiated();
     const chain = this.engine.peerChain();
     Promise.all(chain.map(describeOrRaw)).then((peerCertificates) => {
-      this.opened.resolve({
+      const info = {
         ...negotiated,
         serverName: this.options.serverName,
         peerCertificates,
         timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
-      });
+      };
+      // pins and the verify hook (js/trust.js) decide before `opened` resolves
+      applyTrustPolicy(this.options, peerCertificates, info).then(
+        () => this.opened.resolve(info),
+        (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
     }, (err) => this.fail(new WasmTlsError('INTERNAL', `cannot describe the peer certificates: ${err.message}`, { cause: err })));
   }
 

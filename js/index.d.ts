@@ -61,6 +61,10 @@ export interface ConnectOptions {
   transport?: 'tcp' | TransportFactory;
   /** Tests only: accept any certificate and name. Prints a warning once. */
   insecureSkipVerify?: boolean;
+  /** SPKI SHA-256 pins (base64, 44 characters): at least one certificate of the chain must match, else PIN_MISMATCH. */
+  pins?: string | string[];
+  /** Custom policy after the engine verified the chain, before `opened` resolves: return false or throw to refuse. */
+  verify?: (chain: PeerCertificate[], info: OpenedInfo) => boolean | void | Promise<boolean | void>;
 }
 
 export interface PublicKeyInfo {

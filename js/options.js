@@ -1,7 +1,7 @@
 import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
-const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify'];
+const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'pins', 'verify'];
 const encoder = new TextEncoder();
 
 /**
@@ -26,7 +26,27 @@ export function normalizeOptions(options, address) {
     timeoutMs: timeoutOf(o.timeoutMs),
     transport: o.transport ?? 'tcp',
     insecureSkipVerify: insecureOf(o.insecureSkipVerify),
+    pins: pinsOf(o.pins),
+    verify: verifyHookOf(o.verify),
   };
+}
+
+/** `pins`: base64 SHA-256 of a SubjectPublicKeyInfo (44 characters), one or more. */
+function pinsOf(value) {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  list.forEach((p, i) => {
+    if (typeof p !== 'string' || !/^[A-Za-z0-9+/]{43}=$/.test(p)) {
+      throw invalidOption(`pins[${i}] must be a base64 SHA-256 SPKI hash (44 characters), got ${JSON.stringify(p)}`);
+    }
+  });
+  return list.length ? list : undefined;
+}
+
+function verifyHookOf(value) {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw invalidOption('verify must be a function (chain, info) => boolean | Promise<boolean>');
+  return value;
 }
 
 function serverNameOf(value, hostname) {
