@@ -17,7 +17,7 @@ export function spkiOf(der) {
   const cert = expect(readOne(der), SEQUENCE, 'Certificate');
   const tbs = children(expect(children(cert)[0], SEQUENCE, 'tbsCertificate'));
   const i = tbs[0].tag === 0xA0 ? 1 : 0;          // optional [0] version
-  return expect(tbs[i + 6], SEQUENCE, 'subjectPublicKeyInfo').der;
+  return expect(tbs[i + 5], SEQUENCE, 'subjectPublicKeyInfo').der;
 }
 
 function base64(bytes) {
