@@ -34,6 +34,7 @@ set(BEARSSL_WASM_SOURCES
   hash/multihash.c
   hash/sha2big.c
   hash/sha2small.c
+  hash/sha1.c           # OCSP CertID hashes (wt_ocsp.c)
   int/i31_add.c
   int/i31_bitlen.c
   int/i31_decmod.c

@@ -168,6 +168,8 @@ wt_parse_spki(wt_cert_info *ci, wt_reader spki)
 	wt_reader bits = wt_der_expect(&spki, WT_DER_BIT_STRING);
 	wt_reader oid = wt_der_expect(&alg, WT_DER_OID);
 	if (!wt_r_done(&spki) || alg.bad || oid.bad || bits.n == 0) return 0;
+	ci->spki_key = bits.p + 1;                     /* after the unused-bits byte */
+	ci->spki_key_len = bits.n - 1;
 
 	if (OID_IS(oid, OID_RSA) || OID_IS(oid, OID_RSA_PSS)) {
 		ci->key_type = OID_IS(oid, OID_RSA) ? WT_CERTKEY_RSA : WT_CERTKEY_RSA_PSS;
@@ -275,6 +277,12 @@ wt_parse_extensions(wt_cert_info *ci, wt_reader exts)
 /* ---------------------------------------------------------------- parse */
 
 int
+wt_der_time(const wt_der_tlv *t, int64_t *out)
+{
+	return wt_parse_time(t, out);
+}
+
+int
 wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
 {
 	if (ci == NULL) return WT_ERR_BAD_CERTIFICATE;
@@ -305,6 +313,8 @@ wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
 	}
 	wt_reader serial = wt_der_expect(&tbs, WT_DER_INTEGER);
 	if (serial.bad || serial.n == 0) return WT_ERR_BAD_CERTIFICATE;
+	ci->serial = serial.p;
+	ci->serial_len = serial.n;
 
 	/* signature AlgorithmIdentifier: must equal the outer one byte for byte */
 	wt_der_tlv inner_alg;

@@ -23,6 +23,7 @@
 #define EXT_SUPPORTED_VERSIONS  43
 #define EXT_COOKIE              44
 #define EXT_KEY_SHARE           51
+#define EXT_STATUS_REQUEST       5   /* OCSP stapling (RFC 6066 §8, RFC 8446 §4.4.2.1) */
 
 /* SHA-256("HelloRetryRequest"), the ServerHello.random of an HRR (§4.1.3). */
 static const uint8_t wt_hrr_random[32] = {
@@ -143,6 +144,13 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 		wt_w_bytes(w, e->alpn, e->alpn_len);
 		wt_w_close(w, a, 2);
 	}
+
+	/* status_request: ocsp, no responder ids, no request extensions */
+	wt_w_u16(w, EXT_STATUS_REQUEST);
+	wt_w_u16(w, 5);
+	wt_w_u8(w, 1);
+	wt_w_u16(w, 0);
+	wt_w_u16(w, 0);
 
 	if (e->cookie_len) {
 		wt_w_u16(w, EXT_COOKIE);
@@ -473,11 +481,16 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 
 	wt_span chain[WT_MAX_CHAIN];
 	size_t n = 0;
+	wt_reader ocsp = { NULL, 0, 0 };           /* the leaf's stapled OCSPResponse */
 	e->chain_len = 0;
 	while (list.n && !list.bad) {
 		wt_reader cert = wt_r_vec(&list, 3);
-		wt_reader exts = wt_r_vec(&list, 2);   /* OCSP / SCT: not used yet */
-		(void)exts;
+		wt_reader exts = wt_r_vec(&list, 2);
+		while (n == 0 && exts.n && !exts.bad) {
+			uint32_t type = wt_r_u16(&exts);
+			wt_reader body = wt_r_vec(&exts, 2);
+			if (type == EXT_STATUS_REQUEST && wt_r_u8(&body) == 1) ocsp = wt_r_vec(&body, 3);
+		}
 		if (list.bad || cert.n == 0) break;
 		if (n == WT_MAX_CHAIN)
 			return wt_fail(e, WT_ERR_BAD_CERTIFICATE, "the server sent more than %d certificates", WT_MAX_CHAIN);
@@ -507,6 +520,8 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 		vp.host = e->server_name_len ? e->server_name : NULL;
 		vp.host_len = e->server_name_len;
 		vp.now = e->now;
+		vp.ocsp = ocsp.bad ? NULL : ocsp.p;
+		vp.ocsp_len = ocsp.bad ? 0 : ocsp.n;
 		char detail[sizeof e->detail];
 		detail[0] = 0;
 		err = wt_chain_verify(&vp, chain, n, &e->peer_key, detail, sizeof detail);

@@ -18,11 +18,14 @@
  *      basicConstraints, pathLen, keyUsage, critical extensions
  *                                                         → see wt_map_br_err
  *   9. the leaf names the host (wt_cert_matches_host)     → HOSTNAME_MISMATCH
+ *  10. a stapled OCSP response, if given (wt_ocsp_check)  → CERT_REVOKED,
+ *      signed by the leaf's issuer, fresh, for this leaf     BAD_CERTIFICATE
  */
 #include <stdio.h>
 #include "wt_x509.h"
 #include "wt_der.h"
 #include "wt_error.h"
+#include "wt_ocsp.h"
 
 /* ------------------------------------------------------- detail output */
 
@@ -664,6 +667,38 @@ wt_chain_verify_path(const wt_verify_params *p, const wt_span *chain, size_t n,
 		wt_text_str(&t, "; asked for ");
 		wt_text_safe(&t, (const uint8_t *)p->host, p->host_len);
 		return WT_ERR_HOSTNAME_MISMATCH;
+	}
+
+	/* 10. stapled OCSP, checked against the leaf's issuer on the path (or its anchor) */
+	if (p->ocsp != NULL && p->ocsp_len > 0) {
+		wt_ocsp_subject os;
+		br_x509_decoder_context dc;
+		memset(&os, 0, sizeof os);
+		os.serial = leaf->serial;
+		os.serial_len = leaf->serial_len;
+		os.issuer_dn = leaf->issuer;
+		os.issuer_dn_len = leaf->issuer_len;
+		if (m > 1) {
+			const wt_span *ic = &chain[path[1]];
+			br_x509_decoder_init(&dc, NULL, NULL);
+			br_x509_decoder_push(&dc, ic->der, ic->len);
+			os.issuer_key = br_x509_decoder_get_pkey(&dc);
+			os.issuer_spki_key = info[path[1]].spki_key;
+			os.issuer_spki_key_len = info[path[1]].spki_key_len;
+		} else {
+			for (size_t u = 0; u < p->num_anchors && os.issuer_key == NULL; u++) {
+				const br_x509_trust_anchor *ta = &p->anchors[u];
+				if (wt_same_dn(ta->dn.data, ta->dn.len, leaf->issuer, leaf->issuer_len)) os.issuer_key = &ta->pkey;
+			}
+		}
+		if (os.issuer_key != NULL) {
+			char od[200];
+			err = wt_ocsp_check(p->ocsp, p->ocsp_len, &os, p->now, od, sizeof od);
+			if (err) {
+				wt_text_str(&t, od);
+				return err;
+			}
+		}
 	}
 
 	if (leaf_key != NULL) {

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include "bearssl.h"
 #include "wt_crypto.h"
+#include "wt_der.h"
 
 /* ------------------------------------------------------------ trust store */
 
@@ -62,6 +63,10 @@ typedef struct {
 	int has_san;                    /* subjectAltName present */
 	const uint8_t *san;             /* SAN extension value (GeneralNames DER), in the input */
 	size_t san_len;
+	const uint8_t *serial;          /* serialNumber INTEGER contents, in the input */
+	size_t serial_len;
+	const uint8_t *spki_key;        /* subjectPublicKey BIT STRING contents after the unused-bits byte */
+	size_t spki_key_len;
 	int has_eku;                    /* extendedKeyUsage present */
 	int eku_server, eku_client, eku_any;  /* id-kp-serverAuth / clientAuth / anyExtendedKeyUsage listed */
 	const uint8_t *name_constraints; /* NameConstraints SEQUENCE contents, in the input (NULL: none) */
@@ -74,6 +79,9 @@ typedef struct {
 
 /** \brief Parse the facts above from one DER certificate. \return 0 or WT_ERR_BAD_CERTIFICATE. */
 int wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len);
+
+/** \brief A DER UTCTime or GeneralizedTime (Z, whole seconds) to Unix seconds. \return 1 ok, 0 malformed. */
+int wt_der_time(const wt_der_tlv *t, int64_t *out);
 
 /**
  * \brief Parse an IP literal (dotted IPv4 or RFC 4291 IPv6 text, no brackets).
@@ -113,6 +121,8 @@ typedef struct {
 	size_t host_len;
 	int64_t now;               /* unix seconds */
 	int purpose;               /* WT_PURPOSE_SERVER (0, default) or WT_PURPOSE_CLIENT */
+	const uint8_t *ocsp;       /* stapled OCSPResponse for the leaf (DER), or NULL */
+	size_t ocsp_len;
 } wt_verify_params;
 
 /**
@@ -130,7 +140,8 @@ typedef struct {
  * certificate and the name asked).
  * \return 0, or one of WT_ERR_EMPTY_CHAIN, CERT_EXPIRED, CERT_NOT_YET_VALID,
  * UNKNOWN_CA, MISSING_INTERMEDIATE, HOSTNAME_MISMATCH, BAD_CERTIFICATE,
- * WEAK_CERTIFICATE, UNSUPPORTED_CERTIFICATE, CERT_PURPOSE, NAME_CONSTRAINTS.
+ * WEAK_CERTIFICATE, UNSUPPORTED_CERTIFICATE, CERT_PURPOSE, NAME_CONSTRAINTS,
+ * CERT_REVOKED (the stapled OCSP response `p->ocsp`, if any, says so; see wt_ocsp.h).
  */
 int wt_chain_verify(const wt_verify_params *p, const wt_span *chain, size_t n,
 	wt_pubkey *leaf_key, char *detail, size_t detail_len);
