@@ -6,7 +6,9 @@
  *   2. the leaf key is RSA or EC on a known curve         → UNSUPPORTED_CERTIFICATE
  *   3. path building: leaf → issuer → … until an anchor's DN or a
  *      self-issued certificate; the certificates sent may come in any
- *      order, with extras; an issuer that is neither   → MISSING_INTERMEDIATE
+ *      order, with extras; the leaf's issuer neither     → MISSING_INTERMEDIATE
+ *      trusted nor sent; a sent intermediate's issuer     → UNKNOWN_CA
+ *      neither trusted nor sent
  *   4. on the path: no SHA-1/MD5 signature and no RSA key under 2048 bits
  *      (self-signed roots exempt)                         → WEAK_CERTIFICATE
  *   5. the path's certificates are within their validity → CERT_EXPIRED /
@@ -460,14 +462,22 @@ wt_build_path(const wt_verify_params *p, const wt_cert_info *info, size_t n,
 			if (best == n || (!wt_valid_at(&info[best], p->now) && wt_valid_at(&info[j], p->now))) best = j;
 		}
 		if (best == n) {
+			/* Only the leaf: its issuer (in the web PKI always an intermediate,
+			   roots do not issue leaves) was not sent. Further up, an
+			   intermediate whose issuer is unknown: an untrusted (private) CA. */
 			*path_len = k;
 			wt_text_str(t, "the issuer of ");
 			wt_text_cert(t, path[k - 1], cur);
 			wt_text_str(t, ", \"");
 			wt_text_dn(t, cur->issuer, cur->issuer_len);
-			wt_text_str(t, "\", is neither a trusted root nor among the certificates the server sent"
-				" (the server omitted an intermediate, or the root is unknown)");
-			return WT_ERR_MISSING_INTERMEDIATE;
+			if (k == 1) {
+				wt_text_str(t, "\", is neither a trusted root nor among the certificates the server sent"
+					" (the server omitted its intermediate certificate)");
+				return WT_ERR_MISSING_INTERMEDIATE;
+			}
+			wt_text_str(t, "\", is not a trusted root (a private or unknown CA; or a further"
+				" intermediate is missing)");
+			return WT_ERR_UNKNOWN_CA;
 		}
 		if (k == WT_MAX_PATH) {
 			*path_len = k;

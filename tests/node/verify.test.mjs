@@ -24,8 +24,9 @@ function key(name, kind = 'ec') {
 }
 
 /** Issue NAME (subject CN) signed by ISSUER (or self-signed) with the given extensions. */
-function cert(name, { issuer, ext, kind = 'ec', days = 3650, md = 'sha256', cn = name }) {
-  key(name, kind);
+function cert(name, { issuer, ext, kind = 'ec', days = 3650, md = 'sha256', cn = name, keyOf }) {
+  if (keyOf) writeFileSync(path.join(dir, `${name}.key`), readFileSync(path.join(dir, `${keyOf}.key`)));
+  else key(name, kind);
   writeFileSync(path.join(dir, `${name}.ext`), `${ext}\n`);
   openssl('req', '-new', '-key', `${name}.key`, '-subj', `/O=wasmtls verify test/CN=${cn}`, '-out', `${name}.csr`);
   const signer = issuer ? ['-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`] : ['-signkey', `${name}.key`];
@@ -83,6 +84,13 @@ before(() => {
   cert('nc-ok', { issuer: 'nc', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:www.good.test' });
   cert('nc-bad', { issuer: 'nc', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:www.evil.test' });
   cert('nc-ip', { issuer: 'nc', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:a.good.test,IP:127.0.0.1' });
+  // cross-signing: new-root's name and key, certified by old-root
+  cert('old-root', { ext: CA_EXT });
+  cert('new-root', { ext: CA_EXT });
+  cert('cross', { issuer: 'old-root', ext: CA_EXT, keyOf: 'new-root', cn: 'new-root' });
+  cert('new-inter', { issuer: 'new-root', ext: CA_EXT });
+  cert('new-leaf', { issuer: 'new-inter', ext: LEAF_EXT });
+  cat('cross-chain.pem', 'cross.pem', 'new-inter.pem');
   cat('chain-shuffled.pem', 'other-root.pem', 'root.pem', 'inter.pem');
   cat('chain-unknown.pem', 'inter.pem', 'root.pem');
 });
@@ -107,6 +115,12 @@ describe('wasmtls verify (WASM chain verification)', () => {
     assert.match(r.stdout, /verdict: OK/);
   });
 
+  it('cross-signed roots: trusted through the old root or the new one', () => {
+    expectOk('new-leaf.pem', '--ca', 'old-root.pem', '--chain', 'cross-chain.pem', '--host', 'localhost');
+    expectOk('new-leaf.pem', '--ca', 'new-root.pem', '--chain', 'cross-chain.pem', '--host', 'localhost');
+    expectCode('UNKNOWN_CA', 'new-leaf.pem', '--ca', 'old-root.pem', '--chain', 'new-inter.pem');
+  });
+
   it('CERT_EXPIRED / CERT_NOT_YET_VALID name the window and the clock', () => {
     const m = expectCode('CERT_EXPIRED', 'leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--time', String(NOW + 60 * DAY));
     assert.match(m, /has expired: valid from .* to .*, now is /);
@@ -127,7 +141,9 @@ describe('wasmtls verify (WASM chain verification)', () => {
     assert.match(expectCode('UNKNOWN_CA', 'leaf.pem', '--ca', 'other-root.pem', '--chain', 'chain-unknown.pem'),
       /self-signed root "O=wasmtls verify test, CN=root", which is not trusted/);
     assert.match(expectCode('MISSING_INTERMEDIATE', 'leaf.pem', '--ca', 'root.pem', '--host', 'localhost'),
-      /"O=wasmtls verify test, CN=inter", is neither a trusted root nor among/);
+      /"O=wasmtls verify test, CN=inter", is neither a trusted root nor among .*omitted its intermediate/);
+    assert.match(expectCode('UNKNOWN_CA', 'leaf.pem', '--ca', 'other-root.pem', '--chain', 'inter.pem'),
+      /"O=wasmtls verify test, CN=root", is not a trusted root/);
   });
 
   it('CERT_PURPOSE: a clientAuth-only certificate is no server certificate', () => {
