@@ -108,10 +108,14 @@ class TlsConnection {
         throw new WasmTlsError('INTERNAL', `cannot load wasmtls.wasm: ${err.message}`, { cause: err });
       });
       if (this.phase === 'done') return;
+      // No `ca`: the Mozilla roots, loaded only now (a separate module, see js/roots.js).
+      const ca = this.options.ca.length || this.options.insecureSkipVerify
+        ? this.options.ca : (await import('./roots.js')).default;
+      if (this.phase === 'done') return;
       this.engine = new Engine(wasm);
       this.engine.configure({
         serverName: this.options.serverName,
-        ca: this.options.ca,
+        ca,
         alpnWire: this.options.alpn?.wire ?? null,
         nowSeconds: Date.now() / 1000,
         insecureSkipVerify: this.options.insecureSkipVerify,

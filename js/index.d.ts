@@ -51,7 +51,7 @@ export type TransportFactory = (address: Address, options: { signal?: AbortSigna
 export interface ConnectOptions {
   /** Name for SNI and the certificate check. Default: the address hostname. IP literals are checked against IP SANs. */
   serverName?: string;
-  /** Trust anchors: PEM text (one or more certificates) or DER bytes, or an array of them. Without it every chain fails with UNKNOWN_CA. */
+  /** Trust anchors: PEM text (one or more certificates) or DER bytes, or an array of them. Replaces the defaults; without it the bundled Mozilla roots (`wasmtls/roots`) are loaded on demand. For both: `ca: [...roots, myPem]`. */
   ca?: string | Uint8Array | ArrayBuffer | Array<string | Uint8Array | ArrayBuffer>;
   /** ALPN protocols to offer, in order of preference. */
   alpn?: string[];

@@ -82,5 +82,8 @@ describe('trust options through connect()', { timeout: 60_000 }, () => {
     assert.equal(publicOnly.err.code, 'UNKNOWN_CA', publicOnly.err.message);
     const plus = await outcome(srv.port, { ca: [...roots, pki.rootPem] });
     assert.equal(plus.ok, true, plus.err?.message);
+    // no `ca` at all: connect() loads the same roots itself
+    const byDefault = await outcome(srv.port, { ca: undefined });
+    assert.equal(byDefault.err.code, 'UNKNOWN_CA', byDefault.err.message);
   });
 });
