@@ -31,6 +31,7 @@ set(BEARSSL_WASM_SOURCES
   hash/ghash_ctmul64.c
   hash/mgf1.c
   hash/multihash.c
+  hash/sha1.c
   hash/sha2big.c
   hash/sha2small.c
   int/i31_add.c

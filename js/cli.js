@@ -14,6 +14,7 @@ import { connect, WasmTlsError } from './index.node.js';
 import { parseAddress } from './address.js';
 import { skipInsecureWarning } from './api.js';
 import { formatSummary, formatFailure } from './cli-format.js';
+import { runVerify, VERIFY_USAGE } from './cli-verify.js';
 
 const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
                        [--min-version V] [--max-version V] [--json] [--insecure]
@@ -92,6 +93,7 @@ function flushStdout() {
 }
 
 async function main() {
+  if (process.argv[2] === 'verify') return runVerify(process.argv.slice(3));
   let args;
   try {
     args = parseArgs(process.argv.slice(2));
@@ -100,7 +102,7 @@ async function main() {
     process.stderr.write(`wasmtls: ${err.message}\n${USAGE}\n`);
     return 2;
   }
-  if (args.help) { process.stdout.write(`${USAGE}\n`); return 0; }
+  if (args.help) { process.stdout.write(`${USAGE}\n${VERIFY_USAGE}\n`); return 0; }
 
   /** Print the outcome (one JSON line with --json) and return the exit code. */
   const succeed = (payload) => {

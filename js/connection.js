@@ -8,6 +8,7 @@ import { Engine } from './engine.js';
 import { WasmTlsError, asTransportError } from './errors.js';
 import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
 import { describeCertificate, fingerprint256 } from './x509.js';
+import { applyTrustPolicy } from './trust.js';
 
 const READABLE_HIGH_WATER_MARK = 64 * 1024;
 const TRANSPORT_CLOSE_GRACE_MS = 1000;
@@ -109,10 +110,14 @@ class TlsConnection {
         throw new WasmTlsError('INTERNAL', `cannot load wasmtls.wasm: ${err.message}`, { cause: err });
       });
       if (this.phase === 'done') return;
+      // No `ca`: the Mozilla roots, loaded only now (a separate module, see js/roots.js).
+      const ca = this.options.ca.length || this.options.insecureSkipVerify
+        ? this.options.ca : (await import('./roots.js')).default;
+      if (this.phase === 'done') return;
       this.engine = new Engine(wasm);
       this.engine.configure({
         serverName: this.options.serverName,
-        ca: this.options.ca,
+        ca,
         alpnWire: this.options.alpn?.wire ?? null,
         nowSeconds: Date.now() / 1000,
         insecureSkipVerify: this.options.insecureSkipVerify,
@@ -185,12 +190,16 @@ class TlsConnection {
     const negotiated = this.engine.negotiated();
     const chain = this.engine.peerChain();
     Promise.all(chain.map(describeOrRaw)).then((peerCertificates) => {
-      this.opened.resolve({
+      const info = {
         ...negotiated,
         serverName: this.options.serverName,
         peerCertificates,
         timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
-      });
+      };
+      // pins and the verify hook (js/trust.js) decide before `opened` resolves
+      applyTrustPolicy(this.options, peerCertificates, info).then(
+        () => this.opened.resolve(info),
+        (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
     }, (err) => this.fail(new WasmTlsError('INTERNAL', `cannot describe the peer certificates: ${err.message}`, { cause: err })));
   }
 

@@ -51,7 +51,7 @@ export type TransportFactory = (address: Address, options: { signal?: AbortSigna
 export interface ConnectOptions {
   /** Name for SNI and the certificate check. Default: the address hostname. IP literals are checked against IP SANs. */
   serverName?: string;
-  /** Trust anchors: PEM text (one or more certificates) or DER bytes, or an array of them. Without it every chain fails with UNKNOWN_CA. */
+  /** Trust anchors: PEM text (one or more certificates) or DER bytes, or an array of them. Replaces the defaults; without it the bundled Mozilla roots (`wasmtls/roots`) are loaded on demand. For both: `ca: [...roots, myPem]`. */
   ca?: string | Uint8Array | ArrayBuffer | Array<string | Uint8Array | ArrayBuffer>;
   /** ALPN protocols to offer, in order of preference. */
   alpn?: string[];
@@ -72,6 +72,10 @@ export interface ConnectOptions {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Highest protocol version to offer. Default 'TLSv1.3'. */
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** SPKI SHA-256 pins (base64, 44 characters): at least one certificate of the chain must match, else PIN_MISMATCH. */
+  pins?: string | string[];
+  /** Custom policy after the engine verified the chain, before `opened` resolves: return false or throw to refuse. */
+  verify?: (chain: PeerCertificate[], info: OpenedInfo) => boolean | void | Promise<boolean | void>;
 }
 
 export interface PublicKeyInfo {

@@ -29,7 +29,7 @@ export const HANDSHAKE_TYPE_NAMES = Object.freeze({
   0: 'HelloRequest', 1: 'ClientHello', 2: 'ServerHello', 4: 'NewSessionTicket', 5: 'EndOfEarlyData',
   8: 'EncryptedExtensions', 11: 'Certificate', 12: 'ServerKeyExchange',
   13: 'CertificateRequest', 14: 'ServerHelloDone', 15: 'CertificateVerify',
-  16: 'ClientKeyExchange', 20: 'Finished', 24: 'KeyUpdate',
+  16: 'ClientKeyExchange', 20: 'Finished', 22: 'CertificateStatus', 24: 'KeyUpdate',
 });
 
 export const EVENT_KIND = Object.freeze({

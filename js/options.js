@@ -1,7 +1,8 @@
 import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
-const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key'];
+const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key',
+  'pins', 'verify'];
 /** Protocol versions by their Node.js names. */
 export const VERSIONS = Object.freeze({ 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 });
 const encoder = new TextEncoder();
@@ -30,6 +31,8 @@ export function normalizeOptions(options, address) {
     insecureSkipVerify: insecureOf(o.insecureSkipVerify),
     ...versionsOf(o.minVersion, o.maxVersion),
     ...clientCertOf(o.cert, o.key),
+    pins: pinsOf(o.pins),
+    verify: verifyHookOf(o.verify),
   };
 }
 
@@ -62,6 +65,24 @@ function versionsOf(min, max) {
   const maxVersion = pick(max, 'maxVersion', VERSIONS['TLSv1.3']);
   if (minVersion > maxVersion) throw invalidOption(`minVersion ${min} is above maxVersion ${max}`);
   return { minVersion, maxVersion };
+}
+
+/** `pins`: base64 SHA-256 of a SubjectPublicKeyInfo (44 characters), one or more. */
+function pinsOf(value) {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  list.forEach((p, i) => {
+    if (typeof p !== 'string' || !/^[A-Za-z0-9+/]{43}=$/.test(p)) {
+      throw invalidOption(`pins[${i}] must be a base64 SHA-256 SPKI hash (44 characters), got ${JSON.stringify(p)}`);
+    }
+  });
+  return list.length ? list : undefined;
+}
+
+function verifyHookOf(value) {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw invalidOption('verify must be a function (chain, info) => boolean | Promise<boolean>');
+  return value;
 }
 
 function serverNameOf(value, hostname) {

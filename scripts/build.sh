@@ -37,3 +37,6 @@ fi
 echo "build: wasm"
 build build/wasm
 echo "build: js/dist/wasmtls.wasm ($(stat -c %s js/dist/wasmtls.wasm) bytes)"
+
+# The default trust store behind `wasmtls/roots` (Debian's Mozilla roots).
+node scripts/make-roots.mjs

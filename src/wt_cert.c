@@ -32,6 +32,11 @@ static const uint8_t OID_OIW_MD5RSA[]  = { 0x2B, 0x0E, 0x03, 0x02, 0x03 };  /* 1
 static const uint8_t OID_OIW_DSASHA1[] = { 0x2B, 0x0E, 0x03, 0x02, 0x1B };  /* 1.3.14.3.2.27 */
 static const uint8_t OID_BASIC_CONSTRAINTS[] = { 0x55, 0x1D, 0x13 };
 static const uint8_t OID_SAN[]       = { 0x55, 0x1D, 0x11 };
+static const uint8_t OID_EKU[]       = { 0x55, 0x1D, 0x25 };
+static const uint8_t OID_NAME_CONSTRAINTS[] = { 0x55, 0x1D, 0x1E };
+static const uint8_t OID_EKU_ANY[]   = { 0x55, 0x1D, 0x25, 0x00 };
+static const uint8_t OID_KP_SERVER[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01 };
+static const uint8_t OID_KP_CLIENT[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02 };
 
 #define OID_IS(v, oid) wt_der_eq(&(v), (oid), sizeof (oid))
 
@@ -163,6 +168,8 @@ wt_parse_spki(wt_cert_info *ci, wt_reader spki)
 	wt_reader bits = wt_der_expect(&spki, WT_DER_BIT_STRING);
 	wt_reader oid = wt_der_expect(&alg, WT_DER_OID);
 	if (!wt_r_done(&spki) || alg.bad || oid.bad || bits.n == 0) return 0;
+	ci->spki_key = bits.p + 1;                     /* after the unused-bits byte */
+	ci->spki_key_len = bits.n - 1;
 
 	if (OID_IS(oid, OID_RSA) || OID_IS(oid, OID_RSA_PSS)) {
 		ci->key_type = OID_IS(oid, OID_RSA) ? WT_CERTKEY_RSA : WT_CERTKEY_RSA_PSS;
@@ -243,12 +250,37 @@ wt_parse_extensions(wt_cert_info *ci, wt_reader exts)
 			ci->has_san = 1;
 			ci->san = val.p;
 			ci->san_len = val.n;
+		} else if (OID_IS(oid, OID_EKU)) {
+			if (ci->has_eku) return 0;             /* duplicate extension */
+			wt_reader list = wt_der_expect(&val, WT_DER_SEQUENCE);
+			if (!wt_r_done(&val) || list.bad || list.n == 0) return 0;
+			ci->has_eku = 1;
+			while (list.n > 0 && !list.bad) {
+				wt_reader kp = wt_der_expect(&list, WT_DER_OID);
+				if (kp.bad) return 0;
+				if (OID_IS(kp, OID_KP_SERVER)) ci->eku_server = 1;
+				else if (OID_IS(kp, OID_KP_CLIENT)) ci->eku_client = 1;
+				else if (OID_IS(kp, OID_EKU_ANY)) ci->eku_any = 1;
+			}
+			if (list.bad) return 0;
+		} else if (OID_IS(oid, OID_NAME_CONSTRAINTS)) {
+			if (ci->name_constraints != NULL) return 0;
+			wt_reader nc = wt_der_expect(&val, WT_DER_SEQUENCE);
+			if (!wt_r_done(&val) || nc.bad) return 0;
+			ci->name_constraints = nc.p;
+			ci->name_constraints_len = nc.n;
 		}
 	}
 	return !exts.bad;
 }
 
 /* ---------------------------------------------------------------- parse */
+
+int
+wt_der_time(const wt_der_tlv *t, int64_t *out)
+{
+	return wt_parse_time(t, out);
+}
 
 int
 wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
@@ -281,6 +313,8 @@ wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
 	}
 	wt_reader serial = wt_der_expect(&tbs, WT_DER_INTEGER);
 	if (serial.bad || serial.n == 0) return WT_ERR_BAD_CERTIFICATE;
+	ci->serial = serial.p;
+	ci->serial_len = serial.n;
 
 	/* signature AlgorithmIdentifier: must equal the outer one byte for byte */
 	wt_der_tlv inner_alg;

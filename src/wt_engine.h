@@ -69,6 +69,7 @@
 #define WT_HS_SERVER_HELLO_DONE    14
 #define WT_HS_CERTIFICATE_VERIFY   15
 #define WT_HS_CLIENT_KEY_EXCHANGE  16
+#define WT_HS_CERTIFICATE_STATUS   22
 #define WT_HS_FINISHED             20
 #define WT_HS_KEY_UPDATE           24
 #define WT_HS_MESSAGE_HASH        254
@@ -216,6 +217,8 @@ typedef struct {
 	uint8_t master12[48];              /* master secret, after ServerHelloDone */
 	int ems;                           /* extended_master_secret negotiated */
 	int secure_renegotiation;          /* renegotiation_info seen (never used to renegotiate) */
+	int status12;                      /* status_request acknowledged: a CertificateStatus may follow */
+	int chain_pending12;               /* chain stored in chain_buf, verified at CertificateStatus or SKE */
 	uint8_t alpn_sel[256];
 	size_t alpn_sel_len;
 	wt_pubkey peer_key;

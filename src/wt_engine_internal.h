@@ -70,9 +70,11 @@ extern const size_t wt_hs_num_groups;
 /**
  * \brief Store and verify the server's chain (leaf first) as configured
  * (anchors, name, time; or insecure mode), leaving the leaf key in
- * e->peer_key. \return 0 or the error (engine failed).
+ * e->peer_key. `ocsp` is the stapled OCSPResponse for the leaf, or NULL.
+ * `chain` may point into e->chain_buf at the offsets it is stored at.
+ * \return 0 or the error (engine failed).
  */
-int wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n);
+int wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *ocsp, size_t ocsp_len);
 
 /**
  * \brief Choose the scheme for our CertificateVerify from the server's

@@ -76,7 +76,9 @@
 	X(CERT_REVOKED,            29, CERTIFICATE_REVOKED, "a certificate has been revoked") \
 	X(PIN_MISMATCH,            30, BAD_CERTIFICATE, "no certificate in the chain matches a pin") \
 	X(CERTIFICATE_REQUIRED,    31, NONE, "the server requires a client certificate") \
-	X(EMPTY_CHAIN,             32, DECODE_ERROR, "the server sent no certificate")
+	X(EMPTY_CHAIN,             32, DECODE_ERROR, "the server sent no certificate") \
+	X(CERT_PURPOSE,            33, UNSUPPORTED_CERTIFICATE, "a certificate's extendedKeyUsage does not allow this use") \
+	X(NAME_CONSTRAINTS,        34, BAD_CERTIFICATE, "a name in the certificate violates an issuer's nameConstraints")
 
 typedef enum {
 #define WT_X_ENUM(name, value, alert, text) WT_ERR_##name = value,

@@ -29,6 +29,7 @@
 #define EXT_SUPPORTED_VERSIONS  43
 #define EXT_COOKIE              44
 #define EXT_KEY_SHARE           51
+#define EXT_STATUS_REQUEST       5   /* OCSP stapling (RFC 6066 §8, RFC 8446 §4.4.2.1) */
 
 /* SHA-256("HelloRetryRequest"), the ServerHello.random of an HRR (§4.1.3). */
 static const uint8_t wt_hrr_random[32] = {
@@ -87,6 +88,7 @@ wt_hs_name(unsigned type)
 	case WT_HS_KEY_UPDATE: return "KeyUpdate";
 	case WT_HS_SERVER_KEY_EXCHANGE: return "ServerKeyExchange";
 	case WT_HS_SERVER_HELLO_DONE: return "ServerHelloDone";
+	case WT_HS_CERTIFICATE_STATUS: return "CertificateStatus";
 	case WT_HS_HELLO_REQUEST: return "HelloRequest";
 	default: return "an unknown handshake message";
 	}
@@ -188,6 +190,13 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 		wt_w_bytes(w, e->alpn, e->alpn_len);
 		wt_w_close(w, a, 2);
 	}
+
+	/* status_request: ocsp, no responder ids, no request extensions */
+	wt_w_u16(w, EXT_STATUS_REQUEST);
+	wt_w_u16(w, 5);
+	wt_w_u8(w, 1);
+	wt_w_u16(w, 0);
+	wt_w_u16(w, 0);
 
 	if (e->cookie_len) {
 		wt_w_u16(w, EXT_COOKIE);
@@ -554,10 +563,15 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 
 	wt_span chain[WT_MAX_CHAIN];
 	size_t n = 0;
+	wt_reader ocsp = { NULL, 0, 0 };           /* the leaf's stapled OCSPResponse */
 	while (list.n && !list.bad) {
 		wt_reader cert = wt_r_vec(&list, 3);
-		wt_reader exts = wt_r_vec(&list, 2);   /* OCSP / SCT: not used yet */
-		(void)exts;
+		wt_reader exts = wt_r_vec(&list, 2);
+		while (n == 0 && exts.n && !exts.bad) {
+			uint32_t type = wt_r_u16(&exts);
+			wt_reader body = wt_r_vec(&exts, 2);
+			if (type == EXT_STATUS_REQUEST && wt_r_u8(&body) == 1) ocsp = wt_r_vec(&body, 3);
+		}
 		if (list.bad || cert.n == 0) break;
 		if (n == WT_MAX_CHAIN)
 			return wt_fail(e, WT_ERR_BAD_CERTIFICATE, "the server sent more than %d certificates", WT_MAX_CHAIN);
@@ -567,7 +581,7 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 	}
 	if (list.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed certificate_list");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE, len);
-	int err = wt_hs_accept_chain(e, chain, n);
+	int err = wt_hs_accept_chain(e, chain, n, ocsp.bad ? NULL : ocsp.p, ocsp.bad ? 0 : ocsp.n);
 	if (err) return err;
 	wt_th_update(e, msg, len);
 	e->state = WT_ST_WAIT_CV;
@@ -575,7 +589,7 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 }
 
 int
-wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n)
+wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *ocsp, size_t ocsp_len)
 {
 	int err;
 	if (n == 0) return wt_fail(e, WT_ERR_EMPTY_CHAIN, "the server sent an empty certificate chain");
@@ -584,7 +598,7 @@ wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n)
 		if (e->chain_len + 3 + chain[i].len > e->chain_cap) break;
 		uint8_t *q = e->chain_buf + e->chain_len;
 		q[0] = (uint8_t)(chain[i].len >> 16); q[1] = (uint8_t)(chain[i].len >> 8); q[2] = (uint8_t)chain[i].len;
-		memcpy(q + 3, chain[i].der, chain[i].len);
+		memmove(q + 3, chain[i].der, chain[i].len);   /* may be in place (TLS 1.2 deferred check) */
 		e->chain_len += 3 + chain[i].len;
 	}
 	if (e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) {
@@ -598,6 +612,8 @@ wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n)
 		vp.host = e->server_name_len ? e->server_name : NULL;
 		vp.host_len = e->server_name_len;
 		vp.now = e->now;
+		vp.ocsp = ocsp;
+		vp.ocsp_len = ocsp_len;
 		char detail[sizeof e->detail];
 		detail[0] = 0;
 		err = wt_chain_verify(&vp, chain, n, &e->peer_key, detail, sizeof detail);

@@ -17,6 +17,7 @@
 #include "wt_keysched12.h"
 
 #define EXT_SERVER_NAME             0
+#define EXT_STATUS_REQUEST          5
 #define EXT_EC_POINT_FORMATS       11
 #define EXT_ALPN                   16
 #define EXT_EXTENDED_MASTER_SECRET 23
@@ -70,7 +71,8 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 		wt_reader body = wt_r_vec(&exts, 2);
 		if (exts.bad) break;
 		uint32_t bit = type == EXT_SERVER_NAME ? 1 : type == EXT_EC_POINT_FORMATS ? 2 : type == EXT_ALPN ? 4 :
-			type == EXT_EXTENDED_MASTER_SECRET ? 8 : type == EXT_RENEGOTIATION_INFO ? 16 : 0;
+			type == EXT_EXTENDED_MASTER_SECRET ? 8 : type == EXT_RENEGOTIATION_INFO ? 16 :
+			type == EXT_STATUS_REQUEST ? 32 : 0;
 		if (bit & seen) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "duplicate extension %u in ServerHello", type);
 		seen |= bit;
 		switch (type) {
@@ -94,6 +96,10 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 		case EXT_EXTENDED_MASTER_SECRET:
 			if (body.n) body.bad = 1;
 			e->ems = 1;
+			break;
+		case EXT_STATUS_REQUEST:   /* RFC 6066 §8: a CertificateStatus may follow the Certificate */
+			if (body.n) body.bad = 1;
+			e->status12 = 1;
 			break;
 		case EXT_RENEGOTIATION_INFO: {
 			wt_reader rc = wt_r_vec(&body, 1);
@@ -132,6 +138,8 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 
 #define WT_MAX_CHAIN12 16
 
+static int wt_accept_chain12(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *ocsp, size_t ocsp_len);
+
 static int
 wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 {
@@ -151,7 +159,31 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 	}
 	if (list.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed certificate_list");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE, len);
-	int err = wt_hs_accept_chain(e, chain, n);
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_TLS12_WAIT_SKE;
+	if (e->status12 && !(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) && n > 0) {
+		/* keep the chain; verify it once we know whether an OCSP response is stapled */
+		size_t need = 0;
+		for (size_t i = 0; i < n; i++) need += 3 + chain[i].len;
+		if (need <= e->chain_cap) {
+			e->chain_len = 0;
+			for (size_t i = 0; i < n; i++) {
+				wt_put_u24(e->chain_buf + e->chain_len, (uint32_t)chain[i].len);
+				memcpy(e->chain_buf + e->chain_len + 3, chain[i].der, chain[i].len);
+				e->chain_len += 3 + chain[i].len;
+			}
+			e->chain_pending12 = 1;
+			return 0;
+		}
+	}
+	return wt_accept_chain12(e, chain, n, NULL, 0);
+}
+
+/* Verify the chain (as in TLS 1.3) and check that its key fits the suite. */
+static int
+wt_accept_chain12(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *ocsp, size_t ocsp_len)
+{
+	int err = wt_hs_accept_chain(e, chain, n, ocsp, ocsp_len);
 	if (err) return err;
 	int want = wt_suite_is_ecdsa(e->cipher) ? BR_KEYTYPE_EC : BR_KEYTYPE_RSA;
 	if (e->peer_key.key.key_type != want)
@@ -159,8 +191,40 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 			"the server's certificate has an %s key but the suite it chose, %s, needs %s",
 			e->peer_key.key.key_type == BR_KEYTYPE_EC ? "EC" : "RSA", wt_cipher_name(e->cipher),
 			want == BR_KEYTYPE_EC ? "ECDSA" : "RSA");
+	return 0;
+}
+
+/* The chain stored at Certificate, verified now with the stapled response (or none). */
+static int
+wt_accept_pending_chain12(wt_engine *e, const uint8_t *ocsp, size_t ocsp_len)
+{
+	wt_span chain[WT_MAX_CHAIN12];
+	size_t n = 0;
+	wt_reader r = wt_reader_of(e->chain_buf, e->chain_len);
+	while (r.n && n < WT_MAX_CHAIN12) {
+		wt_reader c = wt_r_vec(&r, 3);
+		chain[n].der = c.p;
+		chain[n].len = c.n;
+		n++;
+	}
+	e->chain_pending12 = 0;
+	return wt_accept_chain12(e, chain, n, ocsp, ocsp_len);
+}
+
+/* CertificateStatus (RFC 6066 §8): status_type ocsp (1), then an OCSPResponse. */
+static int
+wt_on_certificate_status12(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	uint32_t type = wt_r_u8(&r);
+	wt_reader resp = wt_r_vec(&r, 3);
+	if (!wt_r_done(&r) || type != 1 || resp.n == 0)
+		return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateStatus");
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE_STATUS, len);
+	int err = e->chain_pending12 ? wt_accept_pending_chain12(e, resp.p, resp.n) : 0;
+	if (err) return err;
+	e->status12 = 0;   /* at most one */
 	wt_th_update(e, msg, len);
-	e->state = WT_ST_TLS12_WAIT_SKE;
 	return 0;
 }
 
@@ -375,7 +439,13 @@ wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 		if (type == WT_HS_CERTIFICATE) return wt_on_certificate12(e, msg, len);
 		break;
 	case WT_ST_TLS12_WAIT_SKE:
-		if (type == WT_HS_SERVER_KEY_EXCHANGE) return wt_on_server_key_exchange(e, msg, len);
+		if (type == WT_HS_CERTIFICATE_STATUS && e->status12) return wt_on_certificate_status12(e, msg, len);
+		if (type == WT_HS_SERVER_KEY_EXCHANGE) {
+			/* no CertificateStatus came (the server may omit it): verify without one */
+			int err = e->chain_pending12 ? wt_accept_pending_chain12(e, NULL, 0) : 0;
+			if (err) return err;
+			return wt_on_server_key_exchange(e, msg, len);
+		}
 		break;
 	case WT_ST_TLS12_WAIT_SHD:
 		if (type == WT_HS_CERTIFICATE_REQUEST) return wt_on_certificate_request12(e, msg, len);

@@ -337,3 +337,50 @@ EMSCRIPTEN_KEEPALIVE const char *wt_error_text(int err) { return wt_err_text(err
 EMSCRIPTEN_KEEPALIVE const char *wt_alert_name_of(int alert) { return wt_alert_name(alert); }
 EMSCRIPTEN_KEEPALIVE const char *wt_cipher_name_of(int suite) { return wt_cipher_name((uint16_t)suite); }
 EMSCRIPTEN_KEEPALIVE const char *wt_group_name_of(int group) { return wt_group_name((uint16_t)group); }
+
+/* ------------------------------------------------ chain verification alone */
+
+/* Results of the last wt_verify_chain call (the wasm module is single-threaded). */
+static char wt_verify_detail_buf[512];
+static uint32_t wt_verify_path_buf[WT_MAX_PATH];
+static size_t wt_verify_path_n;
+
+/*
+ * Verify a chain with the very code a handshake runs (wt_chain_verify_path),
+ * against the anchors added to `c` with wt_conn_add_ca. `chain` is u24
+ * length + DER, repeated, leaf first (the rest in any order); `host` may be
+ * empty (no name check); `purpose` is WT_PURPOSE_SERVER or _CLIENT.
+ * Returns 0 or a wt_err; then wt_verify_detail() and wt_verify_path_*().
+ */
+EMSCRIPTEN_KEEPALIVE int
+wt_verify_chain(wt_conn *c, const uint8_t *chain, size_t chain_len,
+	const char *host, size_t host_len, double unix_seconds, int purpose)
+{
+	wt_span certs[WT_VERIFY_MAX_CERTS];
+	size_t n = 0, path[WT_MAX_PATH];
+	wt_reader r = wt_reader_of(chain, chain_len);
+	while (r.n > 0 && n < WT_VERIFY_MAX_CERTS) {
+		wt_reader der = wt_r_vec(&r, 3);
+		if (r.bad) return WT_ERR_BAD_ARGUMENT;
+		certs[n].der = der.p;
+		certs[n].len = der.n;
+		n++;
+	}
+	wt_verify_params vp;
+	memset(&vp, 0, sizeof vp);
+	vp.anchors = c->trust.anchors;
+	vp.num_anchors = c->anchors ? c->trust.num : 0;
+	vp.host = host_len ? host : NULL;
+	vp.host_len = host_len;
+	vp.now = (int64_t)unix_seconds;
+	vp.purpose = purpose;
+	wt_verify_path_n = 0;
+	int err = wt_chain_verify_path(&vp, certs, n, NULL, path, &wt_verify_path_n,
+		wt_verify_detail_buf, sizeof wt_verify_detail_buf);
+	for (size_t i = 0; i < wt_verify_path_n; i++) wt_verify_path_buf[i] = (uint32_t)path[i];
+	return err;
+}
+
+EMSCRIPTEN_KEEPALIVE const char *wt_verify_detail(void) { return wt_verify_detail_buf; }
+EMSCRIPTEN_KEEPALIVE const uint32_t *wt_verify_path_ptr(void) { return wt_verify_path_buf; }
+EMSCRIPTEN_KEEPALIVE size_t wt_verify_path_len(void) { return wt_verify_path_n; }

@@ -1,0 +1,189 @@
+// `wasmtls verify` (js/cli-verify.js → wasm wt_verify_chain → wt_chain_verify_path):
+// one generated PKI, one case per verification outcome, each asserting the
+// stable code through the WASM build and the CLI's fixed JSON interface.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const CLI = new URL('../../js/cli.js', import.meta.url).pathname;
+const NOW = Math.floor(Date.now() / 1000);
+const DAY = 86400;
+let dir;
+
+function openssl(...args) {
+  return execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A key: 'ec' (P-256) or 'rsa:BITS'. */
+function key(name, kind = 'ec') {
+  if (kind === 'ec') openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
+  else openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${kind.split(':')[1]}`, '-out', `${name}.key`);
+}
+
+/** Issue NAME (subject CN) signed by ISSUER (or self-signed) with the given extensions. */
+function cert(name, { issuer, ext, kind = 'ec', days = 3650, md = 'sha256', cn = name, keyOf }) {
+  if (keyOf) writeFileSync(path.join(dir, `${name}.key`), readFileSync(path.join(dir, `${keyOf}.key`)));
+  else key(name, kind);
+  writeFileSync(path.join(dir, `${name}.ext`), `${ext}\n`);
+  openssl('req', '-new', '-key', `${name}.key`, '-subj', `/O=wasmtls verify test/CN=${cn}`, '-out', `${name}.csr`);
+  const signer = issuer ? ['-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`] : ['-signkey', `${name}.key`];
+  openssl('x509', '-req', '-in', `${name}.csr`, ...signer, `-${md}`, '-days', String(days),
+    '-set_serial', String(Math.floor(Math.random() * 1e9)), '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+}
+
+const CA_EXT = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign';
+const LEAF_EXT = 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n' +
+  'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,DNS:*.example.test,IP:127.0.0.1';
+
+function cat(out, ...files) {
+  writeFileSync(path.join(dir, out), files.map((f) => readFileSync(path.join(dir, f), 'latin1')).join(''));
+}
+
+/** Run the CLI with --json; returns { exit, out }. */
+function verify(...args) {
+  const r = spawnSync(process.execPath, [CLI, 'verify', ...args, '--json'], { cwd: dir, encoding: 'utf8' });
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, `one JSON line, got: ${r.stdout}${r.stderr}`);
+  return { exit: r.status, out: JSON.parse(lines[0]) };
+}
+
+function expectOk(...args) {
+  const { exit, out } = verify(...args);
+  assert.deepEqual(out, { ok: true });
+  assert.equal(exit, 0);
+}
+
+function expectCode(code, ...args) {
+  const { exit, out } = verify(...args);
+  assert.equal(out.ok, false, JSON.stringify(out));
+  assert.equal(out.error.code, code, out.error.message);
+  assert.equal(exit, 1);
+  return out.error.message;
+}
+
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'wasmtls-verify-'));
+  cert('root', { ext: CA_EXT });
+  cert('inter', { issuer: 'root', ext: CA_EXT });
+  cert('leaf', { issuer: 'inter', ext: LEAF_EXT, days: 30 });
+  cert('other-root', { ext: CA_EXT });
+  cert('cnonly', { issuer: 'inter', ext: 'basicConstraints=CA:FALSE', cn: 'localhost' });
+  cert('self', { ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost' });
+  cert('client', { issuer: 'inter', ext: 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:localhost' });
+  cert('notca', { issuer: 'inter', ext: 'basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:localhost' });
+  cert('byleaf', { issuer: 'notca', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost' });
+  cert('inter0', { issuer: 'root', ext: 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign' });
+  cert('sub', { issuer: 'inter0', ext: CA_EXT });
+  cert('deep', { issuer: 'sub', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost' });
+  cert('sha1', { issuer: 'inter', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost', md: 'sha1' });
+  cert('rsa1024', { issuer: 'inter', kind: 'rsa:1024', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost' });
+  cert('nc', { issuer: 'root', ext: `${CA_EXT}\nnameConstraints=permitted;DNS:good.test,excluded;IP:127.0.0.0/255.0.0.0` });
+  cert('nc-ok', { issuer: 'nc', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:www.good.test' });
+  cert('nc-bad', { issuer: 'nc', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:www.evil.test' });
+  cert('nc-ip', { issuer: 'nc', ext: 'basicConstraints=CA:FALSE\nsubjectAltName=DNS:a.good.test,IP:127.0.0.1' });
+  // cross-signing: new-root's name and key, certified by old-root
+  cert('old-root', { ext: CA_EXT });
+  cert('new-root', { ext: CA_EXT });
+  cert('cross', { issuer: 'old-root', ext: CA_EXT, keyOf: 'new-root', cn: 'new-root' });
+  cert('new-inter', { issuer: 'new-root', ext: CA_EXT });
+  cert('new-leaf', { issuer: 'new-inter', ext: LEAF_EXT });
+  cat('cross-chain.pem', 'cross.pem', 'new-inter.pem');
+  cat('chain-shuffled.pem', 'other-root.pem', 'root.pem', 'inter.pem');
+  cat('chain-unknown.pem', 'inter.pem', 'root.pem');
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('wasmtls verify (WASM chain verification)', () => {
+  it('accepts a good chain, by name, wildcard and IP', () => {
+    expectOk('leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--host', 'localhost');
+    expectOk('leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--host', 'a.example.test');
+    expectOk('leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--ip', '127.0.0.1');
+    expectOk('leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem');
+  });
+
+  it('builds the path from a shuffled chain with extra certificates', () => {
+    expectOk('leaf.pem', '--ca', 'root.pem', '--chain', 'chain-shuffled.pem', '--host', 'localhost');
+    const r = spawnSync(process.execPath, [CLI, 'verify', 'leaf.pem', '--ca', 'root.pem', '--chain', 'chain-shuffled.pem'],
+      { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /path built \(2 of 4/);
+    assert.match(r.stdout, /\[1\] #3 O=wasmtls verify test, CN=inter/);
+    assert.match(r.stdout, /verdict: OK/);
+  });
+
+  it('cross-signed roots: trusted through the old root or the new one', () => {
+    expectOk('new-leaf.pem', '--ca', 'old-root.pem', '--chain', 'cross-chain.pem', '--host', 'localhost');
+    expectOk('new-leaf.pem', '--ca', 'new-root.pem', '--chain', 'cross-chain.pem', '--host', 'localhost');
+    expectCode('UNKNOWN_CA', 'new-leaf.pem', '--ca', 'old-root.pem', '--chain', 'new-inter.pem');
+  });
+
+  it('CERT_EXPIRED / CERT_NOT_YET_VALID name the window and the clock', () => {
+    const m = expectCode('CERT_EXPIRED', 'leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--time', String(NOW + 60 * DAY));
+    assert.match(m, /has expired: valid from .* to .*, now is /);
+    expectCode('CERT_NOT_YET_VALID', 'leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--time', String(NOW - 2 * DAY));
+  });
+
+  it('HOSTNAME_MISMATCH: wrong name, wildcard depth, IP, CN-only', () => {
+    const m = expectCode('HOSTNAME_MISMATCH', 'leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--host', 'example.com');
+    assert.match(m, /DNS:localhost, DNS:\*\.example\.test, IP:127\.0\.0\.1; asked for example\.com/);
+    expectCode('HOSTNAME_MISMATCH', 'leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--host', 'a.b.example.test');
+    expectCode('HOSTNAME_MISMATCH', 'leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--ip', '127.0.0.2');
+    assert.match(expectCode('HOSTNAME_MISMATCH', 'cnonly.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--host', 'localhost'),
+      /no subjectAltName/);
+  });
+
+  it('UNKNOWN_CA (self-signed, unknown root) vs MISSING_INTERMEDIATE', () => {
+    assert.match(expectCode('UNKNOWN_CA', 'self.pem', '--ca', 'root.pem', '--host', 'localhost'), /self-signed/);
+    assert.match(expectCode('UNKNOWN_CA', 'leaf.pem', '--ca', 'other-root.pem', '--chain', 'chain-unknown.pem'),
+      /self-signed root "O=wasmtls verify test, CN=root", which is not trusted/);
+    assert.match(expectCode('MISSING_INTERMEDIATE', 'leaf.pem', '--ca', 'root.pem', '--host', 'localhost'),
+      /"O=wasmtls verify test, CN=inter", is neither a trusted root nor among .*omitted its intermediate/);
+    assert.match(expectCode('UNKNOWN_CA', 'leaf.pem', '--ca', 'other-root.pem', '--chain', 'inter.pem'),
+      /"O=wasmtls verify test, CN=root", is not a trusted root/);
+  });
+
+  it('CERT_PURPOSE: a clientAuth-only certificate is no server certificate', () => {
+    assert.match(expectCode('CERT_PURPOSE', 'client.pem', '--ca', 'root.pem', '--chain', 'inter.pem'), /serverAuth/);
+    expectOk('client.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--purpose', 'client');
+    expectCode('CERT_PURPOSE', 'leaf.pem', '--ca', 'root.pem', '--chain', 'inter.pem', '--purpose', 'client');
+  });
+
+  it('BAD_CERTIFICATE: a CA:FALSE issuer, a pathLen violation', () => {
+    assert.match(expectCode('BAD_CERTIFICATE', 'byleaf.pem', '--ca', 'root.pem', '--chain', 'notca.pem', '--chain', 'inter.pem'), /not a CA/);
+    assert.match(expectCode('BAD_CERTIFICATE', 'deep.pem', '--ca', 'root.pem', '--chain', 'sub.pem', '--chain', 'inter0.pem'), /pathLen/);
+  });
+
+  it('WEAK_CERTIFICATE: SHA-1 and RSA-1024', () => {
+    assert.match(expectCode('WEAK_CERTIFICATE', 'sha1.pem', '--ca', 'root.pem', '--chain', 'inter.pem'), /SHA-1/);
+    assert.match(expectCode('WEAK_CERTIFICATE', 'rsa1024.pem', '--ca', 'root.pem', '--chain', 'inter.pem'), /1024-bit RSA/);
+  });
+
+  it('NAME_CONSTRAINTS: permitted and excluded subtrees of an intermediate', () => {
+    expectOk('nc-ok.pem', '--ca', 'root.pem', '--chain', 'nc.pem', '--host', 'www.good.test');
+    assert.match(expectCode('NAME_CONSTRAINTS', 'nc-bad.pem', '--ca', 'root.pem', '--chain', 'nc.pem'),
+      /DNS:www\.evil\.test, which is outside the permitted subtrees/);
+    assert.match(expectCode('NAME_CONSTRAINTS', 'nc-ip.pem', '--ca', 'root.pem', '--chain', 'nc.pem'),
+      /IP:127\.0\.0\.1, which is in an excluded subtree/);
+  });
+
+  it('the bundled Mozilla roots (wasmtls/roots) are the default anchors', async () => {
+    const roots = await import('wasmtls/roots');
+    assert.ok(roots.default.length > 100, `${roots.default.length} roots`);
+    const isrg = '/usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt';
+    if (existsSync(isrg)) {
+      expectOk(isrg, '--time', '1767225600');                 // 2026-01-01: a Mozilla root verifies against the bundle
+      expectCode('UNKNOWN_CA', isrg, '--ca', 'root.pem');     // and not against a private CA alone
+    }
+    expectCode('MISSING_INTERMEDIATE', 'leaf.pem');           // a private chain does not verify against the bundle
+  });
+
+  it('usage errors exit 2', () => {
+    const r = spawnSync(process.execPath, [CLI, 'verify', 'leaf.pem', '--purpose', 'admin'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--purpose must be server or client/);
+  });
+});
