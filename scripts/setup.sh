@@ -17,6 +17,8 @@ xz xz-utils
 gnutls-cli gnutls-bin
 python3 python3
 sha256sum coreutils
+clang clang
+/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 "
 
 missing=()
