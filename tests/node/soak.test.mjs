@@ -1,5 +1,5 @@
 // Soak: many concurrent wasmtls connections in one Node process against a local Node TLS echo
-// server, each exchanging data; JS heap and wasm memory are measured before, at the peak (all
+// server (in a child process), each exchanging data; JS heap and wasm memory are measured before, at the peak (all
 // connections open at once) and after everything closed, and no wt_conn may remain allocated.
 // WT_SOAK_N sets the count (default 200 in npm test; `npm run soak` runs 1,000).
 
@@ -8,7 +8,21 @@ import assert from 'node:assert/strict';
 import { connect } from '../../js/index.node.js';
 import { loadWasmNode } from '../../js/load-node.js';
 import { getPki } from './helpers/pki.mjs';
-import { startNodeTlsServer, withTimeout } from './helpers/servers.mjs';
+import { withTimeout } from './helpers/servers.mjs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The echo server runs in a child process: its handshakes must not compete with ours. */
+async function startEchoProcess(leaf) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./helpers/tls-echo-process.mjs', import.meta.url)),
+    leaf.chainFile, leaf.keyFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; const m = /PORT (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+    child.once('exit', (c) => reject(new Error(`echo server exited (${c})`)));
+  });
+  return { port, stop: () => new Promise((r) => { if (child.exitCode !== null || child.signalCode !== null) { r(); return; } child.once('exit', r); child.kill('SIGKILL'); }) };
+}
 
 const N = Number(process.env.WT_SOAK_N ?? 200);
 const mb = (n) => `${(n / 1048576).toFixed(1)} MiB`;
@@ -16,7 +30,7 @@ const mb = (n) => `${(n / 1048576).toFixed(1)} MiB`;
 it(`soak: ${N} concurrent connections exchange data and memory settles`, { timeout: 240_000 }, async () => {
   const pki = getPki();
   const leaf = pki.leaves.p256;
-  const srv = await startNodeTlsServer({ cert: leaf.chainPem, key: leaf.keyPem });
+  const srv = await startEchoProcess(leaf);
   const wasm = await loadWasmNode();
   const x = wasm.exports;
   let live = 0;

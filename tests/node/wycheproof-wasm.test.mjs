@@ -1,4 +1,4 @@
-// Wycheproof through the WASM build: build/wasm/test_crypto_vectors_wasm.js is
+// Wycheproof through the WASM build: build/wasm/test_crypto_vectors_wasm.cjs is
 // tests/c/test_crypto_vectors.c compiled with emcc against the same wasmtls + BearSSL objects as
 // js/dist/wasmtls.wasm. Every vector's verdict must match: zero failures, and each per-file
 // summary line (pass/skip/acceptable/FAIL counts) identical to the native build's.
@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const wasmJs = `${root}build/wasm/test_crypto_vectors_wasm.js`;
+const wasmJs = `${root}build/wasm/test_crypto_vectors_wasm.cjs`;
 const native = `${root}build/native/test_crypto_vectors`;
 
 it('Wycheproof verdicts in the WASM build match the native build', { timeout: 120_000 }, () => {
