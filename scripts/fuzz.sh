@@ -62,7 +62,7 @@ for t in "${targets[@]}"; do
 		grep -E 'ERROR|SUMMARY|Test unit written' "$B/fuzz-$t.log" | head -5
 		status=1
 	else
-		echo "fuzz: $t ok: $(grep -E '^stat::number_of_executed_runs' "$B/fuzz-$t.log" | awk '{print $2}') runs," \
+		echo "fuzz: $t ok: $(grep -E '^stat::number_of_executed_units' "$B/fuzz-$t.log" | awk '{print $2}') runs," \
 			"$(grep -oE 'cov: [0-9]+' "$B/fuzz-$t.log" | tail -1)"
 	fi
 done
