@@ -29,6 +29,17 @@ fi
 echo "build: native"
 build build/native
 
+# Sanitizer + fuzz build (clang, ASan+UBSan, libFuzzer targets): build/asan.
+# WT_NO_ASAN=1 skips it.
+if [ "${WT_NO_ASAN:-0}" != 1 ]; then
+	if ! configured build/asan; then
+		echo "build: configure asan (build/asan, clang, -fsanitize=address,undefined, fuzz targets)"
+		CC=clang cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWT_SANITIZE=ON -DWT_FUZZ=ON >/dev/null
+	fi
+	echo "build: asan"
+	build build/asan
+fi
+
 # shellcheck disable=SC2086
 if ! configured build/wasm || [ -n "${WT_CMAKE_ARGS:-}${WT_WASM_CMAKE_ARGS:-}" ]; then
 	echo "build: configure wasm (build/wasm)"

@@ -37,6 +37,37 @@ if [ "$rc" != 0 ]; then
 	[ -n "$line" ] || failed=$((failed + 1))   # ctest itself broke
 fi
 
+# The same C tests under ASan+UBSan, then each fuzz target for a bounded time
+# from its committed corpus (WT_FUZZ_SECONDS per target, default 12).
+if [ "${WT_NO_ASAN:-0}" != 1 ]; then
+	echo "test: ctest under ASan+UBSan (build/asan)"
+	set +e
+	ctest --test-dir build/asan --output-on-failure 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	line=$(grep -E 'tests failed out of [0-9]+' "$log" | tail -n1 || true)
+	if [ -n "$line" ]; then
+		f=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<<"$line")
+		t=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/' <<<"$line")
+		passed=$((passed + t - f))
+		failed=$((failed + f))
+	fi
+	if [ "$rc" != 0 ]; then
+		status=1
+		[ -n "$line" ] || failed=$((failed + 1))
+	fi
+	echo "test: fuzz targets, ${WT_FUZZ_SECONDS:-12}s each"
+	for src in tests/fuzz/fuzz_*.c; do
+		t=$(basename "$src" .c)
+		if bash scripts/fuzz.sh "${WT_FUZZ_SECONDS:-12}" "$t"; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+			status=1
+		fi
+	done
+fi
+
 # Node tests (node 20 does not expand globs: pass the directory).
 if compgen -G 'tests/node/*.test.*js' >/dev/null || compgen -G 'tests/node/**/*.test.*js' >/dev/null; then
 	echo "test: node --test tests/node/"

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Run the libFuzzer targets (tests/fuzz/fuzz_*.c, built in build/asan by
+# scripts/build.sh with clang, ASan+UBSan).
+#
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   default 300 s, all targets
+#   scripts/fuzz.sh --capture                          regenerate the real-handshake seeds
+#
+# Each target starts from its committed corpus (tests/fuzz/corpus/<target>/,
+# read-only) and writes what it discovers to build/asan/corpus/<target>/.
+# A crash leaves crash-* in build/asan/artifacts/ and fails the script: fix
+# the bug, then copy the input into tests/fuzz/corpus/<target>/ as a regression.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=build/asan
+[ -x "$B/fuzz_record" ] || { echo "fuzz: build first (scripts/build.sh builds $B)" >&2; exit 1; }
+
+if [ "${1:-}" = "--capture" ]; then
+	# Real flights from openssl s_server, captured with the fuzz targets' deterministic client.
+	tmp=$(mktemp -d)
+	trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+		-addext subjectAltName=DNS:localhost -days 30 -keyout "$tmp/ec.key" -out "$tmp/ec.pem" 2>/dev/null
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost \
+		-addext subjectAltName=DNS:localhost -days 30 -keyout "$tmp/rsa.key" -out "$tmp/rsa.pem" 2>/dev/null
+	capture() { # name key-prefix group-selector server-args...
+		local name=$1 kp=$2 g=$3
+		shift 3
+		local port
+		port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+		openssl s_server -accept "127.0.0.1:$port" -cert "$tmp/$kp.pem" -key "$tmp/$kp.key" -tls1_3 -rev -naccept 1 "$@" \
+			>/dev/null 2>&1 &
+		for _ in $(seq 50); do (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+		mkdir -p tests/fuzz/corpus/fuzz_handshake_wire tests/fuzz/corpus/fuzz_handshake_messages
+		"$B/capture_flight" 127.0.0.1 "$port" "$g" "tests/fuzz/corpus/fuzz_handshake_wire/$name" \
+			"tests/fuzz/corpus/fuzz_handshake_messages/$name"
+		wait || true
+	}
+	# The probe connection above counts as the one accept: use -naccept 2.
+	capture openssl-ecdsa-chacha ec 0 -naccept 2 -ciphersuites TLS_CHACHA20_POLY1305_SHA256
+	capture openssl-ecdsa-aes256 ec 0 -naccept 2 -ciphersuites TLS_AES_256_GCM_SHA384
+	capture openssl-rsa-aes128 rsa 0 -naccept 2 -ciphersuites TLS_AES_128_GCM_SHA256
+	capture openssl-hrr-p256 ec 0 -naccept 2 -groups P-256
+	capture openssl-p384-keyshare rsa 3 -naccept 2 -groups P-384
+	exit 0
+fi
+
+secs=${1:-300}
+shift || true
+targets=("$@")
+if [ ${#targets[@]} = 0 ]; then
+	for f in tests/fuzz/fuzz_*.c; do targets+=("$(basename "$f" .c)"); done
+fi
+mkdir -p "$B/artifacts"
+status=0
+for t in "${targets[@]}"; do
+	mkdir -p "$B/corpus/$t" "tests/fuzz/corpus/$t"
+	echo "fuzz: $t for ${secs}s"
+	if ! "$B/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -max_len=20000 -print_final_stats=1 \
+		-artifact_prefix="$B/artifacts/$t-" "$B/corpus/$t" "tests/fuzz/corpus/$t" \
+		>"$B/fuzz-$t.log" 2>&1; then
+		echo "fuzz: $t FAILED (log: $B/fuzz-$t.log)"
+		grep -E 'ERROR|SUMMARY|Test unit written' "$B/fuzz-$t.log" | head -5
+		status=1
+	else
+		echo "fuzz: $t ok: $(grep -E '^stat::number_of_executed_units' "$B/fuzz-$t.log" | awk '{print $2}') runs," \
+			"$(grep -oE 'cov: [0-9]+' "$B/fuzz-$t.log" | tail -1)"
+	fi
+done
+exit "$status"

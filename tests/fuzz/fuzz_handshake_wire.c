@@ -1,0 +1,34 @@
+/*
+ * fuzz_handshake_wire.c — libFuzzer target: the fuzz input plays the server,
+ * byte for byte, as it would arrive on the wire. The engine starts with the
+ * deterministic RNG (so a captured real server flight replays and decrypts:
+ * see corpus/handshake_wire/) and fixed time.
+ *
+ * Input byte 0: bit 0 = skip certificate checks (reach CertificateVerify and
+ * Finished with any chain), bits 1-2 = initial key share group, bits 3-7 =
+ * receive chunk size (0 = whole windows, else 1..31 bytes: fragmented reads).
+ * The rest is the server's byte stream; EOF is signalled at its end.
+ */
+#include "wt_fuzz_engine.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static wt_fuzz_conn c;
+	static const uint16_t groups[4] = { 0, WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1 };
+	if (size < 1) return 0;
+	uint8_t ctl = data[0];
+	if (wt_fuzz_conn_start(&c, ctl & 1, groups[(ctl >> 1) & 3]) != 0) abort();
+	wt_fuzz_conn_drain(&c, NULL, NULL);
+	int rc = wt_fuzz_conn_feed(&c, data + 1, size - 1, ctl >> 3, NULL, NULL);
+	if (rc == 0) {
+		wt_engine_eof(&c.e);
+		wt_fuzz_conn_drain(&c, NULL, NULL);
+	}
+	/* a failed engine must say why */
+	if (wt_engine_state(&c.e) == WT_ST_FAILED && wt_engine_error(&c.e) == 0) abort();
+	wt_engine_wipe(&c.e);
+	return 0;
+}

@@ -1,0 +1,132 @@
+/*
+ * wt_fuzz_engine.h — shared pieces of the engine fuzz targets (and of the
+ * corpus capture tool): a deterministic RNG, an engine configured the same
+ * way every run, and a loop that keeps the engine's output windows drained.
+ *
+ * Deterministic means replayable: with the same RNG stream the ClientHello
+ * carries the same key share, so a server flight captured once decrypts
+ * again in every later run (see capture_flight.c).
+ */
+#ifndef WT_FUZZ_ENGINE_H
+#define WT_FUZZ_ENGINE_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wt_engine.h"
+
+/** Fixed time for certificate checks: 2026-01-01T00:00:00Z. */
+#define WT_FUZZ_NOW 1767225600
+
+/** \brief RNG used by every fuzz target: a counter through SHA-256. Not random; replayable. */
+static int
+wt_fuzz_rng(void *ctx, uint8_t *out, size_t len)
+{
+	uint64_t *ctr = ctx;
+	while (len) {
+		uint8_t block[32];
+		br_sha256_context h;
+		br_sha256_init(&h);
+		br_sha256_update(&h, "wasmtls-fuzz", 12);
+		br_sha256_update(&h, ctr, sizeof *ctr);
+		br_sha256_out(&h, block);
+		(*ctr)++;
+		size_t n = len < sizeof block ? len : sizeof block;
+		memcpy(out, block, n);
+		out += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/** \brief One engine with its work buffer and RNG state. */
+typedef struct {
+	wt_engine e;
+	uint64_t rng_ctr;
+	uint8_t buf[WT_MIN_BUFFER_SIZE + 24576];
+	uint8_t chain[32768];
+} wt_fuzz_conn;
+
+/**
+ * \brief Configure and start an engine like the WASM build does (SNI
+ * "localhost", ALPN h2/http/1.1). `insecure` skips chain checks so a fuzz
+ * input can reach CertificateVerify/Finished without a trusted chain.
+ * \return 0 or the engine's error.
+ */
+static int
+wt_fuzz_conn_start(wt_fuzz_conn *c, int insecure, uint16_t group)
+{
+	static const uint8_t alpn[] = { 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+	wt_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.server_name = "localhost";
+	cfg.now = WT_FUZZ_NOW;
+	cfg.rng = wt_fuzz_rng;
+	c->rng_ctr = 0;
+	cfg.rng_ctx = &c->rng_ctr;
+	cfg.alpn = alpn;
+	cfg.alpn_len = sizeof alpn;
+	cfg.key_share_group = group;
+	cfg.flags = insecure ? WT_FLAG_INSECURE_SKIP_VERIFY : 0;
+	cfg.chain_buf = c->chain;
+	cfg.chain_cap = sizeof c->chain;
+	if (wt_engine_init(&c->e, &cfg, c->buf, sizeof c->buf) != 0) return -1;
+	return wt_engine_start(&c->e);
+}
+
+/**
+ * \brief Empty the send window (discarding it, or appending it to `sink`
+ * when not NULL) and the read window; once connected, also write one small
+ * application record so the sealing path runs too.
+ */
+static void
+wt_fuzz_conn_drain(wt_fuzz_conn *c, void (*sink)(void *, const uint8_t *, size_t), void *sink_ctx)
+{
+	for (int guard = 0; guard < 64; guard++) {
+		size_t n = 0;
+		const uint8_t *p = wt_engine_send_buf(&c->e, &n);
+		if (p && n) {
+			if (sink) sink(sink_ctx, p, n);
+			wt_engine_send_done(&c->e, n);
+			continue;
+		}
+		p = wt_engine_read_buf(&c->e, &n);
+		if (p && n) {
+			wt_engine_read_done(&c->e, n);
+			continue;
+		}
+		break;
+	}
+}
+
+/**
+ * \brief Feed `len` server bytes through the receive window, in chunks no
+ * larger than `chunk` (0: as large as the window allows), draining between
+ * (outgoing bytes go to `sink` as in wt_fuzz_conn_drain).
+ * \return 0, or the engine's sticky error.
+ */
+static int
+wt_fuzz_conn_feed(wt_fuzz_conn *c, const uint8_t *data, size_t len, size_t chunk,
+	void (*sink)(void *, const uint8_t *, size_t), void *sink_ctx)
+{
+	while (len) {
+		size_t room = 0;
+		uint8_t *w = wt_engine_recv_buf(&c->e, &room);
+		if (!w || !room) {
+			wt_fuzz_conn_drain(c, sink, sink_ctx);
+			w = wt_engine_recv_buf(&c->e, &room);
+			if (!w || !room) return wt_engine_error(&c->e) ? wt_engine_error(&c->e) : -1;
+		}
+		size_t n = len < room ? len : room;
+		if (chunk && n > chunk) n = chunk;
+		memcpy(w, data, n);
+		data += n;
+		len -= n;
+		int rc = wt_engine_recv_done(&c->e, n);
+		wt_fuzz_conn_drain(c, sink, sink_ctx);
+		if (rc) return rc;
+	}
+	return 0;
+}
+
+#endif
