@@ -82,7 +82,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n++;
 			off += len;
 		}
-		wt_verify_params p = { anchors, roots.num, host, strlen(host), 1767225600 };
+		wt_verify_params p = { .anchors = anchors, .num_anchors = roots.num, .host = host,
+			.host_len = strlen(host), .now = 1767225600 };
 		wt_pubkey key;
 		char detail[256] = "";
 		(void)wt_chain_verify(&p, chain, n, &key, detail, sizeof detail);
