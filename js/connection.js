@@ -4,6 +4,7 @@
  * transport's streams and the engine's windows, with backpressure both ways.
  * Runtime-neutral: no Node APIs here.
  */
+import { encodeSession } from './session.js';
 import { Engine } from './engine.js';
 import { WasmTlsError, asTransportError } from './errors.js';
 import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
@@ -63,6 +64,9 @@ class TlsConnection {
 
     this.opened = deferred();
     this.closed = deferred();
+    this.events = new EventTarget();
+    /** @type {string | null} the latest session from the server ("wtls1.…") */
+    this.session = null;
     this.socket = this.makeSocket();
     this.timer = Number.isFinite(options.timeoutMs)
       ? setTimeout(() => this.onTimeout(), options.timeoutMs) : null;
@@ -96,6 +100,11 @@ class TlsConnection {
       get bytesWritten() { return conn.bytesWritten; },
       /** Handshake steps recorded so far (live; also after a failure). */
       get steps() { return conn.steps; },
+      /** The latest resumable session the server gave ("wtls1.…"; a secret), or null. */
+      get session() { return conn.session; },
+      /** 'session' events (event.session: the string) when the server gives a session. */
+      addEventListener: (type, listener, opts) => conn.events.addEventListener(type, listener, opts),
+      removeEventListener: (type, listener, opts) => conn.events.removeEventListener(type, listener, opts),
     };
   }
 
@@ -125,6 +134,8 @@ class TlsConnection {
         cert: this.options.cert,
         key: this.options.key,
         maxVersion: this.options.maxVersion,
+        session: this.options.session,
+        keyUpdateAfterBytes: this.options.keyUpdateAfterBytes,
       });
       const transport = await transportPromise;
       if (this.phase === 'done') return;
@@ -188,16 +199,19 @@ class TlsConnection {
     clearTimeout(this.timer);
     const handshakeMs = now() - this.t0;
     const negotiated = this.engine.negotiated();
-    const chain = this.engine.peerChain();
+    const resumed = this.engine.resumed();
+    // a resumed session was authenticated (chain, pins, verify hook) by the connection that made it
+    const chain = resumed ? [] : this.engine.peerChain();
     Promise.all(chain.map(describeOrRaw)).then((peerCertificates) => {
       const info = {
         ...negotiated,
+        resumed,
         serverName: this.options.serverName,
         peerCertificates,
         timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
       };
       // pins and the verify hook (js/trust.js) decide before `opened` resolves
-      applyTrustPolicy(this.options, peerCertificates, info).then(
+      (resumed ? Promise.resolve() : applyTrustPolicy(this.options, peerCertificates, info)).then(
         () => this.opened.resolve(info),
         (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
     }, (err) => this.fail(new WasmTlsError('INTERNAL', `cannot describe the peer certificates: ${err.message}`, { cause: err })));
@@ -431,7 +445,19 @@ class TlsConnection {
     const events = this.engine.takeEvents();
     if (!events.length) return;
     const ms = now() - this.t0;
-    for (const ev of events) this.steps.push(this.stepOf(ev, ms));
+    for (const ev of events) {
+      this.steps.push(this.stepOf(ev, ms));
+      if (ev.kind === EVENT_KIND.SESSION) this.onSession();
+    }
+  }
+
+  onSession() {
+    const bytes = this.engine.session();
+    if (!bytes) return;
+    this.session = encodeSession(bytes);
+    const event = new Event('session');
+    event.session = this.session;
+    this.events.dispatchEvent(event);
   }
 
   /** @returns {Step} */
@@ -444,6 +470,8 @@ class TlsConnection {
       case EVENT_KIND.ALERT: step.name = 'Alert'; step.detail = `${type >> 8 === 2 ? 'fatal' : 'warning'} ${this.engine.alertName(type & 0xff)}`; break;
       case EVENT_KIND.VERIFIED: step.name = 'ChainVerified'; step.bytes = 0; step.detail = `${len} certificate${len === 1 ? '' : 's'}`; break;
       case EVENT_KIND.KEYS: step.name = 'Keys'; step.detail = KEYS_NAMES[type] ?? String(type); break;
+      case EVENT_KIND.SESSION: step.name = 'SessionSaved'; break;
+      case EVENT_KIND.RESUMED: step.name = 'SessionResumed'; step.bytes = 0; break;
       default: step.name = `event(${kind})`;
     }
     return step;

@@ -51,6 +51,32 @@ export class Engine {
       err = wasm.withBytes(cfg.key, (p, len) => x.wt_conn_set_client_key(conn, p, len));
       if (err) throw new WasmTlsError('INVALID_OPTION', 'key could not be loaded: PEM or DER (PKCS#8, SEC1 EC on P-256/P-384, PKCS#1 RSA 2048-4096), unencrypted');
     }
+    if (cfg.session) {
+      err = wasm.withBytes(cfg.session, (p, len) => x.wt_conn_set_session(conn, p, len));
+      if (err) throw new WasmTlsError('INVALID_OPTION', `session is not acceptable (${this.errorName(err)})`);
+    }
+    if (cfg.keyUpdateAfterBytes) x.wt_conn_set_key_update_bytes(conn, cfg.keyUpdateAfterBytes);
+  }
+
+  /** Did the handshake resume the configured session? */
+  resumed() { return this.x.wt_conn_resumed(this.conn) === 1; }
+
+  /** The latest session the server gave (engine encoding, holds a secret), or null. */
+  session() {
+    const { x, wasm, conn } = this;
+    const len = x.wt_conn_session_len(conn);
+    return len ? wasm.copyOut(x.wt_conn_session_ptr(conn), len) : null;
+  }
+
+  /**
+   * TLS 1.3: send a KeyUpdate now (new write keys); `requestPeer` asks the server to update too.
+   * @param {boolean} requestPeer @param {Uint8Array[]} outgoing
+   * @returns {number} 0 or an error code
+   */
+  keyUpdate(requestPeer, outgoing) {
+    const err = this.x.wt_conn_key_update(this.conn, requestPeer ? 1 : 0);
+    this.takeSend(outgoing);
+    return err;
   }
 
   /** Build the ClientHello. @returns {number} 0 or an error code */

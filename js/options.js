@@ -1,8 +1,9 @@
+import { sessionOf } from './session.js';
 import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
 const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key',
-  'pins', 'verify'];
+  'pins', 'verify', 'session', 'keyUpdateAfterBytes'];
 /** Protocol versions by their Node.js names. */
 export const VERSIONS = Object.freeze({ 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 });
 const encoder = new TextEncoder();
@@ -33,7 +34,18 @@ export function normalizeOptions(options, address) {
     ...clientCertOf(o.cert, o.key),
     pins: pinsOf(o.pins),
     verify: verifyHookOf(o.verify),
+    session: sessionOf(o.session),
+    keyUpdateAfterBytes: keyUpdateOf(o.keyUpdateAfterBytes),
   };
+}
+
+/** TLS 1.3: send a KeyUpdate after this many bytes written (at least 1 KiB); default never. */
+function keyUpdateOf(value) {
+  if (value === undefined || value === 0) return 0;
+  if (!Number.isSafeInteger(value) || value < 1024) {
+    throw invalidOption(`keyUpdateAfterBytes must be an integer of at least 1024 (got ${JSON.stringify(value)})`);
+  }
+  return value;
 }
 
 /** Client certificate: `cert` (PEM chain, leaf first, or DER) and `key` (PEM or DER), both or neither. */

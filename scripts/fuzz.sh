@@ -27,7 +27,9 @@ if [ "${1:-}" = "--capture" ]; then
 		shift 3
 		local port
 		port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-		openssl s_server -accept "127.0.0.1:$port" -cert "$tmp/$kp.pem" -key "$tmp/$kp.key" -tls1_3 -rev -naccept 1 "$@" \
+		local version=-tls1_3
+		case " $* " in *" -tls1_2 "*) version= ;; esac
+		openssl s_server -accept "127.0.0.1:$port" -cert "$tmp/$kp.pem" -key "$tmp/$kp.key" $version -rev -naccept 1 "$@" \
 			>/dev/null 2>&1 &
 		for _ in $(seq 50); do (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
 		mkdir -p tests/fuzz/corpus/fuzz_handshake_wire tests/fuzz/corpus/fuzz_handshake_messages
@@ -41,6 +43,9 @@ if [ "${1:-}" = "--capture" ]; then
 	capture openssl-rsa-aes128 rsa 0 -naccept 2 -ciphersuites TLS_AES_128_GCM_SHA256
 	capture openssl-hrr-p256 ec 0 -naccept 2 -groups P-256
 	capture openssl-p384-keyshare rsa 3 -naccept 2 -groups P-384
+	# TLS 1.2 flights (wire corpus; the replay test uses the TLS 1.3 ones)
+	capture openssl-tls12-ecdsa-chacha ec 0 -naccept 2 -tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305
+	capture openssl-tls12-rsa-aes128 rsa 0 -naccept 2 -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
 	exit 0
 fi
 

@@ -156,6 +156,13 @@ wt_w_u24(wt_writer *w, uint32_t v)
 }
 
 static inline void
+wt_w_u32(wt_writer *w, uint32_t v)
+{
+	uint8_t *q = wt_w_reserve(w, 4);
+	if (q) { q[0] = (uint8_t)(v >> 24); q[1] = (uint8_t)(v >> 16); q[2] = (uint8_t)(v >> 8); q[3] = (uint8_t)v; }
+}
+
+static inline void
 wt_w_bytes(wt_writer *w, const void *src, size_t k)
 {
 	uint8_t *q = wt_w_reserve(w, k);

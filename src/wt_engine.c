@@ -68,6 +68,21 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	e->flags = cfg->flags;
 	e->chain_buf = cfg->chain_buf;
 	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;
+	e->key_update_bytes = cfg->key_update_bytes;
+	e->peer_limit = WT_MAX_PLAINTEXT;
+
+	/* a session to resume: offered only where it can be used (else a full handshake) */
+	if (cfg->session_len && wt_session_decode(&e->resume, cfg->session, cfg->session_len) == 0 &&
+	    wt_session_usable(&e->resume, e->server_name, e->server_name_len, e->now) &&
+	    e->resume.version >= e->min_version && e->resume.version <= e->max_version &&
+	    (e->resume.version == WT_VERSION_TLS13
+		? (e->resume.cipher >> 8) == 0x13 &&
+		  e->resume.secret_len == (wt_suite_hash(e->resume.cipher) == &br_sha384_vtable ? 48u : 32u)
+		: wt_hs12_suite_known(e->resume.cipher) && e->resume.secret_len == 48 &&
+		  (e->resume.flags & WT_SESSION_EMS)))
+		e->resume_offered = 1;
+	else
+		wt_wipe(&e->resume, sizeof e->resume);
 
 	e->in = buf;
 	e->out = buf + WT_RECORD_IN_SIZE;
@@ -125,6 +140,8 @@ wt_fail(wt_engine *e, int err, const char *fmt, ...)
 	wt_kex_wipe(&e->kex);
 	wt_wipe(e->pms12, sizeof e->pms12);
 	wt_wipe(e->master12, sizeof e->master12);
+	wt_wipe(&e->resume, sizeof e->resume);
+	wt_wipe(e->res_master, sizeof e->res_master);
 	return err;
 }
 
@@ -288,7 +305,10 @@ int
 wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t len)
 {
 	size_t room = wt_out_room(e);
-	if (len + 4 > WT_MAX_PLAINTEXT || 4 + len + WT_RECORD_OVERHEAD > room)
+	/* protected messages are cut to the peer's record_size_limit (RFC 8449); the rest fit one record */
+	size_t frag = e->wr.on ? e->peer_limit : WT_MAX_PLAINTEXT;
+	size_t records = (len + 4 + frag - 1) / frag;
+	if ((!e->wr.on && len + 4 > WT_MAX_PLAINTEXT) || 4 + len + records * WT_RECORD_OVERHEAD > room)
 		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "outgoing handshake message too large (%zu bytes)", len);
 	uint8_t *rec = e->out + e->out_len;
 	uint8_t *msg = rec + 5;
@@ -299,7 +319,18 @@ wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t len)
 	msg[3] = (uint8_t)len;
 	wt_th_update(e, msg, len + 4);
 	wt_event_push(e, WT_EV_OUT, WT_EV_HANDSHAKE, type, len + 4);
-	if (e->wr.on) {
+	if (e->wr.on && records > 1) {
+		/* fragments, last first: each moves right to its record's place, never over one not yet sealed */
+		size_t total = len + 4, last = total - (records - 1) * frag;
+		size_t ovh = wt_record_seal_overhead(&e->wr);
+		for (size_t i = records; i-- > 0;) {
+			size_t n = i == records - 1 ? last : frag;
+			uint8_t *dst = rec + i * (frag + ovh);
+			memmove(dst + 5, msg + i * frag, n);
+			wt_record_seal(&e->wr, dst, WT_CT_HANDSHAKE, n);
+		}
+		e->out_len += total + records * ovh;
+	} else if (e->wr.on) {
 		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_HANDSHAKE, len + 4);
 	} else {
 		rec[0] = WT_CT_HANDSHAKE;
@@ -364,9 +395,10 @@ wt_engine_write_buf(wt_engine *e, size_t *len)
 	if ((e->state != WT_ST_CONNECTED && e->state != WT_ST_CLOSED) || e->write_closed)
 		return NULL;
 	size_t room = wt_out_room(e);
-	if (room < WT_RECORD_OVERHEAD + 1) return NULL;
-	size_t n = room - WT_RECORD_OVERHEAD;
-	*len = n < WT_MAX_PLAINTEXT ? n : WT_MAX_PLAINTEXT;
+	size_t reserve = e->key_update_bytes ? WT_KEY_UPDATE_RECORD : 0;   /* a KeyUpdate may follow */
+	if (room < WT_RECORD_OVERHEAD + 1 + reserve) return NULL;
+	size_t n = room - WT_RECORD_OVERHEAD - reserve;
+	*len = n < e->peer_limit ? n : e->peer_limit;
 	return e->out + e->out_len + 5;
 }
 
@@ -378,7 +410,33 @@ wt_engine_write_done(wt_engine *e, size_t n)
 	if (!wt_engine_write_buf(e, &max) || n > max) return WT_ERR_BAD_ARGUMENT;
 	if (n == 0) return 0;
 	e->out_len += wt_record_seal(&e->wr, e->out + e->out_len, WT_CT_APPLICATION_DATA, n);
+	e->written_since_update += n;
+	if (e->key_update_bytes && e->version == WT_VERSION_TLS13 && e->written_since_update >= e->key_update_bytes)
+		return wt_hs_send_key_update(e, 0);
 	return 0;
+}
+
+size_t
+wt_engine_session(const wt_engine *e, const uint8_t **session)
+{
+	*session = e->new_session_len ? e->new_session : NULL;
+	return e->new_session_len;
+}
+
+int
+wt_engine_resumed(const wt_engine *e)
+{
+	return e->resumed;
+}
+
+int
+wt_engine_key_update(wt_engine *e, int request_peer)
+{
+	if (e->err) return e->err;
+	if (e->version != WT_VERSION_TLS13 || e->state != WT_ST_CONNECTED || e->write_closed)
+		return WT_ERR_BAD_ARGUMENT;
+	if (wt_out_room(e) < WT_KEY_UPDATE_RECORD) return WT_ERR_BUFFER_TOO_SMALL;
+	return wt_hs_send_key_update(e, request_peer);
 }
 
 int
@@ -627,6 +685,9 @@ wt_engine_wipe(wt_engine *e)
 	wt_kex_wipe(&e->kex);
 	wt_wipe(e->pms12, sizeof e->pms12);
 	wt_wipe(e->master12, sizeof e->master12);
+	wt_wipe(&e->resume, sizeof e->resume);
+	wt_wipe(e->res_master, sizeof e->res_master);
+	wt_wipe(e->new_session, sizeof e->new_session);
 	if (e->in) wt_wipe(e->in, WT_RECORD_IN_SIZE);
 	if (e->out) wt_wipe(e->out, WT_RECORD_OUT_SIZE);
 	if (e->hs) wt_wipe(e->hs, e->hs_cap);

@@ -39,6 +39,7 @@
 #include "wt_keysched.h"
 #include "wt_record.h"
 #include "wt_sign.h"
+#include "wt_session.h"
 
 #define WT_VERSION_TLS12 0x0303
 #define WT_VERSION_TLS13 0x0304
@@ -106,6 +107,8 @@ typedef enum {
 #define WT_EV_ALERT      4   /* type = level << 8 | description */
 #define WT_EV_VERIFIED   5   /* server certificate chain accepted; len = chain length */
 #define WT_EV_KEYS       6   /* new traffic keys; type = 2 handshake, 3 application, 4 key update */
+#define WT_EV_SESSION    7   /* a resumable session is ready (wt_engine_session); type = version */
+#define WT_EV_RESUMED    8   /* the server accepted our session: abbreviated handshake */
 
 #define WT_EV_IN  0          /* from the peer */
 #define WT_EV_OUT 1          /* to the peer */
@@ -152,6 +155,15 @@ typedef struct {
 	 * u24-length-prefixed DER certificates (leaf first). Caller-owned. */
 	uint8_t *chain_buf;
 	size_t chain_cap;
+	/* Optional session to resume: a wt_session encoding from an earlier
+	 * connection (wt_engine_session). Offered only if it was made for this
+	 * server name, is within its lifetime and its version is offered.
+	 * Caller-owned; must outlive the engine. */
+	const uint8_t *session;
+	size_t session_len;
+	/* TLS 1.3: send a KeyUpdate (and switch to new write keys) after this
+	 * many bytes of application data have been written; 0: never. */
+	uint64_t key_update_bytes;
 } wt_config;
 
 /* Work buffer layout: record input, record output, handshake reassembly. */
@@ -218,6 +230,16 @@ typedef struct {
 	int ems;                           /* extended_master_secret negotiated */
 	int secure_renegotiation;          /* renegotiation_info seen (never used to renegotiate) */
 	int status12;                      /* status_request acknowledged: a CertificateStatus may follow */
+	/* resumption */
+	wt_session resume;                 /* the session offered (valid if resume_offered) */
+	int resume_offered;                /* a PSK (1.3) or ticket (1.2) is in the ClientHello */
+	int resumed;                       /* the server accepted it */
+	uint8_t res_master[48];            /* TLS 1.3 resumption_master_secret */
+	uint8_t new_session[WT_SESSION_MAX];   /* the latest session from the server, encoded */
+	size_t new_session_len;
+	uint64_t key_update_bytes, written_since_update;
+	size_t peer_limit;                 /* most plaintext per protected record we send (record_size_limit) */
+	int ticket12;                      /* TLS 1.2: session_ticket acknowledged, a NewSessionTicket precedes CCS */
 	int chain_pending12;               /* chain stored in chain_buf, verified at CertificateStatus or SKE */
 	uint8_t alpn_sel[256];
 	size_t alpn_sel_len;
@@ -258,6 +280,22 @@ void wt_engine_read_done(wt_engine *e, size_t n);
 uint8_t *wt_engine_write_buf(wt_engine *e, size_t *len);
 /** \brief Encrypt the `n` bytes written into the write window as one record. */
 int wt_engine_write_done(wt_engine *e, size_t n);
+
+/**
+ * \brief The latest session the server gave (TLS 1.3 NewSessionTicket), as a
+ * wt_session encoding to pass as wt_config.session next time; it contains a
+ * secret. `*session` points into the engine (valid until the next call that
+ * processes input). \return its length, 0 if none yet.
+ */
+size_t wt_engine_session(const wt_engine *e, const uint8_t **session);
+/** \brief 1 if the handshake resumed the configured session, else 0. */
+int wt_engine_resumed(const wt_engine *e);
+/**
+ * \brief TLS 1.3: send a KeyUpdate now and switch to new write keys;
+ * `request_peer` asks the server to update its keys too.
+ * \return 0, WT_ERR_BAD_ARGUMENT (not a connected TLS 1.3 engine) or the sticky error.
+ */
+int wt_engine_key_update(wt_engine *e, int request_peer);
 
 /** \brief Queue close_notify; no more writes after it. \return 0 or the sticky error. */
 int wt_engine_close(wt_engine *e);

@@ -50,6 +50,18 @@ void wt_th_restart_for_hrr(wt_engine *e);
 const br_hash_class *wt_suite_hash(uint16_t suite);
 wt_aead_alg wt_suite_aead(uint16_t suite);
 
+/** \brief The peer's record_size_limit extension: cap what we send. \return 0 or the error. */
+int wt_hs_accept_record_limit(wt_engine *e, wt_reader *body, int tls13);
+
+/** \brief Room a KeyUpdate record takes (header, message, content type, tag), rounded up. */
+#define WT_KEY_UPDATE_RECORD 32
+
+/**
+ * \brief TLS 1.3: send KeyUpdate(request_update = `request_peer`) and switch
+ * to the next write keys. \return 0 or the error.
+ */
+int wt_hs_send_key_update(wt_engine *e, int request_peer);
+
 /** \brief Handshake layer entry points, called by the record layer. */
 int wt_hs_build_client_hello(wt_engine *e);
 int wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len);

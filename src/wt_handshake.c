@@ -28,6 +28,9 @@
 #define EXT_EARLY_DATA          42
 #define EXT_SUPPORTED_VERSIONS  43
 #define EXT_COOKIE              44
+#define EXT_PSK_KEY_EXCHANGE_MODES 45
+#define EXT_SESSION_TICKET      35   /* RFC 5077, TLS 1.2 */
+#define EXT_RECORD_SIZE_LIMIT   28   /* RFC 8449 */
 #define EXT_KEY_SHARE           51
 #define EXT_STATUS_REQUEST       5   /* OCSP stapling (RFC 6066 §8, RFC 8446 §4.4.2.1) */
 
@@ -98,17 +101,20 @@ wt_hs_name(unsigned type)
 
 static int wt_offers13(const wt_engine *e) { return e->max_version >= WT_VERSION_TLS13; }
 static int wt_offers12(const wt_engine *e) { return e->min_version <= WT_VERSION_TLS12; }
+static int wt_resumes13(const wt_engine *e) { return e->resume_offered && e->resume.version == WT_VERSION_TLS13; }
+static int wt_resumes12(const wt_engine *e) { return e->resume_offered && e->resume.version == WT_VERSION_TLS12; }
 
 static void
 wt_put_client_hello(wt_engine *e, wt_writer *w)
 {
 	wt_w_u16(w, 0x0303);
 	wt_w_bytes(w, e->client_random, 32);
-	if (wt_offers13(e)) {
+	if (wt_offers13(e) || wt_resumes12(e)) {
+		/* middlebox compatibility mode (1.3); with a 1.2 ticket, the id the server echoes to resume */
 		wt_w_u8(w, 32);
-		wt_w_bytes(w, e->session_id, 32);   /* middlebox compatibility mode */
+		wt_w_bytes(w, e->session_id, 32);
 	} else {
-		wt_w_u8(w, 0);                      /* TLS 1.2 only: no session to resume */
+		wt_w_u8(w, 0);                      /* TLS 1.2 only, nothing to resume */
 	}
 
 	size_t v = wt_w_open(w, 2);
@@ -152,6 +158,13 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 		wt_w_u16(w, EXT_RENEGOTIATION_INFO);       /* RFC 5746: initial handshake */
 		wt_w_u16(w, 1);
 		wt_w_u8(w, 0);
+		wt_w_u16(w, EXT_SESSION_TICKET);           /* RFC 5077: our ticket, or empty to ask for one */
+		if (wt_resumes12(e)) {
+			wt_w_u16(w, (uint32_t)e->resume.ticket_len);
+			wt_w_bytes(w, e->resume.ticket, e->resume.ticket_len);
+		} else {
+			wt_w_u16(w, 0);
+		}
 		wt_w_u16(w, EXT_EC_POINT_FORMATS);         /* RFC 8422: uncompressed only */
 		wt_w_u16(w, 2);
 		wt_w_u8(w, 1);
@@ -191,6 +204,12 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 		wt_w_close(w, a, 2);
 	}
 
+	/* record_size_limit: we take full records (2^14, plus the inner type byte of 1.3); this lets
+	 * a constrained server announce its own limit */
+	wt_w_u16(w, EXT_RECORD_SIZE_LIMIT);
+	wt_w_u16(w, 2);
+	wt_w_u16(w, wt_offers13(e) ? WT_MAX_PLAINTEXT + 1 : WT_MAX_PLAINTEXT);
+
 	/* status_request: ocsp, no responder ids, no request extensions */
 	wt_w_u16(w, EXT_STATUS_REQUEST);
 	wt_w_u16(w, 5);
@@ -205,7 +224,61 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 		wt_w_bytes(w, e->cookie, e->cookie_len);
 	}
 
+	if (wt_resumes13(e)) {
+		/* resumption with (EC)DHE only (psk_dhe_ke): forward secrecy is kept */
+		wt_w_u16(w, EXT_PSK_KEY_EXCHANGE_MODES);
+		wt_w_u16(w, 2);
+		wt_w_u8(w, 1);
+		wt_w_u8(w, 1);
+		/* pre_shared_key comes last (§4.2.11); its binder is filled in by wt_send_client_hello */
+		int64_t age_s = e->now - e->resume.received_at;
+		uint32_t age_ms = age_s > 0 ? (uint32_t)(age_s * 1000) : 0;
+		wt_w_u16(w, EXT_PRE_SHARED_KEY);
+		size_t x = wt_w_open(w, 2);
+		size_t ids = wt_w_open(w, 2);
+		wt_w_u16(w, (uint32_t)e->resume.ticket_len);
+		wt_w_bytes(w, e->resume.ticket, e->resume.ticket_len);
+		wt_w_u32(w, age_ms + e->resume.age_add);   /* obfuscated_ticket_age, mod 2^32 */
+		wt_w_close(w, ids, 2);
+		size_t binders = wt_w_open(w, 2);
+		wt_w_u8(w, (uint32_t)e->resume.secret_len);
+		uint8_t *binder = wt_w_reserve(w, e->resume.secret_len);
+		if (binder) memset(binder, 0, e->resume.secret_len);
+		wt_w_close(w, binders, 2);
+		wt_w_close(w, x, 2);
+	}
+
 	wt_w_close(w, exts, 2);
+}
+
+/*
+ * Fill in the PSK binder of the ClientHello body `ch` (`len` bytes, binder
+ * last): an HMAC over the transcript so far plus the ClientHello up to the
+ * binders list (§4.2.11.2).
+ */
+static void
+wt_put_psk_binder(wt_engine *e, uint8_t *ch, size_t len)
+{
+	size_t hlen = e->resume.secret_len;
+	size_t binders_len = 2 + 1 + hlen;
+	uint8_t hdr[4] = { WT_HS_CLIENT_HELLO, (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len };
+	uint8_t th[WT_MAX_HASH_LEN];
+	const br_hash_class *hash = wt_suite_hash(e->resume.cipher);
+	if (hash == &br_sha384_vtable) {
+		br_sha384_context c = e->th384;
+		br_sha384_update(&c, hdr, 4);
+		br_sha384_update(&c, ch, len - binders_len);
+		br_sha384_out(&c, th);
+	} else {
+		br_sha256_context c = e->th256;
+		br_sha256_update(&c, hdr, 4);
+		br_sha256_update(&c, ch, len - binders_len);
+		br_sha256_out(&c, th);
+	}
+	wt_keysched ks;
+	wt_ks_init_psk(&ks, hash, e->resume.secret, hlen);
+	wt_ks_binder(&ks, th, ch + len - hlen);
+	wt_ks_wipe(&ks);
 }
 
 static int
@@ -216,6 +289,7 @@ wt_send_client_hello(wt_engine *e)
 	wt_writer w = wt_writer_of(body, cap);
 	wt_put_client_hello(e, &w);
 	if (w.bad) return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "ClientHello does not fit");
+	if (wt_resumes13(e)) wt_put_psk_binder(e, body, w.len);
 	return wt_send_handshake(e, WT_HS_CLIENT_HELLO, body, w.len);
 }
 
@@ -245,6 +319,8 @@ typedef struct {
 	const uint8_t *cookie;
 	size_t cookie_len;
 	int has_key_share;
+	int has_psk;                /* pre_shared_key: the server accepted identity `psk_identity` */
+	uint16_t psk_identity;
 } wt_sh_exts;
 
 /* Is an extension of this type in the list? (a copy of the reader is walked) */
@@ -268,7 +344,8 @@ wt_parse_sh_extensions(wt_engine *e, wt_reader *r, int hrr, wt_sh_exts *x)
 		uint32_t type = wt_r_u16(r);
 		wt_reader body = wt_r_vec(r, 2);
 		if (r->bad) break;
-		uint32_t bit = type == EXT_SUPPORTED_VERSIONS ? 1 : type == EXT_KEY_SHARE ? 2 : type == EXT_COOKIE ? 4 : 0;
+		uint32_t bit = type == EXT_SUPPORTED_VERSIONS ? 1 : type == EXT_KEY_SHARE ? 2 : type == EXT_COOKIE ? 4 :
+			type == EXT_PRE_SHARED_KEY ? 8 : 0;
 		if (bit & seen) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "duplicate extension %u in ServerHello", type);
 		seen |= bit;
 		switch (type) {
@@ -284,6 +361,11 @@ wt_parse_sh_extensions(wt_engine *e, wt_reader *r, int hrr, wt_sh_exts *x)
 				x->ks_key_len = key.n;
 				if (key.n == 0) body.bad = 1;
 			}
+			break;
+		case EXT_PRE_SHARED_KEY:
+			if (hrr || !wt_resumes13(e)) goto unsupported;
+			x->has_psk = 1;
+			x->psk_identity = (uint16_t)wt_r_u16(&body);
 			break;
 		case EXT_COOKIE: {
 			if (!hrr) goto unsupported;
@@ -324,6 +406,11 @@ wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uin
 	e->hrr_seen = 1;
 	e->hrr_cipher = suite;
 	e->cipher = suite;
+	/* a PSK is only offered again if its hash is the chosen suite's (§4.1.4) */
+	if (wt_resumes13(e) && wt_suite_hash(e->resume.cipher) != wt_suite_hash(suite)) {
+		e->resume_offered = 0;
+		wt_wipe(&e->resume, sizeof e->resume);
+	}
 	wt_event_push(e, WT_EV_IN, WT_EV_HRR, x->has_key_share ? x->ks_group : 0, len);
 
 	/* transcript: message_hash(ClientHello1) || HelloRetryRequest || ClientHello2 ... */
@@ -406,6 +493,15 @@ wt_on_server_hello(wt_engine *e, const uint8_t *msg, size_t len)
 	if (x.ks_group != e->kex.group)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello key share for group 0x%04x, not the one sent", x.ks_group);
 
+	if (x.has_psk) {
+		if (x.psk_identity != 0)
+			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "the server selected PSK identity %u; one was offered", x.psk_identity);
+		if (wt_suite_hash(suite) != wt_suite_hash(e->resume.cipher))
+			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+				"the server resumed a session with a suite whose hash differs from the session's");
+		e->resumed = 1;
+	}
+
 	e->version = WT_VERSION_TLS13;
 	e->cipher = suite;
 	e->group = x.ks_group;
@@ -423,7 +519,13 @@ wt_on_server_hello(wt_engine *e, const uint8_t *msg, size_t len)
 	uint8_t th[WT_MAX_HASH_LEN];
 	const br_hash_class *hash = wt_suite_hash(suite);
 	wt_th_hash(e, th);
-	wt_ks_init(&e->ks, hash);
+	if (e->resumed) {
+		wt_ks_init_psk(&e->ks, hash, e->resume.secret, e->resume.secret_len);
+		wt_event_push(e, WT_EV_IN, WT_EV_RESUMED, 0, 0);
+	} else {
+		wt_ks_init(&e->ks, hash);
+	}
+	wt_wipe(e->resume.secret, sizeof e->resume.secret);   /* used once */
 	wt_ks_handshake(&e->ks, shared, shared_len, th);
 	wt_wipe(shared, sizeof shared);
 	wt_record_dir_set(&e->rd, hash, wt_suite_aead(suite), e->ks.s_hs);
@@ -444,6 +546,19 @@ wt_alpn_offered(const wt_engine *e, const uint8_t *name, size_t n)
 		wt_reader p = wt_r_vec(&r, 1);
 		if (p.n == n && memcmp(p.p, name, n) == 0) return 1;
 	}
+	return 0;
+}
+
+int
+wt_hs_accept_record_limit(wt_engine *e, wt_reader *body, int tls13)
+{
+	uint32_t limit = wt_r_u16(body);
+	if (body->bad) return 0;
+	if (limit < 64)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "record_size_limit of %u is below 64 (RFC 8449)", limit);
+	/* in TLS 1.3 the limit counts the inner content type byte */
+	size_t max = tls13 ? limit - 1 : limit;
+	e->peer_limit = max < WT_MAX_PLAINTEXT ? max : WT_MAX_PLAINTEXT;
 	return 0;
 }
 
@@ -492,6 +607,11 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 			if (err) return err;
 			break;
 		}
+		case EXT_RECORD_SIZE_LIMIT: {
+			int err = wt_hs_accept_record_limit(e, &body, 1);
+			if (err) return err;
+			break;
+		}
 		default:
 			if (type == EXT_SUPPORTED_VERSIONS || type == EXT_KEY_SHARE || type == EXT_SIGNATURE_ALGS ||
 			    type == EXT_PRE_SHARED_KEY || type == EXT_COOKIE)
@@ -505,7 +625,8 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 	}
 	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed EncryptedExtensions");
 	wt_th_update(e, msg, len);
-	e->state = WT_ST_WAIT_CERT_CR;
+	/* a resumed session was authenticated when it was made: Finished follows (§2.2) */
+	e->state = e->resumed ? WT_ST_WAIT_FINISHED : WT_ST_WAIT_CERT_CR;
 	return 0;
 }
 
@@ -748,6 +869,9 @@ wt_on_finished(wt_engine *e, const uint8_t *msg, size_t len)
 
 	int err = wt_send_client_flight(e);
 	if (err) return err;
+	/* resumption_master_secret covers the handshake through our Finished */
+	wt_th_hash(e, th);
+	wt_ks_resumption(&e->ks, th, e->res_master);
 	const br_hash_class *hash = e->ks.hash;
 	wt_aead_alg alg = wt_suite_aead(e->cipher);
 	wt_record_dir_set(&e->rd, hash, alg, e->ks.s_ap);
@@ -766,19 +890,63 @@ static int
 wt_on_new_session_ticket(wt_engine *e, const uint8_t *msg, size_t len)
 {
 	wt_reader r = wt_reader_of(msg + 4, len - 4);
-	wt_r_u32(&r);                         /* ticket_lifetime */
-	wt_r_u32(&r);                         /* ticket_age_add */
-	wt_r_vec(&r, 1);                      /* ticket_nonce */
+	uint32_t lifetime = wt_r_u32(&r);
+	uint32_t age_add = wt_r_u32(&r);
+	wt_reader nonce = wt_r_vec(&r, 1);
 	wt_reader ticket = wt_r_vec(&r, 2);
 	wt_reader exts = wt_r_vec(&r, 2);
 	if (!wt_r_done(&r) || ticket.n == 0) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed NewSessionTicket");
+	uint32_t max_early_data = 0;
 	while (exts.n && !exts.bad) {
-		wt_r_u16(&exts);
-		wt_r_vec(&exts, 2);
+		uint32_t type = wt_r_u16(&exts);
+		wt_reader body = wt_r_vec(&exts, 2);
+		if (type == EXT_EARLY_DATA) {
+			max_early_data = wt_r_u32(&body);
+			if (!wt_r_done(&body)) exts.bad = 1;
+		}
 	}
 	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed NewSessionTicket extensions");
-	/* kept for resumption in a later version; for now only validated */
+	if (lifetime > 604800)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "NewSessionTicket lifetime of %u s is over 7 days", lifetime);
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_NEW_SESSION_TICKET, len);
+	if (lifetime == 0 || e->ks.hash == NULL) return 0;   /* not to be used */
+
+	/* the session for next time: PSK = HKDF-Expand-Label(res_master, "resumption", nonce) */
+	wt_session s;
+	memset(&s, 0, sizeof s);
+	s.version = WT_VERSION_TLS13;
+	s.cipher = e->cipher;
+	s.received_at = e->now;
+	s.lifetime = lifetime;
+	s.age_add = age_add;
+	s.max_early_data = max_early_data;
+	s.secret_len = e->ks.hlen;
+	wt_ks_ticket_psk(&e->ks, e->res_master, nonce.p, nonce.n, s.secret);
+	memcpy(s.server_name, e->server_name, e->server_name_len);
+	s.server_name_len = e->server_name_len;
+	memcpy(s.alpn, e->alpn_sel, e->alpn_sel_len);
+	s.alpn_len = e->alpn_sel_len;
+	s.ticket = ticket.p;
+	s.ticket_len = ticket.n;
+	size_t n = wt_session_encode(&s, e->new_session, sizeof e->new_session);
+	wt_wipe(s.secret, sizeof s.secret);
+	if (n) {   /* a ticket too large to keep is skipped; the previous session stays */
+		e->new_session_len = n;
+		wt_event_push(e, WT_EV_IN, WT_EV_SESSION, WT_VERSION_TLS13, n);
+	}
+	return 0;
+}
+
+int
+wt_hs_send_key_update(wt_engine *e, int request_peer)
+{
+	uint8_t body[1] = { request_peer ? 1 : 0 };
+	int err = wt_send_handshake(e, WT_HS_KEY_UPDATE, body, 1);
+	if (err) return err;
+	wt_ks_update(&e->ks, e->ks.c_ap);
+	wt_record_dir_set(&e->wr, e->ks.hash, wt_suite_aead(e->cipher), e->ks.c_ap);
+	e->written_since_update = 0;
+	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 4, 0);
 	return 0;
 }
 
@@ -795,11 +963,8 @@ wt_on_key_update(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_record_dir_set(&e->rd, e->ks.hash, alg, e->ks.s_ap);
 	e->hs_boundary = 1;
 	if (request == 1 && !e->write_closed) {
-		uint8_t body[1] = { 0 };
-		int err = wt_send_handshake(e, WT_HS_KEY_UPDATE, body, 1);
+		int err = wt_hs_send_key_update(e, 0);
 		if (err) return err;
-		wt_ks_update(&e->ks, e->ks.c_ap);
-		wt_record_dir_set(&e->wr, e->ks.hash, alg, e->ks.c_ap);
 	}
 	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, 4, 0);
 	return 0;

@@ -18,6 +18,8 @@
 
 #define EXT_SERVER_NAME             0
 #define EXT_STATUS_REQUEST          5
+#define EXT_SESSION_TICKET         35
+#define EXT_RECORD_SIZE_LIMIT      28
 #define EXT_EC_POINT_FORMATS       11
 #define EXT_ALPN                   16
 #define EXT_EXTENDED_MASTER_SECRET 23
@@ -60,9 +62,14 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 	if (!wt_hs12_suite_known(suite))
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 			"the server selected TLS 1.2 cipher suite 0x%04x, which was not offered", suite);
-	/* our session id is random and never names a session: an echo would be a resumption we did not ask for */
-	if (sid.n > 32 || (sid.n == 32 && e->max_version >= WT_VERSION_TLS13 && memcmp(sid.p, e->session_id, 32) == 0))
+	/* our session id is random: an echo accepts our ticket (RFC 5077 §3.4), or is a resumption we did not offer */
+	int offered12 = e->resume_offered && e->resume.version == WT_VERSION_TLS12;
+	int echoed = sid.n == 32 && memcmp(sid.p, e->session_id, 32) == 0 &&
+		(e->max_version >= WT_VERSION_TLS13 || offered12);
+	if (sid.n > 32 || (echoed && !offered12))
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello resumes a session that was not offered");
+	if (echoed && suite != e->resume.cipher)
+		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "the server resumed our session with another cipher suite");
 
 	uint32_t seen = 0;
 	int point_formats_ok = 1;
@@ -72,7 +79,8 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 		if (exts.bad) break;
 		uint32_t bit = type == EXT_SERVER_NAME ? 1 : type == EXT_EC_POINT_FORMATS ? 2 : type == EXT_ALPN ? 4 :
 			type == EXT_EXTENDED_MASTER_SECRET ? 8 : type == EXT_RENEGOTIATION_INFO ? 16 :
-			type == EXT_STATUS_REQUEST ? 32 : 0;
+			type == EXT_STATUS_REQUEST ? 32 : type == EXT_SESSION_TICKET ? 64 :
+			type == EXT_RECORD_SIZE_LIMIT ? 128 : 0;
 		if (bit & seen) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "duplicate extension %u in ServerHello", type);
 		seen |= bit;
 		switch (type) {
@@ -96,6 +104,15 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 		case EXT_EXTENDED_MASTER_SECRET:
 			if (body.n) body.bad = 1;
 			e->ems = 1;
+			break;
+		case EXT_RECORD_SIZE_LIMIT: {
+			int err = wt_hs_accept_record_limit(e, &body, 0);
+			if (err) return err;
+			break;
+		}
+		case EXT_SESSION_TICKET:   /* RFC 5077: a NewSessionTicket comes before the server's CCS */
+			if (body.n) body.bad = 1;
+			e->ticket12 = 1;
 			break;
 		case EXT_STATUS_REQUEST:   /* RFC 6066 §8: a CertificateStatus may follow the Certificate */
 			if (body.n) body.bad = 1;
@@ -130,6 +147,18 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 	wt_kex_wipe(&e->kex);   /* the TLS 1.3 key share is not used */
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_SERVER_HELLO, len);
 	wt_th_update(e, msg, len);
+	if (echoed) {
+		/* abbreviated handshake: [NewSessionTicket], CCS and Finished from the server, then ours */
+		if (!e->ems)
+			return wt_fail(e, WT_ERR_HANDSHAKE_FAILURE,
+				"the server resumed a session without the extended master secret (RFC 7627 §5.3)");
+		memcpy(e->master12, e->resume.secret, 48);
+		wt_wipe(e->resume.secret, sizeof e->resume.secret);
+		e->resumed = 1;
+		wt_event_push(e, WT_EV_IN, WT_EV_RESUMED, 0, 0);
+		e->state = WT_ST_TLS12_WAIT_CCS;
+		return 0;
+	}
 	e->state = WT_ST_TLS12_WAIT_CERT;
 	return 0;
 }
@@ -417,7 +446,57 @@ wt_on_finished12(wt_engine *e, const uint8_t *msg, size_t len)
 	if (!ok) return wt_fail(e, WT_ERR_BAD_FINISHED, "the server's Finished does not match the handshake");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_FINISHED, len);
 	wt_th_update(e, msg, len);
+	if (e->resumed) {
+		/* abbreviated handshake: our CCS and Finished come last */
+		int err = wt_send_ccs(e);
+		if (err) return err;
+		wt_install_keys12(e, 1);
+		wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 3, 0);
+		uint8_t fin[WT_TLS12_VERIFY_LEN];
+		wt_th_hash(e, th);
+		wt_tls12_finished(hash, e->master12, 1, th, hlen, fin);
+		err = wt_send_handshake(e, WT_HS_FINISHED, fin, sizeof fin);
+		wt_wipe(fin, sizeof fin);
+		if (err) return err;
+	}
 	e->state = WT_ST_CONNECTED;
+	return 0;
+}
+
+/* NewSessionTicket (RFC 5077 §3.3): lifetime hint and an opaque ticket, before the server's CCS. */
+static int
+wt_on_new_session_ticket12(wt_engine *e, const uint8_t *msg, size_t len)
+{
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	uint32_t hint = wt_r_u32(&r);
+	wt_reader ticket = wt_r_vec(&r, 2);
+	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed NewSessionTicket");
+	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_NEW_SESSION_TICKET, len);
+	wt_th_update(e, msg, len);
+	e->ticket12 = 0;   /* at most one */
+	if (ticket.n == 0 || !e->ems) return 0;   /* no ticket after all; no resumption without EMS */
+
+	wt_session s;
+	memset(&s, 0, sizeof s);
+	s.version = WT_VERSION_TLS12;
+	s.cipher = e->cipher;
+	s.received_at = e->now;
+	s.lifetime = hint == 0 || hint > 604800 ? 7200 : hint;   /* 0: unspecified */
+	s.flags = WT_SESSION_EMS;
+	memcpy(s.secret, e->master12, 48);
+	s.secret_len = 48;
+	memcpy(s.server_name, e->server_name, e->server_name_len);
+	s.server_name_len = e->server_name_len;
+	memcpy(s.alpn, e->alpn_sel, e->alpn_sel_len);
+	s.alpn_len = e->alpn_sel_len;
+	s.ticket = ticket.p;
+	s.ticket_len = ticket.n;
+	size_t n = wt_session_encode(&s, e->new_session, sizeof e->new_session);
+	wt_wipe(s.secret, sizeof s.secret);
+	if (n) {
+		e->new_session_len = n;
+		wt_event_push(e, WT_EV_IN, WT_EV_SESSION, WT_VERSION_TLS12, n);
+	}
 	return 0;
 }
 
@@ -450,6 +529,9 @@ wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 	case WT_ST_TLS12_WAIT_SHD:
 		if (type == WT_HS_CERTIFICATE_REQUEST) return wt_on_certificate_request12(e, msg, len);
 		if (type == WT_HS_SERVER_HELLO_DONE) return wt_on_server_hello_done(e, msg, len);
+		break;
+	case WT_ST_TLS12_WAIT_CCS:
+		if (type == WT_HS_NEW_SESSION_TICKET && e->ticket12) return wt_on_new_session_ticket12(e, msg, len);
 		break;
 	case WT_ST_TLS12_WAIT_FINISHED:
 		if (type == WT_HS_FINISHED) return wt_on_finished12(e, msg, len);

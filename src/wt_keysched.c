@@ -68,6 +68,38 @@ wt_ks_init(wt_keysched *ks, const br_hash_class *hash)
 }
 
 void
+wt_ks_init_psk(wt_keysched *ks, const br_hash_class *hash, const uint8_t *psk, size_t psk_len)
+{
+	uint8_t zeros[WT_MAX_HASH_LEN] = { 0 };
+	memset(ks, 0, sizeof *ks);
+	ks->hash = hash;
+	ks->hlen = wt_hash_len(hash);
+	wt_hkdf_extract(hash, zeros, ks->hlen, psk, psk_len, ks->secret);
+}
+
+void
+wt_ks_binder(const wt_keysched *ks, const uint8_t *th, uint8_t *out)
+{
+	uint8_t empty[WT_MAX_HASH_LEN], binder_key[WT_MAX_HASH_LEN];
+	wt_empty_hash(ks->hash, empty);
+	wt_derive_secret(ks, ks->secret, "res binder", empty, binder_key);
+	wt_ks_finished(ks, binder_key, th, out);
+	wt_wipe(binder_key, sizeof binder_key);
+}
+
+void
+wt_ks_resumption(const wt_keysched *ks, const uint8_t *th, uint8_t *out)
+{
+	wt_derive_secret(ks, ks->secret, "res master", th, out);
+}
+
+void
+wt_ks_ticket_psk(const wt_keysched *ks, const uint8_t *res_master, const uint8_t *nonce, size_t nonce_len, uint8_t *out)
+{
+	wt_hkdf_expand_label(ks->hash, res_master, "resumption", nonce, nonce_len, out, ks->hlen);
+}
+
+void
 wt_ks_handshake(wt_keysched *ks, const uint8_t *shared, size_t shared_len, const uint8_t *th)
 {
 	wt_ks_next_stage(ks, shared, shared_len);

@@ -41,6 +41,20 @@ int wt_hkdf_expand_label(const br_hash_class *hash, const uint8_t *secret,
 /** \brief Start the schedule: Early Secret with no PSK. */
 void wt_ks_init(wt_keysched *ks, const br_hash_class *hash);
 
+/** \brief Start the schedule: Early Secret = HKDF-Extract(0, psk) (resumption, §4.6.1). */
+void wt_ks_init_psk(wt_keysched *ks, const br_hash_class *hash, const uint8_t *psk, size_t psk_len);
+/**
+ * \brief PSK binder (§4.2.11.2): HMAC(finished_key(Derive-Secret(Early Secret, "res binder", "")), th),
+ * `th` the transcript hash up to the binders list; hlen bytes. Needs wt_ks_init_psk first.
+ */
+void wt_ks_binder(const wt_keysched *ks, const uint8_t *th, uint8_t *out);
+/**
+ * \brief resumption_master_secret = Derive-Secret(Master Secret, "res master", th),
+ * `th` covering ClientHello..client Finished; call after wt_ks_application. hlen bytes.
+ */
+void wt_ks_resumption(const wt_keysched *ks, const uint8_t *th, uint8_t *out);
+/** \brief The PSK of one ticket: HKDF-Expand-Label(res_master, "resumption", ticket_nonce, hlen). */
+void wt_ks_ticket_psk(const wt_keysched *ks, const uint8_t *res_master, const uint8_t *nonce, size_t nonce_len, uint8_t *out);
 /**
  * \brief Handshake Secret from the (EC)DHE shared secret, and both handshake
  * traffic secrets from `th`, the transcript hash of ClientHello..ServerHello.

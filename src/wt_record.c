@@ -152,3 +152,9 @@ wt_record_dir_wipe(wt_record_dir *d)
 	wt_aead_wipe(&d->key);
 	wt_wipe(d, sizeof *d);
 }
+
+size_t
+wt_record_seal_overhead(const wt_record_dir *d)
+{
+	return 5 + WT_AEAD_TAG_LEN + (!d->tls12 ? 1 : d->explicit_nonce ? 8 : 0);
+}

@@ -64,6 +64,9 @@ void wt_record_dir_set12(wt_record_dir *d, wt_aead_alg alg, const uint8_t *key, 
  */
 size_t wt_record_seal(wt_record_dir *d, uint8_t *rec, uint8_t type, size_t len);
 
+/** \brief Bytes wt_record_seal adds to a plaintext with these keys (header included). */
+size_t wt_record_seal_overhead(const wt_record_dir *d);
+
 /**
  * \brief Authenticate and decrypt a whole record (header included) in place.
  * On success the plaintext is at rec + 5, its length in *pt_len and its

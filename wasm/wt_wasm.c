@@ -42,6 +42,8 @@ typedef struct {
 	size_t win_len;                  /* length of the last window asked for */
 	uint8_t *client_chain;           /* u24 + DER per certificate, malloc'd by wt_conn_set_client_cert */
 	wt_privkey client_key;
+	uint8_t *session;                /* session to resume, malloc'd by wt_conn_set_session */
+	size_t session_len;
 } wt_conn;
 
 static int
@@ -80,6 +82,8 @@ wt_conn_free(wt_conn *c)
 	free(c->arena);
 	free(c->client_chain);
 	wt_privkey_wipe(&c->client_key);
+	if (c->session) wt_wipe(c->session, c->session_len);
+	free(c->session);
 	wt_wipe(c, sizeof *c);
 	free(c);
 }
@@ -225,6 +229,28 @@ wt_conn_set_key_share(wt_conn *c, uint32_t group)
 	c->cfg.key_share_group = (uint16_t)group;
 }
 
+/* A session from an earlier connection's wt_conn_session_ptr (copied). */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_set_session(wt_conn *c, const uint8_t *data, size_t len)
+{
+	if (len == 0 || len > WT_SESSION_MAX) return WT_ERR_BAD_ARGUMENT;
+	if (c->session) { wt_wipe(c->session, c->session_len); free(c->session); }
+	c->session = malloc(len);
+	if (!c->session) return WT_ERR_INTERNAL;
+	memcpy(c->session, data, len);
+	c->session_len = len;
+	c->cfg.session = c->session;
+	c->cfg.session_len = len;
+	return 0;
+}
+
+/* TLS 1.3: KeyUpdate after this many bytes written (0: never). */
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_set_key_update_bytes(wt_conn *c, double bytes)
+{
+	c->cfg.key_update_bytes = bytes > 0 ? (uint64_t)bytes : 0;
+}
+
 EMSCRIPTEN_KEEPALIVE int
 wt_conn_start(wt_conn *c)
 {
@@ -316,6 +342,10 @@ EMSCRIPTEN_KEEPALIVE size_t wt_conn_alpn_len(wt_conn *c) { return c->eng.alpn_se
 
 /* The peer chain: u24 length + DER, repeated, leaf first. */
 EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_chain_ptr(wt_conn *c) { return c->chain; }
+EMSCRIPTEN_KEEPALIVE int wt_conn_resumed(wt_conn *c) { return wt_engine_resumed(&c->eng); }
+EMSCRIPTEN_KEEPALIVE size_t wt_conn_session_len(wt_conn *c) { const uint8_t *p; return wt_engine_session(&c->eng, &p); }
+EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_session_ptr(wt_conn *c) { const uint8_t *p; wt_engine_session(&c->eng, &p); return p; }
+EMSCRIPTEN_KEEPALIVE int wt_conn_key_update(wt_conn *c, int request_peer) { return wt_engine_key_update(&c->eng, request_peer); }
 EMSCRIPTEN_KEEPALIVE size_t wt_conn_chain_len(wt_conn *c) { return c->eng.chain_len; }
 
 /* Events: an array of 8-byte wt_event {u8 dir, u8 kind, u16 type, u32 len}. */

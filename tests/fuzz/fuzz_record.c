@@ -1,8 +1,8 @@
 /*
  * fuzz_record.c — libFuzzer target for record protection (wt_record.h).
  *
- * Input: byte 0 picks the AEAD (AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305)
- * and the hash of the key derivation; the rest is one record as it arrives
+ * Input: byte 0 picks the AEAD (AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305),
+ * the record format (bit 7: TLS 1.2, else TLS 1.3) and a starting sequence number; the rest is one record as it arrives
  * from the network (5-byte header included), opened with a fixed traffic
  * secret. Every input is also sealed as plaintext and must open again to the
  * same bytes and type (a round-trip oracle, not just "no crash").
@@ -22,10 +22,21 @@ static void
 dir_for(wt_record_dir *d, uint8_t sel)
 {
 	wt_aead_alg alg = (wt_aead_alg)(1 + sel % 3);
-	const br_hash_class *h = alg == WT_AEAD_AES_256_GCM ? &br_sha384_vtable : &br_sha256_vtable;
 	memset(d, 0, sizeof *d);
-	wt_record_dir_set(d, h, alg, secret);
-	d->seq = (uint64_t)(sel >> 2);   /* a few different nonces */
+	if (sel & 0x80) {
+		wt_record_dir_set12(d, alg, secret, secret + 32);   /* key, then the implicit IV / salt */
+	} else {
+		const br_hash_class *h = alg == WT_AEAD_AES_256_GCM ? &br_sha384_vtable : &br_sha256_vtable;
+		wt_record_dir_set(d, h, alg, secret);
+	}
+	d->seq = (uint64_t)((sel & 0x7f) >> 2);   /* a few different nonces */
+}
+
+/* What sealing adds: header and tag, plus the inner type (1.3) or explicit nonce (1.2 GCM). */
+static size_t
+overhead_of(const wt_record_dir *d)
+{
+	return 5 + WT_AEAD_TAG_LEN + (!d->tls12 ? 1 : d->explicit_nonce ? 8 : 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -47,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t type = 0;
 		size_t pt_len = 0;
 		int rc = wt_record_open(&d, rec, size, &type, &pt_len);
-		if (rc == 0 && (pt_len > WT_MAX_PLAINTEXT || pt_len + WT_RECORD_OVERHEAD > size)) abort();
+		if (rc == 0 && (pt_len > WT_MAX_PLAINTEXT || pt_len + overhead_of(&d) > size)) abort();
 		wt_aead_wipe(&d.key);
 	}
 
@@ -59,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t type = (uint8_t)(WT_CT_ALERT + sel % 3);
 		memcpy(rec + 5, data, size);
 		size_t n = wt_record_seal(&w, rec, type, size);
-		if (n != size + WT_RECORD_OVERHEAD) abort();
+		if (n != size + overhead_of(&w) || n > size + WT_RECORD_OVERHEAD) abort();
 		uint8_t got_type = 0;
 		size_t pt_len = 0;
 		if (wt_record_open(&r, rec, n, &got_type, &pt_len) != 0) abort();
