@@ -33,6 +33,9 @@ export function openConnection(params) {
   return new TlsConnection(params).socket;
 }
 
+/** Steps recorded per connection at most (handshake first; then KeyUpdates, tickets…). */
+const MAX_STEPS = 256;
+
 class TlsConnection {
   constructor({ wasm, openTransport, options, label }) {
     this.options = options;
@@ -321,6 +324,7 @@ class TlsConnection {
       this.assertWritable();
       const { written, err } = this.engine.writeRecord(bytes.subarray(off));
       if (err) { const e = this.engine.error(err); this.fail(e); throw e; }
+      this.recordEvents(); // KeyUpdates we send
       const sent = this.transmit(this.engine.takeSend([]));
       if (!written) {
         const state = this.engine.state();
@@ -446,7 +450,8 @@ class TlsConnection {
     if (!events.length) return;
     const ms = now() - this.t0;
     for (const ev of events) {
-      this.steps.push(this.stepOf(ev, ms));
+      // the timeline keeps the handshake and the first post-handshake steps, not a step per KeyUpdate forever
+      if (this.steps.length < MAX_STEPS) this.steps.push(this.stepOf(ev, ms));
       if (ev.kind === EVENT_KIND.SESSION) this.onSession();
     }
   }

@@ -398,7 +398,13 @@ wt_engine_write_buf(wt_engine *e, size_t *len)
 	size_t reserve = e->key_update_bytes ? WT_KEY_UPDATE_RECORD : 0;   /* a KeyUpdate may follow */
 	if (room < WT_RECORD_OVERHEAD + 1 + reserve) return NULL;
 	size_t n = room - WT_RECORD_OVERHEAD - reserve;
-	*len = n < e->peer_limit ? n : e->peer_limit;
+	if (n > e->peer_limit) n = e->peer_limit;
+	if (e->key_update_bytes && e->version == WT_VERSION_TLS13) {
+		/* a record never straddles the update point: keys change after exactly key_update_bytes */
+		uint64_t left = e->key_update_bytes - e->written_since_update;
+		if (n > left) n = (size_t)left;
+	}
+	*len = n;
 	return e->out + e->out_len + 5;
 }
 
