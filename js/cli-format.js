@@ -10,7 +10,7 @@ const ARROW = { out: '→', in: '←' };
 export function formatSummary(info, address) {
   const lines = [];
   lines.push(`* connected to ${formatAddress(address)} (server name ${info.serverName})`);
-  lines.push(`* ${info.version}, ${info.cipher}, ${info.group}, ALPN: ${info.alpn ?? 'none'}, handshake ${info.timings.handshakeMs.toFixed(1)} ms`);
+  lines.push(`* ${info.version}, ${info.cipher}, ${info.group}, ALPN: ${info.alpn ?? 'none'}, handshake ${info.timings.handshakeMs.toFixed(1)} ms${info.resumed ? ', resumed' : ''}`);
   info.peerCertificates.forEach((cert, i) => {
     lines.push(`* certificate ${i}: ${cert.subject || '(unparsed)'}`);
     lines.push(`*   issuer:  ${cert.issuer}`);

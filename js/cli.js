@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
  * wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
- *                 [--min-version V] [--max-version V] [--json] [--insecure]
+ *                 [--min-version V] [--max-version V] [--cert FILE --key FILE]
+ *                 [--session-in FILE] [--session-out FILE] [--json] [--insecure]
  *
  * Like `openssl s_client -quiet`: stdin goes to the TLS connection, the
  * connection to stdout. End of stdin sends close_notify (after pending data);
  * the command ends when the peer closes. With --json, one JSON line on stderr
  * at the end; otherwise a short human summary.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { connect, WasmTlsError } from './index.node.js';
 import { parseAddress } from './address.js';
@@ -17,7 +18,8 @@ import { formatSummary, formatFailure } from './cli-format.js';
 import { runVerify, VERIFY_USAGE } from './cli-verify.js';
 
 const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
-                       [--min-version V] [--max-version V] [--json] [--insecure]
+                       [--min-version V] [--max-version V] [--cert FILE --key FILE]
+                       [--session-in FILE] [--session-out FILE] [--json] [--insecure]
   HOST may be a name, an IPv4 address or [IPv6]
   --servername NAME  server name for SNI and the certificate check (default: HOST)
   --ca FILE          trusted CA certificate(s), PEM or DER (repeatable)
@@ -25,6 +27,10 @@ const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] 
   --timeout-ms T     handshake timeout (default 30000)
   --min-version V    lowest version accepted: TLSv1.2 (default) or TLSv1.3
   --max-version V    highest version offered: TLSv1.3 (default) or TLSv1.2
+  --cert FILE        client certificate (PEM: the leaf, then its intermediates), for servers that ask
+  --key FILE         its private key (PEM or DER: PKCS#8, SEC1 EC or PKCS#1 RSA)
+  --session-in FILE  resume the session saved in FILE (a full handshake if it cannot be used)
+  --session-out FILE save the session the server gives (a secret: keep the file private)
   --json             print one JSON line with the result to stderr at the end
   --insecure         do not verify the server certificate (tests only)`;
 
@@ -57,6 +63,10 @@ function parseArgs(argv) {
       }
       case '--min-version': args.minVersion = value(arg); break;
       case '--max-version': args.maxVersion = value(arg); break;
+      case '--cert': args.cert = value(arg); break;
+      case '--key': args.key = value(arg); break;
+      case '--session-in': args.sessionIn = value(arg); break;
+      case '--session-out': args.sessionOut = value(arg); break;
       case '--json': args.json = true; break;
       case '--insecure': args.insecure = true; break;
       case '-h': case '--help': return { help: true };
@@ -66,6 +76,7 @@ function parseArgs(argv) {
     }
   }
   if (args.target === undefined) throw new UsageError('missing HOST:PORT');
+  if ((args.cert === undefined) !== (args.key === undefined)) throw new UsageError('--cert and --key go together');
   return args;
 }
 
@@ -81,6 +92,15 @@ async function readCaFiles(files) {
     const text = bytes.toString('latin1');
     return text.includes('-----BEGIN') ? text : new Uint8Array(bytes);
   }));
+}
+
+/** Read a file named by a flag; a missing file is INVALID_OPTION. */
+async function readFlagFile(flag, file, encoding) {
+  try {
+    return await readFile(file, encoding);
+  } catch (err) {
+    throw new WasmTlsError('INVALID_OPTION', `cannot read ${flag} ${file}: ${err.code ?? err.message}`);
+  }
 }
 
 /** Write to stdout respecting backpressure. */
@@ -118,9 +138,19 @@ async function main() {
 
   let address;
   let ca;
+  let cert;
+  let key;
+  let session;
   try {
     address = parseAddress(args.target);
     ca = await readCaFiles(args.ca);
+    if (args.cert) {
+      cert = await readFlagFile('--cert', args.cert, 'latin1');
+      const keyBytes = await readFlagFile('--key', args.key);
+      key = keyBytes.toString('latin1').includes('-----BEGIN') ? keyBytes.toString('latin1') : new Uint8Array(keyBytes);
+      if (!cert.includes('-----BEGIN')) cert = new Uint8Array(Buffer.from(cert, 'latin1'));
+    }
+    if (args.sessionIn) session = (await readFlagFile('--session-in', args.sessionIn, 'utf8')).trim();
   } catch (err) {
     return fail(err);
   }
@@ -136,8 +166,19 @@ async function main() {
     timeoutMs: args.timeoutMs,
     minVersion: args.minVersion,
     maxVersion: args.maxVersion,
+    cert,
+    key,
+    session,
     insecureSkipVerify: args.insecure || undefined,
   });
+
+  // --session-out: the latest session the server gives, written as it arrives (mode 0600)
+  let saving = Promise.resolve();
+  if (args.sessionOut) {
+    socket.addEventListener('session', (ev) => {
+      saving = saving.then(() => writeFile(args.sessionOut, `${ev.session}\n`, { mode: 0o600 }));
+    });
+  }
 
   let info;
   try {
@@ -172,9 +213,18 @@ async function main() {
   }
   await flushStdout();
   await socket.close();
-  if (!args.json) process.stderr.write(`* closed: ${bytesIn} bytes in, ${bytesOut} bytes out\n`);
+  try {
+    await saving;
+  } catch (err) {
+    return fail(new WasmTlsError('INVALID_OPTION', `cannot write --session-out ${args.sessionOut}: ${err.code ?? err.message}`));
+  }
+  if (!args.json) {
+    if (args.sessionOut) process.stderr.write(socket.session ? `* session saved to ${args.sessionOut}\n` : '* the server gave no session to save\n');
+    process.stderr.write(`* closed: ${bytesIn} bytes in, ${bytesOut} bytes out\n`);
+  }
   return succeed({
-    ok: true, version: info.version, cipher: info.cipher, group: info.group, alpn: info.alpn, bytesIn, bytesOut,
+    ok: true, version: info.version, cipher: info.cipher, group: info.group, alpn: info.alpn, resumed: info.resumed,
+    bytesIn, bytesOut,
   });
 }
 

@@ -76,6 +76,14 @@ export interface ConnectOptions {
   pins?: string | string[];
   /** Custom policy after the engine verified the chain, before `opened` resolves: return false or throw to refuse. */
   verify?: (chain: PeerCertificate[], info: OpenedInfo) => boolean | void | Promise<boolean | void>;
+  /**
+   * A session from an earlier connection (`socket.session` or a 'session' event) to resume:
+   * TLS 1.3 PSK with a fresh (EC)DHE, or a TLS 1.2 ticket. Used only for the same server name,
+   * within the server's ticket lifetime; otherwise a full handshake. `opened.resumed` tells.
+   */
+  session?: string | null;
+  /** TLS 1.3: send a KeyUpdate (new write keys) after every this many bytes written; at least 1024. Default: never. */
+  keyUpdateAfterBytes?: number;
 }
 
 export interface PublicKeyInfo {
@@ -134,8 +142,10 @@ export interface OpenedInfo {
   group: string;
   /** Negotiated ALPN protocol, or null. */
   alpn: string | null;
+  /** True if the handshake resumed `options.session` (no certificate is sent then). */
+  resumed: boolean;
   serverName: string;
-  /** The chain the server sent, leaf first. */
+  /** The chain the server sent, leaf first; empty when `resumed`. */
   peerCertificates: PeerCertificate[];
   timings: {
     /** Date.now() when connect() was called. */
@@ -163,6 +173,19 @@ export interface Socket {
   readonly bytesWritten: number;
   /** Handshake steps recorded so far: live during the handshake, and still there after a failure. */
   readonly steps: ReadonlyArray<HandshakeStep>;
+  /**
+   * The latest session the server gave ("wtls1.…"), to pass as `options.session` later, or null.
+   * It holds the connection's resumption secret: store it like a password.
+   */
+  readonly session: string | null;
+  /** 'session': the server gave a session (`event.session`, also in `socket.session`). */
+  addEventListener(type: 'session', listener: (event: SessionEvent) => void, options?: AddEventListenerOptions | boolean): void;
+  removeEventListener(type: 'session', listener: (event: SessionEvent) => void, options?: EventListenerOptions | boolean): void;
+}
+
+/** The 'session' event of a Socket. */
+export interface SessionEvent extends Event {
+  readonly session: string;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface TlsDuplex extends Duplex {
   ref(): this;
   unref(): this;
   on(event: 'secureConnect', listener: (info: OpenedInfo) => void): this;
+  /** The server gave a session (pass it as `session` to resume later). */
+  on(event: 'session', listener: (session: string) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
 }
 

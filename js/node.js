@@ -62,6 +62,8 @@ export function duplexFromSocket(socket) {
     }
   }
 
+  // like tls.TLSSocket's 'session' event (here the value is wasmtls's session string)
+  socket.addEventListener('session', (ev) => duplex.emit('session', ev.session));
   socket.opened.then((opened) => {
     info = opened;
     duplex.emit('secureConnect', opened);

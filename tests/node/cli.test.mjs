@@ -7,6 +7,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPki } from './helpers/pki.mjs';
+import { getClientPki } from './helpers/client-pki.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
 import { startSServer, startRawServer, getFreePort } from './helpers/servers.mjs';
 import { reverseLines } from './helpers/streams.mjs';
 
@@ -71,7 +74,8 @@ describe('cli.js connect', { timeout: 90_000 }, () => {
     assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
     assert.equal(r.stdout, reverseLines(input));
     const { obj } = jsonLine(r.stderr);
-    assert.deepEqual(Object.keys(obj), ['ok', 'version', 'cipher', 'group', 'alpn', 'bytesIn', 'bytesOut']);
+    assert.deepEqual(Object.keys(obj), ['ok', 'version', 'cipher', 'group', 'alpn', 'resumed', 'bytesIn', 'bytesOut']);
+    assert.equal(obj.resumed, false);
     assert.equal(obj.ok, true);
     assert.equal(obj.version, 'TLSv1.3');
     assert.equal(obj.cipher, 'TLS_AES_128_GCM_SHA256');
@@ -88,7 +92,7 @@ describe('cli.js connect', { timeout: 90_000 }, () => {
     assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
     assert.equal(r.stdout, 'cba\n');
     const { obj } = jsonLine(r.stderr);
-    assert.deepEqual(obj, { ok: true, version: 'TLSv1.3', cipher: 'TLS_CHACHA20_POLY1305_SHA256', group: 'secp384r1', alpn: 'http/1.1', bytesIn: 4, bytesOut: 4 });
+    assert.deepEqual(obj, { ok: true, version: 'TLSv1.3', cipher: 'TLS_CHACHA20_POLY1305_SHA256', group: 'secp384r1', alpn: 'http/1.1', resumed: false, bytesIn: 4, bytesOut: 4 });
   });
 
   it('--json reports TLSv1.2 and the IANA suite name against a TLS 1.2 server', async () => {
@@ -98,7 +102,7 @@ describe('cli.js connect', { timeout: 90_000 }, () => {
     assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
     assert.equal(r.stdout, '21slt\n');
     const { obj } = jsonLine(r.stderr);
-    assert.deepEqual(obj, { ok: true, version: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', group: 'secp256r1', alpn: null, bytesIn: 6, bytesOut: 6 });
+    assert.deepEqual(obj, { ok: true, version: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', group: 'secp256r1', alpn: null, resumed: false, bytesIn: 6, bytesOut: 6 });
   });
 
   it('--max-version TLSv1.2 against a TLS 1.3 server gives TLS 1.2', async () => {
@@ -173,5 +177,53 @@ describe('cli.js connect', { timeout: 90_000 }, () => {
   it('bad usage exits non-zero without hanging', async () => {
     const r = await runCli(['connect'], '', { timeoutMs: 10_000 });
     assert.notEqual(r.code, 0);
+  });
+
+  it('--cert/--key: a client certificate for s_server -Verify (chain file, PKCS#1 key)', async () => {
+    const client = getClientPki().rsa2048;
+    const srv = await sserver({ args: ['-Verify', '2', '-CAfile', pki.rootFile] });
+    const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile,
+      '--cert', client.chainFile, '--key', client.legacyKeyFile, '--json'], 'mtls\n');
+    assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
+    assert.equal(r.stdout, 'sltm\n');
+    assert.equal(jsonLine(r.stderr).obj.ok, true);
+    assert.match(srv.output(), /depth=0 CN = wasmtls test client rsa2048/);
+    const none = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile, '--json'], 'x\n');
+    assert.equal(none.code, 1);
+    assert.equal(jsonLine(none.stderr).obj.error.code, 'CERTIFICATE_REQUIRED');
+  });
+
+  for (const version of ['-tls1_3', '-tls1_2']) {
+    it(`--session-out then --session-in: the second run resumes (${version})`, async () => {
+      const srv = await sserver({ args: [version] });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasmtls-cli-session-'));
+      const file = path.join(dir, 'session');
+      try {
+        const common = ['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile, '--json'];
+        const a = await runCli([...common, '--session-out', file], 'first\n');
+        assert.equal(a.code, 0, `exit ${a.code}\nstderr: ${a.stderr}`);
+        assert.equal(jsonLine(a.stderr).obj.resumed, false);
+        assert.match(fs.readFileSync(file, 'utf8'), /^wtls1\.[A-Za-z0-9_-]+\n$/);
+        assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'the session file is private');
+        const b = await runCli([...common, '--session-in', file], 'second\n');
+        assert.equal(b.code, 0, `exit ${b.code}\nstderr: ${b.stderr}`);
+        assert.equal(b.stdout, 'dnoces\n');
+        assert.equal(jsonLine(b.stderr).obj.resumed, true);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('--session-in with a missing file: INVALID_OPTION, exit 1', async () => {
+    const r = await runCli(['connect', '127.0.0.1:9', '--session-in', '/nonexistent/session', '--json']);
+    assert.equal(r.code, 1);
+    assert.equal(jsonLine(r.stderr).obj.error.code, 'INVALID_OPTION');
+  });
+
+  it('--cert without --key is a usage error', async () => {
+    const r = await runCli(['connect', '127.0.0.1:9', '--cert', 'x.pem']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--cert and --key go together/);
   });
 });

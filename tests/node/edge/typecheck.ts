@@ -14,7 +14,16 @@ upgrade({ readable: new ReadableStream<Uint8Array>(), writable: new WritableStre
 // @ts-expect-error upgrade() takes no transport
 upgrade({ readable: new ReadableStream<Uint8Array>(), writable: new WritableStream<Uint8Array>() }, { serverName: 'x', transport: 'tcp' });
 
+// sessions, client certificates, KeyUpdate
+socket.addEventListener('session', (ev) => { const saved: string = ev.session; return saved; });
+const saved: string | null = socket.session;
+const again: Socket = connect('127.0.0.1:8443', { session: saved, cert: 'PEM', key: 'PEM', keyUpdateAfterBytes: 1 << 20 });
+again.opened.then((o) => { const r: boolean = o.resumed; return r; });
+// @ts-expect-error a session is a string
+connect('127.0.0.1:8443', { session: 42 });
+
 const duplex: TlsDuplex = connectDuplex({ hostname: '127.0.0.1', port: 8443 });
+duplex.on('session', (s: string) => s.length);
 duplex.on('secureConnect', (opened: OpenedInfo) => opened.version.length);
 const fromSocket: TlsDuplex = duplexFromSocket(tls);
 const upgraded: TlsDuplex = upgradeDuplex(new net.Socket(), { serverName: 'db.internal' });
