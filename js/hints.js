@@ -17,7 +17,7 @@ export const HINTS = Object.freeze({
   NO_SHARED_CIPHER: 'no cipher suite or key-exchange group in common: wasmtls needs ECDHE with AES-GCM or ChaCha20-Poly1305; enable such suites on the server',
   WEAK_CERTIFICATE: 'the chain uses SHA-1/MD5 signatures or an RSA key below 2048 bits: reissue the certificate',
   UNSUPPORTED_CERTIFICATE: 'the certificate uses a key type wasmtls does not support (e.g. Ed25519): use an ECDSA or RSA certificate',
-  CERTIFICATE_REQUIRED: 'the server requires a client certificate (mutual TLS), which wasmtls does not send yet',
+  CERTIFICATE_REQUIRED: 'the server requires a client certificate (mutual TLS): pass `cert` (PEM chain) and `key` (or --cert and --key)',
   NO_APPLICATION_PROTOCOL: 'the server chose none of the `alpn` protocols offered: check the `alpn` list',
   PEER_ALERT: 'the server rejected the handshake: see the alert name, and the server logs',
   TRUNCATED: 'the connection ended without close_notify: the server or a middlebox cut it short',
