@@ -26,7 +26,8 @@ export async function wasmtlsClient(pki) {
     open,
     async download(port, bytes, o) {
       const { sock } = open(port, o);
-      await sock.opened;
+      const info = await sock.opened;
+      if (o?.cipher && !info.cipher.includes(o.cipher)) throw new Error(`negotiated ${info.cipher}, expected ${o.cipher}`);
       const w = sock.writable.getWriter();
       await w.write(enc.encode(`D${bytes}\n`));
       const r = sock.readable.getReader();
