@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <emscripten.h>
+#include <emscripten/emmalloc.h>
 #include "wt_engine.h"
 #include "wt_x509.h"
 #include "wt_bytes.h"
@@ -26,7 +27,6 @@ extern int wt_js_random(uint8_t *out, size_t len);
 #define WT_CONN_BUFFER   (WT_MIN_BUFFER_SIZE + 24576)
 #define WT_CONN_CHAIN    32768
 #define WT_CONN_ANCHORS  256
-#define WT_CONN_ARENA    (WT_CONN_ANCHORS * 600)
 
 typedef struct {
 	wt_engine eng;
@@ -35,8 +35,6 @@ typedef struct {
 	uint8_t alpn[256];
 	size_t alpn_len;
 	wt_trust_store trust;
-	br_x509_trust_anchor *anchors;   /* malloc'd on first wt_conn_add_ca */
-	uint8_t *arena;
 	uint8_t *buf;
 	uint8_t *chain;
 	size_t win_len;                  /* length of the last window asked for */
@@ -78,8 +76,8 @@ wt_conn_free(wt_conn *c)
 	wt_wipe(c->buf, WT_CONN_BUFFER);
 	free(c->buf);
 	free(c->chain);
-	free(c->anchors);
-	free(c->arena);
+	free(c->trust.anchors);   /* both malloc'd by wt_conn_add_ca (calloc'd store: NULL until then) */
+	free(c->trust.arena);
 	free(c->client_chain);
 	wt_privkey_wipe(&c->client_key);
 	if (c->session) wt_wipe(c->session, c->session_len);
@@ -100,19 +98,66 @@ wt_conn_set_server_name(wt_conn *c, const char *name, size_t len)
 	return 0;
 }
 
-/* Returns the number of anchors added, or a negated wt_err. */
+/*
+ * Point every anchor's DN and public key, which live in an arena at `from`, at
+ * the same offsets in a copy of that arena at `to`.
+ */
+static void
+wt_anchors_rebase(br_x509_trust_anchor *ta, size_t num, const uint8_t *from, uint8_t *to)
+{
+	for (size_t i = 0; i < num; i++) {
+		ta[i].dn.data = to + (ta[i].dn.data - from);
+		if (ta[i].pkey.key_type == BR_KEYTYPE_RSA) {
+			ta[i].pkey.key.rsa.n = to + (ta[i].pkey.key.rsa.n - from);
+			ta[i].pkey.key.rsa.e = to + (ta[i].pkey.key.rsa.e - from);
+		} else if (ta[i].pkey.key_type == BR_KEYTYPE_EC) {
+			ta[i].pkey.key.ec.q = to + (ta[i].pkey.key.ec.q - from);
+		}
+	}
+}
+
+/* Move the store's arena to a new allocation of `cap` bytes (>= arena_used). */
+static int
+wt_trust_move_arena(wt_trust_store *ts, size_t cap)
+{
+	uint8_t *arena = malloc(cap ? cap : 1);
+	if (!arena) return -1;
+	if (ts->arena_used) memcpy(arena, ts->arena, ts->arena_used);
+	wt_anchors_rebase(ts->anchors, ts->num, ts->arena, arena);
+	if (ts->arena) { wt_wipe(ts->arena, ts->arena_used); free(ts->arena); }
+	ts->arena = arena;
+	ts->arena_len = cap;
+	return 0;
+}
+
+/*
+ * Returns the number of anchors added, or a negated wt_err.
+ * Memory is sized to what the certificates need, not to a fixed maximum (idle
+ * connections are cheap): an anchor's DN and key are slices of its DER, which
+ * is no longer than the input, so the arena grows by `len` for the parse and is
+ * then trimmed to what was used; the anchor array likewise.
+ */
 EMSCRIPTEN_KEEPALIVE int
 wt_conn_add_ca(wt_conn *c, const uint8_t *data, size_t len)
 {
-	if (!c->anchors) {
-		c->anchors = malloc(WT_CONN_ANCHORS * sizeof *c->anchors);
-		c->arena = malloc(WT_CONN_ARENA);
-		if (!c->anchors || !c->arena) return -WT_ERR_INTERNAL;
-		wt_trust_init(&c->trust, c->anchors, WT_CONN_ANCHORS, c->arena, WT_CONN_ARENA);
+	wt_trust_store *ts = &c->trust;
+	size_t room = ts->num + len / 64 + 1;          /* a certificate is > 64 bytes */
+	if (room > WT_CONN_ANCHORS) room = WT_CONN_ANCHORS;
+	if (room > ts->max) {
+		br_x509_trust_anchor *a = realloc(ts->anchors, room * sizeof *a);
+		if (!a) return -WT_ERR_INTERNAL;
+		ts->anchors = a;
+		ts->max = room;
 	}
-	int n = wt_trust_add(&c->trust, data, len);
-	c->cfg.anchors = c->trust.anchors;
-	c->cfg.num_anchors = c->trust.num;
+	if (wt_trust_move_arena(ts, ts->arena_used + len) != 0) return -WT_ERR_INTERNAL;
+	int n = wt_trust_add(ts, data, len);
+	if (wt_trust_move_arena(ts, ts->arena_used) != 0) return -WT_ERR_INTERNAL;
+	if (ts->num && ts->num < ts->max) {
+		br_x509_trust_anchor *a = realloc(ts->anchors, ts->num * sizeof *a);
+		if (a) { ts->anchors = a; ts->max = ts->num; }
+	}
+	c->cfg.anchors = ts->anchors;
+	c->cfg.num_anchors = ts->num;
 	return n;
 }
 
@@ -190,6 +235,13 @@ wt_conn_set_client_key(wt_conn *c, const uint8_t *data, size_t len)
 	if (err) return err;
 	c->cfg.client_key = &c->client_key;
 	return 0;
+}
+
+/* Bytes of the wasm heap in use (malloc'd and not freed), for the benchmark. */
+EMSCRIPTEN_KEEPALIVE size_t
+wt_heap_in_use(void)
+{
+	return emmalloc_dynamic_heap_size() - emmalloc_free_dynamic_memory();
 }
 
 /* `list` is the ALPN ProtocolNameList contents: u8 length + name, repeated. */
@@ -399,7 +451,7 @@ wt_verify_chain(wt_conn *c, const uint8_t *chain, size_t chain_len,
 	wt_verify_params vp;
 	memset(&vp, 0, sizeof vp);
 	vp.anchors = c->trust.anchors;
-	vp.num_anchors = c->anchors ? c->trust.num : 0;
+	vp.num_anchors = c->trust.anchors ? c->trust.num : 0;
 	vp.host = host_len ? host : NULL;
 	vp.host_len = host_len;
 	vp.now = (int64_t)unix_seconds;

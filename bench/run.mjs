@@ -1,0 +1,355 @@
+#!/usr/bin/env node
+// wasmtls benchmark: wasmtls vs Node tls (OpenSSL), subtls and node-forge, measured in one run
+// against loopback servers this script starts (a separate Node process, so the client CPU time
+// measured here excludes the server). `npm run bench`; `node bench/run.mjs --quick` for a smoke run.
+// Prints a table with ratios against Node tls and each target with PASS/MISS; writes JSON to
+// bench/results/latest.json (or --out FILE).
+import { fork, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { getPki } from '../tests/node/helpers/pki.mjs';
+import { wasmtlsClient, nodeTlsClient, subtlsClient, forgeClient } from './clients.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.join(HERE, 'results', QUICK ? 'quick.json' : 'latest.json');
+const HS_N = QUICK ? 5 : 60;
+const BULK = QUICK ? 1 << 20 : 32 << 20;
+// node-forge moves ~2 MB/s: 4 MiB is enough to measure it.
+const FORGE_BULK = QUICK ? 1 << 20 : 4 << 20;
+const BULK_RUNS = QUICK ? 1 : 3;
+const IDLE_CONNS = QUICK ? 20 : 1000;
+const COLD_RUNS = QUICK ? 2 : 7;
+
+const log = (...a) => process.stderr.write(a.join(' ') + '\n');
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const r2 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 100) / 100);
+
+// ---- servers ---------------------------------------------------------------------------------
+const pki = getPki();
+const p256 = pki.leaves.p256;
+const rsa = pki.leaves.rsa2048;
+// node-forge parses RSA certificates only (the test PKI's CAs are ECDSA): a self-signed RSA-2048 one.
+function forgeCert() {
+  const key = path.join(pki.dir, 'forge-rsa.key');
+  const cert = path.join(pki.dir, 'forge-rsa.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+    '-subj', '/CN=localhost', '-days', '30', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+  return { cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') };
+}
+const forgeRsa = forgeCert();
+const tls13 = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' };
+const SUITES = {
+  'CHACHA20-POLY1305': { tls13: 'TLS_CHACHA20_POLY1305_SHA256', tls12: 'ECDHE-ECDSA-CHACHA20-POLY1305' },
+  'AES-128-GCM': { tls13: 'TLS_AES_128_GCM_SHA256', tls12: 'ECDHE-ECDSA-AES128-GCM-SHA256' },
+  'AES-256-GCM': { tls13: 'TLS_AES_256_GCM_SHA384', tls12: 'ECDHE-ECDSA-AES256-GCM-SHA384' },
+};
+const serverSpecs = {
+  'tls13-p256': { cert: p256.chainPem, key: p256.keyPem, ...tls13 },
+  'tls13-rsa2048': { cert: rsa.chainPem, key: rsa.keyPem, ...tls13 },
+  'tls12-p256': { cert: p256.chainPem, key: p256.keyPem, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2',
+    ciphers: SUITES['AES-128-GCM'].tls12 },
+  // node-forge: TLS 1.1, RSA key exchange, AES-128-CBC; OpenSSL 3 needs security level 0 for it.
+  'forge-tls11-rsa': { ...forgeRsa, minVersion: 'TLSv1', maxVersion: 'TLSv1.1',
+    ciphers: 'AES128-SHA:@SECLEVEL=0' },
+};
+for (const [name, s] of Object.entries(SUITES)) {
+  // Node takes TLS 1.3 suites in `ciphers` (there is no `ciphersuites` option); one suite: forced.
+  serverSpecs[`bulk13-${name}`] = { cert: p256.chainPem, key: p256.keyPem, ...tls13, ciphers: s.tls13 };
+}
+
+async function startServers() {
+  const child = fork(path.join(HERE, 'servers.mjs'), [JSON.stringify({ servers: serverSpecs })],
+    { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  process.once('exit', () => { try { child.kill('SIGKILL'); } catch { /* gone */ } });
+  const ports = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b) => { out += b; if (out.includes('\n')) resolve(JSON.parse(out)); });
+    child.once('exit', (code) => reject(new Error(`bench servers exited (${code})`)));
+  });
+  return { ports, stop: () => child.kill('SIGKILL') };
+}
+
+// ---- measurements --------------------------------------------------------------------------
+/** N sequential full handshakes: latency median/p90 (ms) and client CPU per handshake (ms). */
+async function handshakes(client, port, opts = {}, n = HS_N) {
+  for (let i = 0; i < 2; i++) { const c = client.open(port, opts); await c.opened; await c.close(); } // warm-up
+  const lat = [];
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    const c = client.open(port, opts);
+    await c.opened;
+    lat.push(performance.now() - s);
+    await c.close();
+  }
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { n, medianMs: r2(median(lat)), p90Ms: r2(pct(lat, 0.9)), cpuMsPerHandshake: r2((cpu.user + cpu.system) / 1000 / n),
+    wallMsPerHandshake: r2(wall / n) };
+}
+
+/** Node tls resumed handshakes (TLS 1.3 session tickets). */
+async function nodeResumed(client, port, n = HS_N) {
+  const first = client.open(port);
+  await first.opened;
+  await new Promise((r) => setTimeout(r, 20));
+  let ticket = first.ticket();
+  await first.close();
+  const lat = [];
+  let resumed = 0;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    const c = client.open(port, { session: ticket });
+    const info = await c.opened;
+    lat.push(performance.now() - s);
+    if (info.resumed) resumed++;
+    await new Promise((r) => setImmediate(r));
+    ticket = c.ticket() ?? ticket;
+    await c.close();
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { n, resumed, medianMs: r2(median(lat)), p90Ms: r2(pct(lat, 0.9)), cpuMsPerHandshake: r2((cpu.user + cpu.system) / 1000 / n) };
+}
+
+/** Median MB/s (10^6 bytes) of BULK_RUNS transfers of BULK bytes. */
+async function bulk(client, dir, port, opts = {}, bytes = BULK) {
+  const rates = [];
+  for (let i = 0; i < BULK_RUNS; i++) {
+    const s = performance.now();
+    await client[dir](port, bytes, opts);
+    rates.push(bytes / 1e6 / ((performance.now() - s) / 1000));
+  }
+  return r2(median(rates));
+}
+
+/**
+ * WASM heap of open, idle wasmtls connections: bytes malloc'd (the wt_heap_in_use export) per
+ * connection with one and with IDLE_CONNS open, and the growth of memory.buffer for IDLE_CONNS.
+ */
+async function wasmHeap(client, port) {
+  const { loadWasmNode } = await import('../js/load-node.js');
+  const wasm = await loadWasmNode();
+  const x = wasm.exports;
+  const memory = () => x.memory.buffer.byteLength;
+  const inUse = () => (typeof x.wt_heap_in_use === 'function' ? x.wt_heap_in_use() >>> 0 : null);
+  const conns = [];
+  const openMany = async (k) => {
+    for (let i = 0; i < k; i += 25) {
+      const batch = [];
+      for (let j = i; j < Math.min(k, i + 25); j++) batch.push(client.open(port));
+      await Promise.all(batch.map((c) => c.opened));
+      conns.push(...batch);
+    }
+  };
+  const mem0 = memory();
+  const used0 = inUse();
+  await openMany(1);
+  const used1 = inUse();
+  await openMany(IDLE_CONNS - 1);
+  const usedN = inUse();
+  const memN = memory();
+  await Promise.all(conns.map((c) => c.close()));
+  const perConn = (a, b, k) => (a == null ? null : r2((b - a) / 1024 / k));
+  return { connections: IDLE_CONNS, heapInUseBefore: used0,
+    kibPerConnection: perConn(used0, used1, 1), kibPerConnectionAtN: perConn(used0, usedN, IDLE_CONNS),
+    memoryBefore: mem0, memoryAtN: memN, memoryGrowthMiB: r2((memN - mem0) / 2 ** 20),
+    heapInUseAfterClose: inUse() };
+}
+
+/** Cold start in a fresh process: import + instantiate (ms), median of COLD_RUNS. */
+function coldStart(what) {
+  const scripts = {
+    wasmtls: `const t=performance.now();const m=await import(${JSON.stringify(path.join(ROOT, 'js/index.node.js'))});` +
+      `const {loadWasmNode}=await import(${JSON.stringify(path.join(ROOT, 'js/load-node.js'))});await loadWasmNode();console.log(performance.now()-t)`,
+    'node:tls': 'const t=performance.now();await import("node:tls");console.log(performance.now()-t)',
+    subtls: `const t=performance.now();await import(${JSON.stringify(path.join(ROOT, 'node_modules/subtls/index.js'))});console.log(performance.now()-t)`,
+    'node-forge': `const t=performance.now();await import(${JSON.stringify(path.join(ROOT, 'node_modules/node-forge/lib/index.js'))});console.log(performance.now()-t)`,
+  };
+  const runs = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    runs.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', scripts[what]], { encoding: 'utf8' }).trim()));
+  }
+  return r2(median(runs));
+}
+
+/** Static ESM import graph from `entry` (relative specifiers only). */
+function importGraph(entry, skip = new Set()) {
+  const seen = new Set();
+  const walk = (file) => {
+    if (seen.has(file) || skip.has(path.basename(file))) return;
+    seen.add(file);
+    const src = fs.readFileSync(file, 'utf8');
+    for (const m of src.matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+      walk(path.resolve(path.dirname(file), m[1] ?? m[2]));
+    }
+  };
+  walk(entry);
+  return [...seen];
+}
+
+const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
+
+/** What a browser downloads: the .wasm plus the browser entry's JS graph, gzip -9 per file. */
+function browserSize() {
+  const browserEntry = path.join(ROOT, 'js/index.browser.js');
+  let entry = browserEntry;
+  let note = 'js/index.browser.js import graph';
+  let skip = new Set();
+  if (!fs.existsSync(browserEntry)) {
+    entry = path.join(ROOT, 'js/index.node.js');
+    skip = new Set(['load-node.js', 'transport-node-tcp.js']);
+    note = 'js/index.browser.js absent: js/index.node.js import graph minus load-node.js and transport-node-tcp.js';
+  }
+  const files = importGraph(entry, skip);
+  const wasmFile = path.join(ROOT, 'js/dist/wasmtls.wasm');
+  const wasmBytes = fs.readFileSync(wasmFile);
+  const js = files.map((f) => ({ file: path.relative(ROOT, f), bytes: fs.statSync(f).size, gzip: gz(fs.readFileSync(f)) }));
+  const jsGzip = js.reduce((a, f) => a + f.gzip, 0);
+  const jsConcatGzip = gz(Buffer.concat(files.map((f) => fs.readFileSync(f))));
+  const subtlsFile = path.join(ROOT, 'node_modules/subtls/index.js');
+  return {
+    note,
+    wasmBytes: wasmBytes.length, wasmGzip: gz(wasmBytes),
+    jsBytes: js.reduce((a, f) => a + f.bytes, 0), jsGzipPerFile: jsGzip, jsGzipBundled: jsConcatGzip,
+    totalGzip: gz(wasmBytes) + jsGzip, files: js,
+    subtlsGzip: gz(fs.readFileSync(subtlsFile)),
+  };
+}
+
+async function guard(label, fn) {
+  try { return await fn(); } catch (err) { log(`  ${label}: FAILED ${err.message}`); return { error: String(err.message ?? err) }; }
+}
+
+// ---- main ----------------------------------------------------------------------------------
+async function main() {
+  const servers = await startServers();
+  const P = servers.ports;
+  const clients = {
+    wasmtls: await wasmtlsClient(pki),
+    'node:tls': await nodeTlsClient(pki),
+    subtls: await subtlsClient(pki),
+    'node-forge': await forgeClient(),
+  };
+  const R = { date: new Date().toISOString(), quick: QUICK,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.type()} ${os.release()}`,
+      loadavg: os.loadavg().map(r2) },
+    params: { handshakes: HS_N, bulkBytes: BULK, forgeBulkBytes: FORGE_BULK, bulkRuns: BULK_RUNS, idleConnections: IDLE_CONNS, coldRuns: COLD_RUNS },
+    handshake: {}, resumed: {}, bulk: {}, heap: null, coldStartMs: {}, size: null };
+
+  const hsCases = [
+    ['TLS 1.3 ECDSA P-256', 'tls13-p256', { version: 'TLSv1.3' }, ['wasmtls', 'node:tls', 'subtls']],
+    ['TLS 1.3 RSA-2048', 'tls13-rsa2048', { version: 'TLSv1.3' }, ['wasmtls', 'node:tls', 'subtls']],
+    ['TLS 1.2 ECDHE-ECDSA P-256', 'tls12-p256', { version: 'TLSv1.2' }, ['wasmtls', 'node:tls']],
+    ['TLS 1.1 RSA kx AES-128-CBC (forge)', 'forge-tls11-rsa', { version: 'TLSv1.1' }, ['node-forge']],
+  ];
+  for (const [label, server, opts, names] of hsCases) {
+    R.handshake[label] = {};
+    for (const name of names) {
+      log(`handshake ${label}: ${name}`);
+      R.handshake[label][name] = await guard(name, () => handshakes(clients[name], P[server], opts));
+    }
+  }
+  log('resumed: node:tls');
+  R.resumed['TLS 1.3 ECDSA P-256'] = {
+    'node:tls': await guard('node:tls', () => nodeResumed(clients['node:tls'], P['tls13-p256'])),
+    wasmtls: { na: 'wasmtls does not resume sessions yet' },
+    subtls: { na: 'subtls has no resumption' },
+  };
+  for (const suite of Object.keys(SUITES)) {
+    R.bulk[suite] = {};
+    const names = suite === 'AES-128-GCM' ? ['wasmtls', 'node:tls', 'subtls'] : ['wasmtls', 'node:tls'];
+    for (const name of names) {
+      log(`bulk ${suite}: ${name}`);
+      R.bulk[suite][name] = {
+        downMBps: await guard(`${name} down`, () => bulk(clients[name], 'download', P[`bulk13-${suite}`], { cipher: SUITES[suite].tls13 })),
+        upMBps: await guard(`${name} up`, () => bulk(clients[name], 'upload', P[`bulk13-${suite}`])),
+      };
+    }
+  }
+  log('bulk forge (TLS 1.1 AES-128-CBC)');
+  R.bulk['AES-128-CBC-SHA (TLS 1.1)'] = { 'node-forge': {
+    downMBps: await guard('forge down', () => bulk(clients['node-forge'], 'download', P['forge-tls11-rsa'], {}, FORGE_BULK)),
+    upMBps: await guard('forge up', () => bulk(clients['node-forge'], 'upload', P['forge-tls11-rsa'], {}, FORGE_BULK)),
+  } };
+  log(`heap: ${IDLE_CONNS} idle wasmtls connections`);
+  R.heap = await guard('heap', () => wasmHeap(clients.wasmtls, P['tls13-p256']));
+  for (const name of Object.keys(clients)) { log(`cold start: ${name}`); R.coldStartMs[name] = await guard(name, () => coldStart(name)); }
+  R.size = browserSize();
+  servers.stop();
+  R.targets = targets(R);
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(OUT, JSON.stringify(R, null, 2) + '\n');
+  print(R);
+  log(`\nJSON written to ${path.relative(process.cwd(), OUT)}`);
+  process.exit(0);
+}
+
+function targets(R) {
+  const hs = R.handshake['TLS 1.3 ECDSA P-256'];
+  const cpu = (n) => hs[n]?.cpuMsPerHandshake;
+  const down = (s, n) => R.bulk[s]?.[n]?.downMBps;
+  const t = [];
+  const add = (name, value, ok, detail) => t.push({ name, value: r2(value), pass: value != null && ok, detail });
+  add('handshake CPU <= 1.2x Node tls (TLS 1.3 P-256)', cpu('wasmtls') / cpu('node:tls'), cpu('wasmtls') / cpu('node:tls') <= 1.2, 'ratio');
+  add('handshake CPU <= 0.25x subtls', cpu('wasmtls') / cpu('subtls'), cpu('wasmtls') / cpu('subtls') <= 0.25, 'ratio');
+  add('download ChaCha20-Poly1305 >= 150 MB/s', down('CHACHA20-POLY1305', 'wasmtls'), down('CHACHA20-POLY1305', 'wasmtls') >= 150, 'MB/s');
+  // subtls has no ChaCha20: compare against its best (AES-128-GCM) download.
+  const vsSub = down('CHACHA20-POLY1305', 'wasmtls') / down('AES-128-GCM', 'subtls');
+  add('download ChaCha20 >= 2.5x subtls (its AES-128-GCM)', vsSub, vsSub >= 2.5, 'ratio');
+  add('download AES-128-GCM >= 60 MB/s', down('AES-128-GCM', 'wasmtls'), down('AES-128-GCM', 'wasmtls') >= 60, 'MB/s');
+  add('browser WASM+JS <= 60 KB gzip', R.size.totalGzip / 1000, R.size.totalGzip <= 60000, 'KB');
+  add('cold start <= 15 ms', R.coldStartMs.wasmtls, R.coldStartMs.wasmtls <= 15, 'ms');
+  add('WASM heap per idle connection <= 40 KiB', R.heap?.kibPerConnection, R.heap?.kibPerConnection <= 40, 'KiB');
+  return t;
+}
+
+function print(R) {
+  const fmt = (v, unit = '') => (v == null || typeof v === 'object' ? (v?.na ? 'N/A' : '–') : `${v}${unit}`);
+  const ratio = (a, b) => (a == null || b == null || typeof a === 'object' || typeof b === 'object' || !b ? '' : ` (${(a / b).toFixed(2)}×)`);
+  const lines = [];
+  lines.push(`wasmtls benchmark — ${R.date} — ${R.machine.cpus} CPU ${R.machine.model} — Node ${R.machine.node} — load ${R.machine.loadavg.join(' ')}`);
+  lines.push('Ratios (×) are against Node tls measured in this run.\n');
+  lines.push('Full handshake (median / p90 latency, client CPU per handshake)');
+  for (const [label, row] of Object.entries(R.handshake)) {
+    const base = row['node:tls'];
+    for (const [name, v] of Object.entries(row)) {
+      if (v.error) { lines.push(`  ${label.padEnd(36)} ${name.padEnd(11)} FAILED: ${v.error}`); continue; }
+      lines.push(`  ${label.padEnd(36)} ${name.padEnd(11)} ${fmt(v.medianMs, ' ms').padStart(9)}${ratio(v.medianMs, base?.medianMs).padEnd(9)} / ${fmt(v.p90Ms, ' ms').padStart(9)}   CPU ${fmt(v.cpuMsPerHandshake, ' ms').padStart(9)}${ratio(v.cpuMsPerHandshake, base?.cpuMsPerHandshake)}`);
+    }
+  }
+  lines.push('\nResumed handshake (TLS 1.3 ticket)');
+  for (const [name, v] of Object.entries(R.resumed['TLS 1.3 ECDSA P-256'])) {
+    lines.push(`  ${name.padEnd(11)} ${v.na ? `N/A (${v.na})` : v.error ? `FAILED ${v.error}` : `${v.medianMs} ms median, ${v.p90Ms} ms p90, CPU ${v.cpuMsPerHandshake} ms, ${v.resumed}/${v.n} resumed`}`);
+  }
+  lines.push(`\nBulk, ${R.params.bulkBytes / 2 ** 20} MiB per transfer, median of ${R.params.bulkRuns} (MB/s, download / upload)`);
+  for (const [suite, row] of Object.entries(R.bulk)) {
+    const base = row['node:tls'];
+    for (const [name, v] of Object.entries(row)) {
+      lines.push(`  ${suite.padEnd(28)} ${name.padEnd(11)} ${fmt(v.downMBps).padStart(8)}${ratio(v.downMBps, base?.downMBps).padEnd(9)} / ${fmt(v.upMBps).padStart(8)}${ratio(v.upMBps, base?.upMBps)}`);
+    }
+  }
+  lines.push(`  subtls: AES-128-GCM only (no ChaCha20, no AES-256); node-forge: TLS 1.1 AES-128-CBC only (${R.params.forgeBulkBytes / 2 ** 20} MiB).`);
+  const h = R.heap;
+  lines.push(`\nWASM heap per open idle connection: ${h.kibPerConnection} KiB (one), ${h.kibPerConnectionAtN} KiB each with ${h.connections} open; ` +
+    `memory.buffer grew ${h.memoryGrowthMiB} MiB for ${h.connections} (from ${(h.memoryBefore / 2 ** 20).toFixed(0)} MiB); heap in use after closing all: ${h.heapInUseAfterClose} B (before: ${h.heapInUseBefore} B)`);
+  lines.push(`\nCold start (fresh process, import + instantiate, median of ${R.params.coldRuns}): ` +
+    Object.entries(R.coldStartMs).map(([n, v]) => `${n} ${fmt(v, ' ms')}`).join(', '));
+  const s = R.size;
+  lines.push(`\nBrowser download (gzip -9): wasm ${s.wasmGzip} B (raw ${s.wasmBytes}) + JS ${s.jsGzipPerFile} B per file (${s.jsGzipBundled} B bundled) = ${(s.totalGzip / 1000).toFixed(1)} KB; subtls ${(s.subtlsGzip / 1000).toFixed(1)} KB`);
+  lines.push(`  (${s.note})`);
+  lines.push('\nTargets');
+  for (const t of R.targets) lines.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(52)} measured ${t.value ?? '–'} ${t.detail}`);
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
