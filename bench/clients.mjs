@@ -13,11 +13,12 @@ const enc = new TextEncoder();
 export async function wasmtlsClient(pki) {
   const { connect } = await import('../js/index.node.js');
   const base = (version) => ({ serverName: 'localhost', ca: pki.rootPem, minVersion: version, maxVersion: version });
-  const open = (port, { version = 'TLSv1.3' } = {}) => {
-    const sock = connect({ hostname: '127.0.0.1', port }, base(version));
+  const open = (port, { version = 'TLSv1.3', session } = {}) => {
+    const sock = connect({ hostname: '127.0.0.1', port }, { ...base(version), session });
     return {
       opened: sock.opened,
       sock,
+      ticket: () => sock.session,
       async close() { await sock.close().catch(() => {}); await sock.closed.catch(() => {}); },
     };
   };

@@ -97,8 +97,8 @@ async function handshakes(client, port, opts = {}, n = HS_N) {
     wallMsPerHandshake: r2(wall / n) };
 }
 
-/** Node tls resumed handshakes (TLS 1.3 session tickets). */
-async function nodeResumed(client, port, n = HS_N) {
+/** Resumed handshakes (TLS 1.3 session tickets), for any client with open(port, { session }) and ticket(). */
+async function resumedHandshakes(client, port, n = HS_N) {
   const first = client.open(port);
   await first.opened;
   await new Promise((r) => setTimeout(r, 20));
@@ -203,11 +203,12 @@ const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 function browserSize() {
   const browserEntry = path.join(ROOT, 'js/index.browser.js');
   let entry = browserEntry;
-  let note = 'js/index.browser.js import graph';
-  let skip = new Set();
+  // the root store (js/roots.js, a dynamic import made only when `ca` is not given) is not counted
+  let note = 'js/index.browser.js import graph, without the root store (js/roots.js)';
+  let skip = new Set(['roots.js']);
   if (!fs.existsSync(browserEntry)) {
     entry = path.join(ROOT, 'js/index.node.js');
-    skip = new Set(['load-node.js', 'transport-node-tcp.js']);
+    skip = new Set(['load-node.js', 'transport-node-tcp.js', 'roots.js']);
     note = 'js/index.browser.js absent: js/index.node.js import graph minus load-node.js and transport-node-tcp.js';
   }
   const files = importGraph(entry, skip);
@@ -259,10 +260,10 @@ async function main() {
       R.handshake[label][name] = await guard(name, () => handshakes(clients[name], P[server], opts));
     }
   }
-  log('resumed: node:tls');
+  log('resumed: node:tls, wasmtls');
   R.resumed['TLS 1.3 ECDSA P-256'] = {
-    'node:tls': await guard('node:tls', () => nodeResumed(clients['node:tls'], P['tls13-p256'])),
-    wasmtls: { na: 'wasmtls does not resume sessions yet' },
+    'node:tls': await guard('node:tls', () => resumedHandshakes(clients['node:tls'], P['tls13-p256'])),
+    wasmtls: await guard('wasmtls', () => resumedHandshakes(clients.wasmtls, P['tls13-p256'])),
     subtls: { na: 'subtls has no resumption' },
   };
   for (const suite of Object.keys(SUITES)) {
@@ -329,7 +330,9 @@ function print(R) {
   }
   lines.push('\nResumed handshake (TLS 1.3 ticket)');
   for (const [name, v] of Object.entries(R.resumed['TLS 1.3 ECDSA P-256'])) {
-    lines.push(`  ${name.padEnd(11)} ${v.na ? `N/A (${v.na})` : v.error ? `FAILED ${v.error}` : `${v.medianMs} ms median, ${v.p90Ms} ms p90, CPU ${v.cpuMsPerHandshake} ms, ${v.resumed}/${v.n} resumed`}`);
+    const full = R.handshake['TLS 1.3 ECDSA P-256']?.[name]?.cpuMsPerHandshake;
+    const vsFull = full && v.cpuMsPerHandshake ? ` (${(v.cpuMsPerHandshake / full).toFixed(2)}x the CPU of a full handshake)` : '';
+    lines.push(`  ${name.padEnd(11)} ${v.na ? `N/A (${v.na})` : v.error ? `FAILED ${v.error}` : `${v.medianMs} ms median, ${v.p90Ms} ms p90, CPU ${v.cpuMsPerHandshake} ms${vsFull}, ${v.resumed}/${v.n} resumed`}`);
   }
   lines.push(`\nBulk, ${R.params.bulkBytes / 2 ** 20} MiB per transfer, median of ${R.params.bulkRuns} (MB/s, download / upload)`);
   for (const [suite, row] of Object.entries(R.bulk)) {

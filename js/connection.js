@@ -139,6 +139,7 @@ class TlsConnection {
         maxVersion: this.options.maxVersion,
         session: this.options.session,
         keyUpdateAfterBytes: this.options.keyUpdateAfterBytes,
+        earlyData: this.options.earlyData,
       });
       const transport = await transportPromise;
       if (this.phase === 'done') return;
@@ -203,12 +204,27 @@ class TlsConnection {
     const handshakeMs = now() - this.t0;
     const negotiated = this.engine.negotiated();
     const resumed = this.engine.resumed();
+    let earlyData = null;
+    if (this.options.earlyData) {
+      // what the server did not take in 0-RTT goes now, ahead of anything written to `writable`
+      const early = this.engine.earlyData();
+      earlyData = early.status === 'pending' ? 'rejected' : early.status;
+      const taken = early.status === 'accepted' ? early.sent : 0;
+      this.bytesWritten += taken;
+      try {
+        this.sendNow(this.options.earlyData.subarray(taken));
+      } catch (err) {
+        this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err }));
+        return;
+      }
+    }
     // a resumed session was authenticated (chain, pins, verify hook) by the connection that made it
     const chain = resumed ? [] : this.engine.peerChain();
     Promise.all(chain.map(describeOrRaw)).then((peerCertificates) => {
       const info = {
         ...negotiated,
         resumed,
+        earlyData,
         serverName: this.options.serverName,
         peerCertificates,
         timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
@@ -339,6 +355,19 @@ class TlsConnection {
       this.bytesWritten += written;
       await sent; // backpressure: a slow network slows the writer
     }
+  }
+
+  /** Seal and queue `bytes` at once (no awaiting: they go before any later write). */
+  sendNow(bytes) {
+    for (let off = 0; off < bytes.length;) {
+      const { written, err } = this.engine.writeRecord(bytes.subarray(off));
+      if (err) throw this.engine.error(err);
+      this.transmit(this.engine.takeSend([])).catch(() => {});
+      if (!written) throw new WasmTlsError('INTERNAL', 'no write window right after the handshake');
+      off += written;
+      this.bytesWritten += written;
+    }
+    this.recordEvents();
   }
 
   assertWritable() {
@@ -477,6 +506,7 @@ class TlsConnection {
       case EVENT_KIND.KEYS: step.name = 'Keys'; step.detail = KEYS_NAMES[type] ?? String(type); break;
       case EVENT_KIND.SESSION: step.name = 'SessionSaved'; break;
       case EVENT_KIND.RESUMED: step.name = 'SessionResumed'; step.bytes = 0; break;
+      case EVENT_KIND.EARLY: step.name = 'EarlyData'; step.detail = ['', 'sent', 'accepted', 'rejected'][type] ?? String(type); break;
       default: step.name = `event(${kind})`;
     }
     return step;

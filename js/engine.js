@@ -56,6 +56,19 @@ export class Engine {
       if (err) throw new WasmTlsError('INVALID_OPTION', `session is not acceptable (${this.errorName(err)})`);
     }
     if (cfg.keyUpdateAfterBytes) x.wt_conn_set_key_update_bytes(conn, cfg.keyUpdateAfterBytes);
+    if (cfg.earlyData?.length) {
+      err = wasm.withBytes(cfg.earlyData, (p, len) => x.wt_conn_set_early_data(conn, p, len));
+      if (err) throw new WasmTlsError('INTERNAL', `cannot keep earlyData (${this.errorName(err)})`);
+    }
+  }
+
+  /**
+   * What became of the 0-RTT data.
+   * @returns {{ status: 'not-sent' | 'pending' | 'accepted' | 'rejected', sent: number }}
+   */
+  earlyData() {
+    const status = ['not-sent', 'pending', 'accepted', 'rejected'][this.x.wt_conn_early_status(this.conn)] ?? 'not-sent';
+    return { status, sent: this.x.wt_conn_early_sent(this.conn) };
   }
 
   /** Did the handshake resume the configured session? */

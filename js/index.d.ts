@@ -84,6 +84,12 @@ export interface ConnectOptions {
   session?: string | null;
   /** TLS 1.3: send a KeyUpdate (new write keys) after every this many bytes written; at least 1024. Default: never. */
   keyUpdateAfterBytes?: number;
+  /**
+   * The first bytes to send (1 to 16384). With a TLS 1.3 `session` whose server allows it they go
+   * in 0-RTT, before the handshake completes; an attacker can replay them, so only for idempotent
+   * requests. What the server does not take is sent right after the handshake, before any write.
+   */
+  earlyData?: string | Uint8Array | ArrayBuffer;
 }
 
 export interface PublicKeyInfo {
@@ -144,6 +150,8 @@ export interface OpenedInfo {
   alpn: string | null;
   /** True if the handshake resumed `options.session` (no certificate is sent then). */
   resumed: boolean;
+  /** With `options.earlyData`: taken in 0-RTT ('accepted'), or sent after the handshake ('rejected', 'not-sent'). */
+  earlyData: 'accepted' | 'rejected' | 'not-sent' | null;
   serverName: string;
   /** The chain the server sent, leaf first; empty when `resumed`. */
   peerCertificates: PeerCertificate[];

@@ -33,10 +33,10 @@ export const HANDSHAKE_TYPE_NAMES = Object.freeze({
 });
 
 export const EVENT_KIND = Object.freeze({
-  HANDSHAKE: 1, HRR: 2, CCS: 3, ALERT: 4, VERIFIED: 5, KEYS: 6, SESSION: 7, RESUMED: 8,
+  HANDSHAKE: 1, HRR: 2, CCS: 3, ALERT: 4, VERIFIED: 5, KEYS: 6, SESSION: 7, RESUMED: 8, EARLY: 9,
 });
 
-export const KEYS_NAMES = Object.freeze({ 2: 'handshake', 3: 'application', 4: 'key update' });
+export const KEYS_NAMES = Object.freeze({ 1: 'early', 2: 'handshake', 3: 'application', 4: 'key update' });
 
 /** @param {number} version */
 export function versionName(version) {

@@ -3,7 +3,7 @@ import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
 const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key',
-  'pins', 'verify', 'session', 'keyUpdateAfterBytes'];
+  'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData'];
 /** Protocol versions by their Node.js names. */
 export const VERSIONS = Object.freeze({ 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 });
 const encoder = new TextEncoder();
@@ -36,7 +36,20 @@ export function normalizeOptions(options, address) {
     verify: verifyHookOf(o.verify),
     session: sessionOf(o.session),
     keyUpdateAfterBytes: keyUpdateOf(o.keyUpdateAfterBytes),
+    earlyData: earlyDataOf(o.earlyData),
   };
+}
+
+/** `earlyData`: the first bytes to send, in 0-RTT when a session allows it (at most 16 KiB). */
+function earlyDataOf(value) {
+  if (value === undefined || value === null) return null;
+  let bytes;
+  if (typeof value === 'string') bytes = encoder.encode(value);
+  else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
+  else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  else throw invalidOption('earlyData must be a string or bytes');
+  if (bytes.length === 0 || bytes.length > 16384) throw invalidOption(`earlyData must be 1 to 16384 bytes (got ${bytes.length})`);
+  return bytes.slice();
 }
 
 /** TLS 1.3: send a KeyUpdate after this many bytes written (at least 1 KiB); default never. */

@@ -69,6 +69,8 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	e->chain_buf = cfg->chain_buf;
 	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;
 	e->key_update_bytes = cfg->key_update_bytes;
+	e->early_data = cfg->early_data;
+	e->early_data_len = cfg->early_data ? cfg->early_data_len : 0;
 	e->peer_limit = WT_MAX_PLAINTEXT;
 
 	/* a session to resume: offered only where it can be used (else a full handshake) */
@@ -281,7 +283,7 @@ wt_group_name(uint16_t group)
 /* ----------------------------------------------------------- output side */
 
 /* Free space at the end of the output queue, after moving it to the front. */
-static size_t
+size_t
 wt_out_room(wt_engine *e)
 {
 	if (e->out_sent) {
@@ -427,6 +429,13 @@ wt_engine_session(const wt_engine *e, const uint8_t **session)
 {
 	*session = e->new_session_len ? e->new_session : NULL;
 	return e->new_session_len;
+}
+
+int
+wt_engine_early_data(const wt_engine *e, size_t *sent)
+{
+	*sent = e->early_sent;
+	return e->early_status;
 }
 
 int

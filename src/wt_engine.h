@@ -109,6 +109,7 @@ typedef enum {
 #define WT_EV_KEYS       6   /* new traffic keys; type = 2 handshake, 3 application, 4 key update */
 #define WT_EV_SESSION    7   /* a resumable session is ready (wt_engine_session); type = version */
 #define WT_EV_RESUMED    8   /* the server accepted our session: abbreviated handshake */
+#define WT_EV_EARLY      9   /* 0-RTT data: type = WT_EARLY_* (sent, accepted, rejected), len = bytes */
 
 #define WT_EV_IN  0          /* from the peer */
 #define WT_EV_OUT 1          /* to the peer */
@@ -164,7 +165,19 @@ typedef struct {
 	/* TLS 1.3: send a KeyUpdate (and switch to new write keys) after this
 	 * many bytes of application data have been written; 0: never. */
 	uint64_t key_update_bytes;
+	/* Optional 0-RTT data, sent right after the ClientHello when `session`
+	 * is a TLS 1.3 session whose server allows early data (as much as it
+	 * allows and fits in one record). It can be replayed by an attacker:
+	 * only for idempotent requests. See wt_engine_early_data(). Caller-owned. */
+	const uint8_t *early_data;
+	size_t early_data_len;
 } wt_config;
+
+/* What became of the 0-RTT data (wt_engine_early_data). */
+#define WT_EARLY_NOT_SENT  0   /* not offered (no usable session, no data, or the server allows none) */
+#define WT_EARLY_PENDING   1   /* sent; the server has not answered yet */
+#define WT_EARLY_ACCEPTED  2   /* the server accepted it */
+#define WT_EARLY_REJECTED  3   /* the server ignored it: send it again as ordinary data */
 
 /* Work buffer layout: record input, record output, handshake reassembly. */
 #define WT_RECORD_IN_SIZE  (5 + 16384 + 256)
@@ -238,6 +251,10 @@ typedef struct {
 	uint8_t new_session[WT_SESSION_MAX];   /* the latest session from the server, encoded */
 	size_t new_session_len;
 	uint64_t key_update_bytes, written_since_update;
+	const uint8_t *early_data;         /* configuration (caller-owned) */
+	size_t early_data_len;
+	size_t early_sent;                 /* bytes sent as 0-RTT data */
+	int early_status;                  /* WT_EARLY_* */
 	size_t peer_limit;                 /* most plaintext per protected record we send (record_size_limit) */
 	int ticket12;                      /* TLS 1.2: session_ticket acknowledged, a NewSessionTicket precedes CCS */
 	int chain_pending12;               /* chain stored in chain_buf, verified at CertificateStatus or SKE */
@@ -288,6 +305,12 @@ int wt_engine_write_done(wt_engine *e, size_t n);
  * processes input). \return its length, 0 if none yet.
  */
 size_t wt_engine_session(const wt_engine *e, const uint8_t **session);
+/**
+ * \brief What became of the configured 0-RTT data: WT_EARLY_*; `*sent` gets
+ * how many of its bytes went out as early data (a prefix). After
+ * WT_EARLY_REJECTED the caller sends them again as ordinary data.
+ */
+int wt_engine_early_data(const wt_engine *e, size_t *sent);
 /** \brief 1 if the handshake resumed the configured session, else 0. */
 int wt_engine_resumed(const wt_engine *e);
 /**

@@ -34,6 +34,9 @@ int wt_send_ccs(wt_engine *e);
 /** \brief Queue an alert (protected when write keys are set). \return 0 or the error. */
 int wt_send_alert(wt_engine *e, unsigned level, unsigned desc);
 
+/** \brief Free bytes at the end of the output queue (sent bytes are compacted away first). */
+size_t wt_out_room(wt_engine *e);
+
 /**
  * \brief A scratch area of at least 2048 bytes that does not overlap the
  * output queue, for building a handshake body before wt_send_handshake().

@@ -104,6 +104,79 @@ static int wt_offers12(const wt_engine *e) { return e->min_version <= WT_VERSION
 static int wt_resumes13(const wt_engine *e) { return e->resume_offered && e->resume.version == WT_VERSION_TLS13; }
 static int wt_resumes12(const wt_engine *e) { return e->resume_offered && e->resume.version == WT_VERSION_TLS12; }
 
+/* Is the session's ALPN protocol (if any) among those we offer? Early data must use it (§4.2.10). */
+static int
+wt_session_alpn_offered(const wt_engine *e)
+{
+	if (e->resume.alpn_len == 0) return 1;
+	wt_reader r = wt_reader_of(e->alpn, e->alpn_len);
+	while (r.n) {
+		wt_reader p = wt_r_vec(&r, 1);
+		if (p.n == e->resume.alpn_len && memcmp(p.p, e->resume.alpn, p.n) == 0) return 1;
+	}
+	return 0;
+}
+
+/* 0-RTT in the first ClientHello: data to send, a TLS 1.3 session that allows it. */
+static int
+wt_early_possible(const wt_engine *e)
+{
+	return wt_resumes13(e) && !e->hrr_seen && e->early_data_len && e->resume.max_early_data &&
+		wt_session_alpn_offered(e);
+}
+
+/*
+ * Right after the first ClientHello: the middlebox-compatibility CCS, then the
+ * early data under client_early_traffic_secret (§2.3, §7.1, Appendix D.4).
+ */
+static int
+wt_send_early_data(wt_engine *e)
+{
+	const br_hash_class *hash = wt_suite_hash(e->resume.cipher);
+	uint8_t th[WT_MAX_HASH_LEN], secret[WT_MAX_HASH_LEN];
+	if (hash == &br_sha384_vtable) {
+		br_sha384_context c = e->th384;
+		br_sha384_out(&c, th);
+	} else {
+		br_sha256_context c = e->th256;
+		br_sha256_out(&c, th);
+	}
+	wt_keysched ks;
+	wt_ks_init_psk(&ks, hash, e->resume.secret, e->resume.secret_len);
+	wt_ks_early_traffic(&ks, th, secret);
+	wt_ks_wipe(&ks);
+	int err = wt_send_ccs(e);
+	if (err) { wt_wipe(secret, sizeof secret); return err; }
+	wt_record_dir_set(&e->wr, hash, wt_suite_aead(e->resume.cipher), secret);
+	wt_wipe(secret, sizeof secret);
+	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 1, 0);
+
+	size_t room = wt_out_room(e);
+	size_t n = e->early_data_len;
+	if (n > e->resume.max_early_data) n = e->resume.max_early_data;
+	if (n > WT_MAX_PLAINTEXT) n = WT_MAX_PLAINTEXT;
+	if (room < WT_RECORD_OVERHEAD + 1) n = 0;
+	else if (n > room - WT_RECORD_OVERHEAD) n = room - WT_RECORD_OVERHEAD;
+	if (n) {
+		uint8_t *rec = e->out + e->out_len;
+		memcpy(rec + 5, e->early_data, n);
+		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_APPLICATION_DATA, n);
+	}
+	e->early_sent = n;
+	e->early_status = WT_EARLY_PENDING;
+	wt_event_push(e, WT_EV_OUT, WT_EV_EARLY, WT_EARLY_PENDING, n);
+	return 0;
+}
+
+/* The server ignored our early data (no PSK, HelloRetryRequest, or no early_data in EE). */
+static void
+wt_early_rejected(wt_engine *e)
+{
+	if (e->early_status != WT_EARLY_PENDING) return;
+	e->early_status = WT_EARLY_REJECTED;
+	wt_event_push(e, WT_EV_IN, WT_EV_EARLY, WT_EARLY_REJECTED, e->early_sent);
+}
+
 static void
 wt_put_client_hello(wt_engine *e, wt_writer *w)
 {
@@ -224,6 +297,11 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 		wt_w_bytes(w, e->cookie, e->cookie_len);
 	}
 
+	if (wt_early_possible(e)) {
+		wt_w_u16(w, EXT_EARLY_DATA);   /* 0-RTT data follows the ClientHello (§4.2.10) */
+		wt_w_u16(w, 0);
+	}
+
 	if (wt_resumes13(e)) {
 		/* resumption with (EC)DHE only (psk_dhe_ke): forward secrecy is kept */
 		wt_w_u16(w, EXT_PSK_KEY_EXCHANGE_MODES);
@@ -304,6 +382,7 @@ wt_hs_build_client_hello(wt_engine *e)
 		if (err) return wt_fail(e, err, "key share generation failed");
 	}
 	err = wt_send_client_hello(e);
+	if (!err && wt_early_possible(e)) err = wt_send_early_data(e);
 	if (err) return err;
 	e->state = WT_ST_WAIT_SH;
 	return 0;
@@ -426,7 +505,12 @@ wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uin
 		int err = wt_kex_generate(&e->kex, x->ks_group, e->rng, e->rng_ctx);
 		if (err) return wt_fail(e, err, "key share generation failed");
 	}
-	int err = wt_send_ccs(e);
+	/* early data is not carried over a HelloRetryRequest: CH2 goes in the clear again */
+	if (e->early_status == WT_EARLY_PENDING) {
+		wt_record_dir_wipe(&e->wr);
+		wt_early_rejected(e);
+	}
+	int err = e->ccs_sent ? 0 : wt_send_ccs(e);
 	if (!err) err = wt_send_client_hello(e);
 	if (err) return err;
 	e->state = WT_ST_WAIT_SH2;
@@ -529,7 +613,10 @@ wt_on_server_hello(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_ks_handshake(&e->ks, shared, shared_len, th);
 	wt_wipe(shared, sizeof shared);
 	wt_record_dir_set(&e->rd, hash, wt_suite_aead(suite), e->ks.s_hs);
-	wt_record_dir_set(&e->wr, hash, wt_suite_aead(suite), e->ks.c_hs);
+	/* with early data out, our early keys stay on until EncryptedExtensions says whether it was taken */
+	if (e->early_status == WT_EARLY_PENDING && !e->resumed) wt_early_rejected(e);
+	if (e->early_status != WT_EARLY_PENDING)
+		wt_record_dir_set(&e->wr, hash, wt_suite_aead(suite), e->ks.c_hs);
 	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, 2, 0);
 	e->state = WT_ST_WAIT_EE;
 	e->hs_boundary = 1;
@@ -612,6 +699,11 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 			if (err) return err;
 			break;
 		}
+		case EXT_EARLY_DATA:
+			if (e->early_status != WT_EARLY_PENDING || !e->resumed) goto unsupported;
+			if (body.n) body.bad = 1;
+			e->early_status = WT_EARLY_ACCEPTED;
+			break;
 		default:
 			if (type == EXT_SUPPORTED_VERSIONS || type == EXT_KEY_SHARE || type == EXT_SIGNATURE_ALGS ||
 			    type == EXT_PRE_SHARED_KEY || type == EXT_COOKIE)
@@ -624,6 +716,16 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 			return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed extension %u in EncryptedExtensions", type);
 	}
 	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed EncryptedExtensions");
+	if (e->early_status == WT_EARLY_ACCEPTED) {
+		/* the early data spoke the session's protocol: the server must not pick another (§4.2.10) */
+		if (e->alpn_sel_len != e->resume.alpn_len || memcmp(e->alpn_sel, e->resume.alpn, e->alpn_sel_len) != 0)
+			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+				"the server accepted early data but chose another ALPN protocol than the session's");
+		wt_event_push(e, WT_EV_IN, WT_EV_EARLY, WT_EARLY_ACCEPTED, e->early_sent);
+	} else if (e->early_status == WT_EARLY_PENDING) {
+		wt_early_rejected(e);
+		wt_record_dir_set(&e->wr, e->ks.hash, wt_suite_aead(e->cipher), e->ks.c_hs);
+	}
 	wt_th_update(e, msg, len);
 	/* a resumed session was authenticated when it was made: Finished follows (§2.2) */
 	e->state = e->resumed ? WT_ST_WAIT_FINISHED : WT_ST_WAIT_CERT_CR;
@@ -841,6 +943,12 @@ wt_send_client_flight(wt_engine *e)
 	uint8_t th[WT_MAX_HASH_LEN], fin[WT_MAX_HASH_LEN];
 	int err = 0;
 	if (!e->ccs_sent) err = wt_send_ccs(e);
+	if (!err && e->early_status == WT_EARLY_ACCEPTED) {
+		/* EndOfEarlyData, under the early keys; then the handshake keys (§4.5) */
+		static const uint8_t none[1] = { 0 };
+		err = wt_send_handshake(e, WT_HS_END_OF_EARLY_DATA, none, 0);
+		if (!err) wt_record_dir_set(&e->wr, e->ks.hash, wt_suite_aead(e->cipher), e->ks.c_hs);
+	}
 	if (!err && e->cert_requested) err = wt_send_client_certificate13(e);
 	if (err) return err;
 	wt_th_hash(e, th);

@@ -88,6 +88,12 @@ wt_ks_binder(const wt_keysched *ks, const uint8_t *th, uint8_t *out)
 }
 
 void
+wt_ks_early_traffic(const wt_keysched *ks, const uint8_t *th, uint8_t *out)
+{
+	wt_derive_secret(ks, ks->secret, "c e traffic", th, out);
+}
+
+void
 wt_ks_resumption(const wt_keysched *ks, const uint8_t *th, uint8_t *out)
 {
 	wt_derive_secret(ks, ks->secret, "res master", th, out);

@@ -48,6 +48,8 @@ void wt_ks_init_psk(wt_keysched *ks, const br_hash_class *hash, const uint8_t *p
  * `th` the transcript hash up to the binders list; hlen bytes. Needs wt_ks_init_psk first.
  */
 void wt_ks_binder(const wt_keysched *ks, const uint8_t *th, uint8_t *out);
+/** \brief client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", th), th = Hash(ClientHello). */
+void wt_ks_early_traffic(const wt_keysched *ks, const uint8_t *th, uint8_t *out);
 /**
  * \brief resumption_master_secret = Derive-Secret(Master Secret, "res master", th),
  * `th` covering ClientHello..client Finished; call after wt_ks_application. hlen bytes.

@@ -42,6 +42,8 @@ typedef struct {
 	wt_privkey client_key;
 	uint8_t *session;                /* session to resume, malloc'd by wt_conn_set_session */
 	size_t session_len;
+	uint8_t *early;                  /* 0-RTT data, malloc'd by wt_conn_set_early_data */
+	size_t early_len;
 } wt_conn;
 
 static int
@@ -82,6 +84,8 @@ wt_conn_free(wt_conn *c)
 	wt_privkey_wipe(&c->client_key);
 	if (c->session) wt_wipe(c->session, c->session_len);
 	free(c->session);
+	if (c->early) wt_wipe(c->early, c->early_len);
+	free(c->early);
 	wt_wipe(c, sizeof *c);
 	free(c);
 }
@@ -295,6 +299,25 @@ wt_conn_set_session(wt_conn *c, const uint8_t *data, size_t len)
 	c->cfg.session_len = len;
 	return 0;
 }
+
+/* 0-RTT data to send with a resumed TLS 1.3 session (copied; at most 16 KiB go early). */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_set_early_data(wt_conn *c, const uint8_t *data, size_t len)
+{
+	if (len > WT_MAX_PLAINTEXT) len = WT_MAX_PLAINTEXT;
+	if (c->early) { wt_wipe(c->early, c->early_len); free(c->early); }
+	c->early = malloc(len ? len : 1);
+	if (!c->early) return WT_ERR_INTERNAL;
+	memcpy(c->early, data, len);
+	c->early_len = len;
+	c->cfg.early_data = c->early;
+	c->cfg.early_data_len = len;
+	return 0;
+}
+
+/* WT_EARLY_* status; the bytes sent early are wt_conn_early_sent(). */
+EMSCRIPTEN_KEEPALIVE int wt_conn_early_status(wt_conn *c) { size_t n; return wt_engine_early_data(&c->eng, &n); }
+EMSCRIPTEN_KEEPALIVE size_t wt_conn_early_sent(wt_conn *c) { size_t n; wt_engine_early_data(&c->eng, &n); return n; }
 
 /* TLS 1.3: KeyUpdate after this many bytes written (0: never). */
 EMSCRIPTEN_KEEPALIVE void

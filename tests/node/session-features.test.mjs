@@ -8,6 +8,8 @@
 //  - record_size_limit (RFC 8449): gnutls-serv --recordsize announces a small limit; 64 KiB
 //    go through in both versions (GnuTLS rejects an oversized record with record_overflow).
 //  - ALPN against openssl s_server -alpn; a ServerHello naming a protocol that was not offered.
+//  - 0-RTT (openssl s_server -early_data): accepted with a resumed session; rejected (unknown
+//    ticket, HelloRetryRequest) and sent again after the handshake; never sent without permission.
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -310,6 +312,103 @@ describe('ALPN', () => {
       assert.match(err.message, /h9/);
     } finally {
       await proxy.stop();
+      await srv.stop();
+    }
+  });
+});
+
+describe('0-RTT early data (openssl s_server -early_data)', () => {
+  const count = (hay, needle) => hay.split(needle).length - 1;
+  async function run(port, opts) {
+    const s = open(port, opts);
+    const sessionEvent = new Promise((resolve) => s.addEventListener('session', (ev) => resolve(ev.session)));
+    const info = await withTimeout(s.opened, 15_000, 's.opened');
+    const session = await Promise.race([sessionEvent, new Promise((resolve) => setTimeout(() => resolve(null), 2000))]);
+    return { s, info, session };
+  }
+  async function waitFor(srv, text) {
+    const until = Date.now() + 5000;
+    while (!srv.stdout().includes(text) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  it('accepted with a resumed session: sent before the handshake ends, delivered once', async () => {
+    const srv = await startSServer({ leaf: pki.leaves.p256, mode: 'plain', args: ['-early_data'] });
+    try {
+      const first = await run(srv.port, { earlyData: 'GET /one\n' });
+      assert.equal(first.info.earlyData, 'not-sent'); // no session yet: sent after the handshake
+      await waitFor(srv, 'GET /one');
+      await first.s.close();
+      const second = await run(srv.port, { session: first.session, earlyData: 'GET /two-early\n' });
+      assert.equal(second.info.resumed, true);
+      assert.equal(second.info.earlyData, 'accepted');
+      const names = second.info.timings.steps.map((x) => `${x.dir} ${x.name}`);
+      assert.ok(names.indexOf('out EarlyData') < names.indexOf('in ServerHello'), 'the data left before the ServerHello came');
+      assert.ok(names.includes('out EndOfEarlyData'));
+      const w = second.s.writable.getWriter();
+      await w.write(new TextEncoder().encode('after\n'));
+      await waitFor(srv, 'after');
+      assert.match(srv.stdout(), /Early data received:/);
+      assert.equal(count(srv.stdout(), 'GET /two-early'), 1);
+      assert.ok(srv.stdout().indexOf('GET /two-early') < srv.stdout().indexOf('after'), 'early data comes first');
+      await second.s.close();
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it('rejected (the server lost its ticket key): sent again after the full handshake, once', async () => {
+    const srv1 = await startSServer({ leaf: pki.leaves.p256, mode: 'plain', args: ['-early_data'] });
+    let session;
+    try {
+      const first = await run(srv1.port, {});
+      session = first.session;
+      await first.s.close();
+    } finally {
+      await srv1.stop();
+    }
+    const srv2 = await startSServer({ leaf: pki.leaves.p256, mode: 'plain', args: ['-early_data'] });
+    try {
+      const again = await run(srv2.port, { session, earlyData: 'GET /retry\n' });
+      assert.equal(again.info.resumed, false);
+      assert.equal(again.info.earlyData, 'rejected');
+      await waitFor(srv2, 'GET /retry');
+      assert.equal(count(srv2.stdout(), 'GET /retry'), 1);
+      await again.s.close();
+    } finally {
+      await srv2.stop();
+    }
+  });
+
+  it('rejected after a HelloRetryRequest (CH2 carries no early data); the data is sent after the handshake', async () => {
+    const srv = await startSServer({ leaf: pki.leaves.p256, mode: 'plain', args: ['-early_data'], groups: 'P-384' });
+    try {
+      const first = await run(srv.port, {});
+      await first.s.close();
+      const second = await run(srv.port, { session: first.session, earlyData: 'GET /hrr\n' });
+      // (OpenSSL with -early_data keeps single-use tickets for anti-replay and consumes the ticket
+      // at the first ClientHello, so after its HelloRetryRequest the handshake is a full one)
+      assert.ok(second.info.timings.steps.some((x) => x.name === 'HelloRetryRequest'));
+      assert.equal(second.info.earlyData, 'rejected');
+      await waitFor(srv, 'GET /hrr');
+      assert.equal(count(srv.stdout(), 'GET /hrr'), 1);
+      await second.s.close();
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it('a server that allows no early data: nothing goes early', async () => {
+    const srv = await startSServer({ leaf: pki.leaves.p256, mode: 'plain' });
+    try {
+      const first = await run(srv.port, {});
+      await first.s.close();
+      const second = await run(srv.port, { session: first.session, earlyData: 'GET /late\n' });
+      assert.equal(second.info.resumed, true);
+      assert.equal(second.info.earlyData, 'not-sent');
+      await waitFor(srv, 'GET /late');
+      assert.equal(count(srv.stdout(), 'GET /late'), 1);
+      await second.s.close();
+    } finally {
       await srv.stop();
     }
   });
