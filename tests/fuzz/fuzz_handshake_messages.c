@@ -28,7 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t ctl = data[0];
 	data++;
 	size--;
-	if (wt_fuzz_conn_start(&c, ctl & 1, groups[(ctl >> 1) & 3]) != 0) abort();
+	/* bits 6-7 of the control byte: a session to resume (none, TLS 1.3, with 0-RTT, TLS 1.2) */
+	if (wt_fuzz_conn_start_with(&c, ctl & 1, groups[(ctl >> 1) & 3], (ctl >> 6) & 3) != 0) abort();
 	wt_fuzz_conn_drain(&c, NULL, NULL);
 	while (size >= 3) {
 		uint8_t type = data[0];

@@ -20,7 +20,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint16_t groups[4] = { 0, WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1 };
 	if (size < 1) return 0;
 	uint8_t ctl = data[0];
-	if (wt_fuzz_conn_start(&c, ctl & 1, groups[(ctl >> 1) & 3]) != 0) abort();
+	/* bits 6-7 of the control byte: a session to resume (none, TLS 1.3, with 0-RTT, TLS 1.2) */
+	if (wt_fuzz_conn_start_with(&c, ctl & 1, groups[(ctl >> 1) & 3], (ctl >> 6) & 3) != 0) abort();
 	wt_fuzz_conn_drain(&c, NULL, NULL);
 	int rc = wt_fuzz_conn_feed(&c, data + 1, size - 1, ctl >> 3, NULL, NULL);
 	if (rc == 0) {

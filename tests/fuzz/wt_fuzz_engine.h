@@ -53,9 +53,39 @@ typedef struct {
  * input can reach CertificateVerify/Finished without a trusted chain.
  * \return 0 or the engine's error.
  */
-static int
-wt_fuzz_conn_start(wt_fuzz_conn *c, int insecure, uint16_t group)
+/* Sessions to resume, so inputs reach the PSK, 0-RTT and ticket paths (`session`: WT_FUZZ_SESSION_*). */
+#define WT_FUZZ_SESSION_NONE   0
+#define WT_FUZZ_SESSION_TLS13  1
+#define WT_FUZZ_SESSION_EARLY  2   /* TLS 1.3 session that allows early data, and early data to send */
+#define WT_FUZZ_SESSION_TLS12  3
+
+static inline size_t
+wt_fuzz_session(int kind, uint8_t *out, size_t cap)
 {
+	static const uint8_t ticket[] = "wasmtls fuzz ticket";
+	wt_session s;
+	memset(&s, 0, sizeof s);
+	s.version = kind == WT_FUZZ_SESSION_TLS12 ? WT_VERSION_TLS12 : WT_VERSION_TLS13;
+	s.cipher = kind == WT_FUZZ_SESSION_TLS12 ? WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 : WT_TLS_CHACHA20_POLY1305_SHA256;
+	s.received_at = WT_FUZZ_NOW - 10;
+	s.lifetime = 3600;
+	s.age_add = 0x01020304;
+	s.max_early_data = kind == WT_FUZZ_SESSION_EARLY ? 16384 : 0;
+	s.flags = WT_SESSION_EMS;
+	s.secret_len = kind == WT_FUZZ_SESSION_TLS12 ? 48 : 32;
+	memset(s.secret, 0x5a, s.secret_len);
+	memcpy(s.server_name, "localhost", 9);
+	s.server_name_len = 9;
+	s.ticket = ticket;
+	s.ticket_len = sizeof ticket - 1;
+	return wt_session_encode(&s, out, cap);
+}
+
+static int
+wt_fuzz_conn_start_with(wt_fuzz_conn *c, int insecure, uint16_t group, int session)
+{
+	static uint8_t blob[256];
+	static const uint8_t early[] = "GET / HTTP/1.0\r\n\r\n";
 	static const uint8_t alpn[] = { 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
 	wt_config cfg;
 	memset(&cfg, 0, sizeof cfg);
@@ -70,8 +100,22 @@ wt_fuzz_conn_start(wt_fuzz_conn *c, int insecure, uint16_t group)
 	cfg.flags = insecure ? WT_FLAG_INSECURE_SKIP_VERIFY : 0;
 	cfg.chain_buf = c->chain;
 	cfg.chain_cap = sizeof c->chain;
+	if (session != WT_FUZZ_SESSION_NONE) {
+		cfg.session = blob;
+		cfg.session_len = wt_fuzz_session(session, blob, sizeof blob);
+		if (session == WT_FUZZ_SESSION_EARLY) {
+			cfg.early_data = early;
+			cfg.early_data_len = sizeof early - 1;
+		}
+	}
 	if (wt_engine_init(&c->e, &cfg, c->buf, sizeof c->buf) != 0) return -1;
 	return wt_engine_start(&c->e);
+}
+
+static inline int
+wt_fuzz_conn_start(wt_fuzz_conn *c, int insecure, uint16_t group)
+{
+	return wt_fuzz_conn_start_with(c, insecure, group, WT_FUZZ_SESSION_NONE);
 }
 
 /**
