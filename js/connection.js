@@ -220,6 +220,8 @@ class TlsConnection {
     }
     // a resumed session was authenticated (chain, pins, verify hook) by the connection that made it
     const chain = resumed ? [] : this.engine.peerChain();
+    // the chain copy, the trust anchors and most of the handshake buffer are not needed any more
+    if (this.engine.state() === STATE.CONNECTED) this.engine.compact();
     Promise.all(chain.map(describeOrRaw)).then((peerCertificates) => {
       const info = {
         ...negotiated,

@@ -71,6 +71,9 @@ export class Engine {
     return { status, sent: this.x.wt_conn_early_sent(this.conn) };
   }
 
+  /** After the handshake and peerChain(): release what only the handshake needed. */
+  compact() { return this.x.wt_conn_compact(this.conn); }
+
   /** Did the handshake resume the configured session? */
   resumed() { return this.x.wt_conn_resumed(this.conn) === 1; }
 

@@ -432,6 +432,21 @@ wt_engine_session(const wt_engine *e, const uint8_t **session)
 }
 
 int
+wt_engine_compact(wt_engine *e, size_t hs_cap)
+{
+	if (e->state != WT_ST_CONNECTED || e->hs_len || hs_cap < WT_MIN_HS_SIZE || hs_cap > e->hs_cap)
+		return WT_ERR_BAD_ARGUMENT;
+	wt_wipe(e->hs + hs_cap, e->hs_cap - hs_cap);
+	e->hs_cap = hs_cap;
+	e->chain_buf = NULL;
+	e->chain_cap = 0;
+	e->chain_len = 0;
+	e->anchors = NULL;
+	e->num_anchors = 0;
+	return 0;
+}
+
+int
 wt_engine_early_data(const wt_engine *e, size_t *sent)
 {
 	*sent = e->early_sent;

@@ -311,6 +311,17 @@ size_t wt_engine_session(const wt_engine *e, const uint8_t **session);
  * WT_EARLY_REJECTED the caller sends them again as ordinary data.
  */
 int wt_engine_early_data(const wt_engine *e, size_t *sent);
+/**
+ * \brief Once connected, stop using what only the handshake needed: the
+ * chain buffer (read the chain first), the trust anchors, and the handshake
+ * area beyond `hs_cap` bytes (>= WT_MIN_HS_SIZE; post-handshake messages
+ * such as NewSessionTicket must fit in it). The caller may then release the
+ * anchors, the chain buffer and the work buffer past
+ * WT_RECORD_IN_SIZE + WT_RECORD_OUT_SIZE + hs_cap.
+ * \return 0, or WT_ERR_BAD_ARGUMENT if not connected, a message is half
+ * received, or `hs_cap` is out of range.
+ */
+int wt_engine_compact(wt_engine *e, size_t hs_cap);
 /** \brief 1 if the handshake resumed the configured session, else 0. */
 int wt_engine_resumed(const wt_engine *e);
 /**

@@ -36,6 +36,7 @@ typedef struct {
 	size_t alpn_len;
 	wt_trust_store trust;
 	uint8_t *buf;
+	size_t buf_len;                  /* WT_CONN_BUFFER, less after wt_conn_compact */
 	uint8_t *chain;
 	size_t win_len;                  /* length of the last window asked for */
 	uint8_t *client_chain;           /* u24 + DER per certificate, malloc'd by wt_conn_set_client_cert */
@@ -59,6 +60,7 @@ wt_conn_new(void)
 	wt_conn *c = calloc(1, sizeof *c);
 	if (!c) return NULL;
 	c->buf = malloc(WT_CONN_BUFFER);
+	c->buf_len = WT_CONN_BUFFER;
 	c->chain = malloc(WT_CONN_CHAIN);
 	if (!c->buf || !c->chain) {
 		free(c->buf); free(c->chain); free(c);
@@ -75,7 +77,7 @@ wt_conn_free(wt_conn *c)
 {
 	if (!c) return;
 	wt_engine_wipe(&c->eng);
-	wt_wipe(c->buf, WT_CONN_BUFFER);
+	if (c->buf) wt_wipe(c->buf, c->buf_len);
 	free(c->buf);
 	free(c->chain);
 	free(c->trust.anchors);   /* both malloc'd by wt_conn_add_ca (calloc'd store: NULL until then) */
@@ -422,6 +424,27 @@ EMSCRIPTEN_KEEPALIVE size_t wt_conn_session_len(wt_conn *c) { const uint8_t *p; 
 EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_session_ptr(wt_conn *c) { const uint8_t *p; wt_engine_session(&c->eng, &p); return p; }
 EMSCRIPTEN_KEEPALIVE int wt_conn_key_update(wt_conn *c, int request_peer) { return wt_engine_key_update(&c->eng, request_peer); }
 EMSCRIPTEN_KEEPALIVE size_t wt_conn_chain_len(wt_conn *c) { return c->eng.chain_len; }
+
+/*
+ * After the handshake (and after JS has read the chain): give back what only
+ * the handshake needed — the chain copy, the trust anchors and the tail of
+ * the handshake area (shrunk in place). Returns 0 or a wt_err.
+ */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_compact(wt_conn *c)
+{
+	int err = wt_engine_compact(&c->eng, WT_MIN_HS_SIZE);
+	if (err) return err;
+	size_t keep = WT_RECORD_IN_SIZE + WT_RECORD_OUT_SIZE + WT_MIN_HS_SIZE;
+	if (emmalloc_realloc_try(c->buf, keep) == c->buf) c->buf_len = keep;
+	if (c->chain) { wt_wipe(c->chain, WT_CONN_CHAIN); free(c->chain); c->chain = NULL; }
+	free(c->trust.anchors);
+	if (c->trust.arena) { wt_wipe(c->trust.arena, c->trust.arena_used); free(c->trust.arena); }
+	memset(&c->trust, 0, sizeof c->trust);
+	c->cfg.anchors = NULL;
+	c->cfg.num_anchors = 0;
+	return 0;
+}
 
 /* Events: an array of 8-byte wt_event {u8 dir, u8 kind, u16 type, u32 len}. */
 EMSCRIPTEN_KEEPALIVE const wt_event *
