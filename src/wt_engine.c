@@ -105,6 +105,23 @@ wt_engine_start(wt_engine *e)
 
 /* ----------------------------------------------------------------- errors */
 
+/* Append an alert record (protected once write keys exist); the caller checked the room. */
+static void
+wt_put_alert(wt_engine *e, unsigned level, unsigned desc)
+{
+	uint8_t *rec = e->out + e->out_len;
+	rec[5] = (uint8_t)level;
+	rec[6] = (uint8_t)desc;
+	if (e->wr.on) {
+		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_ALERT, 2);
+	} else {
+		rec[0] = WT_CT_ALERT; rec[1] = 3; rec[2] = 3;
+		wt_put_u16(rec + 3, 2);
+		e->out_len += 7;
+	}
+	wt_event_push(e, WT_EV_OUT, WT_EV_ALERT, (level << 8) | desc, 2);
+}
+
 int
 wt_fail(wt_engine *e, int err, const char *fmt, ...)
 {
@@ -121,19 +138,7 @@ wt_fail(wt_engine *e, int err, const char *fmt, ...)
 	if (alert != WT_ALERT_NONE && !e->write_closed) {
 		/* best effort: the alert goes out if there is room for it */
 		size_t need = WT_RECORD_OVERHEAD + 2;
-		if (e->out_len + need <= WT_RECORD_OUT_SIZE) {
-			uint8_t *rec = e->out + e->out_len;
-			rec[5] = 2;   /* fatal */
-			rec[6] = (uint8_t)alert;
-			if (e->wr.on) {
-				e->out_len += wt_record_seal(&e->wr, rec, WT_CT_ALERT, 2);
-			} else {
-				rec[0] = WT_CT_ALERT; rec[1] = 3; rec[2] = 3;
-				wt_put_u16(rec + 3, 2);
-				e->out_len += 7;
-			}
-			wt_event_push(e, WT_EV_OUT, WT_EV_ALERT, 0x200u | (unsigned)alert, 2);
-		}
+		if (e->out_len + need <= WT_RECORD_OUT_SIZE) wt_put_alert(e, 2, (unsigned)alert);   /* fatal */
 	}
 	e->write_closed = 1;
 	e->read_closed = 1;
@@ -349,17 +354,7 @@ wt_send_alert(wt_engine *e, unsigned level, unsigned desc)
 {
 	if (e->write_closed) return 0;
 	if (wt_out_room(e) < WT_RECORD_OVERHEAD + 2) return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "no room for an alert");
-	uint8_t *rec = e->out + e->out_len;
-	rec[5] = (uint8_t)level;
-	rec[6] = (uint8_t)desc;
-	if (e->wr.on) {
-		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_ALERT, 2);
-	} else {
-		rec[0] = WT_CT_ALERT; rec[1] = 3; rec[2] = 3;
-		wt_put_u16(rec + 3, 2);
-		e->out_len += 7;
-	}
-	wt_event_push(e, WT_EV_OUT, WT_EV_ALERT, (level << 8) | desc, 2);
+	wt_put_alert(e, level, desc);
 	return 0;
 }
 

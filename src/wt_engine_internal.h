@@ -56,6 +56,14 @@ wt_aead_alg wt_suite_aead(uint16_t suite);
 /** \brief The peer's record_size_limit extension: cap what we send. \return 0 or the error. */
 int wt_hs_accept_record_limit(wt_engine *e, wt_reader *body, int tls13);
 
+/**
+ * \brief Store a session from a NewSessionTicket (either version): `s` has the
+ * version, suite, secret and lifetime; the server name, ALPN and `ticket` are
+ * added, the encoding kept for wt_engine_session and WT_EV_SESSION raised.
+ * Wipes s->secret.
+ */
+void wt_hs_keep_session(wt_engine *e, wt_session *s, wt_reader ticket);
+
 /** \brief Room a KeyUpdate record takes (header, message, content type, tag), rounded up. */
 #define WT_KEY_UPDATE_RECORD 32
 

@@ -1030,19 +1030,25 @@ wt_on_new_session_ticket(wt_engine *e, const uint8_t *msg, size_t len)
 	s.max_early_data = max_early_data;
 	s.secret_len = e->ks.hlen;
 	wt_ks_ticket_psk(&e->ks, e->res_master, nonce.p, nonce.n, s.secret);
-	memcpy(s.server_name, e->server_name, e->server_name_len);
-	s.server_name_len = e->server_name_len;
-	memcpy(s.alpn, e->alpn_sel, e->alpn_sel_len);
-	s.alpn_len = e->alpn_sel_len;
-	s.ticket = ticket.p;
-	s.ticket_len = ticket.n;
-	size_t n = wt_session_encode(&s, e->new_session, sizeof e->new_session);
-	wt_wipe(s.secret, sizeof s.secret);
+	wt_hs_keep_session(e, &s, ticket);
+	return 0;
+}
+
+void
+wt_hs_keep_session(wt_engine *e, wt_session *s, wt_reader ticket)
+{
+	memcpy(s->server_name, e->server_name, e->server_name_len);
+	s->server_name_len = e->server_name_len;
+	memcpy(s->alpn, e->alpn_sel, e->alpn_sel_len);
+	s->alpn_len = e->alpn_sel_len;
+	s->ticket = ticket.p;
+	s->ticket_len = ticket.n;
+	size_t n = wt_session_encode(s, e->new_session, sizeof e->new_session);
+	wt_wipe(s->secret, sizeof s->secret);
 	if (n) {   /* a ticket too large to keep is skipped; the previous session stays */
 		e->new_session_len = n;
-		wt_event_push(e, WT_EV_IN, WT_EV_SESSION, WT_VERSION_TLS13, n);
+		wt_event_push(e, WT_EV_IN, WT_EV_SESSION, s->version, n);
 	}
-	return 0;
 }
 
 int

@@ -351,6 +351,24 @@ wt_install_keys12(wt_engine *e, int client)
 	wt_wipe(siv, sizeof siv);
 }
 
+/* Our ChangeCipherSpec, the switch to our write keys, and our Finished. */
+static int
+wt_send_ccs_finished12(wt_engine *e)
+{
+	int err = wt_send_ccs(e);
+	if (err) return err;
+	wt_install_keys12(e, 1);
+	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 3, 0);
+	const br_hash_class *hash = wt_suite_hash(e->cipher);
+	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
+	uint8_t th[WT_MAX_HASH_LEN], fin[WT_TLS12_VERIFY_LEN];
+	wt_th_hash(e, th);
+	wt_tls12_finished(hash, e->master12, 1, th, hlen, fin);
+	err = wt_send_handshake(e, WT_HS_FINISHED, fin, sizeof fin);
+	wt_wipe(fin, sizeof fin);
+	return err;
+}
+
 static int
 wt_on_server_hello_done(wt_engine *e, const uint8_t *msg, size_t len)
 {
@@ -407,16 +425,7 @@ wt_on_server_hello_done(wt_engine *e, const uint8_t *msg, size_t len)
 		if (err) return err;
 	}
 
-	err = wt_send_ccs(e);
-	if (err) return err;
-	wt_install_keys12(e, 1);
-	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 3, 0);
-
-	uint8_t fin[WT_TLS12_VERIFY_LEN];
-	wt_th_hash(e, th);
-	wt_tls12_finished(hash, e->master12, 1, th, hlen, fin);
-	err = wt_send_handshake(e, WT_HS_FINISHED, fin, sizeof fin);
-	wt_wipe(fin, sizeof fin);
+	err = wt_send_ccs_finished12(e);
 	if (err) return err;
 	e->state = WT_ST_TLS12_WAIT_CCS;
 	return 0;
@@ -448,15 +457,7 @@ wt_on_finished12(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_th_update(e, msg, len);
 	if (e->resumed) {
 		/* abbreviated handshake: our CCS and Finished come last */
-		int err = wt_send_ccs(e);
-		if (err) return err;
-		wt_install_keys12(e, 1);
-		wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 3, 0);
-		uint8_t fin[WT_TLS12_VERIFY_LEN];
-		wt_th_hash(e, th);
-		wt_tls12_finished(hash, e->master12, 1, th, hlen, fin);
-		err = wt_send_handshake(e, WT_HS_FINISHED, fin, sizeof fin);
-		wt_wipe(fin, sizeof fin);
+		int err = wt_send_ccs_finished12(e);
 		if (err) return err;
 	}
 	e->state = WT_ST_CONNECTED;
@@ -485,18 +486,7 @@ wt_on_new_session_ticket12(wt_engine *e, const uint8_t *msg, size_t len)
 	s.flags = WT_SESSION_EMS;
 	memcpy(s.secret, e->master12, 48);
 	s.secret_len = 48;
-	memcpy(s.server_name, e->server_name, e->server_name_len);
-	s.server_name_len = e->server_name_len;
-	memcpy(s.alpn, e->alpn_sel, e->alpn_sel_len);
-	s.alpn_len = e->alpn_sel_len;
-	s.ticket = ticket.p;
-	s.ticket_len = ticket.n;
-	size_t n = wt_session_encode(&s, e->new_session, sizeof e->new_session);
-	wt_wipe(s.secret, sizeof s.secret);
-	if (n) {
-		e->new_session_len = n;
-		wt_event_push(e, WT_EV_IN, WT_EV_SESSION, WT_VERSION_TLS12, n);
-	}
+	wt_hs_keep_session(e, &s, ticket);
 	return 0;
 }
 
