@@ -3,7 +3,8 @@
 // against loopback servers this script starts (a separate Node process, so the client CPU time
 // measured here excludes the server). `npm run bench`; `node bench/run.mjs --quick` for a smoke run.
 // Prints a table with ratios against Node tls and each target with PASS/MISS; writes JSON to
-// bench/results/latest.json (or --out FILE).
+// bench/results/latest.json (or --out FILE). Then the browser variant (bench/browser.mjs: Chromium,
+// through websockify and Wisp); --no-browser skips it.
 import { fork, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,11 +14,13 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { getPki } from '../tests/node/helpers/pki.mjs';
 import { wasmtlsClient, nodeTlsClient, subtlsClient, forgeClient } from './clients.mjs';
+import { browserBench } from './browser.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
+const BROWSER = !args.includes('--no-browser');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.join(HERE, 'results', QUICK ? 'quick.json' : 'latest.json');
 const HS_N = QUICK ? 5 : 60;
 const BULK = QUICK ? 1 << 20 : 32 << 20;
@@ -245,7 +248,7 @@ async function main() {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.type()} ${os.release()}`,
       loadavg: os.loadavg().map(r2) },
     params: { handshakes: HS_N, bulkBytes: BULK, forgeBulkBytes: FORGE_BULK, bulkRuns: BULK_RUNS, idleConnections: IDLE_CONNS, coldRuns: COLD_RUNS },
-    handshake: {}, resumed: {}, bulk: {}, heap: null, coldStartMs: {}, size: null };
+    handshake: {}, resumed: {}, bulk: {}, heap: null, coldStartMs: {}, size: null, browser: null };
 
   const hsCases = [
     ['TLS 1.3 ECDSA P-256', 'tls13-p256', { version: 'TLSv1.3' }, ['wasmtls', 'node:tls', 'subtls']],
@@ -287,6 +290,10 @@ async function main() {
   for (const name of Object.keys(clients)) { log(`cold start: ${name}`); R.coldStartMs[name] = await guard(name, () => coldStart(name)); }
   R.size = browserSize();
   servers.stop();
+  if (BROWSER) {
+    log('browser: Chromium through websockify and Wisp');
+    R.browser = await guard('browser', () => browserBench({ quick: QUICK, log }));
+  } else R.browser = { skipped: '--no-browser' };
   R.targets = targets(R);
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, JSON.stringify(R, null, 2) + '\n');
@@ -350,6 +357,20 @@ function print(R) {
   const s = R.size;
   lines.push(`\nBrowser download (gzip -9): wasm ${s.wasmGzip} B (raw ${s.wasmBytes}) + JS ${s.jsGzipPerFile} B per file (${s.jsGzipBundled} B bundled) = ${(s.totalGzip / 1000).toFixed(1)} KB; subtls ${(s.subtlsGzip / 1000).toFixed(1)} KB`);
   lines.push(`  (${s.note})`);
+  const b = R.browser;
+  lines.push('\nBrowser (Chromium, in a page)');
+  if (!b || b.skipped || b.error) lines.push(`  ${b?.skipped ? `skipped: ${b.skipped}` : `FAILED: ${b?.error}`}`);
+  else {
+    lines.push(`  Chromium ${b.chromium}; ${b.params.handshakes} handshakes (TLS 1.3 P-256); download ${b.params.bulkBytes / 2 ** 20} MiB, median of ${b.params.bulkRuns} (MB/s)`);
+    for (const [name, t] of Object.entries(b.transports)) {
+      const hs = t.handshake?.error ? `FAILED: ${t.handshake.error}` : `${fmt(t.handshake?.medianMs, ' ms').padStart(9)} / ${fmt(t.handshake?.p90Ms, ' ms').padStart(9)} (proxy open ${fmt(t.handshake?.transportOpenMedianMs, ' ms')})`;
+      const dl = Object.entries(t.downMBps ?? {}).map(([s, v]) => `${s} ${v?.error ? `FAILED: ${v.error}` : fmt(v)}`).join(', ');
+      const raw = t.rawDownMBps?.error ? 'FAILED' : fmt(t.rawDownMBps);
+      lines.push(`  ${name.padEnd(11)} handshake median / p90 ${hs}   down ${dl} (no TLS: ${raw})`);
+    }
+    const c = b.coldStart;
+    lines.push(`  cold start (fresh context, import + loadWasmBrowser, median of ${c.runs}): ${c.medianMs} ms (import ${c.importMedianMs} + wasm ${c.instantiateMedianMs})`);
+  }
   lines.push('\nTargets');
   for (const t of R.targets) lines.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(52)} measured ${t.value ?? '–'} ${t.detail}`);
   console.log(lines.join('\n'));

@@ -3,11 +3,15 @@
 //
 // Every server speaks the same tiny protocol after the handshake:
 //   client sends "D<bytes>\n" → server sends <bytes> bytes, then ends;
-//   client sends "U<bytes>\n" then <bytes> bytes → server replies "K" once all arrived, then ends.
+//   client sends "U<bytes>\n" then <bytes> bytes → server replies "K" once all arrived, then ends;
+//   client sends "d<bytes>\n" → server sends <bytes> bytes and does not end: the client closes
+//     (bench/browser.mjs: websockify 0.10 drops data still queued for the client when the target closes).
 // A client that only handshakes just closes.
 //
-// Input (argv[2]): JSON { pki: <getPki() result>, servers: { name: tls.createServer options } }
+// Input (argv[2]): JSON { pki: <getPki() result>, servers: { name: tls.createServer options } };
+// options { plain: true }: the same protocol over plain TCP (bench/browser.mjs: transport baseline).
 // Output: one line on stdout, JSON { name: port }.
+import net from 'node:net';
 import tls from 'node:tls';
 
 const { servers } = JSON.parse(process.argv[2]);
@@ -31,7 +35,7 @@ function serve(sock) {
     mode = String.fromCharCode(head[0]);
     remaining = Number(head.subarray(1, nl).toString('latin1'));
     const rest = head.subarray(nl + 1);
-    if (mode === 'D') sendDown(sock, remaining);
+    if (mode === 'D' || mode === 'd') sendDown(sock, remaining, mode === 'D');
     else if (mode === 'U') {
       remaining -= rest.length;
       if (remaining <= 0) { mode = 'done'; sock.end('K'); }
@@ -39,7 +43,7 @@ function serve(sock) {
   });
 }
 
-function sendDown(sock, total) {
+function sendDown(sock, total, end) {
   let left = total;
   const pump = () => {
     while (left > 0) {
@@ -47,14 +51,14 @@ function sendDown(sock, total) {
       left -= n;
       if (!sock.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n))) { sock.once('drain', pump); return; }
     }
-    sock.end();
+    if (end) sock.end();
   };
   pump();
 }
 
 const ports = {};
 for (const [name, options] of Object.entries(servers)) {
-  const server = tls.createServer(options, serve);
+  const server = options.plain ? net.createServer(serve) : tls.createServer(options, serve);
   server.on('tlsClientError', () => {});
   await new Promise((resolve, reject) => {
     server.once('error', reject);
