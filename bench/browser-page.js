@@ -39,9 +39,9 @@ window.wasmtlsBench = {
     const t0 = performance.now();
     const m = await import(ENTRY);
     const t1 = performance.now();
-    await m.loadWasmBrowser();
+    const wasm = await m.loadWasmBrowser();
     const t2 = performance.now();
-    return { importMs: t1 - t0, instantiateMs: t2 - t1, totalMs: t2 - t0 };
+    return { importMs: t1 - t0, instantiateMs: t2 - t1, totalMs: t2 - t0, simd: wasm.exports.wt_build_simd() === 1 };
   },
 
   /** `warmup` then `n` sequential full handshakes: connect() → opened (ms each), then close. */

@@ -146,6 +146,7 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
       importMedianMs: r2(median(cold.map((c) => c.importMs))),
       instantiateMedianMs: r2(median(cold.map((c) => c.instantiateMs))),
       allMs: cold.map((c) => r2(c.totalMs)),
+      wasmBuild: cold.every((c) => c.simd) ? 'js/dist/wasmtls-simd.wasm' : 'js/dist/wasmtls.wasm',
     };
 
     const context = await browser.newContext();

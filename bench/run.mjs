@@ -202,7 +202,7 @@ function importGraph(entry, skip = new Set()) {
 
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 
-/** What a browser downloads: the .wasm plus the browser entry's JS graph, gzip -9 per file. */
+/** What a browser downloads: the .wasm (the SIMD build: every current browser has wasm SIMD) plus the browser entry's JS graph, gzip -9 per file. */
 function browserSize() {
   const browserEntry = path.join(ROOT, 'js/index.browser.js');
   let entry = browserEntry;
@@ -215,15 +215,16 @@ function browserSize() {
     note = 'js/index.browser.js absent: js/index.node.js import graph minus load-node.js and transport-node-tcp.js';
   }
   const files = importGraph(entry, skip);
-  const wasmFile = path.join(ROOT, 'js/dist/wasmtls.wasm');
-  const wasmBytes = fs.readFileSync(wasmFile);
+  const plainBytes = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));
+  const simdFile = path.join(ROOT, 'js/dist/wasmtls-simd.wasm');
+  const wasmBytes = fs.existsSync(simdFile) ? fs.readFileSync(simdFile) : plainBytes;
   const js = files.map((f) => ({ file: path.relative(ROOT, f), bytes: fs.statSync(f).size, gzip: gz(fs.readFileSync(f)) }));
   const jsGzip = js.reduce((a, f) => a + f.gzip, 0);
   const jsConcatGzip = gz(Buffer.concat(files.map((f) => fs.readFileSync(f))));
   const subtlsFile = path.join(ROOT, 'node_modules/subtls/index.js');
   return {
     note,
-    wasmBytes: wasmBytes.length, wasmGzip: gz(wasmBytes),
+    wasmBytes: wasmBytes.length, wasmGzip: gz(wasmBytes), plainWasmBytes: plainBytes.length, plainWasmGzip: gz(plainBytes),
     jsBytes: js.reduce((a, f) => a + f.bytes, 0), jsGzipPerFile: jsGzip, jsGzipBundled: jsConcatGzip,
     totalGzip: gz(wasmBytes) + jsGzip, files: js,
     subtlsGzip: gz(fs.readFileSync(subtlsFile)),
@@ -249,6 +250,9 @@ async function main() {
       loadavg: os.loadavg().map(r2) },
     params: { handshakes: HS_N, bulkBytes: BULK, forgeBulkBytes: FORGE_BULK, bulkRuns: BULK_RUNS, idleConnections: IDLE_CONNS, coldRuns: COLD_RUNS },
     handshake: {}, resumed: {}, bulk: {}, heap: null, coldStartMs: {}, size: null, browser: null };
+  // Which wasm build the Node loader picked (the SIMD one where it validates; WASMTLS_WASM overrides).
+  const { loadWasmNode } = await import('../js/load-node.js');
+  R.wasmBuild = (await loadWasmNode()).exports.wt_build_simd() ? 'js/dist/wasmtls-simd.wasm' : 'js/dist/wasmtls.wasm';
 
   const hsCases = [
     ['TLS 1.3 ECDSA P-256', 'tls13-p256', { version: 'TLSv1.3' }, ['wasmtls', 'node:tls', 'subtls']],
@@ -326,7 +330,7 @@ function print(R) {
   const ratio = (a, b) => (a == null || b == null || typeof a === 'object' || typeof b === 'object' || !b ? '' : ` (${(a / b).toFixed(2)}×)`);
   const lines = [];
   lines.push(`wasmtls benchmark — ${R.date} — ${R.machine.cpus} CPU ${R.machine.model} — Node ${R.machine.node} — load ${R.machine.loadavg.join(' ')}`);
-  lines.push('Ratios (×) are against Node tls measured in this run.\n');
+  lines.push(`wasmtls build: ${R.wasmBuild}. Ratios (×) are against Node tls measured in this run.\n`);
   lines.push('Full handshake (median / p90 latency, client CPU per handshake)');
   for (const [label, row] of Object.entries(R.handshake)) {
     const base = row['node:tls'];
@@ -355,7 +359,7 @@ function print(R) {
   lines.push(`\nCold start (fresh process, import + instantiate, median of ${R.params.coldRuns}): ` +
     Object.entries(R.coldStartMs).map(([n, v]) => `${n} ${fmt(v, ' ms')}`).join(', '));
   const s = R.size;
-  lines.push(`\nBrowser download (gzip -9): wasm ${s.wasmGzip} B (raw ${s.wasmBytes}) + JS ${s.jsGzipPerFile} B per file (${s.jsGzipBundled} B bundled) = ${(s.totalGzip / 1000).toFixed(1)} KB; subtls ${(s.subtlsGzip / 1000).toFixed(1)} KB`);
+  lines.push(`\nBrowser download (gzip -9): wasm ${s.wasmGzip} B (raw ${s.wasmBytes}; the plain build ${s.plainWasmGzip} B) + JS ${s.jsGzipPerFile} B per file (${s.jsGzipBundled} B bundled) = ${(s.totalGzip / 1000).toFixed(1)} KB; subtls ${(s.subtlsGzip / 1000).toFixed(1)} KB`);
   lines.push(`  (${s.note})`);
   const b = R.browser;
   lines.push('\nBrowser (Chromium, in a page)');
@@ -369,7 +373,7 @@ function print(R) {
       lines.push(`  ${name.padEnd(11)} handshake median / p90 ${hs}   down ${dl} (no TLS: ${raw})`);
     }
     const c = b.coldStart;
-    lines.push(`  cold start (fresh context, import + loadWasmBrowser, median of ${c.runs}): ${c.medianMs} ms (import ${c.importMedianMs} + wasm ${c.instantiateMedianMs})`);
+    lines.push(`  cold start (fresh context, import + loadWasmBrowser, median of ${c.runs}): ${c.medianMs} ms (import ${c.importMedianMs} + wasm ${c.instantiateMedianMs}; ${c.wasmBuild})`);
   }
   lines.push('\nTargets');
   for (const t of R.targets) lines.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(52)} measured ${t.value ?? '–'} ${t.detail}`);

@@ -261,9 +261,9 @@ export function webSocket(url: string | URL, options?: {
 export function wisp(url: string | URL): WispTransportFactory;
 
 /**
- * Browser entry: fetch and instantiate wasmtls.wasm (default: `./dist/wasmtls.wasm`
- * next to the module, via `new URL(…, import.meta.url)`); called by connect() on
- * first use. Pass another URL or a compiled WebAssembly.Module before connecting to override.
+ * Browser entry: fetch and instantiate the wasm (default: `./dist/wasmtls-simd.wasm`
+ * where the browser has wasm SIMD, else `./dist/wasmtls.wasm`, next to the module via
+ * `new URL(…, import.meta.url)`); called by connect() on first use. Pass another URL or a compiled WebAssembly.Module before connecting to override.
  */
 export function loadWasmBrowser(source?: URL | string | WebAssembly.Module): Promise<unknown>;
 /** The Deno TCP transport (`Deno.connect`); exported by the Deno entry only. */

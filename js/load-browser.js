@@ -3,27 +3,34 @@
  * this module with `new URL(…, import.meta.url)` so it works unbundled from a
  * static origin and with bundlers that understand that pattern.
  */
-import { instantiate } from './wasm.js';
+import { instantiate, hasWasmSimd } from './wasm.js';
 
-const DEFAULT_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
+// Two literal `new URL(…, import.meta.url)` so bundlers see (and copy) both builds.
+const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
+const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
 /** @type {Promise<import('./wasm.js').WasmTls> | null} */
 let loading = null;
 
 /**
- * Fetch and instantiate the module once per page. Uses
+ * Fetch and instantiate the module once per page: by default the SIMD build
+ * where the browser has wasm SIMD (falling back to the plain build if it
+ * cannot be fetched), else the plain build. Uses
  * WebAssembly.compileStreaming when the server sends `application/wasm`
  * (see wasm.js), else compiles from the bytes.
  * @param {URL | string | WebAssembly.Module} [source] another URL or a precompiled module
  * @returns {Promise<import('./wasm.js').WasmTls>}
  */
-export function loadWasmBrowser(source = DEFAULT_WASM) {
+export function loadWasmBrowser(source) {
   if (!loading) {
+    const get = (url) => globalThis.fetch(url).then((res) => {
+      if (!res.ok) throw new Error(`cannot fetch ${url}: HTTP ${res.status}`);
+      return res;
+    });
     const input = source instanceof WebAssembly.Module ? source
-      : globalThis.fetch(source).then((res) => {
-        if (!res.ok) throw new Error(`cannot fetch ${source}: HTTP ${res.status}`);
-        return res;
-      });
+      : source !== undefined ? get(source)
+        : hasWasmSimd() ? get(SIMD_WASM).catch(() => get(PLAIN_WASM))
+          : get(PLAIN_WASM);
     loading = instantiate(input);
     loading.catch(() => { loading = null; });
   }

@@ -1,11 +1,17 @@
-/** wasm loading for Bun: read js/dist/wasmtls.wasm next to this file with Bun.file. */
-import { instantiate } from './wasm.js';
+/**
+ * wasm loading for Bun: read the wasm next to this file with Bun.file — the
+ * SIMD build js/dist/wasmtls-simd.wasm where Bun has wasm SIMD, else
+ * js/dist/wasmtls.wasm.
+ */
+import { instantiate, hasWasmSimd } from './wasm.js';
 
-const WASM_URL = new URL('./dist/wasmtls.wasm', import.meta.url);
+const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
+const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
 /** @returns {Promise<import('./wasm.js').WasmTls>} */
 export function loadWasmBun() {
-  return instantiate(globalThis.Bun.file(WASM_URL).arrayBuffer().catch((err) => {
-    throw new Error(`wasmtls: cannot read ${WASM_URL.href} (${err.message}); run \`npm run build\``, { cause: err });
-  }));
+  const read = (url) => globalThis.Bun.file(url).arrayBuffer().catch((err) => {
+    throw new Error(`wasmtls: cannot read ${url.href} (${err.message}); run \`npm run build\``, { cause: err });
+  });
+  return instantiate(hasWasmSimd() ? read(SIMD_WASM).catch(() => read(PLAIN_WASM)) : read(PLAIN_WASM));
 }

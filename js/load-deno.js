@@ -1,14 +1,17 @@
 /**
- * wasm loading for Deno: read js/dist/wasmtls.wasm next to this file
- * (needs only --allow-read for that file).
+ * wasm loading for Deno: read the wasm next to this file — the SIMD build
+ * js/dist/wasmtls-simd.wasm where Deno has wasm SIMD (always, in practice),
+ * else js/dist/wasmtls.wasm (needs only --allow-read for that file).
  */
-import { instantiate } from './wasm.js';
+import { instantiate, hasWasmSimd } from './wasm.js';
 
-const WASM_URL = new URL('./dist/wasmtls.wasm', import.meta.url);
+const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
+const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
 /** @returns {Promise<import('./wasm.js').WasmTls>} */
 export function loadWasmDeno() {
-  return instantiate(globalThis.Deno.readFile(WASM_URL).catch((err) => {
-    throw new Error(`wasmtls: cannot read ${WASM_URL.href} (${err.name}: ${err.message}); Deno needs --allow-read for it`, { cause: err });
-  }));
+  const read = (url) => globalThis.Deno.readFile(url).catch((err) => {
+    throw new Error(`wasmtls: cannot read ${url.href} (${err.name}: ${err.message}); Deno needs --allow-read for it`, { cause: err });
+  });
+  return instantiate(hasWasmSimd() ? read(SIMD_WASM).catch(() => read(PLAIN_WASM)) : read(PLAIN_WASM));
 }

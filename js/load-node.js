@@ -1,22 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import { instantiate } from './wasm.js';
+import { instantiate, hasWasmSimd } from './wasm.js';
 
-const DEFAULT_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
+const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
+const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
 /** @type {Promise<import('./wasm.js').WasmTls> | null} */
 let loading = null;
 
 /**
- * Load js/dist/wasmtls.wasm from disk and instantiate it (once per process).
- * The environment variable WASMTLS_WASM may name another build (debugging).
+ * Load the wasm from disk and instantiate it (once per process): the SIMD
+ * build js/dist/wasmtls-simd.wasm (Node has wasm SIMD), or js/dist/wasmtls.wasm
+ * where it is missing. The environment variable WASMTLS_WASM may name another
+ * build (tests, debugging).
  * @returns {Promise<import('./wasm.js').WasmTls>}
  */
 export function loadWasmNode() {
   if (!loading) {
-    const file = process.env.WASMTLS_WASM || DEFAULT_WASM;
-    loading = instantiate(readFile(file).catch((err) => {
+    const chosen = process.env.WASMTLS_WASM;
+    const read = (file) => readFile(file).catch((err) => {
       throw new Error(`wasmtls: cannot read ${file} (${err.code ?? err.message}); run \`npm run build\``, { cause: err });
-    }));
+    });
+    const bytes = chosen ? read(chosen)
+      : hasWasmSimd() ? readFile(SIMD_WASM).catch(() => read(PLAIN_WASM))
+        : read(PLAIN_WASM);
+    loading = instantiate(bytes);
     loading.catch(() => { loading = null; });
   }
   return loading;

@@ -3,8 +3,9 @@
  * compiled WebAssembly.Module (workerd forbids compiling wasm from bytes at
  * run time). wrangler's default CompiledWasm rule and a workerd config's
  * `wasm = embed "..."` module both turn this import into a Module.
+ * Workers run V8, which always has wasm SIMD: the SIMD build is imported.
  */
-import wasmModule from './dist/wasmtls.wasm';
+import wasmModule from './dist/wasmtls-simd.wasm';
 import { instantiate } from './wasm.js';
 
 /** @returns {Promise<import('./wasm.js').WasmTls>} */

@@ -12,6 +12,19 @@ const WASI_BADF = 8;
 /** @type {Promise<WasmTls> | null} */
 let shared = null;
 
+/** The smallest module with a SIMD128 instruction: (func (result v128) i32.const 0 i32x4.splat). */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
+  10, 8, 1, 6, 0, 65, 0, 253, 17, 11]);
+
+/**
+ * Whether this runtime runs wasm SIMD128, i.e. can use js/dist/wasmtls-simd.wasm
+ * (same code and exports, built with -msimd128). Checked once, by validation only.
+ * @returns {boolean}
+ */
+export function hasWasmSimd() {
+  try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
+}
+
 /**
  * Instantiate the module once per process; later calls return the same instance
  * (the `source` of later calls is ignored).

@@ -85,6 +85,13 @@ wt_gcm_run(const wt_aead_key *k, const uint8_t *nonce,
  * encrypting, and MACs the ciphertext then decrypts when decrypting.
  * The AAD pointer is never NULL when handed to BearSSL.
  */
+#if defined(WT_SIMD) && WT_SIMD
+/* The wasm SIMD build: BearSSL's SSE2 ChaCha20 on Emscripten's SSE2-to-SIMD128 mapping. */
+#define WT_CHACHA20_RUN br_chacha20_sse2_run
+#else
+#define WT_CHACHA20_RUN br_chacha20_ct_run
+#endif
+
 static void
 wt_chapol_run(const wt_aead_key *k, const uint8_t *nonce,
 	const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len,
@@ -94,7 +101,7 @@ wt_chapol_run(const wt_aead_key *k, const uint8_t *nonce,
 
 	br_poly1305_ctmul_run(k->u.chacha, nonce, len ? (void *)data : (void *)empty,
 		len, aad_len ? aad : empty, aad_len, tag_out,
-		&br_chacha20_ct_run, encrypt);
+		&WT_CHACHA20_RUN, encrypt);
 }
 
 void

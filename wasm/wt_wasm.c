@@ -466,6 +466,13 @@ EMSCRIPTEN_KEEPALIVE const char *wt_alert_name_of(int alert) { return wt_alert_n
 EMSCRIPTEN_KEEPALIVE const char *wt_cipher_name_of(int suite) { return wt_cipher_name((uint16_t)suite); }
 EMSCRIPTEN_KEEPALIVE const char *wt_group_name_of(int group) { return wt_group_name((uint16_t)group); }
 
+/* 1 in the SIMD build (wasmtls-simd.wasm), 0 in the plain one: tests and the bench ask which loaded. */
+#if defined(WT_SIMD) && WT_SIMD
+EMSCRIPTEN_KEEPALIVE int wt_build_simd(void) { return 1; }
+#else
+EMSCRIPTEN_KEEPALIVE int wt_build_simd(void) { return 0; }
+#endif
+
 /* ------------------------------------------------ chain verification alone */
 
 /* Results of the last wt_verify_chain call (the wasm module is single-threaded). */

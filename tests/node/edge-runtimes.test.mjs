@@ -72,7 +72,7 @@ function assertClientResult(res, runtime) {
 
 test('npm pack: the tarball has the prebuilt wasm, JS, types, README, LICENSE and notices, and nothing else', () => {
   const files = pkg.files;
-  for (const f of ['js/dist/wasmtls.wasm', 'js/index.d.ts', 'js/node.d.ts', 'js/node.js', 'js/cli.js', 'README.md', 'LICENSE',
+  for (const f of ['js/dist/wasmtls.wasm', 'js/dist/wasmtls-simd.wasm', 'js/index.d.ts', 'js/node.d.ts', 'js/node.js', 'js/cli.js', 'README.md', 'LICENSE',
     'THIRD_PARTY_NOTICES', 'package.json', 'js/index.node.js', 'js/index.workerd.js', 'js/index.deno.js', 'js/index.bun.js']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
