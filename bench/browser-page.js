@@ -33,6 +33,21 @@ async function closeSocket(socket) {
   await socket.closed.catch(() => {});
 }
 
+/** Send "d<bytes>\n" on a `{ readable, writable }` pair and read until `bytes` arrived (or the end). */
+async function requestBytes(pair, bytes) {
+  const w = pair.writable.getWriter();
+  await w.write(enc.encode(`d${bytes}\n`));
+  w.releaseLock();
+  const reader = pair.readable.getReader();
+  let got = 0;
+  while (got < bytes) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    got += value.length;
+  }
+  return { got, reader };
+}
+
 window.wasmtlsBench = {
   /** import of the browser entry, then its first wasm fetch + compile + instantiate (ms). */
   async coldStart() {
@@ -76,18 +91,9 @@ window.wasmtlsBench = {
     const s = open(m, { kind, url, port, ca });
     const info = await s.opened;
     if (cipher && !info.cipher.includes(cipher)) { await closeSocket(s); throw new Error(`negotiated ${info.cipher}, expected ${cipher}`); }
-    const w = s.writable.getWriter();
-    await w.write(enc.encode(`d${bytes}\n`));
-    w.releaseLock();
-    const r = s.readable.getReader();
-    let got = 0;
-    while (got < bytes) {
-      const { value, done } = await r.read();
-      if (done) break;
-      got += value.length;
-    }
+    const { got, reader } = await requestBytes(s, bytes);
     const ms = performance.now() - start;
-    r.releaseLock();
+    reader.releaseLock();
     await closeSocket(s);
     if (got !== bytes) throw new Error(`${kind} download: got ${got} of ${bytes}`);
     return { ms, bytes: got, cipher: info.cipher };
@@ -98,18 +104,9 @@ window.wasmtlsBench = {
     const m = await import(ENTRY);
     const start = performance.now();
     const t = await transportFor(m, kind, url)({ hostname: '127.0.0.1', port });
-    const w = t.writable.getWriter();
-    await w.write(enc.encode(`d${bytes}\n`));
-    w.releaseLock();
-    const r = t.readable.getReader();
-    let got = 0;
-    while (got < bytes) {
-      const { value, done } = await r.read();
-      if (done) break;
-      got += value.length;
-    }
+    const { got, reader } = await requestBytes(t, bytes);
     const ms = performance.now() - start;
-    await r.cancel().catch(() => {});
+    await reader.cancel().catch(() => {});
     t.close?.();
     if (got !== bytes) throw new Error(`${kind} raw download: got ${got} of ${bytes}`);
     return { ms, bytes: got };
