@@ -38,7 +38,8 @@ if [ "$rc" != 0 ]; then
 fi
 
 # The same C tests under ASan+UBSan, then each fuzz target for a bounded time
-# from its committed corpus (WT_FUZZ_SECONDS per target, default 12).
+# from its committed corpus (WT_FUZZ_SECONDS per target: 30 in CI, 12 otherwise).
+if [ "${CI:-}" = true ]; then FUZZ_DEFAULT=30; else FUZZ_DEFAULT=12; fi
 if [ "${WT_NO_ASAN:-0}" != 1 ]; then
 	echo "test: ctest under ASan+UBSan (build/asan)"
 	set +e
@@ -56,10 +57,10 @@ if [ "${WT_NO_ASAN:-0}" != 1 ]; then
 		status=1
 		[ -n "$line" ] || failed=$((failed + 1))
 	fi
-	echo "test: fuzz targets, ${WT_FUZZ_SECONDS:-12}s each"
+	echo "test: fuzz targets, ${WT_FUZZ_SECONDS:-$FUZZ_DEFAULT}s each"
 	for src in tests/fuzz/fuzz_*.c; do
 		t=$(basename "$src" .c)
-		if bash scripts/fuzz.sh "${WT_FUZZ_SECONDS:-12}" "$t"; then
+		if bash scripts/fuzz.sh "${WT_FUZZ_SECONDS:-$FUZZ_DEFAULT}" "$t"; then
 			passed=$((passed + 1))
 		else
 			failed=$((failed + 1))
