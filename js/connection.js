@@ -64,6 +64,8 @@ class TlsConnection {
     this.peerFinished = false;   // close_notify and then EOF from the peer
     this.closing = null;
     this.closeWriteP = null;
+    this.writing = 0;            // writeData calls in progress
+    this.idleTimer = null;       // reports an idle writer to the engine (shrinks its output area)
 
     this.opened = deferred();
     this.closed = deferred();
@@ -336,7 +338,23 @@ class TlsConnection {
 
   /** Encrypt and send one chunk given to the writable, record by record. */
   async writeData(chunk) {
-    const bytes = toBytes(chunk);
+    this.writing++;
+    try {
+      await this.writeRecords(toBytes(chunk));
+    } finally {
+      this.writing--;
+      // Once no write follows within this turn of the event loop, the engine may give its
+      // 17 KiB output area back (an idle connection keeps ~34 KiB of wasm heap instead of ~51).
+      if (!this.writing && !this.idleTimer) {
+        this.idleTimer = setTimeout(() => {
+          this.idleTimer = null;
+          if (!this.writing && this.engine && this.phase !== 'done') this.engine.idle();
+        }, 0);
+      }
+    }
+  }
+
+  async writeRecords(bytes) {
     await this.opened.promise;
     for (let off = 0, idle = 0; off < bytes.length;) {
       this.assertWritable();
@@ -449,6 +467,7 @@ class TlsConnection {
 
   async release(error) {
     clearTimeout(this.timer);
+    clearTimeout(this.idleTimer);
     this.opened.reject(error); // no-op once resolved
     try { this.writeController.error(error); } catch { /* already closed */ }
     if (!this.readEnded && !this.error) {

@@ -74,6 +74,9 @@ export class Engine {
   /** After the handshake and peerChain(): release what only the handshake needed. */
   compact() { return this.x.wt_conn_compact(this.conn); }
 
+  /** The writer is idle: the engine may shrink its output area again (after compact()). */
+  idle() { if (!this.freed) this.x.wt_conn_idle(this.conn); }
+
   /** Did the handshake resume the configured session? */
   resumed() { return this.x.wt_conn_resumed(this.conn) === 1; }
 

@@ -88,6 +88,7 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 
 	e->in = buf;
 	e->out = buf + WT_RECORD_IN_SIZE;
+	e->out_cap = WT_RECORD_OUT_SIZE;
 	e->hs = e->out + WT_RECORD_OUT_SIZE;
 	e->hs_cap = buf_len - WT_RECORD_IN_SIZE - WT_RECORD_OUT_SIZE;
 
@@ -138,7 +139,7 @@ wt_fail(wt_engine *e, int err, const char *fmt, ...)
 	if (alert != WT_ALERT_NONE && !e->write_closed) {
 		/* best effort: the alert goes out if there is room for it */
 		size_t need = WT_RECORD_OVERHEAD + 2;
-		if (e->out_len + need <= WT_RECORD_OUT_SIZE) wt_put_alert(e, 2, (unsigned)alert);   /* fatal */
+		if (e->out_len + need <= e->out_cap) wt_put_alert(e, 2, (unsigned)alert);   /* fatal */
 	}
 	e->write_closed = 1;
 	e->read_closed = 1;
@@ -296,7 +297,7 @@ wt_out_room(wt_engine *e)
 		e->out_len -= e->out_sent;
 		e->out_sent = 0;
 	}
-	return WT_RECORD_OUT_SIZE - e->out_len;
+	return e->out_cap - e->out_len;
 }
 
 uint8_t *
@@ -393,6 +394,7 @@ wt_engine_write_buf(wt_engine *e, size_t *len)
 		return NULL;
 	size_t room = wt_out_room(e);
 	size_t reserve = e->key_update_bytes ? WT_KEY_UPDATE_RECORD : 0;   /* a KeyUpdate may follow */
+	reserve += WT_RECORD_OVERHEAD + 2;                                 /* and an alert */
 	if (room < WT_RECORD_OVERHEAD + 1 + reserve) return NULL;
 	size_t n = room - WT_RECORD_OVERHEAD - reserve;
 	if (n > e->peer_limit) n = e->peer_limit;
@@ -427,17 +429,35 @@ wt_engine_session(const wt_engine *e, const uint8_t **session)
 }
 
 int
-wt_engine_compact(wt_engine *e, size_t hs_cap)
+wt_engine_compact(wt_engine *e, size_t hs_cap, uint8_t *out, size_t out_cap)
 {
-	if (e->state != WT_ST_CONNECTED || e->hs_len || hs_cap < WT_MIN_HS_SIZE || hs_cap > e->hs_cap)
+	if (e->state != WT_ST_CONNECTED || e->hs_len || e->out_len != e->out_sent || !out ||
+	    out_cap < WT_MIN_OUT_SIZE || hs_cap < WT_MIN_HS_SIZE || hs_cap > e->hs_cap)
 		return WT_ERR_BAD_ARGUMENT;
-	wt_wipe(e->hs + hs_cap, e->hs_cap - hs_cap);
+	/* in | out | hs  becomes  in | hs, with output elsewhere; nothing is half received or unsent */
+	uint8_t *end = e->hs + e->hs_cap;
+	e->hs = e->in + WT_RECORD_IN_SIZE;
 	e->hs_cap = hs_cap;
+	wt_wipe(e->hs, (size_t)(end - e->hs));
+	e->out = out;
+	e->out_cap = out_cap;
+	e->out_len = e->out_sent = 0;
 	e->chain_buf = NULL;
 	e->chain_cap = 0;
 	e->chain_len = 0;
 	e->anchors = NULL;
 	e->num_anchors = 0;
+	return 0;
+}
+
+int
+wt_engine_set_out(wt_engine *e, uint8_t *out, size_t cap)
+{
+	if (!out || cap < WT_MIN_OUT_SIZE || e->out_len != e->out_sent) return WT_ERR_BAD_ARGUMENT;
+	if (e->out) wt_wipe(e->out, e->out_cap);
+	e->out = out;
+	e->out_cap = cap;
+	e->out_len = e->out_sent = 0;
 	return 0;
 }
 
@@ -714,7 +734,7 @@ wt_engine_wipe(wt_engine *e)
 	wt_wipe(e->res_master, sizeof e->res_master);
 	wt_wipe(e->new_session, sizeof e->new_session);
 	if (e->in) wt_wipe(e->in, WT_RECORD_IN_SIZE);
-	if (e->out) wt_wipe(e->out, WT_RECORD_OUT_SIZE);
+	if (e->out) wt_wipe(e->out, e->out_cap);
 	if (e->hs) wt_wipe(e->hs, e->hs_cap);
 	wt_wipe(e, sizeof *e);
 }

@@ -183,6 +183,9 @@ typedef struct {
 #define WT_RECORD_IN_SIZE  (5 + 16384 + 256)
 #define WT_RECORD_OUT_SIZE (5 + 16384 + 256 + 1024)
 #define WT_MIN_HS_SIZE     8192
+/* The smallest output area wt_engine_compact / wt_engine_set_out take: room
+ * for a KeyUpdate and an alert (what the engine may send on its own). */
+#define WT_MIN_OUT_SIZE    64
 /** \brief Smallest work buffer wt_engine_init accepts. */
 #define WT_MIN_BUFFER_SIZE (WT_RECORD_IN_SIZE + WT_RECORD_OUT_SIZE + WT_MIN_HS_SIZE)
 
@@ -212,7 +215,7 @@ typedef struct {
 
 	/* buffers */
 	uint8_t *in;   size_t in_len;      /* partial incoming record */
-	uint8_t *out;  size_t out_len, out_sent;  /* pending outgoing bytes */
+	uint8_t *out;  size_t out_cap, out_len, out_sent;  /* pending outgoing bytes */
 	uint8_t *hs;   size_t hs_cap, hs_len;     /* handshake reassembly */
 	size_t app_off, app_len;           /* decrypted application data within `in` */
 	int in_ready;                      /* `in` holds a fully processed record awaiting read */
@@ -313,15 +316,27 @@ size_t wt_engine_session(const wt_engine *e, const uint8_t **session);
 int wt_engine_early_data(const wt_engine *e, size_t *sent);
 /**
  * \brief Once connected, stop using what only the handshake needed: the
- * chain buffer (read the chain first), the trust anchors, and the handshake
- * area beyond `hs_cap` bytes (>= WT_MIN_HS_SIZE; post-handshake messages
- * such as NewSessionTicket must fit in it). The caller may then release the
- * anchors, the chain buffer and the work buffer past
- * WT_RECORD_IN_SIZE + WT_RECORD_OUT_SIZE + hs_cap.
+ * chain buffer (read the chain first), the trust anchors, the output area
+ * inside the work buffer, and the handshake area beyond `hs_cap` bytes
+ * (>= WT_MIN_HS_SIZE; post-handshake messages such as NewSessionTicket must
+ * fit in it). The handshake area moves to follow the record-in area, and
+ * output goes to `out` (`out_cap` >= WT_MIN_OUT_SIZE bytes, owned by the
+ * caller until wt_engine_wipe or the next wt_engine_set_out). The caller may
+ * then release the anchors, the chain buffer and the work buffer past
+ * WT_RECORD_IN_SIZE + hs_cap (the released part is wiped).
  * \return 0, or WT_ERR_BAD_ARGUMENT if not connected, a message is half
- * received, or `hs_cap` is out of range.
+ * received, output is still pending, or a size is out of range.
  */
-int wt_engine_compact(wt_engine *e, size_t hs_cap);
+int wt_engine_compact(wt_engine *e, size_t hs_cap, uint8_t *out, size_t out_cap);
+/**
+ * \brief Move output to another area (`cap` >= WT_MIN_OUT_SIZE; a record of
+ * n plaintext bytes needs n + WT_RECORD_OVERHEAD plus room for an alert, so
+ * WT_RECORD_OUT_SIZE for full records), e.g. a small one while idle and a
+ * large one while writing. Only when no output is pending. The old area is
+ * wiped and belongs to the caller again.
+ * \return 0, or WT_ERR_BAD_ARGUMENT.
+ */
+int wt_engine_set_out(wt_engine *e, uint8_t *out, size_t cap);
 /** \brief 1 if the handshake resumed the configured session, else 0. */
 int wt_engine_resumed(const wt_engine *e);
 /**

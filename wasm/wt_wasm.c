@@ -45,7 +45,13 @@ typedef struct {
 	size_t session_len;
 	uint8_t *early;                  /* 0-RTT data, malloc'd by wt_conn_set_early_data */
 	size_t early_len;
+	uint8_t *out;                    /* once compacted: the output area, WT_OUT_IDLE or WT_RECORD_OUT_SIZE bytes */
 } wt_conn;
+
+/* Once compacted, an idle connection keeps only this much output area (an
+ * alert, a KeyUpdate answer); it grows to WT_RECORD_OUT_SIZE when a record is
+ * written and shrinks back when JS reports the writer idle (wt_conn_idle). */
+#define WT_OUT_IDLE 128
 
 static int
 wt_conn_rng(void *ctx, uint8_t *out, size_t len)
@@ -76,7 +82,8 @@ EMSCRIPTEN_KEEPALIVE void
 wt_conn_free(wt_conn *c)
 {
 	if (!c) return;
-	wt_engine_wipe(&c->eng);
+	wt_engine_wipe(&c->eng);   /* wipes the output area too */
+	free(c->out);
 	if (c->buf) wt_wipe(c->buf, c->buf_len);
 	free(c->buf);
 	free(c->chain);
@@ -356,10 +363,36 @@ wt_conn_send_ptr(wt_conn *c)
 	return wt_engine_send_buf(&c->eng, &c->win_len);
 }
 
+/* Swap the compacted connection's output area for one of `cap` bytes (nothing may be pending). */
+static void
+wt_conn_resize_out(wt_conn *c, size_t cap)
+{
+	uint8_t *p = malloc(cap);
+	if (!p) return;   /* keep the current area: smaller records, or an idle connection a bit larger */
+	if (wt_engine_set_out(&c->eng, p, cap) != 0) { free(p); return; }
+	free(c->out);     /* wiped by wt_engine_set_out */
+	c->out = p;
+}
+
+static int
+wt_conn_out_pending(wt_conn *c)
+{
+	size_t n;
+	wt_engine_send_buf(&c->eng, &n);
+	return n != 0;
+}
+
 EMSCRIPTEN_KEEPALIVE void
 wt_conn_send_done(wt_conn *c, size_t n)
 {
 	wt_engine_send_done(&c->eng, n);
+}
+
+/* The writer went idle: give the large output area back (if compacted and nothing is pending). */
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_idle(wt_conn *c)
+{
+	if (c->out && c->eng.out_cap > WT_OUT_IDLE && !wt_conn_out_pending(c)) wt_conn_resize_out(c, WT_OUT_IDLE);
 }
 
 EMSCRIPTEN_KEEPALIVE const uint8_t *
@@ -377,6 +410,11 @@ wt_conn_read_done(wt_conn *c, size_t n)
 EMSCRIPTEN_KEEPALIVE uint8_t *
 wt_conn_write_ptr(wt_conn *c)
 {
+	if (c->out && c->eng.out_cap < WT_RECORD_OUT_SIZE) {
+		/* a full-size record needs the large area: take the pending bytes first (empty window) */
+		if (wt_conn_out_pending(c)) { c->win_len = 0; return NULL; }
+		wt_conn_resize_out(c, WT_RECORD_OUT_SIZE);
+	}
 	return wt_engine_write_buf(&c->eng, &c->win_len);
 }
 
@@ -427,15 +465,21 @@ EMSCRIPTEN_KEEPALIVE size_t wt_conn_chain_len(wt_conn *c) { return c->eng.chain_
 
 /*
  * After the handshake (and after JS has read the chain): give back what only
- * the handshake needed — the chain copy, the trust anchors and the tail of
- * the handshake area (shrunk in place). Returns 0 or a wt_err.
+ * the handshake needed — the chain copy, the trust anchors, the tail of the
+ * handshake area (shrunk in place) — and move output to its own small area,
+ * grown when a record is written (wt_conn_write_ptr) and shrunk again when
+ * the writer is idle (wt_conn_idle). Returns 0 or a wt_err.
  */
 EMSCRIPTEN_KEEPALIVE int
 wt_conn_compact(wt_conn *c)
 {
-	int err = wt_engine_compact(&c->eng, WT_MIN_HS_SIZE);
-	if (err) return err;
-	size_t keep = WT_RECORD_IN_SIZE + WT_RECORD_OUT_SIZE + WT_MIN_HS_SIZE;
+	if (c->out) return 0;   /* compacted already */
+	uint8_t *out = malloc(WT_OUT_IDLE);
+	if (!out) return WT_ERR_BUFFER_TOO_SMALL;   /* stays as it is: uncompacted, still working */
+	int err = wt_engine_compact(&c->eng, WT_MIN_HS_SIZE, out, WT_OUT_IDLE);
+	if (err) { free(out); return err; }
+	c->out = out;
+	size_t keep = WT_RECORD_IN_SIZE + WT_MIN_HS_SIZE;
 	if (emmalloc_realloc_try(c->buf, keep) == c->buf) c->buf_len = keep;
 	if (c->chain) { wt_wipe(c->chain, WT_CONN_CHAIN); free(c->chain); c->chain = NULL; }
 	free(c->trust.anchors);

@@ -83,3 +83,42 @@ for (const [name, file] of Object.entries(BUILDS)) {
     }
   });
 }
+
+test('an idle connection holds at most 40 KiB of wasm heap; a burst of writes borrows 17 KiB and gives it back', { timeout: 60_000 }, async () => {
+  const wasm = await instantiateFresh(fs.readFileSync(BUILDS.simd));
+  const x = wasm.exports;
+  const connect = createConnect({ loadWasm: async () => wasm, transports: { tcp: nodeTcpTransport } });
+  const used = () => x.wt_heap_in_use() >>> 0;
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+  const open = () => connect({ hostname: '127.0.0.1', port: servers.TLS_CHACHA20_POLY1305_SHA256.port },
+    { serverName: 'localhost', ca: pki.rootPem, timeoutMs: 8000 });
+  const warm = open(); // the allocator's first region bookkeeping is not the connection's
+  await withTimeout(warm.opened, 8000, 'opened');
+  await warm.close();
+  await settle();
+  const base = used();
+  const s = open();
+  await withTimeout(s.opened, 8000, 'opened');
+  await settle();
+  const idle = used() - base;
+  const reader = s.readable.getReader();
+  const writer = s.writable.getWriter();
+  const data = patternBytes(256 * 1024, 7);
+  const reading = readToEnd(reader, { timeoutMs: 20_000, limit: data.length });
+  await writer.write(data);
+  const busy = used() - base;
+  const got = await reading;
+  assert.equal(got.sha256, sha256(data));
+  await settle();
+  const after = used() - base;
+  console.log(`wasm heap per connection: idle ${(idle / 1024).toFixed(1)} KiB, while writing ${(busy / 1024).toFixed(1)} KiB, idle again ${(after / 1024).toFixed(1)} KiB`);
+  assert.ok(idle <= 40 * 1024, `idle connection uses ${idle} B`);
+  assert.ok(busy >= idle + 16 * 1024, `the large output area while writing (${busy} B)`);
+  assert.ok(after <= idle + 64, `back to idle size (${after} B, was ${idle} B; emmalloc's block headers may differ by a few bytes)`);
+  writer.releaseLock();
+  reader.releaseLock();
+  await withTimeout(s.close(), 5000, 'close');
+  await withTimeout(s.closed, 5000, 'closed');
+  await settle();
+  assert.equal(used(), base, 'everything is freed at close');
+});
