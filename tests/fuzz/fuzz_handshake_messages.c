@@ -13,6 +13,8 @@
  * (ServerHello, HelloRetryRequest, CCS) the record is sent unprotected.
  * The corpus (corpus/handshake_messages/) holds real openssl flights
  * decrypted by capture_flight.c, so mutations start from valid handshakes.
+ * Once connected the engine is compacted as in the WASM build, so the
+ * post-handshake messages meet the production buffer layout.
  */
 #include "wt_fuzz_engine.h"
 
@@ -25,6 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t rec[5 + WT_MAX_CIPHERTEXT + 64];
 	static const uint16_t groups[4] = { 0, WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1 };
 	if (size < 1) return 0;
+	c.compact = 1;
 	uint8_t ctl = data[0];
 	data++;
 	size--;

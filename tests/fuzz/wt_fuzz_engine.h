@@ -43,8 +43,10 @@ wt_fuzz_rng(void *ctx, uint8_t *out, size_t len)
 typedef struct {
 	wt_engine e;
 	uint64_t rng_ctr;
+	int compact;                 /* compact once connected, as the WASM build does (set by the target) */
 	uint8_t buf[WT_MIN_BUFFER_SIZE + 24576];
 	uint8_t chain[32768];
+	uint8_t out_idle[128];       /* the compacted connection's output area, as in the WASM build */
 } wt_fuzz_conn;
 
 /**
@@ -141,6 +143,9 @@ wt_fuzz_conn_drain(wt_fuzz_conn *c, void (*sink)(void *, const uint8_t *, size_t
 		}
 		break;
 	}
+	/* the production layout after the handshake: in | hs, output in a small area of its own */
+	if (c->compact && wt_engine_state(&c->e) == WT_ST_CONNECTED && c->e.out != c->out_idle)
+		wt_engine_compact(&c->e, WT_MIN_HS_SIZE, c->out_idle, sizeof c->out_idle);
 }
 
 /**
