@@ -55,7 +55,7 @@ target_include_directories(wasmtls PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(wasmtls PUBLIC bearssl)
 target_compile_options(wasmtls PRIVATE ${WT_WARNINGS} ${WT_WASM_CFLAGS})
 if(WT_WASM_SIMD)
-  target_compile_definitions(wasmtls PRIVATE WT_SIMD=1)
+  target_compile_definitions(wasmtls PUBLIC WT_SIMD=1)   # also seen by wasm/*.c (wt_build_simd)
 endif()
 
 file(GLOB WT_WASM_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/wasm/*.c)
@@ -63,9 +63,6 @@ set(WT_JS_LIBRARY ${PROJECT_SOURCE_DIR}/wasm/wt_imports.js)
 add_executable(wasmtls_wasm ${WT_WASM_SOURCES})
 target_link_libraries(wasmtls_wasm PRIVATE wasmtls bearssl)
 target_compile_options(wasmtls_wasm PRIVATE ${WT_WARNINGS} ${WT_WASM_CFLAGS})
-if(WT_WASM_SIMD)
-  target_compile_definitions(wasmtls_wasm PRIVATE WT_SIMD=1)
-endif()
 target_link_options(wasmtls_wasm PRIVATE
   ${WT_WASM_CFLAGS}
   -sSTANDALONE_WASM --no-entry

@@ -3,7 +3,7 @@
  * this module with `new URL(…, import.meta.url)` so it works unbundled from a
  * static origin and with bundlers that understand that pattern.
  */
-import { instantiate, hasWasmSimd } from './wasm.js';
+import { instantiate, readPreferringSimd } from './wasm.js';
 
 // Two literal `new URL(…, import.meta.url)` so bundlers see (and copy) both builds.
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
@@ -28,9 +28,7 @@ export function loadWasmBrowser(source) {
       return res;
     });
     const input = source instanceof WebAssembly.Module ? source
-      : source !== undefined ? get(source)
-        : hasWasmSimd() ? get(SIMD_WASM).catch(() => get(PLAIN_WASM))
-          : get(PLAIN_WASM);
+      : source !== undefined ? get(source) : readPreferringSimd(get, SIMD_WASM, PLAIN_WASM);
     loading = instantiate(input);
     loading.catch(() => { loading = null; });
   }

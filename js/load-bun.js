@@ -3,7 +3,7 @@
  * SIMD build js/dist/wasmtls-simd.wasm where Bun has wasm SIMD, else
  * js/dist/wasmtls.wasm.
  */
-import { instantiate, hasWasmSimd } from './wasm.js';
+import { instantiate, readPreferringSimd } from './wasm.js';
 
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
@@ -13,5 +13,5 @@ export function loadWasmBun() {
   const read = (url) => globalThis.Bun.file(url).arrayBuffer().catch((err) => {
     throw new Error(`wasmtls: cannot read ${url.href} (${err.message}); run \`npm run build\``, { cause: err });
   });
-  return instantiate(hasWasmSimd() ? read(SIMD_WASM).catch(() => read(PLAIN_WASM)) : read(PLAIN_WASM));
+  return instantiate(readPreferringSimd(read, SIMD_WASM, PLAIN_WASM));
 }

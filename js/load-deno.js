@@ -3,7 +3,7 @@
  * js/dist/wasmtls-simd.wasm where Deno has wasm SIMD (always, in practice),
  * else js/dist/wasmtls.wasm (needs only --allow-read for that file).
  */
-import { instantiate, hasWasmSimd } from './wasm.js';
+import { instantiate, readPreferringSimd } from './wasm.js';
 
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
@@ -13,5 +13,5 @@ export function loadWasmDeno() {
   const read = (url) => globalThis.Deno.readFile(url).catch((err) => {
     throw new Error(`wasmtls: cannot read ${url.href} (${err.name}: ${err.message}); Deno needs --allow-read for it`, { cause: err });
   });
-  return instantiate(hasWasmSimd() ? read(SIMD_WASM).catch(() => read(PLAIN_WASM)) : read(PLAIN_WASM));
+  return instantiate(readPreferringSimd(read, SIMD_WASM, PLAIN_WASM));
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { instantiate, hasWasmSimd } from './wasm.js';
+import { instantiate, readPreferringSimd } from './wasm.js';
 
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
@@ -20,10 +20,7 @@ export function loadWasmNode() {
     const read = (file) => readFile(file).catch((err) => {
       throw new Error(`wasmtls: cannot read ${file} (${err.code ?? err.message}); run \`npm run build\``, { cause: err });
     });
-    const bytes = chosen ? read(chosen)
-      : hasWasmSimd() ? readFile(SIMD_WASM).catch(() => read(PLAIN_WASM))
-        : read(PLAIN_WASM);
-    loading = instantiate(bytes);
+    loading = instantiate(chosen ? read(chosen) : readPreferringSimd(read, SIMD_WASM, PLAIN_WASM));
     loading.catch(() => { loading = null; });
   }
   return loading;

@@ -16,13 +16,32 @@ let shared = null;
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
   10, 8, 1, 6, 0, 65, 0, 253, 17, 11]);
 
+/** @type {boolean | null} */
+let simd = null;
+
 /**
  * Whether this runtime runs wasm SIMD128, i.e. can use js/dist/wasmtls-simd.wasm
  * (same code and exports, built with -msimd128). Checked once, by validation only.
  * @returns {boolean}
  */
 export function hasWasmSimd() {
-  try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
+  if (simd === null) {
+    try { simd = WebAssembly.validate(SIMD_PROBE); } catch { simd = false; }
+  }
+  return simd;
+}
+
+/**
+ * What every loader does: `read` the SIMD build where the runtime has SIMD,
+ * falling back to the plain build if that fails; else the plain build.
+ * @template T
+ * @param {(url: URL) => Promise<T>} read
+ * @param {URL} simdUrl
+ * @param {URL} plainUrl
+ * @returns {Promise<T>}
+ */
+export function readPreferringSimd(read, simdUrl, plainUrl) {
+  return hasWasmSimd() ? read(simdUrl).catch(() => read(plainUrl)) : read(plainUrl);
 }
 
 /**

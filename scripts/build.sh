@@ -41,26 +41,25 @@ if [ "${WT_NO_ASAN:-0}" != 1 ]; then
 	build build/asan
 fi
 
-# shellcheck disable=SC2086
-if ! configured build/wasm || [ -n "${WT_CMAKE_ARGS:-}${WT_WASM_CMAKE_ARGS:-}" ]; then
-	echo "build: configure wasm (build/wasm)"
-	emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release ${WT_CMAKE_ARGS:-} ${WT_WASM_CMAKE_ARGS:-} >/dev/null
-fi
-echo "build: wasm"
-build build/wasm
-echo "build: js/dist/wasmtls.wasm ($(stat -c %s js/dist/wasmtls.wasm) bytes)"
-
-# The SIMD variant (js/dist/wasmtls-simd.wasm), loaded where the runtime has
-# wasm SIMD. WT_NO_SIMD=1 skips it (the loaders then use the plain build).
-if [ "${WT_NO_SIMD:-0}" != 1 ]; then
+# A wasm build: DIR, the .wasm it writes, a label, extra cmake args.
+wasm_build() {
+	local dir=$1 out=$2 label=$3
+	shift 3
 	# shellcheck disable=SC2086
-	if ! configured build/wasm-simd || [ -n "${WT_CMAKE_ARGS:-}${WT_WASM_CMAKE_ARGS:-}" ]; then
-		echo "build: configure wasm SIMD variant (build/wasm-simd)"
-		emcmake cmake -S . -B build/wasm-simd -DCMAKE_BUILD_TYPE=Release -DWT_WASM_SIMD=ON ${WT_CMAKE_ARGS:-} ${WT_WASM_CMAKE_ARGS:-} >/dev/null
+	if ! configured "$dir" || [ -n "${WT_CMAKE_ARGS:-}${WT_WASM_CMAKE_ARGS:-}" ]; then
+		echo "build: configure $label ($dir)"
+		emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" ${WT_CMAKE_ARGS:-} ${WT_WASM_CMAKE_ARGS:-} >/dev/null
 	fi
-	echo "build: wasm SIMD variant"
-	build build/wasm-simd
-	echo "build: js/dist/wasmtls-simd.wasm ($(stat -c %s js/dist/wasmtls-simd.wasm) bytes)"
+	echo "build: $label"
+	build "$dir"
+	echo "build: $out ($(stat -c %s "$out") bytes)"
+}
+
+wasm_build build/wasm js/dist/wasmtls.wasm wasm
+# The SIMD variant, loaded where the runtime has wasm SIMD. WT_NO_SIMD=1 skips
+# it (the loaders then use the plain build).
+if [ "${WT_NO_SIMD:-0}" != 1 ]; then
+	wasm_build build/wasm-simd js/dist/wasmtls-simd.wasm "wasm SIMD variant" -DWT_WASM_SIMD=ON
 fi
 
 # The default trust store behind `wasmtls/roots` (Debian's Mozilla roots).

@@ -511,11 +511,10 @@ EMSCRIPTEN_KEEPALIVE const char *wt_cipher_name_of(int suite) { return wt_cipher
 EMSCRIPTEN_KEEPALIVE const char *wt_group_name_of(int group) { return wt_group_name((uint16_t)group); }
 
 /* 1 in the SIMD build (wasmtls-simd.wasm), 0 in the plain one: tests and the bench ask which loaded. */
-#if defined(WT_SIMD) && WT_SIMD
-EMSCRIPTEN_KEEPALIVE int wt_build_simd(void) { return 1; }
-#else
-EMSCRIPTEN_KEEPALIVE int wt_build_simd(void) { return 0; }
+#ifndef WT_SIMD
+#define WT_SIMD 0
 #endif
+EMSCRIPTEN_KEEPALIVE int wt_build_simd(void) { return WT_SIMD; }
 
 /* ------------------------------------------------ chain verification alone */
 
