@@ -10,6 +10,8 @@ import { WasmTlsError, asTransportError } from './errors.js';
 import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
 import { describeCertificate, fingerprint256 } from './x509.js';
 import { applyTrustPolicy } from './trust.js';
+import { anchorCertificate } from './anchors.js';
+import { policyDigest, sameDigest } from './policy.js';
 
 const READABLE_HIGH_WATER_MARK = 64 * 1024;
 const TRANSPORT_CLOSE_GRACE_MS = 1000;
@@ -28,6 +30,8 @@ const now = () => globalThis.performance.now();
  * @param {(signal: AbortSignal) => Promise<Transport>} params.openTransport
  * @param {ReturnType<typeof import('./options.js').normalizeOptions>} params.options
  * @param {string} params.label "host:port", for messages
+ * @param {() => Promise<Array<string | Uint8Array>>} [params.defaultCa] the trust anchors when no `ca` is
+ *   given (default: the Mozilla roots of js/roots.js, loaded only then)
  */
 export function openConnection(params) {
   return new TlsConnection(params).socket;
@@ -37,10 +41,15 @@ export function openConnection(params) {
 const MAX_STEPS = 256;
 
 class TlsConnection {
-  constructor({ wasm, openTransport, options, label }) {
+  constructor({ wasm, openTransport, options, label, defaultCa }) {
     this.options = options;
     this.label = label;
-    /** @type {'connecting' | 'handshake' | 'open' | 'done'} */
+    this.defaultCa = defaultCa;
+    /**
+     * 'verifying': the engine finished the handshake and the verify hook decides; nothing the
+     * server sent is readable and no application data or session leaves until it has.
+     * @type {'connecting' | 'handshake' | 'verifying' | 'open' | 'done'}
+     */
     this.phase = 'connecting';
     /** @type {Engine | null} */
     this.engine = null;
@@ -70,11 +79,22 @@ class TlsConnection {
     this.opened = deferred();
     this.closed = deferred();
     this.events = new EventTarget();
-    /** @type {string | null} the latest session from the server ("wtls1.…") */
+    /** @type {string | null} the latest session from the server ("wtls2.…") */
     this.session = null;
+    /** @type {Uint8Array[]} sessions given before the verdict (engine encoding): published once open */
+    this.heldSessions = [];
+    /** @type {Uint8Array | null} this connection's trust-policy digest (js/policy.js) */
+    this.policy = null;
     this.socket = this.makeSocket();
     this.timer = Number.isFinite(options.timeoutMs)
       ? setTimeout(() => this.onTimeout(), options.timeoutMs) : null;
+    this.signal = options.signal;
+    if (this.signal) {
+      this.onAbort = () => this.fail(new WasmTlsError('ABORTED',
+        `the connection to ${label} was aborted${reasonOf(this.signal.reason)}`, { cause: this.signal.reason }));
+      if (this.signal.aborted) { this.onAbort(); return; }
+      this.signal.addEventListener('abort', this.onAbort, { once: true });
+    }
     this.run(wasm, openTransport);
   }
 
@@ -100,6 +120,8 @@ class TlsConnection {
       closed: this.closed.promise,
       /** Send close_notify (after pending writes), close the transport; resolves when done. */
       close: () => conn.close(),
+      /** `await using socket = connect(…)`: close() when the scope ends. */
+      [Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')]: () => conn.close(),
       /** Application bytes received / sent so far. */
       get bytesRead() { return conn.bytesRead; },
       get bytesWritten() { return conn.bytesWritten; },
@@ -124,10 +146,15 @@ class TlsConnection {
         throw new WasmTlsError('INTERNAL', `cannot load wasmtls.wasm: ${err.message}`, { cause: err });
       });
       if (this.phase === 'done') return;
-      // No `ca`: the Mozilla roots, loaded only now (a separate module, see js/roots.js).
+      // No `ca`: the runtime's default anchors (the Mozilla roots), loaded only now.
       const ca = this.options.ca.length || this.options.insecureSkipVerify
-        ? this.options.ca : (await import('./roots.js')).default;
+        ? this.options.ca : await defaultAnchors(this.defaultCa);
+      this.ca = ca;
+      this.policy = await policyDigest(this.options, ca);
       if (this.phase === 'done') return;
+      // a session is resumed only under the trust policy it was made under (js/session.js)
+      const session = this.options.session && sameDigest(this.options.session.policy, this.policy)
+        ? this.options.session.bytes : null;
       this.engine = new Engine(wasm);
       this.engine.configure({
         serverName: this.options.serverName,
@@ -139,7 +166,8 @@ class TlsConnection {
         cert: this.options.cert,
         key: this.options.key,
         maxVersion: this.options.maxVersion,
-        session: this.options.session,
+        pins: this.options.pins,
+        session,
         keyUpdateAfterBytes: this.options.keyUpdateAfterBytes,
         earlyData: this.options.earlyData,
       });
@@ -200,17 +228,53 @@ class TlsConnection {
     this.deliverPlaintext();
   }
 
+  /**
+   * The engine finished the handshake: the chain, its path to an anchor and the pins were checked
+   * in C. The verify hook (if any) decides next; until then nothing the server sent is readable,
+   * and neither early data sent again nor a session leaves this object.
+   */
   onHandshakeDone() {
-    this.phase = 'open';
-    clearTimeout(this.timer);
+    this.phase = 'verifying';
     const handshakeMs = now() - this.t0;
     const negotiated = this.engine.negotiated();
     const resumed = this.engine.resumed();
-    let earlyData = null;
-    if (this.options.earlyData) {
-      // what the server did not take in 0-RTT goes now, ahead of anything written to `writable`
-      const early = this.engine.earlyData();
-      earlyData = early.status === 'pending' ? 'rejected' : early.status;
+    // a resumed session was authenticated (chain, pins, verify hook) under this same trust policy
+    const sent = resumed ? [] : this.engine.peerChain();
+    const path = resumed ? [] : this.engine.verifiedPath();
+    const anchorCounts = this.engine.anchorCounts;
+    const early = this.options.earlyData ? this.engine.earlyData() : null;
+    // the chain copy, the trust anchors and most of the handshake buffer are not needed any more
+    if (this.engine.state() === STATE.CONNECTED) this.engine.compact();
+    const described = sent.map(describeOrRaw);
+    const pathDescribed = path.map((at) => {
+      if ('sent' in at) return described[at.sent];
+      const der = anchorCertificate(this.ca, anchorCounts, at.anchor);
+      return der ? describeOrRaw(der) : null;
+    });
+    Promise.all([Promise.all(described), Promise.all(pathDescribed)]).then(([peerCertificates, verifiedChain]) => {
+      const info = {
+        ...negotiated,
+        resumed,
+        earlyData: early ? (early.status === 'pending' ? 'rejected' : early.status) : null,
+        serverName: this.options.serverName,
+        peerCertificates,
+        verifiedChain: verifiedChain.filter(Boolean),
+        timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
+      };
+      // the verify hook (js/trust.js) decides before `opened` resolves
+      (resumed ? Promise.resolve() : applyTrustPolicy(this.options, info)).then(
+        () => this.onVerdict(info, early),
+        (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
+    }, (err) => this.fail(new WasmTlsError('INTERNAL', `cannot describe the peer certificates: ${err.message}`, { cause: err })));
+  }
+
+  /** The server is accepted: early data the server did not take goes now, then `opened`, sessions, data. */
+  onVerdict(info, early) {
+    if (this.phase !== 'verifying') return;
+    this.phase = 'open';
+    clearTimeout(this.timer);
+    if (early) {
+      // ahead of anything written to `writable`
       const taken = early.status === 'accepted' ? early.sent : 0;
       this.bytesWritten += taken;
       try {
@@ -220,24 +284,11 @@ class TlsConnection {
         return;
       }
     }
-    // a resumed session was authenticated (chain, pins, verify hook) by the connection that made it
-    const chain = resumed ? [] : this.engine.peerChain();
-    // the chain copy, the trust anchors and most of the handshake buffer are not needed any more
-    if (this.engine.state() === STATE.CONNECTED) this.engine.compact();
-    Promise.all(chain.map(describeOrRaw)).then((peerCertificates) => {
-      const info = {
-        ...negotiated,
-        resumed,
-        earlyData,
-        serverName: this.options.serverName,
-        peerCertificates,
-        timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
-      };
-      // pins and the verify hook (js/trust.js) decide before `opened` resolves
-      (resumed ? Promise.resolve() : applyTrustPolicy(this.options, peerCertificates, info)).then(
-        () => this.opened.resolve(info),
-        (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
-    }, (err) => this.fail(new WasmTlsError('INTERNAL', `cannot describe the peer certificates: ${err.message}`, { cause: err })));
+    this.opened.resolve(info);
+    // sessions held so far follow `opened` (in a later task, as Node emits 'session' after 'secureConnect')
+    if (this.heldSessions.length) setTimeout(() => this.flushSessions(), 0);
+    this.deliverPlaintext();
+    this.wake();
   }
 
   onTransportEnd() {
@@ -255,14 +306,20 @@ class TlsConnection {
       if (this.readEnded) this.closeAfterPeer();
       return;
     }
-    // Our close_notify went out: a peer that just hangs up is fine.
-    const err = this.writeClosed ? 0 : engine.eof();
-    if (err) { this.fail(engine.error(err)); return; }
-    this.endReadable();
+    // No close_notify: the data may be cut short, even after our own close_notify (a half-closed
+    // connection still needs the peer's to know it has everything). An app that cancelled the
+    // readable does not read any more: then the end is just the end.
+    if (this.readCancelled) { this.finish(); return; }
+    this.fail(engine.error(engine.eof()));
   }
 
   onTimeout() {
     if (this.phase === 'open' || this.phase === 'done') return;
+    if (this.phase === 'verifying') {
+      this.fail(new WasmTlsError('HANDSHAKE_TIMEOUT',
+        `TLS handshake timed out after ${this.options.timeoutMs} ms: the verify hook did not decide`, { detail: 'verify hook' }));
+      return;
+    }
     const ms = this.options.timeoutMs;
     if (this.phase === 'connecting') {
       this.fail(new WasmTlsError('HANDSHAKE_TIMEOUT',
@@ -291,7 +348,7 @@ class TlsConnection {
   /** Move decrypted data into the readable while it has room. */
   deliverPlaintext() {
     const engine = this.engine;
-    if (!engine || engine.freed || this.readEnded) return;
+    if (!engine || engine.freed || this.readEnded || this.phase !== 'open') return;
     for (;;) {
       if (!this.readCancelled && this.readController.desiredSize <= 0) break;
       const chunk = engine.takePlaintext();
@@ -302,7 +359,11 @@ class TlsConnection {
     if (engine.state() === STATE.CLOSED && !engine.hasPlaintext()) this.endReadable();
   }
 
-  /** The peer finished sending: close the readable; finish if our side is closed too. */
+  /**
+   * The peer finished sending (close_notify): close the readable. Without allowHalfOpen we answer
+   * with our close_notify (after pending writes) and finish, as Node's tls and Cloudflare's
+   * connect() do; with it, the app closes `writable` itself.
+   */
   endReadable() {
     if (this.readEnded) return;
     this.readEnded = true;
@@ -310,6 +371,10 @@ class TlsConnection {
     this.wake();
     if (this.writeClosed) this.finish();
     else if (this.peerFinished) this.closeAfterPeer();
+    else if (!this.options.allowHalfOpen) {
+      this.closeWrite().then(() => this.finish(), () => {});
+      try { this.writeController.error(new WasmTlsError('CLOSED', 'the server closed the connection (close_notify)')); } catch { /* closed */ }
+    }
   }
 
   /** The peer sent close_notify and closed the transport: answer with close_notify (best effort) and finish. */
@@ -468,6 +533,8 @@ class TlsConnection {
   async release(error) {
     clearTimeout(this.timer);
     clearTimeout(this.idleTimer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+    for (const bytes of this.heldSessions.splice(0)) bytes.fill(0); // never published: the verdict failed
     this.opened.reject(error); // no-op once resolved
     try { this.writeController.error(error); } catch { /* already closed */ }
     if (!this.readEnded && !this.error) {
@@ -509,7 +576,20 @@ class TlsConnection {
   onSession() {
     const bytes = this.engine.session();
     if (!bytes) return;
-    this.session = encodeSession(bytes);
+    this.heldSessions.push(bytes);
+    if (this.phase === 'open' && this.heldSessions.length === 1) this.flushSessions();
+  }
+
+  /** Publish the held sessions (after the verdict; a failed connection wiped them in release()). */
+  flushSessions() {
+    if (this.error) return;
+    for (const bytes of this.heldSessions.splice(0)) this.publishSession(bytes);
+  }
+
+  /** @param {Uint8Array} bytes the engine's session encoding (wiped here) */
+  publishSession(bytes) {
+    this.session = encodeSession(this.policy, bytes);
+    bytes.fill(0);
     const event = new Event('session');
     event.session = this.session;
     this.events.dispatchEvent(event);
@@ -532,6 +612,28 @@ class TlsConnection {
     }
     return step;
   }
+}
+
+/** Default anchors are loaded once per runtime hook (the same array each time: its policy digest is cached). */
+const defaultAnchorsOf = new WeakMap();
+let mozillaRoots = null;
+
+/** @param {(() => Promise<Array<string | Uint8Array>>) | undefined} hook */
+function defaultAnchors(hook) {
+  if (!hook) return (mozillaRoots ??= import('./roots.js').then((m) => m.default));
+  let p = defaultAnchorsOf.get(hook);
+  if (!p) {
+    p = Promise.resolve(hook()).then((list) => list.map((c) => (typeof c === 'string' ? encoder.encode(c) : c)));
+    p.catch(() => defaultAnchorsOf.delete(hook));
+    defaultAnchorsOf.set(hook, p);
+  }
+  return p;
+}
+
+/** ": reason" for an abort reason worth printing. */
+function reasonOf(reason) {
+  if (reason === undefined || (reason instanceof Error && reason.name === 'AbortError')) return '';
+  return `: ${reason instanceof Error ? reason.message : String(reason)}`;
 }
 
 /** Parse for display; a certificate we cannot parse still gets its DER and fingerprint. */

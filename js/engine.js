@@ -30,12 +30,14 @@ export class Engine {
     const { x, wasm, conn } = this;
     let err = wasm.withBytes(cfg.serverName, (p, n) => x.wt_conn_set_server_name(conn, p, n));
     if (err) throw new WasmTlsError('INVALID_OPTION', `serverName is not acceptable (${this.errorName(err)}): ${JSON.stringify(cfg.serverName)}`);
-    cfg.ca.forEach((cert, i) => {
+    /** how many trust anchors each `ca` item gave (see anchors.js) */
+    this.anchorCounts = cfg.ca.map((cert, i) => {
       const added = wasm.withBytes(cert, (p, n) => x.wt_conn_add_ca(conn, p, n));
       if (added <= 0) {
         const name = added < 0 ? this.errorName(-added) : 'no certificate found';
         throw new WasmTlsError('INVALID_OPTION', `ca[${i}] could not be loaded as a trust anchor (${name})`);
       }
+      return added;
     });
     if (cfg.alpnWire) {
       err = wasm.withBytes(cfg.alpnWire, (p, n) => x.wt_conn_set_alpn(conn, p, n));
@@ -50,6 +52,10 @@ export class Engine {
       if (n <= 0) throw new WasmTlsError('INVALID_OPTION', `cert could not be loaded (${n < 0 ? this.errorName(-n) : 'no certificate found'})`);
       err = wasm.withBytes(cfg.key, (p, len) => x.wt_conn_set_client_key(conn, p, len));
       if (err) throw new WasmTlsError('INVALID_OPTION', 'key could not be loaded: PEM or DER (PKCS#8, SEC1 EC on P-256/P-384, PKCS#1 RSA 2048-4096), unencrypted');
+    }
+    for (const pin of cfg.pins ?? []) {
+      err = wasm.withBytes(base64Bytes(pin), (p, len) => x.wt_conn_add_pin(conn, p, len));
+      if (err) throw new WasmTlsError('INVALID_OPTION', `pin ${pin} is not acceptable (${this.errorName(err)})`);
     }
     if (cfg.session) {
       err = wasm.withBytes(cfg.session, (p, len) => x.wt_conn_set_session(conn, p, len));
@@ -236,6 +242,25 @@ export class Engine {
     return certs;
   }
 
+  /**
+   * The path the engine verified, leaf first, ending with the trust anchor:
+   * `{ sent: i }` (the i-th certificate the server sent) or `{ anchor: k }`
+   * (the k-th trust anchor added). Just the leaf with insecureSkipVerify;
+   * empty when resumed.
+   * @returns {({ sent: number } | { anchor: number })[]}
+   */
+  verifiedPath() {
+    const { x, conn } = this;
+    if (!x.wt_conn_path_len) return []; // TEMP-SHIM until the x509 branch lands
+    const n = x.wt_conn_path_len(conn);
+    const path = [];
+    for (let i = 0; i < n; i++) {
+      const at = x.wt_conn_path_at(conn, i);
+      path.push(at >= 0 ? { sent: at } : { anchor: -1 - at });
+    }
+    return path;
+  }
+
   /** @param {number} err */
   errorName(err) { return this.wasm.cstring(this.x.wt_error_name(err)); }
 
@@ -257,7 +282,9 @@ export class Engine {
     let message;
     if (name === 'PEER_ALERT' && alert) message = `server sent fatal alert ${alert}`;
     else message = text;
-    if (detail && !message.includes(detail)) message += `: ${detail}`;
+    // one sentence: a detail that restates the code's text replaces it
+    if (detail && detail.startsWith(message)) message = detail;
+    else if (detail && !message.includes(detail)) message += `: ${detail}`;
     return new WasmTlsError(name, message, { detail, alert });
   }
 
@@ -267,6 +294,14 @@ export class Engine {
     this.x.wt_conn_free(this.conn);
     this.conn = 0;
   }
+}
+
+/** @param {string} b64 */
+function base64Bytes(b64) {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }
 
 export { STATE, EVENT_KIND };

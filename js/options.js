@@ -3,7 +3,7 @@ import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
 const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key',
-  'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData'];
+  'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData', 'allowHalfOpen', 'signal'];
 /** Protocol versions by their Node.js names. */
 export const VERSIONS = Object.freeze({ 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 });
 const encoder = new TextEncoder();
@@ -37,7 +37,18 @@ export function normalizeOptions(options, address) {
     session: sessionOf(o.session),
     keyUpdateAfterBytes: keyUpdateOf(o.keyUpdateAfterBytes),
     earlyData: earlyDataOf(o.earlyData),
+    allowHalfOpen: booleanOf(o.allowHalfOpen, 'allowHalfOpen'),
+    signal: signalOf(o.signal),
   };
+}
+
+/** `signal`: an AbortSignal; aborting it fails the socket with ABORTED. */
+function signalOf(value) {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || typeof value.aborted !== 'boolean' || typeof value.addEventListener !== 'function') {
+    throw invalidOption('signal must be an AbortSignal');
+  }
+  return value;
 }
 
 /** `earlyData`: the first bytes to send, in 0-RTT when a session allows it (at most 16 KiB). */
@@ -157,7 +168,11 @@ function timeoutOf(value) {
 }
 
 function insecureOf(value) {
+  return booleanOf(value, 'insecureSkipVerify');
+}
+
+function booleanOf(value, name) {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw invalidOption('insecureSkipVerify must be a boolean');
+  if (typeof value !== 'boolean') throw invalidOption(`${name} must be a boolean`);
   return value;
 }

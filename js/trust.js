@@ -1,11 +1,13 @@
 /**
- * Trust policy applied in JS after the engine verified the chain, before
- * `opened` resolves (no application data has been sent by then):
- *   pins    SPKI SHA-256 pins (base64, as in HPKP / `openssl ... | base64`):
- *           at least one certificate of the chain must match → PIN_MISMATCH
- *   verify  the caller's hook verify(chain, info): may be async; throwing or
- *           returning false refuses the connection (the thrown WasmTlsError
- *           as is, anything else as BAD_CERTIFICATE)
+ * The trust policy's JS part, applied after the engine verified the chain, its path to a
+ * trust anchor and the pins (all in C, before our Finished was sent), and before `opened`
+ * resolves — until then nothing the server sent is readable and no application data or
+ * session has left (js/connection.js):
+ *   verify  the caller's hook verify(chain, info): `chain` is the verified path (leaf → trust
+ *           anchor), `info.sentCertificates` what the server sent (unverified). May be async;
+ *           throwing or returning false refuses the connection (a thrown WasmTlsError as is,
+ *           anything else as BAD_CERTIFICATE).
+ * spkiPin() computes the `pins` format (base64 SHA-256 of a SubjectPublicKeyInfo).
  */
 import { readOne, children, expect } from './der.js';
 import { WasmTlsError } from './errors.js';
@@ -32,26 +34,17 @@ export async function spkiPin(der) {
 }
 
 /**
- * @param {{ pins?: string[], verify?: Function }} options
- * @param {any[]} peerCertificates  described certificates (with .der), leaf first
- * @param {object} info             what `opened` will resolve with
+ * @param {{ verify?: Function }} options
+ * @param {{ verifiedChain: any[], peerCertificates: any[] }} info what `opened` will resolve with
  */
-export async function applyTrustPolicy(options, peerCertificates, info) {
-  if (options.pins?.length) {
-    const have = await Promise.all(peerCertificates.map((c) => spkiPin(c.der).catch(() => '')));
-    if (!have.some((p) => options.pins.includes(p))) {
-      throw new WasmTlsError('PIN_MISMATCH',
-        `no certificate in the chain matches a pin: the chain has SPKI SHA-256 ${have.filter(Boolean).join(', ')}; pinned: ${options.pins.join(', ')}`);
-    }
+export async function applyTrustPolicy(options, info) {
+  if (!options.verify) return;
+  let ok;
+  try {
+    ok = await options.verify(info.verifiedChain, { ...info, sentCertificates: info.peerCertificates });
+  } catch (err) {
+    if (err instanceof WasmTlsError) throw err;
+    throw new WasmTlsError('BAD_CERTIFICATE', `the verify hook refused the certificate: ${err?.message ?? err}`, { cause: err });
   }
-  if (options.verify) {
-    let ok;
-    try {
-      ok = await options.verify(peerCertificates, info);
-    } catch (err) {
-      if (err instanceof WasmTlsError) throw err;
-      throw new WasmTlsError('BAD_CERTIFICATE', `the verify hook refused the certificate: ${err?.message ?? err}`, { cause: err });
-    }
-    if (ok === false) throw new WasmTlsError('BAD_CERTIFICATE', 'the verify hook refused the certificate (returned false)');
-  }
+  if (ok === false) throw new WasmTlsError('BAD_CERTIFICATE', 'the verify hook refused the certificate (returned false)');
 }

@@ -203,7 +203,7 @@ describe('cli.js connect', { timeout: 90_000 }, () => {
         const a = await runCli([...common, '--session-out', file], 'first\n');
         assert.equal(a.code, 0, `exit ${a.code}\nstderr: ${a.stderr}`);
         assert.equal(jsonLine(a.stderr).obj.resumed, false);
-        assert.match(fs.readFileSync(file, 'utf8'), /^wtls1\.[A-Za-z0-9_-]+\n$/);
+        assert.match(fs.readFileSync(file, 'utf8'), /^wtls2\.[A-Za-z0-9_-]+\n$/);
         assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'the session file is private');
         const b = await runCli([...common, '--session-in', file], 'second\n');
         assert.equal(b.code, 0, `exit ${b.code}\nstderr: ${b.stderr}`);
