@@ -620,7 +620,11 @@ let mozillaRoots = null;
 
 /** @param {(() => Promise<Array<string | Uint8Array>>) | undefined} hook */
 function defaultAnchors(hook) {
-  if (!hook) return (mozillaRoots ??= import('./roots.js').then((m) => m.default));
+  if (!hook) {
+    mozillaRoots ??= import('./roots.js').then((m) => m.default);
+    mozillaRoots.catch(() => { mozillaRoots = null; });
+    return mozillaRoots;
+  }
   let p = defaultAnchorsOf.get(hook);
   if (!p) {
     p = Promise.resolve(hook()).then((list) => list.map((c) => (typeof c === 'string' ? encoder.encode(c) : c)));
