@@ -728,6 +728,55 @@ test_tls12_session_after_finished(void)
 	CHECKF(rc == WT_ERR_SEQUENCE_LIMIT, "TLS 1.2 read sequence number 2^64 - 1: %d %s", rc, c.e.detail);
 }
 
+/* TLS 1.2 full handshake with status_request acknowledged: the chain waits for its staple. */
+static void
+test_tls12_staple_kept(void)
+{
+	static uint8_t der[4096];
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/fixtures/x509/leaf-ec.der", WT_SOURCE_DIR);
+	FILE *f = fopen(path, "rb");
+	CHECKF(f != NULL, "%s", path);
+	if (!f) return;
+	size_t der_len = fread(der, 1, sizeof der, f);
+	fclose(f);
+	for (int small = 0; small < 2; small++) {
+		sent_len = 0;
+		CHECK(wt_fuzz_conn_start_with(&c, 0, 0, WT_FUZZ_SESSION_NONE) == 0);   /* verifying */
+		wt_fuzz_conn_drain(&c, sink, NULL);
+		if (small) c.e.chain_cap = der_len;   /* one certificate does not fit with its length prefix */
+		msg m;
+		size_t at;
+		wt_writer w = hs_open(&m, WT_HS_SERVER_HELLO, &at);
+		wt_w_u16(&w, 0x0303);
+		uint8_t r[32];
+		memset(r, 0x22, 32);
+		wt_w_bytes(&w, r, 32);
+		wt_w_u8(&w, 0);
+		wt_w_u16(&w, WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256);
+		wt_w_u8(&w, 0);
+		size_t exts = wt_w_open(&w, 2);
+		wt_w_u16(&w, EXT_EMS); wt_w_u16(&w, 0);
+		wt_w_u16(&w, EXT_STATUS_REQUEST); wt_w_u16(&w, 0);
+		wt_w_close(&w, exts, 2);
+		hs_close(&m, &w, at);
+		CHECKF(feed_plain(WT_CT_HANDSHAKE, m.b, m.n) == 0 && c.e.status12, "TLS 1.2 ServerHello: %s", c.e.detail);
+		w = hs_open(&m, WT_HS_CERTIFICATE, &at);
+		size_t list = wt_w_open(&w, 3);
+		wt_w_u24(&w, (uint32_t)der_len);
+		wt_w_bytes(&w, der, der_len);
+		wt_w_close(&w, list, 3);
+		hs_close(&m, &w, at);
+		int rc = feed_plain(WT_CT_HANDSHAKE, m.b, m.n);
+		if (small)
+			CHECKF(rc == WT_ERR_BUFFER_TOO_SMALL && strstr(c.e.detail, "CertificateStatus"),
+				"chain buffer too small for the deferred check: %d %s", rc, c.e.detail);
+		else
+			CHECKF(rc == 0 && c.e.chain_pending12 && wt_engine_state(&c.e) == WT_ST_TLS12_WAIT_SKE,
+				"chain kept for its staple: %d %s", rc, c.e.detail);
+	}
+}
+
 /* The secrets of a connected TLS 1.3 engine, as copies. */
 typedef struct {
 	uint8_t c_ap[32], s_ap[32], res_master[32], psk[32];
@@ -826,6 +875,7 @@ main(void)
 	test_limits();
 	test_sequence_limits13();
 	test_tls12_session_after_finished();
+	test_tls12_staple_kept();
 	test_wiping();
 	wt_engine_wipe(&c.e);
 	wt_kex_wipe(&skex);
