@@ -83,7 +83,7 @@ static int
 feed_sealed(uint8_t type, const uint8_t *body, size_t len)
 {
 	wt_record_dir copy = c.e.rd;
-	memcpy(rec + 5, body, len);
+	if (len) memcpy(rec + 5, body, len);
 	size_t n = wt_record_seal(&copy, rec, type, len);
 	return wt_fuzz_conn_feed(&c, rec, n, 0, sink, NULL);
 }
@@ -191,7 +191,7 @@ encrypted_extensions(const uint8_t *exts, size_t n)
 	size_t at;
 	wt_writer w = hs_open(&m, WT_HS_ENCRYPTED_EXTENSIONS, &at);
 	wt_w_u16(&w, (uint32_t)n);
-	wt_w_bytes(&w, exts, n);
+	if (n) wt_w_bytes(&w, exts, n);
 	hs_close(&m, &w, at);
 	return m;
 }
@@ -484,7 +484,7 @@ certificate13(const uint8_t *der, size_t der_len, const uint8_t *exts, size_t ex
 	wt_w_u24(&w, (uint32_t)der_len);
 	wt_w_bytes(&w, der, der_len);
 	wt_w_u16(&w, exts_vec_len >= 0 ? (uint32_t)exts_vec_len : (uint32_t)exts_len);
-	wt_w_bytes(&w, exts, exts_len);
+	if (exts_len) wt_w_bytes(&w, exts, exts_len);
 	if (empty_second) { wt_w_u24(&w, 0); wt_w_u16(&w, 0); }
 	wt_w_close(&w, list, 3);
 	hs_close(&m, &w, at);
