@@ -30,7 +30,7 @@ void wt_wipe_secrets(wt_engine *e);
  * without application data in between (the next one fails with
  * WT_ERR_TOO_MANY_MESSAGES). Orders of magnitude as in BoringSSL.
  */
-#define WT_MAX_KEY_UPDATES   32   /* TLS 1.3 KeyUpdate */
+#define WT_MAX_KEY_UPDATES   32   /* TLS 1.3 KeyUpdate; TLS 1.2 HelloRequest (each answered by an alert) */
 #define WT_MAX_TICKETS       32   /* TLS 1.3 NewSessionTicket */
 #define WT_MAX_EMPTY_RECORDS 32   /* zero-length application data records */
 #define WT_MAX_WARNINGS       4   /* warning alerts (TLS 1.2 warnings, user_canceled) */

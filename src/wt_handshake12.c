@@ -507,6 +507,9 @@ wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 	if (type == WT_HS_HELLO_REQUEST) {
 		/* never part of the transcript; ignored while negotiating (RFC 5246 §7.4.1.1) */
 		if (len != 4) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed HelloRequest");
+		if (++e->key_updates_in > WT_MAX_KEY_UPDATES)   /* each one makes us send an alert */
+			return wt_fail(e, WT_ERR_TOO_MANY_MESSAGES,
+				"the server sent more than %d HelloRequests without application data", WT_MAX_KEY_UPDATES);
 		wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, type, len);
 		if (e->state == WT_ST_CONNECTED)
 			return wt_send_alert(e, 1, WT_ALERT_NO_RENEGOTIATION);   /* warning: we do not renegotiate */

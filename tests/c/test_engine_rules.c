@@ -708,6 +708,15 @@ test_tls12_session_after_finished(void)
 	rc = feed_sealed(WT_CT_ALERT, unrecognized, 2);
 	CHECKF(rc == WT_ERR_TOO_MANY_MESSAGES && strstr(c.e.detail, "warning"), "5th warning: %d %s", rc, c.e.detail);
 
+	/* HelloRequests (each answered with a no_renegotiation warning): 32 in a row pass, the 33rd fails */
+	static const uint8_t hello_request[4] = { WT_HS_HELLO_REQUEST, 0, 0, 0 };
+	CHECK(start12_to_ccs() == 0 && send_finished12(1) == 0);
+	for (int i = 0; i < WT_MAX_KEY_UPDATES; i++) CHECKF(feed_sealed(WT_CT_HANDSHAKE, hello_request, 4) == 0, "HelloRequest %d: %s", i, c.e.detail);
+	CHECK(feed_sealed(WT_CT_APPLICATION_DATA, data, 4) == 0);
+	for (int i = 0; i < WT_MAX_KEY_UPDATES; i++) CHECK(feed_sealed(WT_CT_HANDSHAKE, hello_request, 4) == 0);
+	rc = feed_sealed(WT_CT_HANDSHAKE, hello_request, 4);
+	CHECKF(rc == WT_ERR_TOO_MANY_MESSAGES && strstr(c.e.detail, "HelloRequest"), "33rd HelloRequest: %d %s", rc, c.e.detail);
+
 	/* TLS 1.2 write sequence number: the connection fails before it would wrap */
 	CHECK(start12_to_ccs() == 0 && send_finished12(1) == 0);
 	c.e.wr.seq = WT_SEQ_LAST - 1;
