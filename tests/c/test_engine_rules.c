@@ -861,6 +861,22 @@ test_wiping(void)
 	wt_engine_wipe(&c.e);
 	CHECKF(!memory_holds_any(&k, "after wt_engine_wipe"), "after wt_engine_wipe the engine holds no secret");
 
+	/* during the handshake: after a failure at EncryptedExtensions, no handshake secret or key */
+	CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+	sh_opts o = { .key_share = 1 };
+	CHECK(send_sh(&o) == 0);
+	memset(&k, 0, sizeof k);
+	memcpy(k.c_ap, c.e.ks.c_hs, 32);      /* the handshake traffic secrets, in the same slots */
+	memcpy(k.s_ap, c.e.ks.s_hs, 32);
+	memcpy(k.res_master, c.e.ks.secret, 32);   /* the handshake secret */
+	wt_ks_traffic_key(&br_sha256_vtable, k.c_ap, 32, k.ckey, k.civ);
+	wt_ks_traffic_key(&br_sha256_vtable, k.s_ap, 32, k.skey, k.siv);
+	memset(k.psk, 0xff, sizeof k.psk);
+	CHECK(memory_holds(k.s_ap, 32) && memory_holds(k.skey, 32) && memory_holds(k.ckey, 32));
+	static const uint8_t unknown[] = { 0x12, 0x34, 0, 0 };
+	CHECK(send_ee(unknown, sizeof unknown) == WT_ERR_UNSUPPORTED_EXTENSION);
+	CHECKF(!memory_holds_any(&k, "after wt_fail in the handshake"), "no handshake secret after wt_fail");
+
 	/* TLS 1.2: after a failure once connected, the session (holding the master secret) is gone */
 	uint8_t master[48];
 	memset(master, 0x5a, sizeof master);
