@@ -25,6 +25,8 @@ export const HINTS = Object.freeze({
   HANDSHAKE_TIMEOUT: 'the server did not answer in time: check host, port, firewalls, or raise `timeoutMs`',
   CONNECT_FAILED: 'the TCP connection could not be opened: check host and port, and that the server is running',
   TRANSPORT_CLOSED: 'the connection was closed by the server or the network before TLS finished: check the port and the server logs',
+  TOO_MANY_MESSAGES: 'the server sent a flood of KeyUpdates, tickets, empty records or warning alerts without data: a broken or hostile server',
+  SEQUENCE_LIMIT: 'the connection carried 2^64 records under one key and must end: reconnect',
   INVALID_OPTION: 'see the README for the accepted `connect()` options',
 });
 

@@ -111,6 +111,7 @@ static void
 wt_put_alert(wt_engine *e, unsigned level, unsigned desc)
 {
 	uint8_t *rec = e->out + e->out_len;
+	if (e->wr.on && e->wr.seq > WT_SEQ_LAST) return;   /* no sequence number left to seal it with */
 	rec[5] = (uint8_t)level;
 	rec[6] = (uint8_t)desc;
 	if (e->wr.on) {
@@ -143,14 +144,26 @@ wt_fail(wt_engine *e, int err, const char *fmt, ...)
 	}
 	e->write_closed = 1;
 	e->read_closed = 1;
-	/* secrets are no longer needed */
+	/* secrets are no longer needed (the alert above is sealed already), nor any session */
+	wt_wipe_secrets(e);
+	return err;
+}
+
+void
+wt_wipe_secrets(wt_engine *e)
+{
 	wt_ks_wipe(&e->ks);
 	wt_kex_wipe(&e->kex);
 	wt_wipe(e->pms12, sizeof e->pms12);
+	e->pms12_len = 0;
 	wt_wipe(e->master12, sizeof e->master12);
 	wt_wipe(&e->resume, sizeof e->resume);
 	wt_wipe(e->res_master, sizeof e->res_master);
-	return err;
+	wt_record_dir_wipe(&e->rd);
+	wt_record_dir_wipe(&e->wr);
+	wt_wipe(e->new_session, sizeof e->new_session);
+	e->new_session_len = 0;
+	e->pending_session_len = 0;
 }
 
 wt_state wt_engine_state(const wt_engine *e) { return e->state; }
@@ -318,6 +331,8 @@ wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t len)
 	size_t records = (len + 4 + frag - 1) / frag;
 	if ((!e->wr.on && len + 4 > WT_MAX_PLAINTEXT) || 4 + len + records * WT_RECORD_OVERHEAD > room)
 		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "outgoing handshake message too large (%zu bytes)", len);
+	if (e->wr.on && e->wr.seq + records - 1 > WT_SEQ_LAST)
+		return wt_fail(e, WT_ERR_SEQUENCE_LIMIT, "the write sequence number would wrap");
 	uint8_t *rec = e->out + e->out_len;
 	uint8_t *msg = rec + 5;
 	memmove(msg + 4, body, len);
@@ -386,14 +401,36 @@ wt_engine_send_done(wt_engine *e, size_t n)
 	if (e->out_sent == e->out_len) e->out_sent = e->out_len = 0;
 }
 
+/*
+ * TLS 1.3: the write sequence number at which the keys are refreshed with a
+ * KeyUpdate: AES-GCM after WT_AES_GCM_RECORD_LIMIT records (RFC 8446 §5.5);
+ * otherwise just before the counter would run out (the KeyUpdate and an
+ * alert still get numbers of their own).
+ */
+static uint64_t
+wt_rekey_seq(const wt_engine *e)
+{
+	wt_aead_alg alg = wt_suite_aead(e->cipher);
+	if (alg == WT_AEAD_AES_128_GCM || alg == WT_AEAD_AES_256_GCM) return WT_AES_GCM_RECORD_LIMIT;
+	return WT_SEQ_LAST - 1;
+}
+
+/* Will the record written next be followed by our own KeyUpdate? (TLS 1.3) */
+static int
+wt_key_update_may_follow(const wt_engine *e)
+{
+	return e->version == WT_VERSION_TLS13 && (e->key_update_bytes || e->wr.seq + 1 >= wt_rekey_seq(e));
+}
+
 uint8_t *
 wt_engine_write_buf(wt_engine *e, size_t *len)
 {
 	*len = 0;
 	if ((e->state != WT_ST_CONNECTED && e->state != WT_ST_CLOSED) || e->write_closed)
 		return NULL;
+	if (e->wr.seq >= WT_SEQ_LAST) return NULL;   /* TLS 1.2: the last number is kept for an alert */
 	size_t room = wt_out_room(e);
-	size_t reserve = e->key_update_bytes ? WT_KEY_UPDATE_RECORD : 0;   /* a KeyUpdate may follow */
+	size_t reserve = wt_key_update_may_follow(e) ? WT_KEY_UPDATE_RECORD : 0;   /* a KeyUpdate may follow */
 	reserve += WT_RECORD_OVERHEAD + 2;                                 /* and an alert */
 	if (room < WT_RECORD_OVERHEAD + 1 + reserve) return NULL;
 	size_t n = room - WT_RECORD_OVERHEAD - reserve;
@@ -416,8 +453,15 @@ wt_engine_write_done(wt_engine *e, size_t n)
 	if (n == 0) return 0;
 	e->out_len += wt_record_seal(&e->wr, e->out + e->out_len, WT_CT_APPLICATION_DATA, n);
 	e->written_since_update += n;
-	if (e->key_update_bytes && e->version == WT_VERSION_TLS13 && e->written_since_update >= e->key_update_bytes)
-		return wt_hs_send_key_update(e, 0);
+	if (e->version == WT_VERSION_TLS13) {
+		if ((e->key_update_bytes && e->written_since_update >= e->key_update_bytes) || e->wr.seq >= wt_rekey_seq(e))
+			return wt_hs_send_key_update(e, 0);
+	} else if (e->wr.seq >= WT_SEQ_LAST) {
+		/* TLS 1.2 has no KeyUpdate: the connection ends before its write sequence number would wrap */
+		return wt_fail(e, WT_ERR_SEQUENCE_LIMIT,
+			"%llu records were written under one TLS 1.2 key: the sequence number would wrap",
+			(unsigned long long)e->wr.seq);
+	}
 	return 0;
 }
 
@@ -573,7 +617,15 @@ wt_on_alert(wt_engine *e, const uint8_t *p, size_t n)
 		e->state = WT_ST_CLOSED;
 		return 0;
 	}
-	if (desc == WT_ALERT_USER_CANCELED) return 0;   /* followed by close_notify */
+	if (desc == WT_ALERT_USER_CANCELED || (level == 1 && e->version == WT_VERSION_TLS12)) {
+		/* informational (user_canceled is followed by close_notify; TLS 1.2 warnings such as
+		 * unrecognized_name after SNI), but bounded */
+		if (++e->warnings_in > WT_MAX_WARNINGS)
+			return wt_fail(e, WT_ERR_TOO_MANY_MESSAGES,
+				"the server sent more than %d warning alerts in a row (the last: %s)",
+				WT_MAX_WARNINGS, wt_alert_name((int)desc));
+		return 0;
+	}
 	if (e->cert_requested && !e->client_scheme && level == 2 &&
 	    (desc == WT_ALERT_CERTIFICATE_REQUIRED || desc == WT_ALERT_HANDSHAKE_FAILURE || desc == WT_ALERT_BAD_CERTIFICATE)) {
 		e->peer_alert = (int)desc;
@@ -582,8 +634,6 @@ wt_on_alert(wt_engine *e, const uint8_t *p, size_t n)
 			"the server asked for a client certificate and rejected the handshake without one (alert %s)%s",
 			wt_alert_name((int)desc), e->client_key ? ": the configured certificate did not match its request" : "");
 	}
-	/* TLS 1.2 warnings (e.g. unrecognized_name after SNI) are informational */
-	if (level == 1 && e->version == WT_VERSION_TLS12) return 0;
 	e->peer_alert = (int)desc;
 	e->write_closed = 1;   /* never answer a fatal alert */
 	if (desc == WT_ALERT_PROTOCOL_VERSION && wt_handshaking(e))
@@ -619,8 +669,14 @@ wt_process_record(wt_engine *e)
 		return wt_hs12_on_change_cipher_spec(e);
 	}
 	if (type == WT_CT_CHANGE_CIPHER_SPEC) {
-		/* middlebox compatibility: one unprotected CCS during the handshake, ignored */
-		if (!wt_handshaking(e) || e->state == WT_ST_WAIT_SH || n != 1 || p[0] != 1 || e->ccs_seen)
+		/* middlebox compatibility: one unprotected CCS during the handshake, ignored; never inside
+		 * a fragmented handshake message, never a second one, never after a protected record */
+		if (e->hs_len)
+			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "change_cipher_spec inside a fragmented handshake message");
+		if (e->ccs_seen || e->rd_used)
+			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "%s",
+				e->ccs_seen ? "a second change_cipher_spec" : "change_cipher_spec after protected records");
+		if (!wt_handshaking(e) || e->state == WT_ST_WAIT_SH || n != 1 || p[0] != 1)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "unexpected change_cipher_spec");
 		e->ccs_seen = 1;
 		wt_event_push(e, WT_EV_IN, WT_EV_CCS, 0, n);
@@ -631,12 +687,16 @@ wt_process_record(wt_engine *e)
 		if (type != WT_CT_APPLICATION_DATA && !e->rd.tls12)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,
 				"unprotected record of type %u after keys were set", type);
+		if (e->rd.seq > WT_SEQ_LAST)
+			return wt_fail(e, WT_ERR_SEQUENCE_LIMIT,
+				"the server sent 2^64 - 1 records under one key: the read sequence number would wrap");
 		int err = wt_record_open(&e->rd, rec, rec_len, &type, &n);
 		if (err) {
 			return wt_fail(e, err, err == WT_ERR_BAD_RECORD_MAC
 				? "a record failed authentication (corrupted or forged data)"
 				: "invalid protected record");
 		}
+		if (!e->rd.tls12) e->rd_used = 1;
 	} else if (type != WT_CT_HANDSHAKE && type != WT_CT_ALERT) {
 		if (e->state == WT_ST_WAIT_SH && type != WT_CT_APPLICATION_DATA)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,
@@ -654,7 +714,15 @@ wt_process_record(wt_engine *e)
 	case WT_CT_APPLICATION_DATA:
 		if (e->state != WT_ST_CONNECTED || e->hs_len)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "application data before the handshake completed");
-		if (n == 0) { e->in_len = 0; return 0; }
+		if (n == 0) {
+			if (++e->empty_in > WT_MAX_EMPTY_RECORDS)
+				return wt_fail(e, WT_ERR_TOO_MANY_MESSAGES,
+					"the server sent more than %d empty records in a row", WT_MAX_EMPTY_RECORDS);
+			e->in_len = 0;
+			return 0;
+		}
+		/* application data: the peer is not just making us work */
+		e->key_updates_in = e->tickets_in = e->empty_in = e->warnings_in = 0;
 		e->app_off = 5;
 		e->app_len = n;
 		e->in_ready = 1;
@@ -724,15 +792,7 @@ wt_engine_eof(wt_engine *e)
 void
 wt_engine_wipe(wt_engine *e)
 {
-	wt_record_dir_wipe(&e->rd);
-	wt_record_dir_wipe(&e->wr);
-	wt_ks_wipe(&e->ks);
-	wt_kex_wipe(&e->kex);
-	wt_wipe(e->pms12, sizeof e->pms12);
-	wt_wipe(e->master12, sizeof e->master12);
-	wt_wipe(&e->resume, sizeof e->resume);
-	wt_wipe(e->res_master, sizeof e->res_master);
-	wt_wipe(e->new_session, sizeof e->new_session);
+	wt_wipe_secrets(e);
 	if (e->in) wt_wipe(e->in, WT_RECORD_IN_SIZE);
 	if (e->out) wt_wipe(e->out, e->out_cap);
 	if (e->hs) wt_wipe(e->hs, e->hs_cap);

@@ -266,6 +266,10 @@ typedef struct {
 	wt_pubkey peer_key;
 	int ccs_seen, ccs_sent;
 	int hs_boundary;                   /* a key change happened: the record must end here */
+	int rd_used;                       /* TLS 1.3: a protected record was received (no CCS after it) */
+	size_t pending_session_len;        /* TLS 1.2: a session encoded in new_session, raised once Finished verified */
+	/* peer-driven work without application data in between (see WT_MAX_* in wt_engine_internal.h) */
+	unsigned key_updates_in, tickets_in, empty_in, warnings_in;
 	wt_keysched ks;
 
 	/* record protection */

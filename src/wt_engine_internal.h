@@ -17,6 +17,36 @@
 int wt_fail(wt_engine *e, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/**
+ * \brief The one list of secrets the engine holds: key schedules, key
+ * shares, pre-master and master secrets, record keys (both directions), the
+ * session offered and the session received (pending or not). Wiped by
+ * wt_fail (after its alert is sealed) and by wt_engine_wipe.
+ */
+void wt_wipe_secrets(wt_engine *e);
+
+/*
+ * Bounds on peer-driven work: how many of each the peer may send in a row
+ * without application data in between (the next one fails with
+ * WT_ERR_TOO_MANY_MESSAGES). Orders of magnitude as in BoringSSL.
+ */
+#define WT_MAX_KEY_UPDATES   32   /* TLS 1.3 KeyUpdate; TLS 1.2 HelloRequest (each answered by an alert) */
+#define WT_MAX_TICKETS       32   /* TLS 1.3 NewSessionTicket */
+#define WT_MAX_EMPTY_RECORDS 32   /* zero-length application data records */
+#define WT_MAX_WARNINGS       4   /* warning alerts (TLS 1.2 warnings, user_canceled) */
+
+/*
+ * Records sealed under one TLS 1.3 AES-GCM write key before we send a
+ * KeyUpdate: 2^24, below the RFC 8446 §5.5 limit of 2^24.5.
+ */
+#define WT_AES_GCM_RECORD_LIMIT ((uint64_t)1 << 24)
+/*
+ * Highest sequence number a record is sealed or opened with: the 64-bit
+ * counter never wraps (RFC 8446 §5.3, RFC 5246 §6.1). UINT64_MAX itself is
+ * never used.
+ */
+#define WT_SEQ_LAST (UINT64_MAX - 1)
+
 /** \brief Record an event for the caller's timeline. */
 void wt_event_push(wt_engine *e, int dir, int kind, unsigned type, size_t len);
 
@@ -63,6 +93,14 @@ int wt_hs_accept_record_limit(wt_engine *e, wt_reader *body, int tls13);
  * Wipes s->secret.
  */
 void wt_hs_keep_session(wt_engine *e, wt_session *s, wt_reader ticket);
+/**
+ * \brief TLS 1.2: as wt_hs_keep_session, but the session stays pending (not
+ * visible, no event) until wt_hs_raise_session() after the server's Finished
+ * verified; a failure before that wipes it.
+ */
+void wt_hs_keep_session_pending(wt_engine *e, wt_session *s, wt_reader ticket);
+/** \brief Make the pending session visible and raise WT_EV_SESSION. */
+void wt_hs_raise_session(wt_engine *e);
 
 /** \brief Room a KeyUpdate record takes (header, message, content type, tag), rounded up. */
 #define WT_KEY_UPDATE_RECORD 32

@@ -670,13 +670,13 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_reader r = wt_reader_of(msg + 4, len - 4);
 	wt_reader exts = wt_r_vec(&r, 2);
 	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed EncryptedExtensions");
-	uint32_t seen = 0;
+	uint64_t seen = 0;
 	while (exts.n && !exts.bad) {
 		uint32_t type = wt_r_u16(&exts);
 		wt_reader body = wt_r_vec(&exts, 2);
 		if (exts.bad) break;
-		uint32_t bit = type < 32 ? 1u << type : 0;
-		if (bit & seen) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "duplicate extension %u", type);
+		uint64_t bit = type < 64 ? (uint64_t)1 << type : 0;
+		if (bit & seen) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "duplicate extension %u in EncryptedExtensions", type);
 		seen |= bit;
 		switch (type) {
 		case EXT_SERVER_NAME:
@@ -717,6 +717,11 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 	}
 	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed EncryptedExtensions");
 	if (e->early_status == WT_EARLY_ACCEPTED) {
+		/* the early data was protected with the session's suite: the server must have kept it (§4.2.10) */
+		if (e->cipher != e->resume.cipher)
+			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
+				"the server accepted early data sent with %s but selected %s",
+				wt_cipher_name(e->resume.cipher), wt_cipher_name(e->cipher));
 		/* the early data spoke the session's protocol: the server must not pick another (§4.2.10) */
 		if (e->alpn_sel_len != e->resume.alpn_len || memcmp(e->alpn_sel, e->resume.alpn, e->alpn_sel_len) != 0)
 			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
@@ -790,12 +795,30 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 	while (list.n && !list.bad) {
 		wt_reader cert = wt_r_vec(&list, 3);
 		wt_reader exts = wt_r_vec(&list, 2);
-		while (n == 0 && exts.n && !exts.bad) {
+		if (list.bad) break;
+		if (cert.n == 0)
+			return wt_fail(e, WT_ERR_DECODE_ERROR, "certificate %zu in the Certificate message is empty", n);
+		/* CertificateEntry extensions (RFC 8446 §4.4.2): only those we offered in the ClientHello
+		 * (status_request; not signed_certificate_timestamp), each at most once, well formed */
+		int seen_status = 0;
+		while (exts.n && !exts.bad) {
 			uint32_t type = wt_r_u16(&exts);
 			wt_reader body = wt_r_vec(&exts, 2);
-			if (type == EXT_STATUS_REQUEST && wt_r_u8(&body) == 1) ocsp = wt_r_vec(&body, 3);
+			if (exts.bad) break;
+			if (type != EXT_STATUS_REQUEST)
+				return wt_fail(e, WT_ERR_UNSUPPORTED_EXTENSION,
+					"certificate %zu carries extension %u, which was not offered", n, type);
+			if (seen_status++)
+				return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "certificate %zu carries status_request twice", n);
+			uint32_t status_type = wt_r_u8(&body);
+			wt_reader resp = wt_r_vec(&body, 3);
+			if (!wt_r_done(&body) || status_type != 1 || resp.n == 0)
+				return wt_fail(e, WT_ERR_DECODE_ERROR,
+					"malformed status_request (OCSP staple) on certificate %zu", n);
+			if (n == 0) ocsp = resp;
 		}
-		if (list.bad || cert.n == 0) break;
+		if (exts.bad)
+			return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed extensions of certificate %zu", n);
 		if (n == WT_MAX_CHAIN)
 			return wt_fail(e, WT_ERR_BAD_CERTIFICATE, "the server sent more than %d certificates", WT_MAX_CHAIN);
 		chain[n].der = cert.p;
@@ -804,7 +827,7 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 	}
 	if (list.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed certificate_list");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE, len);
-	int err = wt_hs_accept_chain(e, chain, n, ocsp.bad ? NULL : ocsp.p, ocsp.bad ? 0 : ocsp.n);
+	int err = wt_hs_accept_chain(e, chain, n, ocsp.n ? ocsp.p : NULL, ocsp.n);
 	if (err) return err;
 	wt_th_update(e, msg, len);
 	e->state = WT_ST_WAIT_CV;
@@ -980,6 +1003,7 @@ wt_on_finished(wt_engine *e, const uint8_t *msg, size_t len)
 	/* resumption_master_secret covers the handshake through our Finished */
 	wt_th_hash(e, th);
 	wt_ks_resumption(&e->ks, th, e->res_master);
+	wt_wipe(e->ks.secret, sizeof e->ks.secret);   /* the master secret: nothing else derives from it */
 	const br_hash_class *hash = e->ks.hash;
 	wt_aead_alg alg = wt_suite_aead(e->cipher);
 	wt_record_dir_set(&e->rd, hash, alg, e->ks.s_ap);
@@ -1016,6 +1040,9 @@ wt_on_new_session_ticket(wt_engine *e, const uint8_t *msg, size_t len)
 	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed NewSessionTicket extensions");
 	if (lifetime > 604800)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "NewSessionTicket lifetime of %u s is over 7 days", lifetime);
+	if (++e->tickets_in > WT_MAX_TICKETS)
+		return wt_fail(e, WT_ERR_TOO_MANY_MESSAGES,
+			"the server sent more than %d NewSessionTickets without application data", WT_MAX_TICKETS);
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_NEW_SESSION_TICKET, len);
 	if (lifetime == 0 || e->ks.hash == NULL) return 0;   /* not to be used */
 
@@ -1034,8 +1061,9 @@ wt_on_new_session_ticket(wt_engine *e, const uint8_t *msg, size_t len)
 	return 0;
 }
 
-void
-wt_hs_keep_session(wt_engine *e, wt_session *s, wt_reader ticket)
+/* Encode the session into new_session; 0 if it does not fit (the previous one is then kept). */
+static size_t
+wt_hs_encode_session(wt_engine *e, wt_session *s, wt_reader ticket)
 {
 	memcpy(s->server_name, e->server_name, e->server_name_len);
 	s->server_name_len = e->server_name_len;
@@ -1043,12 +1071,41 @@ wt_hs_keep_session(wt_engine *e, wt_session *s, wt_reader ticket)
 	s->alpn_len = e->alpn_sel_len;
 	s->ticket = ticket.p;
 	s->ticket_len = ticket.n;
-	size_t n = wt_session_encode(s, e->new_session, sizeof e->new_session);
+	uint8_t enc[WT_SESSION_MAX];
+	size_t n = wt_session_encode(s, enc, sizeof enc);
 	wt_wipe(s->secret, sizeof s->secret);
+	if (n) {
+		wt_wipe(e->new_session, sizeof e->new_session);
+		memcpy(e->new_session, enc, n);
+	}
+	wt_wipe(enc, sizeof enc);
+	return n;
+}
+
+void
+wt_hs_keep_session(wt_engine *e, wt_session *s, wt_reader ticket)
+{
+	size_t n = wt_hs_encode_session(e, s, ticket);
 	if (n) {   /* a ticket too large to keep is skipped; the previous session stays */
 		e->new_session_len = n;
 		wt_event_push(e, WT_EV_IN, WT_EV_SESSION, s->version, n);
 	}
+}
+
+void
+wt_hs_keep_session_pending(wt_engine *e, wt_session *s, wt_reader ticket)
+{
+	e->new_session_len = 0;
+	e->pending_session_len = wt_hs_encode_session(e, s, ticket);
+}
+
+void
+wt_hs_raise_session(wt_engine *e)
+{
+	if (!e->pending_session_len) return;
+	e->new_session_len = e->pending_session_len;
+	e->pending_session_len = 0;
+	wt_event_push(e, WT_EV_IN, WT_EV_SESSION, e->version, e->new_session_len);
 }
 
 int
@@ -1071,6 +1128,9 @@ wt_on_key_update(wt_engine *e, const uint8_t *msg, size_t len)
 	uint32_t request = wt_r_u8(&r);
 	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed KeyUpdate");
 	if (request > 1) return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "KeyUpdate request_update %u", request);
+	if (++e->key_updates_in > WT_MAX_KEY_UPDATES)
+		return wt_fail(e, WT_ERR_TOO_MANY_MESSAGES,
+			"the server sent more than %d KeyUpdates without application data", WT_MAX_KEY_UPDATES);
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_KEY_UPDATE, len);
 	wt_aead_alg alg = wt_suite_aead(e->cipher);
 	wt_ks_update(&e->ks, e->ks.s_ap);

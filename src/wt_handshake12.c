@@ -204,6 +204,10 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 			e->chain_pending12 = 1;
 			return 0;
 		}
+		/* verifying now would drop the staple that may follow: refuse rather than skip the OCSP check */
+		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL,
+			"the server's chain (%zu bytes) does not fit the %zu-byte chain buffer, which must hold it "
+			"until its stapled OCSP response (CertificateStatus) is checked", need, e->chain_cap);
 	}
 	return wt_accept_chain12(e, chain, n, NULL, 0);
 }
@@ -460,6 +464,10 @@ wt_on_finished12(wt_engine *e, const uint8_t *msg, size_t len)
 		int err = wt_send_ccs_finished12(e);
 		if (err) return err;
 	}
+	/* both directions have their keys and both Finished are done: the master secret lives on only
+	 * in the session encoding (if the server gave a ticket), raised now that the server is verified */
+	wt_wipe(e->master12, sizeof e->master12);
+	wt_hs_raise_session(e);
 	e->state = WT_ST_CONNECTED;
 	return 0;
 }
@@ -486,7 +494,8 @@ wt_on_new_session_ticket12(wt_engine *e, const uint8_t *msg, size_t len)
 	s.flags = WT_SESSION_EMS;
 	memcpy(s.secret, e->master12, 48);
 	s.secret_len = 48;
-	wt_hs_keep_session(e, &s, ticket);
+	/* kept, not raised: the server's Finished has not been verified yet */
+	wt_hs_keep_session_pending(e, &s, ticket);
 	return 0;
 }
 
@@ -498,6 +507,9 @@ wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 	if (type == WT_HS_HELLO_REQUEST) {
 		/* never part of the transcript; ignored while negotiating (RFC 5246 §7.4.1.1) */
 		if (len != 4) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed HelloRequest");
+		if (++e->key_updates_in > WT_MAX_KEY_UPDATES)   /* each one makes us send an alert */
+			return wt_fail(e, WT_ERR_TOO_MANY_MESSAGES,
+				"the server sent more than %d HelloRequests without application data", WT_MAX_KEY_UPDATES);
 		wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, type, len);
 		if (e->state == WT_ST_CONNECTED)
 			return wt_send_alert(e, 1, WT_ALERT_NO_RENEGOTIATION);   /* warning: we do not renegotiate */

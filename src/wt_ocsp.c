@@ -61,7 +61,8 @@ wt_signed_ok(const uint8_t *tbs, size_t tbs_len, const wt_der_tlv *alg, wt_reade
 {
 	uint16_t scheme = wt_sig_scheme_of(alg);
 	if (scheme == 0 || sig.n < 2 || sig.p[0] != 0) return 0;
-	return wt_sig_verify(scheme, pk, tbs, tbs_len, sig.p + 1, sig.n - 1) == 0;
+	/* X.509 ecdsa-with-SHAxxx names the hash only: any supported curve of the key (as TLS 1.2) */
+	return wt_sig_verify_tls12(scheme, pk, tbs, tbs_len, sig.p + 1, sig.n - 1) == 0;
 }
 
 /* Hash `data` with SHA-1 or SHA-256 (by OID) into out; returns the length or 0. */
@@ -160,6 +161,11 @@ int
 wt_ocsp_check(const uint8_t *resp, size_t len, const wt_ocsp_subject *s, int64_t now,
 	char *detail, size_t detail_len)
 {
+	if (s->issuer_key == NULL) {
+		/* no key to check the response with: an error, never a skipped check */
+		wt_detail(detail, detail_len, "the issuer's public key cannot be decoded, so the response cannot be checked");
+		return WT_ERR_BAD_CERTIFICATE;
+	}
 	wt_reader in = wt_reader_of(resp, len);
 	wt_reader top = wt_der_expect(&in, WT_DER_SEQUENCE);
 	wt_reader status = wt_der_expect(&top, 0x0A);          /* ENUMERATED */

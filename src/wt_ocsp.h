@@ -14,7 +14,7 @@ typedef struct {
 	size_t issuer_dn_len;
 	const uint8_t *issuer_spki_key;   /* issuer subjectPublicKey bits, or NULL (an anchor: not compared) */
 	size_t issuer_spki_key_len;
-	const br_x509_pkey *issuer_key;   /* the issuer's public key */
+	const br_x509_pkey *issuer_key;   /* the issuer's public key; NULL (undecodable) is an error */
 } wt_ocsp_subject;
 
 /**

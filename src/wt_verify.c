@@ -701,7 +701,7 @@ wt_chain_verify_path(const wt_verify_params *p, const wt_span *chain, size_t n,
 				if (wt_same_dn(ta->dn.data, ta->dn.len, leaf->issuer, leaf->issuer_len)) os.issuer_key = &ta->pkey;
 			}
 		}
-		if (os.issuer_key != NULL) {
+		{   /* wt_ocsp_check refuses a NULL (undecodable) issuer key */
 			char od[200];
 			err = wt_ocsp_check(p->ocsp, p->ocsp_len, &os, p->now, od, sizeof od);
 			if (err) {
