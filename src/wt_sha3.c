@@ -22,50 +22,144 @@ static const uint64_t RC[24] = {
 	0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL
 };
 
-/* rho: rotation of lane x + 5y (Table 2 of FIPS 202). */
-static const uint8_t RHO[25] = {
-	0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39,
-	41, 45, 15, 21, 8, 18, 2, 61, 56, 14
-};
-
-/* pi: A'[x + 5y] = A[((x + 3y) mod 5) + 5x]; the source lane of each lane. */
-static const uint8_t PI_SRC[25] = {
-	0, 6, 12, 18, 24, 3, 9, 10, 16, 22, 1, 7, 13, 19, 20,
-	4, 5, 11, 17, 23, 2, 8, 14, 15, 21
-};
-
-static inline uint64_t
-rotl64(uint64_t v, unsigned n)
-{
-	return (v << (n & 63)) | (v >> ((64 - n) & 63));
-}
+/*
+ * One round, unrolled, on 25 local lanes a00..a24 (lane x + 5y):
+ *   theta  c[x] = xor of column x; d[x] = c[x-1] ^ rotl(c[x+1], 1); a ^= d[x]
+ *   rho    rotate lane x + 5y by RHO[x + 5y] (FIPS 202 Table 2):
+ *          0 1 62 28 27 / 36 44 6 55 20 / 3 10 43 25 39 / 41 45 15 21 8 / 18 2 61 56 14
+ *   pi     b[x + 5y] = a[((x + 3y) mod 5) + 5x], i.e. sources
+ *          0 6 12 18 24 / 3 9 10 16 22 / 1 7 13 19 20 / 4 5 11 17 23 / 2 8 14 15 21
+ *   chi    a[x + 5y] = b[x + 5y] ^ (~b[x+1 + 5y] & b[x+2 + 5y])
+ *   iota   a[0] ^= RC[round]
+ * (The statements below were generated from those two tables.)
+ */
+#define ROTL(v, n) (((v) << (n)) | ((v) >> (64 - (n))))
 
 void
 wt_keccak_f1600(uint64_t a[25])
 {
-	uint64_t c[5], b[25];
+	uint64_t a00, a01, a02, a03, a04, a05, a06, a07, a08, a09, a10, a11, a12, a13, a14, a15, a16, a17, a18, a19, a20, a21, a22, a23, a24;
+	uint64_t b00, b01, b02, b03, b04, b05, b06, b07, b08, b09, b10, b11, b12, b13, b14, b15, b16, b17, b18, b19, b20, b21, b22, b23, b24;
+	uint64_t c0, c1, c2, c3, c4, d0, d1, d2, d3, d4;
 
+	a00 = a[0];
+	a01 = a[1];
+	a02 = a[2];
+	a03 = a[3];
+	a04 = a[4];
+	a05 = a[5];
+	a06 = a[6];
+	a07 = a[7];
+	a08 = a[8];
+	a09 = a[9];
+	a10 = a[10];
+	a11 = a[11];
+	a12 = a[12];
+	a13 = a[13];
+	a14 = a[14];
+	a15 = a[15];
+	a16 = a[16];
+	a17 = a[17];
+	a18 = a[18];
+	a19 = a[19];
+	a20 = a[20];
+	a21 = a[21];
+	a22 = a[22];
+	a23 = a[23];
+	a24 = a[24];
 	for (int round = 0; round < 24; round++) {
 		/* theta */
-		for (int x = 0; x < 5; x++)
-			c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-		for (int x = 0; x < 5; x++) {
-			uint64_t d = c[(x + 4) % 5] ^ rotl64(c[(x + 1) % 5], 1);
-			for (int y = 0; y < 25; y += 5)
-				a[x + y] ^= d;
-		}
-		/* rho and pi */
-		for (int i = 0; i < 25; i++)
-			b[i] = rotl64(a[PI_SRC[i]], RHO[PI_SRC[i]]);
+		c0 = a00 ^ a05 ^ a10 ^ a15 ^ a20;
+		c1 = a01 ^ a06 ^ a11 ^ a16 ^ a21;
+		c2 = a02 ^ a07 ^ a12 ^ a17 ^ a22;
+		c3 = a03 ^ a08 ^ a13 ^ a18 ^ a23;
+		c4 = a04 ^ a09 ^ a14 ^ a19 ^ a24;
+		d0 = c4 ^ ROTL(c1, 1);
+		d1 = c0 ^ ROTL(c2, 1);
+		d2 = c1 ^ ROTL(c3, 1);
+		d3 = c2 ^ ROTL(c4, 1);
+		d4 = c3 ^ ROTL(c0, 1);
+		/* theta applied, rho and pi: b[i] = rotl(a[PI_SRC[i]] ^ d, RHO[PI_SRC[i]]) */
+		b00 = a00 ^ d0;
+		b01 = ROTL(a06 ^ d1, 44);
+		b02 = ROTL(a12 ^ d2, 43);
+		b03 = ROTL(a18 ^ d3, 21);
+		b04 = ROTL(a24 ^ d4, 14);
+		b05 = ROTL(a03 ^ d3, 28);
+		b06 = ROTL(a09 ^ d4, 20);
+		b07 = ROTL(a10 ^ d0, 3);
+		b08 = ROTL(a16 ^ d1, 45);
+		b09 = ROTL(a22 ^ d2, 61);
+		b10 = ROTL(a01 ^ d1, 1);
+		b11 = ROTL(a07 ^ d2, 6);
+		b12 = ROTL(a13 ^ d3, 25);
+		b13 = ROTL(a19 ^ d4, 8);
+		b14 = ROTL(a20 ^ d0, 18);
+		b15 = ROTL(a04 ^ d4, 27);
+		b16 = ROTL(a05 ^ d0, 36);
+		b17 = ROTL(a11 ^ d1, 10);
+		b18 = ROTL(a17 ^ d2, 15);
+		b19 = ROTL(a23 ^ d3, 56);
+		b20 = ROTL(a02 ^ d2, 62);
+		b21 = ROTL(a08 ^ d3, 55);
+		b22 = ROTL(a14 ^ d4, 39);
+		b23 = ROTL(a15 ^ d0, 41);
+		b24 = ROTL(a21 ^ d1, 2);
 		/* chi */
-		for (int y = 0; y < 25; y += 5)
-			for (int x = 0; x < 5; x++)
-				a[x + y] = b[x + y] ^ (~b[(x + 1) % 5 + y] & b[(x + 2) % 5 + y]);
+		a00 = b00 ^ (~b01 & b02);
+		a01 = b01 ^ (~b02 & b03);
+		a02 = b02 ^ (~b03 & b04);
+		a03 = b03 ^ (~b04 & b00);
+		a04 = b04 ^ (~b00 & b01);
+		a05 = b05 ^ (~b06 & b07);
+		a06 = b06 ^ (~b07 & b08);
+		a07 = b07 ^ (~b08 & b09);
+		a08 = b08 ^ (~b09 & b05);
+		a09 = b09 ^ (~b05 & b06);
+		a10 = b10 ^ (~b11 & b12);
+		a11 = b11 ^ (~b12 & b13);
+		a12 = b12 ^ (~b13 & b14);
+		a13 = b13 ^ (~b14 & b10);
+		a14 = b14 ^ (~b10 & b11);
+		a15 = b15 ^ (~b16 & b17);
+		a16 = b16 ^ (~b17 & b18);
+		a17 = b17 ^ (~b18 & b19);
+		a18 = b18 ^ (~b19 & b15);
+		a19 = b19 ^ (~b15 & b16);
+		a20 = b20 ^ (~b21 & b22);
+		a21 = b21 ^ (~b22 & b23);
+		a22 = b22 ^ (~b23 & b24);
+		a23 = b23 ^ (~b24 & b20);
+		a24 = b24 ^ (~b20 & b21);
 		/* iota */
-		a[0] ^= RC[round];
+		a00 ^= RC[round];
+
 	}
-	wt_wipe(b, sizeof b);
-	wt_wipe(c, sizeof c);
+	a[0] = a00;
+	a[1] = a01;
+	a[2] = a02;
+	a[3] = a03;
+	a[4] = a04;
+	a[5] = a05;
+	a[6] = a06;
+	a[7] = a07;
+	a[8] = a08;
+	a[9] = a09;
+	a[10] = a10;
+	a[11] = a11;
+	a[12] = a12;
+	a[13] = a13;
+	a[14] = a14;
+	a[15] = a15;
+	a[16] = a16;
+	a[17] = a17;
+	a[18] = a18;
+	a[19] = a19;
+	a[20] = a20;
+	a[21] = a21;
+	a[22] = a22;
+	a[23] = a23;
+	a[24] = a24;
 }
 
 static void
