@@ -29,10 +29,10 @@ for (const dir of ['wasm', 'wasm-simd']) {
   if (existsSync(f)) rows.push([dir, parse(sh(process.execPath, [f, '--bench']))]);
 }
 console.log(`ML-KEM-768, us per operation (Node ${process.version})`);
-console.log('build       KeyGen   Encaps   Decaps   client (KeyGen + Decaps)');
+console.log('build       KeyGen   Encaps   Decaps   client (KeyGen + Decaps)   X25519 (keygen + shared)');
 for (const [name, r] of rows) {
   const c = (op) => r[op].us.toFixed(1).padStart(8);
-  console.log(`${name.padEnd(10)} ${c('KeyGen')} ${c('Encaps')} ${c('Decaps')}   ${(r.KeyGen.us + r.Decaps.us).toFixed(1)}`);
+  console.log(`${name.padEnd(10)} ${c('KeyGen')} ${c('Encaps')} ${c('Decaps')}   ${(r.KeyGen.us + r.Decaps.us).toFixed(1).padStart(8)}                  ${r.X25519 ? r.X25519.us.toFixed(1) : '-'}`);
   if (r.KeyGen.cycles) console.log(`${''.padEnd(10)} ${[r.KeyGen, r.Encaps, r.Decaps].map((x) => String(x.cycles).padStart(8)).join(' ')}   cycles (rdtsc)`);
 }
 
