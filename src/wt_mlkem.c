@@ -86,9 +86,13 @@ static const uint16_t GAMMAS[128] = {
 
 /* ------------------------------------------------------------ arithmetic */
 
+/* The wasm build is -Oz, which otherwise keeps these one-line helpers as
+ * calls: inlined, wasm KeyGen/Decaps take about 40% less time. */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
 /* Hide a value from the optimiser, so that mask arithmetic on secrets stays
  * arithmetic (no branch reconstructed from it). */
-static inline uint32_t
+static ALWAYS_INLINE uint32_t
 ct_barrier(uint32_t v)
 {
 	__asm__("" : "+r"(v));
@@ -96,7 +100,7 @@ ct_barrier(uint32_t v)
 }
 
 /* x - q if x >= q, for x < 2q. */
-static inline uint32_t
+static ALWAYS_INLINE uint32_t
 csubq(uint32_t x)
 {
 	x -= Q;
@@ -104,14 +108,14 @@ csubq(uint32_t x)
 }
 
 /* x mod q for any x < 2^32: floor(2^32/q) underestimates x/q by less than 1. */
-static inline uint32_t
+static ALWAYS_INLINE uint32_t
 reduce(uint32_t x)
 {
 	uint32_t t = (uint32_t)(((uint64_t)x * 1290167u) >> 32);
 	return csubq(x - t * Q);
 }
 
-static inline uint32_t
+static ALWAYS_INLINE uint32_t
 fqmul(uint32_t a, uint32_t b)
 {
 	return reduce(a * b);
@@ -124,7 +128,7 @@ fqmul(uint32_t a, uint32_t b)
  * a < 2^36 / 1655 (the multiplier's excess) — far above 2^11 q. No `/ q`
  * (KyberSlash).
  */
-static inline uint32_t
+static ALWAYS_INLINE uint32_t
 compress(uint32_t x, unsigned d)
 {
 	uint64_t a = ((uint64_t)x << d) + (Q - 1) / 2;
@@ -132,7 +136,7 @@ compress(uint32_t x, unsigned d)
 }
 
 /* Decompress_d(y) = round(q y / 2^d): a power-of-two division. */
-static inline uint32_t
+static ALWAYS_INLINE uint32_t
 decompress(uint32_t y, unsigned d)
 {
 	return (y * Q + (1u << (d - 1))) >> d;

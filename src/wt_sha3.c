@@ -176,13 +176,13 @@ void wt_sha3_512_init(wt_keccak *k) { keccak_init(k, WT_SHA3_512_RATE, 0x06); }
 void wt_shake128_init(wt_keccak *k) { keccak_init(k, WT_SHAKE128_RATE, 0x1F); }
 void wt_shake256_init(wt_keccak *k) { keccak_init(k, WT_SHAKE256_RATE, 0x1F); }
 
-static inline void
+static inline __attribute__((always_inline)) void
 xor_byte(uint64_t *a, unsigned i, uint8_t v)
 {
 	a[i >> 3] ^= (uint64_t)v << (8 * (i & 7));
 }
 
-static inline uint8_t
+static inline __attribute__((always_inline)) uint8_t
 get_byte(const uint64_t *a, unsigned i)
 {
 	return (uint8_t)(a[i >> 3] >> (8 * (i & 7)));
