@@ -26,3 +26,16 @@ target_compile_options(test_crypto_vectors_wasm PRIVATE ${WT_WARNINGS} ${WT_WASM
 target_link_options(test_crypto_vectors_wasm PRIVATE ${WT_WASM_CFLAGS}
   -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH -sEXIT_RUNTIME=1 -sENVIRONMENT=node -sWASM_ASYNC_COMPILATION=0)
 set_target_properties(test_crypto_vectors_wasm PROPERTIES SUFFIX ".cjs")
+
+# The ML-KEM-768 / SHA-3 known-answer test (tests/c/test_mlkem.c) the same
+# way: tests/node/mlkem-wasm.test.mjs compares its per-file verdict lines with
+# the native build's, and `node build/wasm/test_mlkem_wasm.cjs --bench` times
+# KeyGen, Encaps and Decaps in wasm (bench/mlkem.mjs).
+add_executable(test_mlkem_wasm
+  ${PROJECT_SOURCE_DIR}/tests/c/test_mlkem.c ${PROJECT_SOURCE_DIR}/tests/c/wt_json.c)
+target_include_directories(test_mlkem_wasm PRIVATE ${PROJECT_SOURCE_DIR}/tests/c)
+target_link_libraries(test_mlkem_wasm PRIVATE wasmtls bearssl)
+target_compile_options(test_mlkem_wasm PRIVATE ${WT_WARNINGS} ${WT_WASM_CFLAGS})
+target_link_options(test_mlkem_wasm PRIVATE ${WT_WASM_CFLAGS}
+  -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH -sEXIT_RUNTIME=1 -sENVIRONMENT=node -sWASM_ASYNC_COMPILATION=0)
+set_target_properties(test_mlkem_wasm PROPERTIES SUFFIX ".cjs")
