@@ -1,0 +1,156 @@
+// `wasmtls/subtls` under the real Neon serverless driver (npm @neondatabase/serverless):
+// PostgreSQL 15 (Debian, ssl=on, a certificate from the private test CA) behind websockify
+// (Debian), the driver's WebSocket unencrypted (useSecureWebSocket = false) and Postgres TLS
+// end to end inside it (forceDisablePgSSL = false, sslmode=verify-full, rootCerts = the CA).
+// Node 20 has no global WebSocket: the driver gets npm `ws` (neonConfig.webSocketConstructor).
+//
+// Also startTls() on its own over websockify to Node `tls` servers: TLS 1.2, the pipelined
+// SSLRequest ('S' before the ServerHello: expectPreData), and how the import resolves.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import tls from 'node:tls';
+import fs from 'node:fs';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { neonConfig, Client, Pool } from '@neondatabase/serverless';
+import * as subtls from 'wasmtls/subtls';
+import { WasmTlsError } from 'wasmtls';
+import { getPki } from './helpers/pki.mjs';
+import { findPostgresBin, startPostgres } from './helpers/postgres.mjs';
+import { startWebsockify, browserSkipReason } from './helpers/browser.mjs';
+import { withTimeout } from './helpers/servers.mjs';
+
+const pgBin = findPostgresBin();
+const skipReason = !pgBin ? 'PostgreSQL is not installed (/usr/lib/postgresql/*/bin; scripts/setup.sh installs it)'
+  : browserSkipReason()?.startsWith('websockify') ? browserSkipReason() : false;
+if (skipReason) console.log(`# SKIP neon: ${skipReason}`);
+
+let pki;
+let server;
+let proxy;
+const unhandled = [];
+const onUnhandled = (err) => { unhandled.push(err); };
+
+before(async () => {
+  if (skipReason) return;
+  process.on('unhandledRejection', onUnhandled);
+  pki = getPki();
+  server = await startPostgres({ leaf: pki.leaves.p256 });
+  proxy = await startWebsockify(server.port);
+  console.log(`# ${server.version} on 127.0.0.1:${server.port}, websockify on ${proxy.url}`);
+  neonConfig.webSocketConstructor = WebSocket;
+  // Every host name goes to the local websockify, which forwards to the local PostgreSQL:
+  // the name in the connection string is only what the certificate is checked against.
+  neonConfig.wsProxy = () => `127.0.0.1:${proxy.port}/`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.forceDisablePgSSL = false;
+  neonConfig.pipelineConnect = false; // trust auth: no password to pipeline
+  neonConfig.subtls = subtls;
+  neonConfig.rootCerts = pki.rootPem;
+});
+
+after(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  await proxy?.stop();
+  await server?.stop();
+});
+
+const url = (host = 'localhost') => `postgresql://postgres@${host}:${server.port}/postgres?sslmode=verify-full`;
+
+const SSL_QUERY = 'SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
+
+/** client.connect() must reject with this WasmTlsError code; returns the error. */
+async function connectFails(client, codes) {
+  const err = await withTimeout(client.connect().then(() => null, (e) => e), 15000, 'driver connect');
+  if (!err) await client.end().catch(() => {});
+  assert.ok(err, 'the connection must fail');
+  assert.ok(err instanceof WasmTlsError, `a WasmTlsError, got ${err?.constructor?.name}: ${err?.message}`);
+  assert.ok(codes.includes(err.code), `code ${err.code}, expected ${codes.join(' or ')}: ${err.message}`);
+  await client.end().catch(() => {});
+  return err;
+}
+
+test('neon Client: verify-full through websockify, TLS 1.3 end to end, queries run', { skip: skipReason }, async () => {
+  const client = new Client(url());
+  await withTimeout(client.connect(), 15000, 'driver connect');
+  try {
+    const { rows: [ssl] } = await client.query(SSL_QUERY);
+    assert.equal(ssl.ssl, true, 'pg_stat_ssl: the session is encrypted');
+    assert.equal(ssl.version, 'TLSv1.3');
+    assert.match(ssl.cipher, /^TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$/);
+    const { rows } = await client.query('SELECT $1::int + 1 AS n, repeat($2, 100000) AS big', [41, 'xyz']);
+    assert.equal(rows[0].n, 42);
+    assert.equal(rows[0].big.length, 300000, 'a 300 kB value crosses many TLS records');
+    // The proxy carried only ciphertext: the driver's socket is the TLS one.
+    assert.equal(client.connection.stream.encrypted, true);
+  } finally {
+    await client.end();
+  }
+  assert.deepEqual(unhandled, []);
+});
+
+test('neon Pool: concurrent queries, each connection TLS 1.3', { skip: skipReason }, async () => {
+  const pool = new Pool({ connectionString: url(), max: 3 });
+  try {
+    const results = await withTimeout(Promise.all(Array.from({ length: 6 }, (_, i) =>
+      pool.query(`SELECT ${i} AS i, pg_backend_pid() AS pid, s.ssl, s.version FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()`))),
+    20000, 'pool queries');
+    results.forEach((r, i) => {
+      assert.equal(r.rows[0].i, i);
+      assert.equal(r.rows[0].ssl, true);
+      assert.equal(r.rows[0].version, 'TLSv1.3');
+    });
+    const pids = new Set(results.map((r) => r.rows[0].pid));
+    assert.ok(pids.size >= 2 && pids.size <= 3, `the pool used 2..3 connections (${pids.size})`);
+  } finally {
+    await pool.end();
+  }
+  assert.deepEqual(unhandled, []);
+});
+
+test('neon: a CA that did not issue the server certificate fails with UNKNOWN_CA', { skip: skipReason }, async () => {
+  const client = new Client(url());
+  client.neonConfig.rootCerts = pki.unknownRootPem;
+  const err = await connectFails(client, ['UNKNOWN_CA', 'MISSING_INTERMEDIATE']);
+  assert.ok(err.hint, 'the error carries a hint');
+  // Empty rootCerts (the driver's default) means the bundled Mozilla roots: they do not know the test CA either.
+  const client2 = new Client(url());
+  client2.neonConfig.rootCerts = '';
+  await connectFails(client2, ['UNKNOWN_CA', 'MISSING_INTERMEDIATE']);
+  assert.deepEqual(unhandled, []);
+});
+
+test('neon: a host the certificate does not name fails with HOSTNAME_MISMATCH', { skip: skipReason }, async () => {
+  // wrong.invalid never resolves: wsProxy sends every host to the local websockify.
+  const err = await connectFails(new Client(url('wrong.invalid')), ['HOSTNAME_MISMATCH']);
+  assert.match(err.message, /wrong\.invalid|name/i);
+  assert.deepEqual(unhandled, []);
+});
+
+test('neon: an IP address host is checked against the IP SANs (no SNI then, so disableSNI is fine)', { skip: skipReason }, async () => {
+  // The driver's net shim says no string is an IP, so pg passes even '127.0.0.1' as the servername.
+  const client = new Client(url('127.0.0.1'));
+  client.neonConfig.disableSNI = true;
+  await withTimeout(client.connect(), 15000, 'driver connect');
+  try {
+    const { rows: [ssl] } = await client.query(SSL_QUERY);
+    assert.equal(ssl.ssl, true);
+    assert.equal(ssl.version, 'TLSv1.3');
+  } finally {
+    await client.end();
+  }
+  // 127.0.0.2 is not in the certificate (wsProxy still sends the bytes to the local websockify).
+  await connectFails(new Client(url('127.0.0.2')), ['HOSTNAME_MISMATCH']);
+  assert.deepEqual(unhandled, []);
+});
+
+test('neon: disableSNI with a DNS name fails closed with INVALID_OPTION (wasmtls always sends SNI for names)', { skip: skipReason }, async () => {
+  const client = new Client(url());
+  client.neonConfig.disableSNI = true;
+  const err = await connectFails(client, ['INVALID_OPTION']);
+  assert.match(err.message, /useSNI/);
+  assert.deepEqual(unhandled, []);
+});
