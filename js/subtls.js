@@ -27,8 +27,6 @@ export { WasmTlsError };
 export const ReadMode = Object.freeze({ CONSUME: 0, PEEK: 1 });
 
 const EMPTY = new Uint8Array(0);
-/** Largest TLS record body we ask the network for (TLSCiphertext: 2^14 + 2048). */
-const MAX_RECORD_BODY = 16384 + 2048;
 
 function toBytes(data) {
   if (data instanceof Uint8Array) return data;
@@ -276,10 +274,11 @@ export async function startTls(host, rootCertsDatabase, networkRead, networkWrit
   const need = exactReader(networkRead);
   let preDataChecked = expectPreData === undefined;
   const pre = expectPreData === undefined ? null : toBytes(expectPreData);
+  let bodyLeft = 0;
 
-  // The network side as a byte pair for upgrade(): one TLS record per chunk, so a
-  // read function that returns exactly what it is asked for never waits for bytes
-  // the server has no reason to send.
+  // The network side as a byte pair for upgrade(), read record by record (5-byte header,
+  // then the body it announces), so a read function that returns exactly what it is
+  // asked for (subtls's ReadQueue) never waits for bytes the server has no reason to send.
   const readable = new ReadableStream({
     async pull(controller) {
       if (!preDataChecked) {
@@ -296,19 +295,19 @@ export async function startTls(host, rootCertsDatabase, networkRead, networkWrit
         }
         preDataChecked = true;
       }
-      const header = await need(5);
-      if (header === undefined) { controller.close(); return; }
-      const length = (header[3] << 8) | header[4];
-      if (length > MAX_RECORD_BODY) {
-        controller.enqueue(header.slice()); // the engine rejects the header (RECORD_OVERFLOW) with an alert
+      if (bodyLeft > 0) {
+        const body = await need(bodyLeft);
+        if (body === undefined) { controller.close(); return; } // the engine reports the cut record
+        bodyLeft = 0;
+        controller.enqueue(body.slice());
         return;
       }
-      const body = await need(length);
-      if (body === undefined) { controller.enqueue(header.slice()); controller.close(); return; }
-      const record = new Uint8Array(5 + length);
-      record.set(header);
-      record.set(body, 5);
-      controller.enqueue(record);
+      const header = await need(5);
+      if (header === undefined) { controller.close(); return; }
+      // The header goes to the engine at once: it rejects a bad type, version or length
+      // (with an alert) without waiting for a body that may never come.
+      bodyLeft = (header[3] << 8) | header[4];
+      controller.enqueue(header.slice());
     },
   }, { highWaterMark: 0 });
   const writable = new WritableStream({

@@ -22,6 +22,7 @@ import { getPki } from './helpers/pki.mjs';
 import { findPostgresBin, startPostgres } from './helpers/postgres.mjs';
 import { startWebsockify, browserSkipReason } from './helpers/browser.mjs';
 import { withTimeout } from './helpers/servers.mjs';
+import { startSslRequestFront } from './helpers/sslrequest-front.mjs';
 
 const pgBin = findPostgresBin();
 const skipReason = !pgBin ? 'PostgreSQL is not installed (/usr/lib/postgresql/*/bin; scripts/setup.sh installs it)'
@@ -152,5 +153,81 @@ test('neon: disableSNI with a DNS name fails closed with INVALID_OPTION (wasmtls
   client.neonConfig.disableSNI = true;
   const err = await connectFails(client, ['INVALID_OPTION']);
   assert.match(err.message, /useSNI/);
+  assert.deepEqual(unhandled, []);
+});
+
+test('neon pipelineTLS: SSLRequest and ClientHello sent together, the server\'s \'S\' taken as expectPreData', { skip: skipReason }, async () => {
+  const front = await startSslRequestFront(server.port);
+  const frontProxy = await startWebsockify(front.port);
+  try {
+    const client = new Client(url());
+    client.neonConfig.pipelineTLS = true;
+    client.neonConfig.wsProxy = () => `127.0.0.1:${frontProxy.port}/`;
+    await withTimeout(client.connect(), 15000, 'driver connect');
+    try {
+      const { rows: [ssl] } = await client.query(SSL_QUERY);
+      assert.equal(ssl.ssl, true);
+      assert.equal(ssl.version, 'TLSv1.3');
+    } finally {
+      await client.end();
+    }
+    const [early] = front.early();
+    assert.ok(early.length > 5 && early[0] === 0x16 && early[5] === 0x01,
+      'the ClientHello reached the server before its answer to the SSLRequest (pipelined)');
+  } finally {
+    await frontProxy.stop();
+    await front.stop();
+  }
+  assert.deepEqual(unhandled, []);
+});
+
+test('neon pipelineTLS: a server that answers N (no SSL) fails with UNEXPECTED_MESSAGE before any TLS', { skip: skipReason }, async () => {
+  const front = await startSslRequestFront(server.port, { answer: 'N' });
+  const frontProxy = await startWebsockify(front.port);
+  try {
+    const client = new Client(url());
+    client.neonConfig.pipelineTLS = true;
+    client.neonConfig.wsProxy = () => `127.0.0.1:${frontProxy.port}/`;
+    const err = await connectFails(client, ['UNEXPECTED_MESSAGE']);
+    assert.match(err.message, /4e.*53|53.*4e/);
+  } finally {
+    await frontProxy.stop();
+    await front.stop();
+  }
+  assert.deepEqual(unhandled, []);
+});
+
+test('neon: TLS 1.2 also works (server limited to TLSv1.2 via ssl_max_protocol_version)', { skip: skipReason }, async () => {
+  const admin = new Client(url());
+  await admin.connect();
+  try {
+    await admin.query("ALTER SYSTEM SET ssl_max_protocol_version = 'TLSv1.2'");
+    await admin.query('SELECT pg_reload_conf()');
+  } finally {
+    await admin.end();
+  }
+  try {
+    let ssl;
+    for (let i = 0; i < 50; i++) { // the postmaster rereads the config asynchronously
+      const client = new Client(url());
+      await withTimeout(client.connect(), 15000, 'driver connect');
+      try {
+        ({ rows: [ssl] } = await client.query(SSL_QUERY));
+      } finally {
+        await client.end();
+      }
+      if (ssl.version === 'TLSv1.2') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(ssl.ssl, true);
+    assert.equal(ssl.version, 'TLSv1.2');
+    assert.match(ssl.cipher, /GCM|CHACHA20/, `an AEAD suite (${ssl.cipher})`);
+  } finally {
+    const admin2 = new Client(url());
+    await admin2.connect();
+    await admin2.query('ALTER SYSTEM RESET ssl_max_protocol_version');
+    await admin2.query('SELECT pg_reload_conf()');
+    await admin2.end();
+  }
   assert.deepEqual(unhandled, []);
 });
