@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import tls from 'node:tls';
 import fs from 'node:fs';
+import os from 'node:os';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -230,4 +231,99 @@ test('neon: TLS 1.2 also works (server limited to TLSv1.2 via ssl_max_protocol_v
     await admin2.end();
   }
   assert.deepEqual(unhandled, []);
+});
+
+/* ------------------------------------------- how 'wasmtls/subtls' finds its runtime entry */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+test('entry resolution: Node takes index.node.js; a bundler picks the browser or Node entry by target', async () => {
+  assert.equal(import.meta.resolve('wasmtls/subtls'), new URL('js/subtls.js', `file://${ROOT}`).href);
+  // js/subtls.js imports 'wasmtls' (the package's own name): Node's conditions pick the Node entry.
+  assert.equal(import.meta.resolve('wasmtls'), new URL('js/index.node.js', `file://${ROOT}`).href);
+  const bun = `${ROOT}node_modules/.bin/bun`;
+  if (!fs.existsSync(bun)) return;
+  const dir = fs.mkdtempSync(`${os.tmpdir()}/wasmtls-neon-bundle-`);
+  try {
+    const build = (target) => new Promise((resolve, reject) => {
+      execFile(bun, ['build', 'js/subtls.js', `--target=${target}`, `--outfile=${dir}/${target}.js`], { cwd: ROOT },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve()));
+    });
+    await build('browser');
+    await build('node');
+    const browserBundle = fs.readFileSync(`${dir}/browser.js`, 'utf8');
+    const nodeBundle = fs.readFileSync(`${dir}/node.js`, 'utf8');
+    assert.match(browserBundle, /loadWasmBrowser/);
+    assert.doesNotMatch(browserBundle, /loadWasmNode|node:fs|node:net/, 'no Node code in a browser bundle');
+    assert.match(nodeBundle, /loadWasmNode/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const chromiumSkip = skipReason || (browserSkipReason() ?? false);
+
+test('Chromium: the Neon driver with wasmtls/subtls in a page (import map, browser entry), TLS 1.3 to PostgreSQL', { skip: chromiumSkip }, async () => {
+  const { startStaticServer } = await import('../../scripts/static-server.mjs');
+  const { launchChromium } = await import('./helpers/browser.mjs');
+  const pageDir = fs.mkdtempSync(`${os.tmpdir()}/wasmtls-neon-page-`);
+  fs.writeFileSync(`${pageDir}/index.html`, `<!doctype html><meta charset="utf-8"><title>neon</title>
+<script type="importmap">${JSON.stringify({ imports: {
+    'wasmtls': '/js/index.browser.js',
+    'wasmtls/subtls': '/js/subtls.js',
+    '@neondatabase/serverless': '/neon-driver/index.mjs',
+  } })}</script>
+<script type="module">
+import { neonConfig, Client } from '@neondatabase/serverless';
+window.runNeon = async ({ wsPort, pgPort, ca, host }) => {
+  neonConfig.subtls = await import('wasmtls/subtls');
+  neonConfig.wsProxy = () => '127.0.0.1:' + wsPort + '/';
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.forceDisablePgSSL = false;
+  neonConfig.pipelineConnect = false;
+  neonConfig.disableWarningInBrowsers = true;
+  neonConfig.rootCerts = ca;
+  const client = new Client('postgresql://postgres@' + host + ':' + pgPort + '/postgres?sslmode=verify-full');
+  try {
+    await client.connect();
+  } catch (err) {
+    return { error: { name: err.name, code: err.code, message: err.message } };
+  }
+  try {
+    const { rows } = await client.query('SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+    return { rows };
+  } finally {
+    await client.end();
+  }
+};
+document.body.dataset.ready = 'true';
+</script>`);
+  const web = await startStaticServer({ mounts: {
+    '/neon-page/': pageDir, '/neon-driver/': `${ROOT}node_modules/@neondatabase/serverless`,
+  } });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${web.url}neon-page/`);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 10000 });
+    const args = { wsPort: proxy.port, pgPort: server.port, ca: pki.rootPem, host: 'localhost' };
+    const ok = await page.evaluate((a) => window.runNeon(a), args);
+    assert.deepEqual(ok, { rows: [{ ssl: true, version: 'TLSv1.3' }] }, JSON.stringify(ok));
+    const wrongCa = await page.evaluate((a) => window.runNeon(a), { ...args, ca: pki.unknownRootPem });
+    assert.equal(wrongCa.error?.name, 'WasmTlsError', JSON.stringify(wrongCa));
+    assert.ok(['UNKNOWN_CA', 'MISSING_INTERMEDIATE'].includes(wrongCa.error.code), JSON.stringify(wrongCa));
+    const wrongHost = await page.evaluate((a) => window.runNeon(a), { ...args, host: 'wrong.invalid' });
+    assert.equal(wrongHost.error?.code, 'HOSTNAME_MISMATCH', JSON.stringify(wrongHost));
+    // The page loaded the browser entry, not the Node one.
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+    assert.ok(loaded.includes('/js/index.browser.js') && loaded.includes('/js/load-browser.js'), loaded.join(' '));
+    assert.ok(!loaded.some((p) => /node/.test(p) && p.startsWith('/js/')), loaded.join(' '));
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await web.stop();
+    fs.rmSync(pageDir, { recursive: true, force: true });
+  }
 });
