@@ -1,9 +1,9 @@
 // Type declarations for `wasmtls/subtls`: the API `@neondatabase/serverless` calls when
 // `neonConfig.subtls` is set (`neonConfig.subtls = await import('wasmtls/subtls')`).
 
-import type { OpenedInfo, Socket, UpgradeOptions, WasmTlsError } from './index.js';
+import type { OpenedInfo, Socket, UpgradeOptions, WasmTlsError } from 'wasmtls';
 
-export { WasmTlsError } from './index.js';
+export { WasmTlsError } from 'wasmtls';
 
 /** subtls's ReadMode: CONSUME takes the bytes, PEEK leaves them queued. */
 export declare const ReadMode: { readonly CONSUME: 0; readonly PEEK: 1 };

@@ -327,3 +327,30 @@ document.body.dataset.ready = 'true';
     fs.rmSync(pageDir, { recursive: true, force: true });
   }
 });
+
+test('neon on the global WebSocket (Node >= 22 style; --experimental-websocket on Node 20), no webSocketConstructor', { skip: skipReason }, async () => {
+  const major = Number(process.versions.node.split('.')[0]);
+  const flags = major >= 22 ? [] : ['--experimental-websocket'];
+  const caFile = `${pki.dir}/neon-root.pem`;
+  fs.writeFileSync(caFile, pki.rootPem);
+  const run = (host) => new Promise((resolve, reject) => {
+    execFile(process.execPath, [...flags, 'tests/node/helpers/neon-global-websocket.mjs'], {
+      cwd: ROOT, timeout: 20000,
+      env: { ...process.env, NEON_WS_PORT: String(proxy.port), NEON_PG_PORT: String(server.port), NEON_CA_FILE: caFile, NEON_HOST: host },
+    }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()))));
+  });
+  assert.deepEqual(await run('localhost'), { rows: [{ ssl: true, version: 'TLSv1.3' }], ws: 'global' });
+  const wrong = await run('wrong.invalid');
+  assert.equal(wrong.error?.name, 'WasmTlsError', JSON.stringify(wrong));
+  assert.equal(wrong.error.code, 'HOSTNAME_MISMATCH');
+});
+
+test('types: `deno check` of the driver\'s calls against js/subtls.d.ts', async (t) => {
+  const deno = `${ROOT}node_modules/.bin/deno`;
+  if (!fs.existsSync(deno)) { t.skip('deno is not installed (npm ci installs it)'); return; }
+  const res = await new Promise((resolve) => {
+    execFile(deno, ['check', 'tests/node/helpers/subtls-typecheck.ts'], { cwd: ROOT, timeout: 60000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } },
+      (err, stdout, stderr) => resolve({ code: err ? (err.code ?? 1) : 0, out: `${stdout}${stderr}` }));
+  });
+  assert.equal(res.code, 0, `deno check failed:\n${res.out}`);
+});
