@@ -22,7 +22,7 @@ import { WasmTlsError } from 'wasmtls';
 import { getPki } from './helpers/pki.mjs';
 import { findPostgresBin, startPostgres } from './helpers/postgres.mjs';
 import { startWebsockify, browserSkipReason } from './helpers/browser.mjs';
-import { withTimeout } from './helpers/servers.mjs';
+import { withTimeout, startNodeTlsServer } from './helpers/servers.mjs';
 import { startSslRequestFront } from './helpers/sslrequest-front.mjs';
 
 const pgBin = findPostgresBin();
@@ -353,4 +353,118 @@ test('types: `deno check` of the driver\'s calls against js/subtls.d.ts', async 
       (err, stdout, stderr) => resolve({ code: err ? (err.code ?? 1) : 0, out: `${stdout}${stderr}` }));
   });
   assert.equal(res.code, 0, `deno check failed:\n${res.out}`);
+});
+
+/* ------------------------------------------------- startTls() on its own (no driver) */
+
+/** A WebSocket (npm ws) to websockify, open, binaryType arraybuffer, like the driver's. */
+async function openWs(port) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+  ws.binaryType = 'arraybuffer';
+  await new Promise((resolve, reject) => { ws.addEventListener('open', resolve); ws.addEventListener('error', reject); });
+  return ws;
+}
+
+test('startTls directly: Node tls server limited to TLS 1.2, ordered writes, read() → undefined at the end', { skip: skipReason }, async () => {
+  const leaf = pki.leaves.rsa2048;
+  const received = [];
+  let serverProtocol;
+  const tlsServer = await startNodeTlsServer({
+    cert: fs.readFileSync(leaf.chainFile), key: fs.readFileSync(leaf.keyFile),
+    options: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' },
+    onSecureConnection(sock) {
+      serverProtocol = sock.getProtocol();
+      sock.on('data', (d) => {
+        received.push(d);
+        if (Buffer.concat(received).includes('END')) sock.end(Buffer.concat(received)); // echo all, then close_notify + FIN
+      });
+    },
+  });
+  const tlsProxy = await startWebsockify(tlsServer.port);
+  const ws = await openWs(tlsProxy.port);
+  try {
+    const db = await subtls.TrustedCert.databaseFromPEM(pki.rootPem);
+    const queue = new subtls.WebSocketReadQueue(ws);
+    const result = await withTimeout(subtls.startTls('localhost', db, queue.read.bind(queue), (d) => ws.send(d)), 10000, 'startTls');
+    const info = await result.opened;
+    assert.equal(info.version, 'TLSv1.2');
+    assert.equal(serverProtocol, 'TLSv1.2');
+    assert.match(info.cipher, /^TLS_ECDHE_RSA_WITH_/);
+    let expected = '';
+    for (let i = 0; i < 300; i++) { const s = `${i},`; expected += s; result.write(new TextEncoder().encode(s)); } // not awaited, as the driver does
+    result.write(new TextEncoder().encode('END'));
+    expected += 'END';
+    let got = '';
+    for (;;) {
+      const chunk = await withTimeout(result.read(), 10000, 'read');
+      if (chunk === undefined) break;
+      assert.ok(chunk instanceof Uint8Array);
+      got += new TextDecoder().decode(chunk);
+    }
+    assert.equal(got, expected, 'every write arrived, in order, and came back');
+    assert.equal(await result.read(), undefined, 'read() stays at the end');
+  } finally {
+    ws.close();
+    await tlsProxy.stop();
+    await tlsServer.stop();
+  }
+  assert.deepEqual(unhandled, []);
+});
+
+test('startTls directly: a failed handshake resolves; opened and read() reject with the WasmTlsError, nothing unhandled', { skip: skipReason }, async () => {
+  const ws = await openWs(proxy.port); // websockify → PostgreSQL: SSLRequest first (writePreData), 'S' expected
+  try {
+    const queue = new subtls.WebSocketReadQueue(ws);
+    const SSL_REQUEST = new Uint8Array([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+    const result = await withTimeout(subtls.startTls('localhost', pki.unknownRootPem, queue.read.bind(queue), (d) => ws.send(d),
+      { writePreData: SSL_REQUEST, expectPreData: new Uint8Array([0x53]) }), 10000, 'startTls');
+    await assert.rejects(result.opened, (err) => err instanceof WasmTlsError && err.code === 'UNKNOWN_CA');
+    await assert.rejects(result.read(), (err) => err instanceof WasmTlsError && err.code === 'UNKNOWN_CA');
+    result.write(new Uint8Array([1, 2, 3])); // dropped: nothing is sent once TLS failed
+    // Bad arguments take the same path: INVALID_OPTION, never a throw or a rejection.
+    const bad = await subtls.startTls('localhost', '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n',
+      queue.read.bind(queue), (d) => ws.send(d));
+    await assert.rejects(bad.read(), (err) => err instanceof WasmTlsError && err.code === 'INVALID_OPTION');
+    const noHost = await subtls.startTls(undefined, pki.rootPem, queue.read.bind(queue), (d) => ws.send(d));
+    await assert.rejects(noHost.opened, (err) => err.code === 'INVALID_OPTION' && /no host name/.test(err.message));
+    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    ws.close();
+  }
+  assert.deepEqual(unhandled, []);
+});
+
+test('WebSocketReadQueue: exact-size reads across frames, PEEK, read() with no count, undefined after close', { skip: skipReason }, async () => {
+  // A plain TCP echo behind websockify: what goes out as frames comes back as frames.
+  const echo = net.createServer((s) => { s.on('error', () => {}); s.pipe(s); });
+  await new Promise((r) => echo.listen(0, '127.0.0.1', r));
+  const echoProxy = await startWebsockify(echo.address().port);
+  const ws = await openWs(echoProxy.port);
+  try {
+    const q = new subtls.WebSocketReadQueue(ws);
+    const all = Uint8Array.from({ length: 1000 }, (_, i) => i & 255);
+    const first = q.read(7); // asked before any byte arrived
+    ws.send(all.subarray(0, 3));
+    ws.send(all.subarray(3, 500));
+    ws.send(all.subarray(500));
+    assert.deepEqual(await first, all.subarray(0, 7));
+    assert.deepEqual(await q.read(5, subtls.ReadMode.PEEK), all.subarray(7, 12), 'PEEK');
+    assert.deepEqual(await q.read(600), all.subarray(7, 607), 'PEEK left the bytes; a read spans frames');
+    const rest = [];
+    while (rest.length < 393) rest.push(...await q.read());
+    assert.deepEqual(Uint8Array.from(rest), all.subarray(607));
+    const pending = q.read(10);
+    ws.send(new Uint8Array([1, 2, 3]));
+    await new Promise((r) => setTimeout(r, 100));
+    ws.close();
+    assert.equal(await pending, undefined, 'fewer than asked, then closed: undefined');
+    assert.equal(q.moreDataMayFollow(), true, 'three bytes are still queued');
+    assert.deepEqual(await q.read(3), new Uint8Array([1, 2, 3]));
+    assert.equal(await q.read(), undefined);
+    assert.equal(q.moreDataMayFollow(), false);
+  } finally {
+    ws.close();
+    await echoProxy.stop();
+    await new Promise((r) => echo.close(r));
+  }
 });
