@@ -412,15 +412,30 @@ test('startTls directly: Node tls server limited to TLS 1.2, ordered writes, rea
 });
 
 test('startTls directly: a failed handshake resolves; opened and read() reject with the WasmTlsError, nothing unhandled', { skip: skipReason }, async () => {
-  const ws = await openWs(proxy.port); // websockify → PostgreSQL: SSLRequest first (writePreData), 'S' expected
+  // websockify → the SSLRequest front → PostgreSQL: startTls sends the SSLRequest (writePreData) and,
+  // without waiting, the ClientHello; stock PostgreSQL would swallow a pipelined ClientHello.
+  const front = await startSslRequestFront(server.port, { delayMs: 0 });
+  const frontProxy = await startWebsockify(front.port);
+  const ws = await openWs(frontProxy.port);
   try {
     const queue = new subtls.WebSocketReadQueue(ws);
     const SSL_REQUEST = new Uint8Array([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
-    const result = await withTimeout(subtls.startTls('localhost', pki.unknownRootPem, queue.read.bind(queue), (d) => ws.send(d),
+    const sent = [];
+    const send = (d) => { sent.push(Uint8Array.from(d)); ws.send(d); };
+    const result = await withTimeout(subtls.startTls('localhost', pki.unknownRootPem, queue.read.bind(queue), send,
       { writePreData: SSL_REQUEST, expectPreData: new Uint8Array([0x53]) }), 10000, 'startTls');
     await assert.rejects(result.opened, (err) => err instanceof WasmTlsError && err.code === 'UNKNOWN_CA');
     await assert.rejects(result.read(), (err) => err instanceof WasmTlsError && err.code === 'UNKNOWN_CA');
-    result.write(new Uint8Array([1, 2, 3])); // dropped: nothing is sent once TLS failed
+    await assert.rejects(result.write(new Uint8Array([1, 2, 3])), (err) => err.code === 'UNKNOWN_CA');
+    await new Promise((r) => setTimeout(r, 50));
+    // What went out: the SSLRequest, then TLS records only (ClientHello, the alert): the write was dropped.
+    assert.deepEqual(sent[0], SSL_REQUEST);
+    assert.ok(sent.length >= 2, `${sent.length} writes`);
+    const records = sent.slice(1);
+    for (const chunk of records) assert.ok([0x14, 0x15, 0x16, 0x17].includes(chunk[0]) && chunk[1] === 3, `a TLS record: ${chunk.subarray(0, 5)}`);
+    // TLS 1.3: the alert goes encrypted (type 23, 2 bytes + type + 16-byte tag); nothing else is encrypted.
+    const encrypted = records.filter((c) => c[0] === 0x17);
+    assert.deepEqual(encrypted.map((c) => c.length), [5 + 19], 'one encrypted record: the alert');
     // Bad arguments take the same path: INVALID_OPTION, never a throw or a rejection.
     const bad = await subtls.startTls('localhost', '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n',
       queue.read.bind(queue), (d) => ws.send(d));
@@ -430,6 +445,8 @@ test('startTls directly: a failed handshake resolves; opened and read() reject w
     await new Promise((r) => setTimeout(r, 50));
   } finally {
     ws.close();
+    await frontProxy.stop();
+    await front.stop();
   }
   assert.deepEqual(unhandled, []);
 });
