@@ -290,7 +290,8 @@ export async function startTls(host, rootCertsDatabase, networkRead, networkWrit
         if (!got.every((b, i) => b === pre[i])) {
           controller.error(new WasmTlsError('UNEXPECTED_MESSAGE',
             `the server answered ${hex(got)} before TLS where ${hex(pre)} was expected`,
-            { detail: 'expectPreData mismatch (PostgreSQL sends N when it refuses SSL)' }));
+            { detail: 'expectPreData mismatch',
+              hint: "PostgreSQL answers 'N' when it does not do SSL: check the server's ssl setting, the port, and neonConfig.pipelineTLS" }));
           return;
         }
         preDataChecked = true;

@@ -241,6 +241,7 @@ test('entry resolution: Node takes index.node.js; a bundler picks the browser or
   assert.equal(import.meta.resolve('wasmtls/subtls'), new URL('js/subtls.js', `file://${ROOT}`).href);
   // js/subtls.js imports 'wasmtls' (the package's own name): Node's conditions pick the Node entry.
   assert.equal(import.meta.resolve('wasmtls'), new URL('js/index.node.js', `file://${ROOT}`).href);
+  assert.equal(subtls.WasmTlsError, WasmTlsError, 'one WasmTlsError class: the shim uses the Node entry');
   const bun = `${ROOT}node_modules/.bin/bun`;
   if (!fs.existsSync(bun)) return;
   const dir = fs.mkdtempSync(`${os.tmpdir()}/wasmtls-neon-bundle-`);
