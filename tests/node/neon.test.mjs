@@ -340,7 +340,7 @@ test('neon on the global WebSocket (Node >= 22 style; --experimental-websocket o
       env: { ...process.env, NEON_WS_PORT: String(proxy.port), NEON_PG_PORT: String(server.port), NEON_CA_FILE: caFile, NEON_HOST: host },
     }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()))));
   });
-  assert.deepEqual(await run('localhost'), { rows: [{ ssl: true, version: 'TLSv1.3' }], ws: 'global' });
+  assert.deepEqual(await run('localhost'), { rows: [{ ssl: true, version: 'TLSv1.3' }], ws: 'global', entry: 'index.node.js', sameEntry: true });
   const wrong = await run('wrong.invalid');
   assert.equal(wrong.error?.name, 'WasmTlsError', JSON.stringify(wrong));
   assert.equal(wrong.error.code, 'HOSTNAME_MISMATCH');
@@ -484,5 +484,43 @@ test('WebSocketReadQueue: exact-size reads across frames, PEEK, read() with no c
     ws.close();
     await echoProxy.stop();
     await new Promise((r) => echo.close(r));
+  }
+});
+
+test('packed copy: the driver with wasmtls/subtls in Deno and Bun (their own wasmtls entry) and Node', { skip: skipReason, timeout: 120000 }, async (t) => {
+  const { installPackedCopy, runtimeBinary, runtimeEnv } = await import('./helpers/packed.mjs');
+  const pkg = installPackedCopy();
+  console.log(`# npm pack ${pkg.packMs} ms, npm install --offline ${pkg.installMs} ms`);
+  assert.ok(pkg.files.includes('js/subtls.js') && pkg.files.includes('js/subtls.d.ts'), 'the shim and its types are in the tarball');
+  // The driver comes from this repository's node_modules (a devDependency), linked in.
+  fs.symlinkSync(`${ROOT}node_modules/@neondatabase`, `${pkg.dir}/node_modules/@neondatabase`);
+  fs.copyFileSync(`${ROOT}tests/node/helpers/neon-global-websocket.mjs`, `${pkg.dir}/neon.mjs`);
+  fs.writeFileSync(`${pkg.dir}/ca.pem`, pki.rootPem);
+  const env = { ...runtimeEnv(), NEON_WS_PORT: String(proxy.port), NEON_PG_PORT: String(server.port), NEON_CA_FILE: `${pkg.dir}/ca.pem` };
+  const run = (bin, args, host = 'localhost') => new Promise((resolve) => {
+    execFile(bin, [...args, 'neon.mjs'], { cwd: pkg.dir, timeout: 30000, env: { ...env, NEON_HOST: host } }, (err, stdout, stderr) => {
+      const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      resolve(line ? JSON.parse(line) : { failed: `${err?.message}\n${stdout}\n${stderr}` });
+    });
+  });
+  const major = Number(process.versions.node.split('.')[0]);
+  const runtimes = [
+    { name: 'node', bin: process.execPath, args: major >= 22 ? [] : ['--experimental-websocket'], entry: 'index.node.js' },
+    { name: 'deno', args: ['run', '--allow-net', '--allow-read', '--allow-env'], entry: 'index.deno.js' },
+    { name: 'bun', args: [], entry: 'index.bun.js' },
+  ];
+  for (const rt of runtimes) {
+    if (!rt.bin) {
+      const found = runtimeBinary(rt.name);
+      if (!found.bin) { console.log(`# SKIP ${rt.name}: ${found.reason}`); continue; }
+      rt.bin = found.bin;
+    }
+    await t.test(rt.name, async () => {
+      const ok = await run(rt.bin, rt.args);
+      assert.deepEqual(ok, { rows: [{ ssl: true, version: 'TLSv1.3' }], ws: 'global', entry: rt.entry, sameEntry: true }, JSON.stringify(ok));
+      const wrong = await run(rt.bin, rt.args, 'wrong.invalid');
+      assert.equal(wrong.error?.name, 'WasmTlsError', JSON.stringify(wrong));
+      assert.equal(wrong.error.code, 'HOSTNAME_MISMATCH');
+    });
   }
 });
