@@ -487,7 +487,7 @@ test('WebSocketReadQueue: exact-size reads across frames, PEEK, read() with no c
   }
 });
 
-test('packed copy: the driver with wasmtls/subtls in Deno and Bun (their own wasmtls entry) and Node', { skip: skipReason, timeout: 120000 }, async (t) => {
+test('packed copy: the driver with wasmtls/subtls in Node, Deno, Bun (each on its own wasmtls entry) and workerd', { skip: skipReason, timeout: 120000 }, async (t) => {
   const { installPackedCopy, runtimeBinary, runtimeEnv } = await import('./helpers/packed.mjs');
   const pkg = installPackedCopy();
   console.log(`# npm pack ${pkg.packMs} ms, npm install --offline ${pkg.installMs} ms`);
@@ -523,4 +523,30 @@ test('packed copy: the driver with wasmtls/subtls in Deno and Bun (their own was
       assert.equal(wrong.error.code, 'HOSTNAME_MISMATCH');
     });
   }
+
+  const workerd = runtimeBinary('workerd');
+  if (!workerd.bin) { console.log(`# SKIP workerd: ${workerd.reason}`); return; }
+  await t.test('workerd (a Cloudflare worker)', async () => {
+    const { startWorkerd } = await import('./helpers/workerd.mjs');
+    fs.copyFileSync(`${ROOT}tests/node/helpers/neon-worker.js`, `${pkg.dir}/neon-worker.js`);
+    fs.copyFileSync(`${ROOT}node_modules/@neondatabase/serverless/index.mjs`, `${pkg.dir}/neon-driver.mjs`);
+    // workerd resolves a bare specifier relative to the importing module: what wrangler's bundler
+    // does for the shim's `import 'wasmtls'` (the workerd condition) is this one module.
+    const alias = 'node_modules/wasmtls/js/wasmtls';
+    fs.writeFileSync(`${pkg.dir}/${alias}`, 'export * from "./index.workerd.js";\n');
+    const worker = await startWorkerd({
+      workerdBin: workerd.bin, projectDir: pkg.dir, workerFile: 'neon-worker.js', name: 'neon-workerd',
+      extraModules: ['neon-driver.mjs', alias],
+      bindings: { WS_PORT: String(proxy.port), PG_PORT: String(server.port), CA_PEM: pki.rootPem },
+    });
+    try {
+      const get = async (host) => (await withTimeout(fetch(`${worker.url}/?host=${host}`), 15000, 'worker fetch')).json();
+      assert.deepEqual(await get('localhost'), { rows: [{ ssl: true, version: 'TLSv1.3' }], sameEntry: true });
+      const wrong = await get('wrong.invalid');
+      assert.equal(wrong.error?.name, 'WasmTlsError', JSON.stringify(wrong));
+      assert.equal(wrong.error.code, 'HOSTNAME_MISMATCH');
+    } finally {
+      await worker.stop();
+    }
+  });
 });
