@@ -370,11 +370,13 @@ test('startTls directly: Node tls server limited to TLS 1.2, ordered writes, rea
   const leaf = pki.leaves.rsa2048;
   const received = [];
   let serverProtocol;
+  let serverEnds = 0;
   const tlsServer = await startNodeTlsServer({
     cert: fs.readFileSync(leaf.chainFile), key: fs.readFileSync(leaf.keyFile),
     options: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' },
     onSecureConnection(sock) {
       serverProtocol = sock.getProtocol();
+      sock.on('end', () => { serverEnds++; });
       sock.on('data', (d) => {
         received.push(d);
         if (Buffer.concat(received).includes('END')) sock.end(Buffer.concat(received)); // echo all, then close_notify + FIN
@@ -404,6 +406,18 @@ test('startTls directly: Node tls server limited to TLS 1.2, ordered writes, rea
     }
     assert.equal(got, expected, 'every write arrived, in order, and came back');
     assert.equal(await result.read(), undefined, 'read() stays at the end');
+    // close(): close_notify after pending writes; the server sees a clean end.
+    const ws2 = await openWs(tlsProxy.port);
+    const q2 = new subtls.WebSocketReadQueue(ws2);
+    const second = await subtls.startTls('localhost', db, q2.read.bind(q2), (d) => ws2.send(d));
+    await second.opened;
+    second.write(new TextEncoder().encode('bye'));
+    const ends = serverEnds;
+    await withTimeout(second.close(), 5000, 'close');
+    for (let i = 0; i < 50 && serverEnds === ends; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(serverEnds, ends + 1, 'the server got close_notify (end) from close()');
+    assert.ok(Buffer.concat(received).includes('bye'), 'the pending write went out before close_notify');
+    ws2.close();
   } finally {
     ws.close();
     await tlsProxy.stop();
