@@ -7,18 +7,52 @@ import { parseAddress, formatAddress } from './address.js';
 import { normalizeOptions } from './options.js';
 import { openConnection, failedSocket } from './connection.js';
 import { WasmTlsError, invalidOption } from './errors.js';
+import { hintFor } from './hints.js';
 
+const INSECURE_WARNING = 'wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)';
 let warnedInsecure = false;
 
-/** Skip the one-time insecureSkipVerify console warning (the CLI prints its own). */
+/** Skip the one-time insecureSkipVerify warning (the CLI prints its own). */
 export function skipInsecureWarning() {
   warnedInsecure = true;
 }
 
+/** The one-time insecureSkipVerify warning: through runtime.warn (Node: process.emitWarning), else console.warn. */
+function warnInsecure(runtime) {
+  if (warnedInsecure) return;
+  warnedInsecure = true;
+  if (runtime.warn) runtime.warn(INSECURE_WARNING, 'WASMTLS_INSECURE');
+  else console.warn(INSECURE_WARNING);
+}
+
 /**
- * @param {{ loadWasm: () => Promise<import('./wasm.js').WasmTls>,
- *           transports: Record<string, (address: { hostname: string, port: number }, opts: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>>,
- *           urlTransport?: (url: string) => Function }} runtime  urlTransport: how a 'ws://…' transport string is opened
+ * Without `ca`, an unknown issuer is most likely a private CA: the hint of
+ * UNKNOWN_CA / MISSING_INTERMEDIATE then leads with "pass `ca`". Runs before
+ * the app's own handlers (registered first), on the one error object that
+ * `opened`, `closed` and the streams share.
+ */
+function refineHints(socket, opts) {
+  if (opts.ca.length || opts.insecureSkipVerify) return socket;
+  socket.opened.catch((err) => {
+    if (!(err instanceof WasmTlsError) || err.hint !== hintFor(err.code)) return;
+    const hint = hintFor(err.code, { caGiven: false });
+    if (hint) err.hint = hint;
+  });
+  return socket;
+}
+
+/**
+ * @typedef {{ loadWasm: () => Promise<import('./wasm.js').WasmTls>,
+ *             transports: Record<string, (address: { hostname: string, port: number }, opts: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>>,
+ *             urlTransport?: (url: string) => Function,
+ *             defaultCa?: () => Promise<Array<string | Uint8Array>>,
+ *             warn?: (message: string, code: string) => void }} Runtime
+ *   urlTransport: how a 'ws://…' transport string is opened; defaultCa: the trust anchors when no
+ *   `ca` is given (default: the bundled roots, js/roots.js); warn: how to warn (default console.warn)
+ */
+
+/**
+ * @param {Runtime} runtime
  */
 export function createConnect(runtime) {
   /**
@@ -36,16 +70,15 @@ export function createConnect(runtime) {
     } catch (err) {
       return failedSocket(err instanceof WasmTlsError ? err : invalidOption(String(err?.message ?? err), err));
     }
-    if (opts.insecureSkipVerify && !warnedInsecure) {
-      warnedInsecure = true;
-      console.warn('wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)');
-    }
-    return openConnection({ wasm: runtime.loadWasm(), openTransport, options: opts, label: formatAddress(parsed) });
+    if (opts.insecureSkipVerify) warnInsecure(runtime);
+    return refineHints(openConnection({
+      wasm: runtime.loadWasm(), openTransport, options: opts, label: formatAddress(parsed), defaultCa: runtime.defaultCa,
+    }), opts);
   };
 }
 
 /**
- * @param {{ loadWasm: () => Promise<import('./wasm.js').WasmTls> }} runtime
+ * @param {Runtime} runtime
  */
 export function createUpgrade(runtime) {
   /**
@@ -70,11 +103,10 @@ export function createUpgrade(runtime) {
     } catch (err) {
       return failedSocket(err instanceof WasmTlsError ? err : invalidOption(String(err?.message ?? err), err));
     }
-    if (opts.insecureSkipVerify && !warnedInsecure) {
-      warnedInsecure = true;
-      console.warn('wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)');
-    }
-    return openConnection({ wasm: runtime.loadWasm(), openTransport: () => transport, options: opts, label: opts.serverName });
+    if (opts.insecureSkipVerify) warnInsecure(runtime);
+    return refineHints(openConnection({
+      wasm: runtime.loadWasm(), openTransport: () => transport, options: opts, label: opts.serverName, defaultCa: runtime.defaultCa,
+    }), opts);
   };
 }
 

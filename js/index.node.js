@@ -8,6 +8,7 @@
 import { createConnect, createUpgrade } from './api.js';
 import { loadWasmNode } from './load-node.js';
 import { nodeTcpTransport } from './transport-node-tcp.js';
+import { loadNodeDefaultCa } from './load-node-ca.js';
 
 export { WasmTlsError } from './errors.js';
 export { HINTS } from './hints.js';
@@ -17,7 +18,13 @@ export { parseCertificate, describeCertificate } from './x509.js';
  * Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`.
  * See index.d.ts for the options and the shape of `opened`.
  */
-const runtime = { loadWasm: loadWasmNode, transports: { tcp: nodeTcpTransport } };
+const runtime = {
+  loadWasm: loadWasmNode,
+  transports: { tcp: nodeTcpTransport },
+  // no `ca`: the bundled roots plus NODE_EXTRA_CA_CERTS, as Node does
+  defaultCa: loadNodeDefaultCa,
+  warn: (message, code) => process.emitWarning(message, { code }),
+};
 
 export const connect = createConnect(runtime);
 
