@@ -8,6 +8,7 @@ import { normalizeOptions } from './options.js';
 import { openConnection, failedSocket } from './connection.js';
 import { WasmTlsError, invalidOption } from './errors.js';
 import { hintFor } from './hints.js';
+import { instantiate } from './wasm.js';
 
 const INSECURE_WARNING = 'wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)';
 let warnedInsecure = false;
@@ -143,4 +144,42 @@ function transportOpener(runtime, transport, address) {
     throw invalidOption('this runtime has no TCP: pass `transport` (a WebSocket proxy URL, webSocket(url), wisp(url) or a function)');
   }
   throw invalidOption(`transport must be ${Object.keys(runtime.transports).map((t) => `'${t}'`).join(' | ')} or a function`);
+}
+
+/**
+ * `init({ wasm })`: choose the wasm before the first connection — a URL (or a
+ * URL/path string) the runtime reads, the bytes, or a compiled
+ * `WebAssembly.Module` — for bundles that do not ship js/dist/ next to the
+ * code. Without `wasm`, loads the default build now (a warm-up). The module is
+ * instantiated once per process (or page): once a connection loaded it, later
+ * calls change nothing. Rejects with INVALID_OPTION or the load error.
+ * @param {Runtime & { readWasm?: (url: URL | string) => Promise<ArrayBuffer | Uint8Array | Response | WebAssembly.Module> }} runtime
+ */
+export function createInit(runtime) {
+  return async function init(options) {
+    if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidOption('init(options): options must be an object');
+    const known = ['wasm'];
+    for (const key of Object.keys(options ?? {})) {
+      if (!known.includes(key)) throw invalidOption(`init(): unknown option ${JSON.stringify(key)} (known: wasm)`);
+    }
+    const wasm = options?.wasm;
+    if (wasm === undefined) { await runtime.loadWasm(); return; }
+    let source;
+    if (wasm instanceof WebAssembly.Module || wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm)) {
+      source = wasm;
+    } else if (typeof wasm === 'string' || (typeof URL !== 'undefined' && wasm instanceof URL)) {
+      if (!runtime.readWasm) throw invalidOption('init({ wasm }): this runtime takes only a compiled WebAssembly.Module');
+      source = runtime.readWasm(wasm);
+    } else if (typeof Response !== 'undefined' && wasm instanceof Response) {
+      source = wasm;
+    } else {
+      throw invalidOption('init({ wasm }) takes a URL, a URL or path string, the bytes (ArrayBuffer / Uint8Array) or a compiled WebAssembly.Module');
+    }
+    try {
+      await instantiate(source);
+    } catch (err) {
+      if (err instanceof WasmTlsError) throw err;
+      throw new WasmTlsError('INTERNAL', `cannot load the wasm given to init(): ${err?.message ?? err}`, { cause: err });
+    }
+  };
 }
