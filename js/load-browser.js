@@ -25,8 +25,9 @@ let loading = null;
 export function loadWasmBrowser(source) {
   if (source === undefined && !loading && loadedWasm()) return loadedWasm(); // init({ wasm }) chose it
   if (!loading) {
+    const help = source === undefined ? ' (a bundle? copy node_modules/wasmtls/js/dist/*.wasm into dist/ next to it, or pass the wasm with init({ wasm }): see the README, "Bundlers")' : '';
     const get = (url) => globalThis.fetch(url).then((res) => {
-      if (!res.ok) throw new Error(`cannot fetch ${url}: HTTP ${res.status}`);
+      if (!res.ok) throw new Error(`cannot fetch ${url}: HTTP ${res.status}${help}`);
       return res;
     });
     const input = source instanceof WebAssembly.Module ? source
