@@ -220,3 +220,11 @@ test('every entry exports at run time exactly the values its declaration file de
   const node = await import('../../js/node.js');
   assert.deepEqual(Object.keys(node).sort(), [...declaredValues(path.join(ROOT, 'js', 'node.d.ts'))].concat('WasmTlsError').sort());
 });
+
+test('EngineErrorCode lists exactly the codes of src/wt_error.h (but OK)', () => {
+  const header = fs.readFileSync(path.join(ROOT, 'src', 'wt_error.h'), 'utf8');
+  const engine = [...header.matchAll(/^\s*X\(([A-Z_]+),/gm)].map((m) => m[1]).filter((c) => c !== 'OK').sort();
+  const dts = fs.readFileSync(path.join(ROOT, 'js', 'index.d.ts'), 'utf8');
+  const union = /export type EngineErrorCode =([^;]+);/.exec(dts)[1];
+  assert.deepEqual([...union.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]).sort(), engine);
+});
