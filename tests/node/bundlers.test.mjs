@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getPki } from './helpers/pki.mjs';
 import { startNodeTlsServer, startSServer } from './helpers/servers.mjs';
 import { browserSkipReason, launchChromium, startWebsockify } from './helpers/browser.mjs';
+import { runtimeBinary, runtimeEnv } from './helpers/packed.mjs';
 import { startStaticServer } from '../../scripts/static-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -115,6 +116,48 @@ describe('init({ wasm }) in Node', { timeout: 60_000 }, () => {
     await assert.rejects(init({ wasm: '/nonexistent/wasmtls.wasm' }), { code: 'INTERNAL', message: /ENOENT/ });
     await assert.rejects(init({ wasm: new Uint8Array([0, 1, 2, 3]) }), { code: 'INTERNAL', message: /cannot load the wasm given to init/ });
   });
+});
+
+describe('init({ wasm }) in Deno and Bun', { timeout: 60_000 }, () => {
+  for (const [name, entry, args] of [
+    ['deno', 'index.deno.js', (f) => ['run', '--allow-read', '--allow-net', f]],
+    ['bun', 'index.bun.js', (f) => [f]],
+  ]) {
+    it(`${name}: a file: URL given to init() is the wasm the connection uses`, async (t) => {
+      const rt = runtimeBinary(name);
+      if (!rt.bin) { t.skip(rt.reason); return; }
+      const dir = tmpdir(`init-${name}`);
+      const file = path.join(dir, 'client.mjs');
+      fs.writeFileSync(file, `
+import { connect, init } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'js', entry)).href)};
+const [port, caB64] = globalThis.Deno?.args ?? process.argv.slice(2);
+try {
+  // init() reads what it is given: a missing file fails, the real one is then used
+  const bogus = await init({ wasm: new URL('file:///nonexistent/wasmtls.wasm') }).then(() => 'loaded', (e) => e.code);
+  await init({ wasm: new URL(${JSON.stringify(pathToFileURL(WASM).href)}) });
+  const s = connect('127.0.0.1:' + port, { ca: atob(caB64), serverName: 'localhost' });
+  const info = await s.opened;
+  const w = s.writable.getWriter();
+  await w.write('bundled');
+  let text = '';
+  for await (const c of s.readable) text += new TextDecoder().decode(c);
+  console.log(JSON.stringify({ ok: true, bogus, version: info.version, text }));
+} catch (err) {
+  console.log(JSON.stringify({ ok: false, code: err.code, message: err.message }));
+}
+`);
+      const r = await new Promise((resolve) => {
+        const child = spawn(rt.bin, [...args(file), String(server.port), Buffer.from(pki.rootPem).toString('base64')], { cwd: dir, env: runtimeEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => { stdout += d; });
+        child.stderr.on('data', (d) => { stderr += d; });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+      });
+      assert.deepEqual(lastJson(r.stdout), { ok: true, bogus: 'INTERNAL', version: 'TLSv1.3', text: 'echo bundled' }, r.stderr);
+    });
+  }
 });
 
 describe('esbuild', { timeout: 120_000, skip: noEsbuild }, () => {
