@@ -7,18 +7,53 @@ import { parseAddress, formatAddress } from './address.js';
 import { normalizeOptions } from './options.js';
 import { openConnection, failedSocket } from './connection.js';
 import { WasmTlsError, invalidOption } from './errors.js';
+import { hintFor } from './hints.js';
+import { instantiate } from './wasm.js';
 
+const INSECURE_WARNING = 'wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)';
 let warnedInsecure = false;
 
-/** Skip the one-time insecureSkipVerify console warning (the CLI prints its own). */
+/** Skip the one-time insecureSkipVerify warning (the CLI prints its own). */
 export function skipInsecureWarning() {
   warnedInsecure = true;
 }
 
+/** The one-time insecureSkipVerify warning: through runtime.warn (Node: process.emitWarning), else console.warn. */
+function warnInsecure(runtime) {
+  if (warnedInsecure) return;
+  warnedInsecure = true;
+  if (runtime.warn) runtime.warn(INSECURE_WARNING, 'WASMTLS_INSECURE');
+  else console.warn(INSECURE_WARNING);
+}
+
 /**
- * @param {{ loadWasm: () => Promise<import('./wasm.js').WasmTls>,
- *           transports: Record<string, (address: { hostname: string, port: number }, opts: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>>,
- *           urlTransport?: (url: string) => Function }} runtime  urlTransport: how a 'ws://…' transport string is opened
+ * Without `ca`, an unknown issuer is most likely a private CA: the hint of
+ * UNKNOWN_CA / MISSING_INTERMEDIATE then leads with "pass `ca`". Runs before
+ * the app's own handlers (registered first), on the one error object that
+ * `opened`, `closed` and the streams share.
+ */
+function refineHints(socket, opts) {
+  if (opts.ca.length || opts.insecureSkipVerify) return socket;
+  socket.opened.catch((err) => {
+    if (!(err instanceof WasmTlsError) || err.hint !== hintFor(err.code)) return;
+    const hint = hintFor(err.code, { caGiven: false });
+    if (hint) err.hint = hint;
+  });
+  return socket;
+}
+
+/**
+ * @typedef {{ loadWasm: () => Promise<import('./wasm.js').WasmTls>,
+ *             transports: Record<string, (address: { hostname: string, port: number }, opts: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>>,
+ *             urlTransport?: (url: string) => Function,
+ *             defaultCa?: () => Promise<Array<string | Uint8Array>>,
+ *             warn?: (message: string, code: string) => void }} Runtime
+ *   urlTransport: how a 'ws://…' transport string is opened; defaultCa: the trust anchors when no
+ *   `ca` is given (default: the bundled roots, js/roots.js); warn: how to warn (default console.warn)
+ */
+
+/**
+ * @param {Runtime} runtime
  */
 export function createConnect(runtime) {
   /**
@@ -36,16 +71,15 @@ export function createConnect(runtime) {
     } catch (err) {
       return failedSocket(err instanceof WasmTlsError ? err : invalidOption(String(err?.message ?? err), err));
     }
-    if (opts.insecureSkipVerify && !warnedInsecure) {
-      warnedInsecure = true;
-      console.warn('wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)');
-    }
-    return openConnection({ wasm: runtime.loadWasm(), openTransport, options: opts, label: formatAddress(parsed) });
+    if (opts.insecureSkipVerify) warnInsecure(runtime);
+    return refineHints(openConnection({
+      wasm: runtime.loadWasm(), openTransport, options: opts, label: formatAddress(parsed), defaultCa: runtime.defaultCa,
+    }), opts);
   };
 }
 
 /**
- * @param {{ loadWasm: () => Promise<import('./wasm.js').WasmTls> }} runtime
+ * @param {Runtime} runtime
  */
 export function createUpgrade(runtime) {
   /**
@@ -70,11 +104,10 @@ export function createUpgrade(runtime) {
     } catch (err) {
       return failedSocket(err instanceof WasmTlsError ? err : invalidOption(String(err?.message ?? err), err));
     }
-    if (opts.insecureSkipVerify && !warnedInsecure) {
-      warnedInsecure = true;
-      console.warn('wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)');
-    }
-    return openConnection({ wasm: runtime.loadWasm(), openTransport: () => transport, options: opts, label: opts.serverName });
+    if (opts.insecureSkipVerify) warnInsecure(runtime);
+    return refineHints(openConnection({
+      wasm: runtime.loadWasm(), openTransport: () => transport, options: opts, label: opts.serverName, defaultCa: runtime.defaultCa,
+    }), opts);
   };
 }
 
@@ -111,4 +144,42 @@ function transportOpener(runtime, transport, address) {
     throw invalidOption('this runtime has no TCP: pass `transport` (a WebSocket proxy URL, webSocket(url), wisp(url) or a function)');
   }
   throw invalidOption(`transport must be ${Object.keys(runtime.transports).map((t) => `'${t}'`).join(' | ')} or a function`);
+}
+
+/**
+ * `init({ wasm })`: choose the wasm before the first connection — a URL (or a
+ * URL/path string) the runtime reads, the bytes, or a compiled
+ * `WebAssembly.Module` — for bundles that do not ship js/dist/ next to the
+ * code. Without `wasm`, loads the default build now (a warm-up). The module is
+ * instantiated once per process (or page): once a connection loaded it, later
+ * calls change nothing. Rejects with INVALID_OPTION or the load error.
+ * @param {Runtime & { readWasm?: (url: URL | string) => Promise<ArrayBuffer | Uint8Array | Response | WebAssembly.Module> }} runtime
+ */
+export function createInit(runtime) {
+  return async function init(options) {
+    if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidOption('init(options): options must be an object');
+    const known = ['wasm'];
+    for (const key of Object.keys(options ?? {})) {
+      if (!known.includes(key)) throw invalidOption(`init(): unknown option ${JSON.stringify(key)} (known: wasm)`);
+    }
+    const wasm = options?.wasm;
+    if (wasm === undefined) { await runtime.loadWasm(); return; }
+    let source;
+    if (wasm instanceof WebAssembly.Module || wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm)) {
+      source = wasm;
+    } else if (typeof wasm === 'string' || (typeof URL !== 'undefined' && wasm instanceof URL)) {
+      if (!runtime.readWasm) throw invalidOption('init({ wasm }): this runtime takes only a compiled WebAssembly.Module');
+      source = runtime.readWasm(wasm);
+    } else if (typeof Response !== 'undefined' && wasm instanceof Response) {
+      source = wasm;
+    } else {
+      throw invalidOption('init({ wasm }) takes a URL, a URL or path string, the bytes (ArrayBuffer / Uint8Array) or a compiled WebAssembly.Module');
+    }
+    try {
+      await instantiate(source);
+    } catch (err) {
+      if (err instanceof WasmTlsError) throw err;
+      throw new WasmTlsError('INTERNAL', `cannot load the wasm given to init(): ${err?.message ?? err}`, { cause: err });
+    }
+  };
 }

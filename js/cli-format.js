@@ -1,5 +1,6 @@
 /** Human-readable CLI output: the handshake summary and failures. */
 import { formatAddress } from './address.js';
+import { hintFor } from './hints.js';
 
 const ARROW = { out: '→', in: '←' };
 
@@ -28,10 +29,38 @@ export function formatSummary(info, address) {
   return `${lines.join('\n')}\n`;
 }
 
-/** @param {import('./errors.js').WasmTlsError} err */
-export function formatFailure(err) {
+/**
+ * The hint for the CLI: worded with its flags (--ca FILE, not `ca`); a hint
+ * the error brought that is not the generic API one for its code is kept.
+ * @param {import('./errors.js').WasmTlsError} err
+ * @param {{ cli?: boolean, caGiven?: boolean }} context
+ */
+export function cliHint(err, context) {
+  const generic = err.hint === undefined || err.hint === hintFor(err.code) || err.hint === hintFor(err.code, { caGiven: false });
+  return generic ? hintFor(err.code, { ...context, cli: true }) : err.hint;
+}
+
+/**
+ * The "error" object of the --json line: code and message (always, in this order), then
+ * the hint when there is one.
+ * @param {import('./errors.js').WasmTlsError} err
+ * @param {{ caGiven?: boolean }} [context]
+ */
+export function errorJson(err, context = {}) {
+  const out = { code: err.code, message: err.message };
+  const hint = cliHint(err, context);
+  if (hint) out.hint = hint;
+  return out;
+}
+
+/**
+ * @param {import('./errors.js').WasmTlsError} err
+ * @param {{ caGiven?: boolean }} [context]
+ */
+export function formatFailure(err, context = {}) {
   const lines = [`wasmtls: ${err.code}: ${err.message}`];
   if (err.alert) lines.push(`  peer alert: ${err.alert}`);
-  if (err.hint) lines.push(`  hint: ${err.hint}`);
+  const hint = cliHint(err, context);
+  if (hint) lines.push(`  hint: ${hint}`);
   return `${lines.join('\n')}\n`;
 }

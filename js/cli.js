@@ -2,24 +2,27 @@
 /**
  * wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
  *                 [--min-version V] [--max-version V] [--cert FILE --key FILE]
- *                 [--session-in FILE] [--session-out FILE] [--json] [--insecure]
+ *                 [--session-in FILE] [--session-out FILE] [--pin BASE64]... [--json] [--insecure]
+ * wasmtls --version
  *
  * Like `openssl s_client -quiet`: stdin goes to the TLS connection, the
  * connection to stdout. End of stdin sends close_notify (after pending data);
  * the command ends when the peer closes. With --json, one JSON line on stderr
  * at the end; otherwise a short human summary.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { connect, WasmTlsError } from './index.node.js';
 import { parseAddress } from './address.js';
 import { skipInsecureWarning } from './api.js';
-import { formatSummary, formatFailure } from './cli-format.js';
+import { formatSummary, formatFailure, errorJson } from './cli-format.js';
 import { runVerify, VERIFY_USAGE } from './cli-verify.js';
 
 const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
                        [--min-version V] [--max-version V] [--cert FILE --key FILE]
-                       [--session-in FILE] [--session-out FILE] [--json] [--insecure]
+                       [--session-in FILE] [--session-out FILE] [--pin BASE64]... [--json] [--insecure]
+       wasmtls --version
   HOST may be a name, an IPv4 address or [IPv6]
   --servername NAME  server name for SNI and the certificate check (default: HOST)
   --ca FILE          trusted CA certificate(s), PEM or DER (repeatable)
@@ -31,15 +34,23 @@ const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] 
   --key FILE         its private key (PEM or DER: PKCS#8, SEC1 EC or PKCS#1 RSA)
   --session-in FILE  resume the session saved in FILE (a full handshake if it cannot be used)
   --session-out FILE save the session the server gives (a secret: keep the file private)
+  --pin BASE64       base64 SHA-256 of a SubjectPublicKeyInfo the verified chain must contain (repeatable)
   --json             print one JSON line with the result to stderr at the end
-  --insecure         do not verify the server certificate (tests only)`;
+  --insecure         do not verify the server certificate (tests only)
+  Without --ca the bundled Mozilla roots are trusted, plus the PEM file named by NODE_EXTRA_CA_CERTS.`;
+
+/** The version of this package (package.json next to js/). */
+function packageVersion() {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+}
 
 class UsageError extends Error {}
 
 /** Parse argv (after `node cli.js`). Throws UsageError. */
 function parseArgs(argv) {
-  const args = { json: false, insecure: false, ca: [], serverName: undefined, alpn: undefined, timeoutMs: undefined, target: undefined };
+  const args = { json: false, insecure: false, ca: [], pins: [], serverName: undefined, alpn: undefined, timeoutMs: undefined, target: undefined };
   if (argv[0] === '-h' || argv[0] === '--help') return { help: true };
+  if (argv[0] === '-V' || argv[0] === '--version') return { version: true };
   if (argv[0] !== 'connect') throw new UsageError(argv[0] ? `unknown command ${JSON.stringify(argv[0])}` : 'missing command');
   const rest = argv.slice(1);
   const value = (flag) => {
@@ -67,6 +78,7 @@ function parseArgs(argv) {
       case '--key': args.key = value(arg); break;
       case '--session-in': args.sessionIn = value(arg); break;
       case '--session-out': args.sessionOut = value(arg); break;
+      case '--pin': args.pins.push(value(arg)); break;
       case '--json': args.json = true; break;
       case '--insecure': args.insecure = true; break;
       case '-h': case '--help': return { help: true };
@@ -123,6 +135,7 @@ async function main() {
     return 2;
   }
   if (args.help) { process.stdout.write(`${USAGE}\n${VERIFY_USAGE}\n`); return 0; }
+  if (args.version) { process.stdout.write(`wasmtls ${packageVersion()}\n`); return 0; }
 
   /** Print the outcome (one JSON line with --json) and return the exit code. */
   const succeed = (payload) => {
@@ -131,8 +144,9 @@ async function main() {
   };
   const fail = (err) => {
     const e = err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err?.stack ?? err));
-    if (args.json) process.stderr.write(`${JSON.stringify({ ok: false, error: { code: e.code, message: e.message } })}\n`);
-    else process.stderr.write(formatFailure(e));
+    const context = { cli: true, caGiven: args.ca.length > 0 || args.insecure };
+    if (args.json) process.stderr.write(`${JSON.stringify({ ok: false, error: errorJson(e, context) })}\n`);
+    else process.stderr.write(formatFailure(e, context));
     return 1;
   };
 
@@ -169,6 +183,7 @@ async function main() {
     cert,
     key,
     session,
+    pins: args.pins.length ? args.pins : undefined,
     insecureSkipVerify: args.insecure || undefined,
   });
 

@@ -8,7 +8,7 @@
  *   const socket = connect('example.com:443', { transport: webSocket('wss://proxy.example/') });
  *   const info = await socket.opened;
  */
-import { createConnect, createUpgrade } from './api.js';
+import { createConnect, createUpgrade, createInit } from './api.js';
 import { loadWasmBrowser } from './load-browser.js';
 import { webSocket } from './transport-websocket.js';
 import { wisp } from './transport-wisp.js';
@@ -27,7 +27,17 @@ const runtime = {
   loadWasm: () => loadWasmBrowser(),
   transports: {},
   urlTransport: (url) => webSocket(url),
+  readWasm: (url) => globalThis.fetch(url).then((res) => {
+    if (!res.ok) throw new Error(`cannot fetch ${url}: HTTP ${res.status}`);
+    return res;
+  }),
 };
+
+/**
+ * Choose the wasm before the first connection: a URL (e.g. what a bundler gives for
+ * `wasmtls/wasmtls-simd.wasm`), the bytes or a compiled WebAssembly.Module.
+ */
+export const init = createInit(runtime);
 
 export const connect = createConnect(runtime);
 

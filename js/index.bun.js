@@ -4,15 +4,23 @@
  *   import { connect } from 'wasmtls';
  *   const socket = connect('example.com:443', { ca: pem });
  */
-import { createConnect, createUpgrade } from './api.js';
-import { loadWasmBun } from './load-bun.js';
+import { createConnect, createUpgrade, createInit } from './api.js';
+import { loadWasmBun, readWasmBun } from './load-bun.js';
+import { webSocket } from './transport-websocket.js';
+import { wisp } from './transport-wisp.js';
 import { bunTcpTransport } from './transport-bun-tcp.js';
 
 export { WasmTlsError } from './errors.js';
 export { HINTS } from './hints.js';
 export { parseCertificate, describeCertificate } from './x509.js';
 
-const runtime = { loadWasm: loadWasmBun, transports: { tcp: bunTcpTransport } };
+const runtime = {
+  loadWasm: loadWasmBun,
+  readWasm: readWasmBun,
+  transports: { tcp: bunTcpTransport },
+  // 'ws://…' as webSocket(url): Bun has a global WebSocket
+  urlTransport: (url) => webSocket(url),
+};
 
 /** Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`. */
 export const connect = createConnect(runtime);
@@ -20,4 +28,7 @@ export const connect = createConnect(runtime);
 /** Start TLS on an already-open `{ readable, writable }` pair (STARTTLS). */
 export const upgrade = createUpgrade(runtime);
 
-export { bunTcpTransport };
+/** Choose the wasm (a URL, path, bytes or a WebAssembly.Module) before the first connection. */
+export const init = createInit(runtime);
+
+export { bunTcpTransport, webSocket, wisp };

@@ -1,4 +1,22 @@
-// Type declarations for the public API of `wasmtls` (every runtime entry: Node, workerd, Deno, Bun).
+// Type declarations shared by every runtime entry of `wasmtls` (index.node.js, index.deno.js,
+// index.bun.js, index.workerd.js, index.browser.js). Each entry has its own declaration file next to
+// it (index.<runtime>.d.ts: package.json's export conditions lead TypeScript there), which re-exports
+// this and adds what only that entry has. No DOM lib needed: the web globals used here (streams,
+// AbortSignal, Event, URL) are merged, as empty interfaces, with whatever lib or @types/node defines
+// them, and WebAssembly.Module is taken from the global only when one is declared.
+
+declare global {
+  // Empty on purpose: they merge with lib.dom / @types/node / Deno's and Bun's types when present.
+  interface ReadableStream<R = any> {}
+  interface WritableStream<W = any> {}
+  interface AbortSignal {}
+  interface Event {}
+  interface URL {}
+}
+
+/** A compiled `WebAssembly.Module` where the environment declares one (else never matches anything but itself). */
+export type WasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : { readonly __noWebAssemblyModule: never };
+
 
 /** Engine error codes (src/wt_error.h), stable. */
 export type EngineErrorCode =
@@ -9,10 +27,10 @@ export type EngineErrorCode =
   | 'PEER_ALERT' | 'TRUNCATED' | 'CLOSED' | 'CERT_EXPIRED' | 'CERT_NOT_YET_VALID' | 'UNKNOWN_CA'
   | 'MISSING_INTERMEDIATE' | 'HOSTNAME_MISMATCH' | 'BAD_CERTIFICATE' | 'WEAK_CERTIFICATE'
   | 'UNSUPPORTED_CERTIFICATE' | 'CERT_REVOKED' | 'PIN_MISMATCH' | 'CERTIFICATE_REQUIRED'
-  | 'EMPTY_CHAIN';
+  | 'EMPTY_CHAIN' | 'CERT_PURPOSE' | 'NAME_CONSTRAINTS';
 
 /** Codes raised by the JS layer. */
-export type JsErrorCode = 'HANDSHAKE_TIMEOUT' | 'TRANSPORT_CLOSED' | 'CONNECT_FAILED' | 'INVALID_OPTION';
+export type JsErrorCode = 'HANDSHAKE_TIMEOUT' | 'TRANSPORT_CLOSED' | 'CONNECT_FAILED' | 'INVALID_OPTION' | 'ABORTED';
 
 export type WasmTlsErrorCode = EngineErrorCode | JsErrorCode;
 
@@ -48,7 +66,8 @@ export interface Address {
 /** Opens a transport to `address`; should stop connecting when `signal` aborts. */
 export type TransportFactory = (address: Address, options: { signal?: AbortSignal }) => Promise<Transport>;
 
-export interface ConnectOptions {
+/** The options every entry's connect() and upgrade() take (connect()'s `transport` is per entry). */
+export interface CommonOptions {
   /** Name for SNI and the certificate check. Default: the address hostname. IP literals are checked against IP SANs. */
   serverName?: string;
   /** Trust anchors: PEM text (one or more certificates) or DER bytes, or an array of them. Replaces the defaults; without it the bundled Mozilla roots (`wasmtls/roots`) are loaded on demand. For both: `ca: [...roots, myPem]`. */
@@ -57,11 +76,6 @@ export interface ConnectOptions {
   alpn?: string[];
   /** Handshake timeout in milliseconds (including the TCP connect). Default 30000; Infinity disables it. */
   timeoutMs?: number;
-  /**
-   * 'tcp' (Node's default) or a function opening your own transport. In browsers (no TCP) it is required:
-   * webSocket(url), wisp(url), or a 'ws://' / 'wss://' URL string (same as webSocket(url)).
-   */
-  transport?: 'tcp' | `ws://${string}` | `wss://${string}` | TransportFactory;
   /** Tests only: accept any certificate and name. Prints a warning once. */
   insecureSkipVerify?: boolean;
   /** Client certificate chain (PEM, leaf first, or one DER certificate), for servers that ask (mutual TLS). Needs `key`. */
@@ -72,10 +86,21 @@ export interface ConnectOptions {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Highest protocol version to offer. Default 'TLSv1.3'. */
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
-  /** SPKI SHA-256 pins (base64, 44 characters): at least one certificate of the chain must match, else PIN_MISMATCH. */
+  /** SPKI SHA-256 pins (base64, 44 characters): one certificate of the verified path must match, else PIN_MISMATCH. */
   pins?: string | string[];
-  /** Custom policy after the engine verified the chain, before `opened` resolves: return false or throw to refuse. */
-  verify?: (chain: PeerCertificate[], info: OpenedInfo) => boolean | void | Promise<boolean | void>;
+  /**
+   * Custom policy after the engine verified the chain, before `opened` resolves: return false or throw
+   * to refuse. `chain` is the verified path (leaf → trust anchor); `info.sentCertificates` what the
+   * server sent.
+   */
+  verify?: (chain: PeerCertificate[], info: OpenedInfo & { sentCertificates: PeerCertificate[] }) => boolean | void | Promise<boolean | void>;
+  /**
+   * false (default, like Cloudflare's connect()): when the server sends close_notify, wasmtls answers
+   * with its own and `closed` settles. true: the writable stays open until the app closes it.
+   */
+  allowHalfOpen?: boolean;
+  /** Abort before or while open: the socket fails with ABORTED and the transport is closed. */
+  signal?: AbortSignal;
   /**
    * A session from an earlier connection (`socket.session` or a 'session' event) to resume:
    * TLS 1.3 PSK with a fresh (EC)DHE, or a TLS 1.2 ticket. Used only for the same server name,
@@ -153,8 +178,13 @@ export interface OpenedInfo {
   /** With `options.earlyData`: taken in 0-RTT ('accepted'), or sent after the handshake ('rejected', 'not-sent'). */
   earlyData: 'accepted' | 'rejected' | 'not-sent' | null;
   serverName: string;
-  /** The chain the server sent, leaf first; empty when `resumed`. */
+  /** The chain the server sent, leaf first, unverified (for display); empty when `resumed`. */
   peerCertificates: PeerCertificate[];
+  /**
+   * The path the engine verified, leaf → trust anchor (with insecureSkipVerify: just the leaf,
+   * unverified); empty when `resumed`. Optional: older builds do not report it.
+   */
+  verifiedChain?: PeerCertificate[];
   timings: {
     /** Date.now() when connect() was called. */
     startedAt: number;
@@ -164,8 +194,13 @@ export interface OpenedInfo {
   };
 }
 
-/** A TLS socket, shaped like Cloudflare's `connect()` socket. */
-export interface Socket {
+/** `[Symbol.asyncDispose]()` where the environment declares Symbol.asyncDispose (TS 5.2+ lib or @types/node). */
+export type AsyncDisposeMember = typeof Symbol extends { readonly asyncDispose: infer S extends symbol } ? { [K in S]: () => Promise<void> } : {};
+
+/** A TLS socket, shaped like Cloudflare's `connect()` socket; `await using` closes it (= close()). */
+export type Socket = SocketBase & AsyncDisposeMember;
+
+export interface SocketBase {
   /** Decrypted data from the server; ends on close_notify, errors on failure (e.g. TRUNCATED). */
   readonly readable: ReadableStream<Uint8Array>;
   /** Data to send (strings are UTF-8 encoded). Closing it sends close_notify. */
@@ -187,23 +222,17 @@ export interface Socket {
    */
   readonly session: string | null;
   /** 'session': the server gave a session (`event.session`, also in `socket.session`). */
-  addEventListener(type: 'session', listener: (event: SessionEvent) => void, options?: AddEventListenerOptions | boolean): void;
-  removeEventListener(type: 'session', listener: (event: SessionEvent) => void, options?: EventListenerOptions | boolean): void;
+  addEventListener(type: 'session', listener: (event: SessionEvent) => void, options?: { once?: boolean; signal?: AbortSignal } | boolean): void;
+  removeEventListener(type: 'session', listener: (event: SessionEvent) => void, options?: { capture?: boolean } | boolean): void;
 }
 
 /** The 'session' event of a Socket. */
-export interface SessionEvent extends Event {
+export type SessionEvent = Event & {
   readonly session: string;
-}
+};
 
-/**
- * Open a TLS connection. Never throws: failures (also invalid options,
- * INVALID_OPTION) reject `opened` and `closed`.
- */
-export function connect(address: Address | string, options?: ConnectOptions): Socket;
-
-/** Options of upgrade(): those of connect() without `transport`, with `serverName` required. */
-export interface UpgradeOptions extends Omit<ConnectOptions, 'transport' | 'serverName'> {
+/** Options of upgrade(): the common ones, with `serverName` required (upgrade() takes no `transport`). */
+export interface UpgradeOptions extends Omit<CommonOptions, 'serverName'> {
   /** Name for SNI and the certificate check (required: there is no address to take it from). */
   serverName: string;
 }
@@ -224,15 +253,29 @@ export interface ExistingConnection {
  */
 export function upgrade(existing: ExistingConnection, options: UpgradeOptions): Socket;
 
+/** Where init() takes the wasm from. */
+export type WasmSource = URL | string | ArrayBuffer | Uint8Array | WasmModule;
+
+/**
+ * Choose the wasm before the first connection (bundles that do not ship js/dist/ next to the
+ * code): a URL or URL/path string the runtime reads, the bytes, or a compiled WebAssembly.Module
+ * (workerd: only a Module). Without `wasm`, loads the default build now. Once loaded (also by a
+ * connection), later calls change nothing. Rejects with INVALID_OPTION or the load error.
+ */
+export function init(options?: { wasm?: WasmSource }): Promise<void>;
+
 /** Parse a DER certificate for display (no fingerprint). Throws on malformed DER. */
 export function parseCertificate(der: Uint8Array): Omit<PeerCertificate, 'fingerprint256'>;
 /** Parse a DER certificate and add its SHA-256 fingerprint. */
 export function describeCertificate(der: Uint8Array): Promise<PeerCertificate>;
 
-/** The default Node TCP transport. */
-export const nodeTcpTransport: TransportFactory;
-
-/* ---------------------------------------------------- browser entry only */
+/** Options of webSocket(). */
+export interface WebSocketOptions {
+  /** Subprotocols to offer (websockify accepts none or 'binary'). */
+  protocols?: string | string[];
+  /** Use WebSocketStream where available, for pull-based reads (default true). */
+  stream?: boolean;
+}
 
 /** A TransportFactory that also reports how many WebSockets it opened. */
 export interface WispTransportFactory extends TransportFactory {
@@ -241,34 +284,17 @@ export interface WispTransportFactory extends TransportFactory {
 }
 
 /**
- * Browser entry: a raw WebSocket to a TCP proxy such as websockify (binary
- * frames carry the TCP byte stream). The proxy chooses the TCP target; the
- * address given to connect() names the server for SNI and the certificate.
- * A WebSocket closing mid-handshake or mid-stream ends in TRANSPORT_CLOSED.
+ * connect()'s options as any entry takes them. Each entry's own declarations (index.<runtime>.d.ts,
+ * chosen by the export conditions) narrow `transport` to what that runtime has; this generic form
+ * is what resolvers without export conditions (moduleResolution "node10") see.
  */
-export function webSocket(url: string | URL, options?: {
-  /** Subprotocols to offer (websockify accepts none or 'binary'). */
-  protocols?: string | string[];
-  /** Use WebSocketStream where available, for pull-based reads (default true). */
-  stream?: boolean;
-}): TransportFactory;
+export interface ConnectOptions extends CommonOptions {
+  /** 'tcp' (not in browsers), a 'ws://' / 'wss://' proxy URL (not in workerd), or a function opening your own transport. */
+  transport?: 'tcp' | `ws://${string}` | `wss://${string}` | TransportFactory;
+}
 
 /**
- * Browser entry: Wisp v1 (libcurl.js / epoxy-tls protocol). All connections
- * opened with one factory share one WebSocket; the Wisp server opens the TCP
- * connection to the address given to connect().
+ * Open a TLS connection. Never throws: failures (also invalid options,
+ * INVALID_OPTION) reject `opened` and `closed`.
  */
-export function wisp(url: string | URL): WispTransportFactory;
-
-/**
- * Browser entry: fetch and instantiate the wasm (default: `./dist/wasmtls-simd.wasm`
- * where the browser has wasm SIMD, else `./dist/wasmtls.wasm`, next to the module via
- * `new URL(…, import.meta.url)`); called by connect() on first use. Pass another URL or a compiled WebAssembly.Module before connecting to override.
- */
-export function loadWasmBrowser(source?: URL | string | WebAssembly.Module): Promise<unknown>;
-/** The Deno TCP transport (`Deno.connect`); exported by the Deno entry only. */
-export const denoTcpTransport: TransportFactory | undefined;
-/** The Bun TCP transport (`Bun.connect`); exported by the Bun entry only. */
-export const bunTcpTransport: TransportFactory | undefined;
-/** The Workers TCP transport (`cloudflare:sockets`); exported by the workerd entry only. */
-export const workerdTcpTransport: TransportFactory | undefined;
+export function connect(address: Address | string, options?: ConnectOptions): Socket;

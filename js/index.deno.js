@@ -5,15 +5,23 @@
  *   import { connect } from 'wasmtls';   // or 'npm:wasmtls'
  *   const socket = connect('example.com:443', { ca: pem });
  */
-import { createConnect, createUpgrade } from './api.js';
-import { loadWasmDeno } from './load-deno.js';
+import { createConnect, createUpgrade, createInit } from './api.js';
+import { loadWasmDeno, readWasmDeno } from './load-deno.js';
+import { webSocket } from './transport-websocket.js';
+import { wisp } from './transport-wisp.js';
 import { denoTcpTransport } from './transport-deno-tcp.js';
 
 export { WasmTlsError } from './errors.js';
 export { HINTS } from './hints.js';
 export { parseCertificate, describeCertificate } from './x509.js';
 
-const runtime = { loadWasm: loadWasmDeno, transports: { tcp: denoTcpTransport } };
+const runtime = {
+  loadWasm: loadWasmDeno,
+  readWasm: readWasmDeno,
+  transports: { tcp: denoTcpTransport },
+  // 'ws://…' as webSocket(url): Deno has a global WebSocket
+  urlTransport: (url) => webSocket(url),
+};
 
 /** Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`. */
 export const connect = createConnect(runtime);
@@ -21,4 +29,7 @@ export const connect = createConnect(runtime);
 /** Start TLS on an already-open `{ readable, writable }` pair (STARTTLS). */
 export const upgrade = createUpgrade(runtime);
 
-export { denoTcpTransport };
+/** Choose the wasm (a URL, path, bytes or a WebAssembly.Module) before the first connection. */
+export const init = createInit(runtime);
+
+export { denoTcpTransport, webSocket, wisp };

@@ -5,9 +5,12 @@
  *   const socket = connect('example.com:443', { ca: pem });
  *   const info = await socket.opened;
  */
-import { createConnect, createUpgrade } from './api.js';
-import { loadWasmNode } from './load-node.js';
+import { createConnect, createUpgrade, createInit } from './api.js';
+import { loadWasmNode, readWasmNode } from './load-node.js';
+import { webSocket } from './transport-websocket.js';
+import { wisp } from './transport-wisp.js';
 import { nodeTcpTransport } from './transport-node-tcp.js';
+import { loadNodeDefaultCa } from './load-node-ca.js';
 
 export { WasmTlsError } from './errors.js';
 export { HINTS } from './hints.js';
@@ -17,7 +20,16 @@ export { parseCertificate, describeCertificate } from './x509.js';
  * Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`.
  * See index.d.ts for the options and the shape of `opened`.
  */
-const runtime = { loadWasm: loadWasmNode, transports: { tcp: nodeTcpTransport } };
+const runtime = {
+  loadWasm: loadWasmNode,
+  transports: { tcp: nodeTcpTransport },
+  // 'ws://…' / webSocket() / wisp(): need a global WebSocket (Node 22 and later)
+  urlTransport: (url) => webSocket(url),
+  readWasm: readWasmNode,
+  // no `ca`: the bundled roots plus NODE_EXTRA_CA_CERTS, as Node does
+  defaultCa: loadNodeDefaultCa,
+  warn: (message, code) => process.emitWarning(message, { code }),
+};
 
 export const connect = createConnect(runtime);
 
@@ -27,4 +39,7 @@ export const connect = createConnect(runtime);
  */
 export const upgrade = createUpgrade(runtime);
 
-export { nodeTcpTransport };
+/** Choose the wasm (a path, URL, bytes or a WebAssembly.Module) before the first connection; see README "Bundlers". */
+export const init = createInit(runtime);
+
+export { nodeTcpTransport, webSocket, wisp };

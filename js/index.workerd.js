@@ -6,7 +6,7 @@
  *   import { connect } from 'wasmtls';
  *   const socket = connect('db.example.com:5432', { ca: env.CA_PEM });
  */
-import { createConnect, createUpgrade } from './api.js';
+import { createConnect, createUpgrade, createInit } from './api.js';
 import { loadWasmWorkerd } from './load-workerd.js';
 import { workerdTcpTransport } from './transport-workerd-tcp.js';
 
@@ -21,5 +21,8 @@ export const connect = createConnect(runtime);
 
 /** Start TLS on an already-open `{ readable, writable }` pair (STARTTLS). */
 export const upgrade = createUpgrade(runtime);
+
+/** Choose the wasm before the first connection: workerd compiles no wasm at run time, so only a WebAssembly.Module. */
+export const init = createInit(runtime);
 
 export { workerdTcpTransport };

@@ -3,15 +3,32 @@
  * SIMD build js/dist/wasmtls-simd.wasm where Bun has wasm SIMD, else
  * js/dist/wasmtls.wasm.
  */
-import { instantiate, readPreferringSimd } from './wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd } from './wasm.js';
 
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
 /** @returns {Promise<import('./wasm.js').WasmTls>} */
 export function loadWasmBun() {
+  if (loadedWasm()) return loadedWasm(); // init({ wasm }) or an earlier connection
   const read = (url) => globalThis.Bun.file(url).arrayBuffer().catch((err) => {
-    throw new Error(`wasmtls: cannot read ${url.href} (${err.message}); run \`npm run build\``, { cause: err });
+    throw new Error(`wasmtls: cannot read ${url.href} (${err.message}); if wasmtls was bundled, copy node_modules/wasmtls/js/dist/*.wasm into a dist/ folder next to the bundle or call init({ wasm }) first`, { cause: err });
   });
   return instantiate(readPreferringSimd(read, SIMD_WASM, PLAIN_WASM));
+}
+
+/**
+ * Read a wasm given to init({ wasm }): a file: URL or path (Bun), or an http(s)/data URL (fetched).
+ * @param {URL | string} where
+ */
+export function readWasmBun(where) {
+  const href = String(where);
+  if (/^(https?|data|blob):/i.test(href)) {
+    return globalThis.fetch(href).then((res) => {
+      if (!res.ok) throw new Error(`cannot fetch ${href}: HTTP ${res.status}`);
+      return res.arrayBuffer();
+    });
+  }
+  const url = /^file:/i.test(href) ? new URL(href) : href;
+  return globalThis.Bun.file(url).arrayBuffer();
 }

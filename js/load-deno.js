@@ -3,15 +3,32 @@
  * js/dist/wasmtls-simd.wasm where Deno has wasm SIMD (always, in practice),
  * else js/dist/wasmtls.wasm (needs only --allow-read for that file).
  */
-import { instantiate, readPreferringSimd } from './wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd } from './wasm.js';
 
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
 /** @returns {Promise<import('./wasm.js').WasmTls>} */
 export function loadWasmDeno() {
+  if (loadedWasm()) return loadedWasm(); // init({ wasm }) or an earlier connection
   const read = (url) => globalThis.Deno.readFile(url).catch((err) => {
     throw new Error(`wasmtls: cannot read ${url.href} (${err.name}: ${err.message}); Deno needs --allow-read for it`, { cause: err });
   });
   return instantiate(readPreferringSimd(read, SIMD_WASM, PLAIN_WASM));
+}
+
+/**
+ * Read a wasm given to init({ wasm }): a file: URL or path (Deno), or an http(s)/data URL (fetched).
+ * @param {URL | string} where
+ */
+export function readWasmDeno(where) {
+  const href = String(where);
+  if (/^(https?|data|blob):/i.test(href)) {
+    return globalThis.fetch(href).then((res) => {
+      if (!res.ok) throw new Error(`cannot fetch ${href}: HTTP ${res.status}`);
+      return res.arrayBuffer();
+    });
+  }
+  const url = /^file:/i.test(href) ? new URL(href) : href;
+  return globalThis.Deno.readFile(url);
 }

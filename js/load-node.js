@@ -1,11 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import { instantiate, readPreferringSimd } from './wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd } from './wasm.js';
 
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
 /** @type {Promise<import('./wasm.js').WasmTls> | null} */
 let loading = null;
+
+const MISSING_WASM_HELP = 'if wasmtls was bundled, copy node_modules/wasmtls/js/dist/*.wasm into a dist/ folder next to the bundle, ' +
+  'set WASMTLS_WASM to the path of wasmtls.wasm, or call init({ wasm }) first; in a checkout of the repository, run `npm run build`';
+
+/**
+ * Read a wasm given to init({ wasm }): a path, a file: URL, or an http(s)/data URL (fetched).
+ * @param {URL | string} where
+ */
+export function readWasmNode(where) {
+  const href = String(where);
+  if (/^(https?|data|blob):/i.test(href)) {
+    return globalThis.fetch(href).then((res) => {
+      if (!res.ok) throw new Error(`cannot fetch ${href}: HTTP ${res.status}`);
+      return res.arrayBuffer();
+    });
+  }
+  return readFile(/^file:/i.test(href) ? new URL(href) : href);
+}
 
 /**
  * Load the wasm from disk and instantiate it (once per process): the SIMD
@@ -15,10 +33,11 @@ let loading = null;
  * @returns {Promise<import('./wasm.js').WasmTls>}
  */
 export function loadWasmNode() {
+  if (!loading && loadedWasm()) return loadedWasm(); // init({ wasm }) chose it
   if (!loading) {
     const chosen = process.env.WASMTLS_WASM;
     const read = (file) => readFile(file).catch((err) => {
-      throw new Error(`wasmtls: cannot read ${file} (${err.code ?? err.message}); run \`npm run build\``, { cause: err });
+      throw new Error(`wasmtls: cannot read ${file} (${err.code ?? err.message}); ${MISSING_WASM_HELP}`, { cause: err });
     });
     loading = instantiate(chosen ? read(chosen) : readPreferringSimd(read, SIMD_WASM, PLAIN_WASM));
     loading.catch(() => { loading = null; });

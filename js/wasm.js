@@ -45,6 +45,15 @@ export function readPreferringSimd(read, simdUrl, plainUrl) {
 }
 
 /**
+ * The shared instance if one is loaded or loading (init({ wasm }) or an earlier
+ * connection), else null: loaders then skip reading their default build.
+ * @returns {Promise<WasmTls> | null}
+ */
+export function loadedWasm() {
+  return shared;
+}
+
+/**
  * Instantiate the module once per process; later calls return the same instance
  * (the `source` of later calls is ignored).
  * @param {WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | PromiseLike<WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response>} source

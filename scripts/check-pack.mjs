@@ -16,3 +16,18 @@ for (const name of ['wasmtls.wasm', 'wasmtls-simd.wasm']) {
     process.exit(1);
   }
 }
+
+// The README is the package's front page: a relative link must name a file the package ships
+// (docs/, examples/ and src/ are linked absolutely, to the repository).
+const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/```[\s\S]*?```/g, '');
+const shippedTop = pkg.files.filter((f) => !f.startsWith('!') && !f.endsWith('/'));
+for (const [, target] of readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)) {
+  if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
+  const file = target.replace(/^\.\//, '').replace(/#.*$/, '');
+  const shipped = shippedTop.includes(file) || pkg.files.some((f) => f.endsWith('/') && file.startsWith(f));
+  if (!shipped || !fs.existsSync(new URL(`../${file}`, import.meta.url))) {
+    console.error(`prepack: README.md links to ${target}, which the package does not ship: link it absolutely (${pkg.homepage})`);
+    process.exit(1);
+  }
+}

@@ -15,7 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/build.sh
+# only what the demo needs: no sanitizer/fuzz build (set WT_NO_ASAN=0 to build it anyway)
+WT_NO_ASAN=${WT_NO_ASAN:-1} bash scripts/build.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wasmtls-demo.XXXXXX")
 pids=()

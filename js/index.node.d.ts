@@ -1,0 +1,33 @@
+// Declarations for the `node` export condition of `wasmtls` (js/index.node.js).
+export * from './index.js';
+import type { Address, CommonOptions, Socket, TransportFactory, WebSocketOptions, WispTransportFactory, WasmModule } from './index.js';
+
+export interface ConnectOptions extends CommonOptions {
+  /**
+   * 'tcp' (default: node:net), a 'ws://' / 'wss://' proxy URL (same as webSocket(url); needs a global
+   * WebSocket: Node 22 or later), or a function opening your own transport.
+   */
+  transport?: 'tcp' | `ws://${string}` | `wss://${string}` | TransportFactory;
+}
+
+/**
+ * Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`.
+ * Never throws: failures (also invalid options, INVALID_OPTION) reject `opened` and `closed`.
+ */
+export function connect(address: Address | string, options?: ConnectOptions): Socket;
+
+/** The default transport: TCP through node:net. */
+export const nodeTcpTransport: TransportFactory;
+
+/**
+ * A raw WebSocket to a TCP proxy such as websockify (binary frames carry the TCP byte stream).
+ * The proxy chooses the TCP target; the address given to connect() names the server for SNI and
+ * the certificate. A WebSocket closing mid-handshake or mid-stream ends in TRANSPORT_CLOSED. Needs a global WebSocket (Node 22 or later).
+ */
+export function webSocket(url: string | URL, options?: WebSocketOptions): TransportFactory;
+
+/**
+ * Wisp v1 (libcurl.js / epoxy-tls protocol): all connections opened with one factory share one
+ * WebSocket; the Wisp server opens the TCP connection to the address given to connect(). Needs a global WebSocket (Node 22 or later).
+ */
+export function wisp(url: string | URL): WispTransportFactory;
