@@ -301,9 +301,10 @@ class TlsConnection {
         { detail: `state ${STATE_NAMES[state]}` }));
       return;
     }
-    if (state === STATE.CLOSED) { // close_notify, then FIN: the peer is gone, close our side too
+    if (state === STATE.CLOSED) { // close_notify, then FIN: the peer is done sending
       this.peerFinished = true;
-      if (this.readEnded) this.closeAfterPeer();
+      // without allowHalfOpen our side closes too; with it, the app closes `writable` (closeWrite finishes)
+      if (this.readEnded && !this.options.allowHalfOpen) this.closeAfterPeer();
       return;
     }
     // No close_notify: the data may be cut short, even after our own close_notify (a half-closed
@@ -370,8 +371,9 @@ class TlsConnection {
     if (!this.readCancelled) try { this.readController.close(); } catch { /* already closed */ }
     this.wake();
     if (this.writeClosed) this.finish();
+    else if (this.options.allowHalfOpen) return;
     else if (this.peerFinished) this.closeAfterPeer();
-    else if (!this.options.allowHalfOpen) {
+    else {
       this.closeWrite().then(() => this.finish(), () => {});
       try { this.writeController.error(new WasmTlsError('CLOSED', 'the server closed the connection (close_notify)')); } catch { /* closed */ }
     }

@@ -15,7 +15,11 @@ let loading = null;
 export function loadNodeDefaultCa() {
   loading ??= (async () => {
     const [{ default: roots }, extra] = await Promise.all([import('./roots.js'), readExtraCaCerts(process.env.NODE_EXTRA_CA_CERTS)]);
-    return extra.length ? [...roots, ...extra] : roots;
+    if (!extra.length) return roots;
+    // a system bundle (NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt is common) repeats most roots: add only the new ones
+    const known = new Set(roots.map((der) => Buffer.from(der).toString('base64')));
+    const added = extra.filter((pem) => !known.has(pemBody(pem)));
+    return added.length ? [...roots, ...added] : roots;
   })();
   return loading;
 }
@@ -38,6 +42,11 @@ export async function readExtraCaCerts(file) {
   if (!certs.length) warn(`Ignoring extra certs from \`${file}\`, load failed: no PEM CERTIFICATE block in it`);
   const encoder = new TextEncoder();
   return certs.map((pem) => encoder.encode(`${pem}\n`));
+}
+
+/** The base64 body of one PEM certificate (UTF-8 bytes), whitespace removed. */
+function pemBody(pem) {
+  return new TextDecoder().decode(pem).replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
 }
 
 function warn(message) {

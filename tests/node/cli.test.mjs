@@ -239,7 +239,6 @@ function derOf(pem) {
 }
 
 /** Does js/connection.js (the lead's part) call the runtime's defaultCa hook yet? */
-const DEFAULT_CA_HOOK = fs.readFileSync(path.join(ROOT, 'js', 'connection.js'), 'utf8').includes('defaultCa');
 
 describe('cli.js: --version, --pin, hints, NODE_EXTRA_CA_CERTS', { timeout: 90_000 }, () => {
   it('--version prints the package version and exits 0', async () => {
@@ -312,11 +311,11 @@ describe('cli.js: --version, --pin, hints, NODE_EXTRA_CA_CERTS', { timeout: 90_0
     const lines = r.stderr.trim().split('\n');
     const obj = JSON.parse(lines.at(-1));
     assert.equal(obj.error.code, 'UNKNOWN_CA');
-    if (DEFAULT_CA_HOOK) assert.match(r.stderr, /Warning: wasmtls: Ignoring extra certs from `\/nonexistent\/extra-ca.pem`, load failed: ENOENT/);
+    assert.match(r.stderr, /Warning: wasmtls: Ignoring extra certs from `\/nonexistent\/extra-ca.pem`, load failed: ENOENT/);
   });
 
   it('NODE_EXTRA_CA_CERTS adds its certificates to the bundled roots (no --ca needed)',
-    { skip: !DEFAULT_CA_HOOK && 'js/connection.js does not call the runtime defaultCa hook yet (the lead\'s change)' }, async () => {
+    async () => {
       const srv = await sserver();
       const r = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--json'], 'extra\n',
         { env: { NODE_EXTRA_CA_CERTS: pki.rootFile } });

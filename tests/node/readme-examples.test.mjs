@@ -6,11 +6,8 @@
 // `node NAME.mjs` (stdin: an HTTP request) against real loopback servers —
 // Node's tls, and openssl s_server -www (which sends close_notify and then
 // waits for ours) — and must print the server's reply and EXIT BY ITSELF.
-//
-// The s_server runs depend on connect()'s allowHalfOpen default (false: on
-// the server's close_notify wasmtls answers and `closed` settles), the lead's
-// change in js/connection.js / js/options.js: they are skipped, with that
-// reason, until connect() takes `allowHalfOpen`, and must pass once it does.
+// The s_server runs need connect()'s allowHalfOpen default (false: on the
+// server's close_notify wasmtls answers and `closed` settles).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -18,7 +15,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normalizeOptions } from '../../js/options.js';
 import { getPki } from './helpers/pki.mjs';
 import { startNodeTlsServer, startSServer } from './helpers/servers.mjs';
 
@@ -34,9 +30,6 @@ export function readmeExamples(markdown) {
   return out;
 }
 
-const HAS_ALLOW_HALF_OPEN = (() => {
-  try { normalizeOptions({ allowHalfOpen: false }, { hostname: 'x' }); return true; } catch { return false; }
-})();
 
 let pki;
 let dir;
@@ -91,12 +84,12 @@ describe('README examples, as printed', { timeout: 120_000 }, () => {
     assert.equal(`${firstJs}\n`, examples[0].code);
   });
 
-  for (const [server, reply, skip] of [
-    ['node', /^HTTP\/1\.0 200 ok\r\n\r\nhello from node tls\n$/, false],
-    ['sserver', /^HTTP\/1\.0 200 ok\r\n[\s\S]*TLSv1\.3/, !HAS_ALLOW_HALF_OPEN && 'connect() has no allowHalfOpen (default false) yet: the lead\'s change'],
+  for (const [server, reply] of [
+    ['node', /^HTTP\/1\.0 200 ok\r\n\r\nhello from node tls\n$/],
+    ['sserver', /^HTTP\/1\.0 200 ok\r\n[\s\S]*TLSv1\.3/],
   ]) {
     for (const e of examples) {
-      it(`${e.name} against ${server === 'node' ? 'Node tls' : 'openssl s_server -www'}: prints the reply and exits by itself`, { skip }, async () => {
+      it(`${e.name} against ${server === 'node' ? 'Node tls' : 'openssl s_server -www'}: prints the reply and exits by itself`, async () => {
         const file = path.join(dir, `${e.name}-${server}.mjs`);
         fs.writeFileSync(file, e.code.replace(PLACEHOLDER, `127.0.0.1:${servers[server].port}`));
         const r = await run(file, REQUEST);

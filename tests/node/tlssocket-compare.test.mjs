@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import tls from 'node:tls';
 import { connectDuplex, WasmTlsError } from '../../js/node.js';
-import { normalizeOptions } from '../../js/options.js';
 import { getPki } from './helpers/pki.mjs';
 import { startNodeTlsServer, withTimeout } from './helpers/servers.mjs';
 
@@ -18,10 +17,6 @@ const servers = [];
 before(() => { pki = getPki(); });
 after(async () => { await Promise.all(servers.map((s) => s.stop())); });
 
-/** Does connect() take `allowHalfOpen` yet (the lead's js/options.js change)? */
-const HAS_ALLOW_HALF_OPEN = (() => {
-  try { normalizeOptions({ allowHalfOpen: true }, { hostname: 'x' }); return true; } catch { return false; }
-})();
 
 async function server(onSecureConnection, opts = {}) {
   const srv = await startNodeTlsServer({ cert: pki.leaves.p256.chainPem, key: pki.leaves.p256.keyPem, onSecureConnection, ...opts });
@@ -97,7 +92,7 @@ describe('wasmtls/node Duplex vs tls.connect: event order', { timeout: 90_000 },
   });
 
   it('allowHalfOpen true: after the server\'s end the client still writes, then ends: same events',
-    { skip: !HAS_ALLOW_HALF_OPEN && 'connect() does not take allowHalfOpen yet (the lead\'s change in js/options.js)' }, async () => {
+    async () => {
       let got = '';
       const srv = await server((sock) => {
         sock.setEncoding('utf8');
