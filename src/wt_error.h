@@ -78,7 +78,8 @@
 	X(CERTIFICATE_REQUIRED,    31, NONE, "the server requires a client certificate") \
 	X(EMPTY_CHAIN,             32, DECODE_ERROR, "the server sent no certificate") \
 	X(CERT_PURPOSE,            33, UNSUPPORTED_CERTIFICATE, "a certificate's extendedKeyUsage does not allow this use") \
-	X(NAME_CONSTRAINTS,        34, BAD_CERTIFICATE, "a name in the certificate violates an issuer's nameConstraints")
+	X(NAME_CONSTRAINTS,        34, BAD_CERTIFICATE, "a name in the certificate violates an issuer's nameConstraints") \
+	X(VERIFY_BUDGET,           40, BAD_CERTIFICATE, "the certificate chain needs more work to verify than the budget allows")
 
 typedef enum {
 #define WT_X_ENUM(name, value, alert, text) WT_ERR_##name = value,

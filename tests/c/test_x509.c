@@ -82,13 +82,15 @@ load_all(void)
 typedef struct {
 	wt_trust_store ts;
 	br_x509_trust_anchor anchors[8];
-	uint8_t arena[4096];
+	wt_anchor_info info[8];
+	uint8_t arena[8192];
 } store;
 
 static void
 store_init(store *s)
 {
 	wt_trust_init(&s->ts, s->anchors, 8, s->arena, sizeof s->arena);
+	wt_trust_keep_info(&s->ts, s->info);
 }
 
 /* ------------------------------------------------------------ IP parse */
@@ -425,8 +427,10 @@ test_trust(void)
 
 typedef struct {
 	int err;
-	char detail[256];
+	char detail[512];
 	wt_pubkey key;
+	wt_verify_result res;
+	char log[2048];
 } vres;
 
 /* Verify the chain c0, ... (leaf first, NULL-terminated) against `s` at `now` for `host`. */
@@ -447,11 +451,14 @@ verify_at(vres *res, const store *s, const char *host, int64_t now, const blob *
 	memset(&p, 0, sizeof p);
 	p.anchors = s->anchors;
 	p.num_anchors = s->ts.num;
+	p.anchor_info = s->ts.info;
 	p.host = host;
 	p.host_len = host ? strlen(host) : 0;
 	p.now = now;
 	memset(res, 0, sizeof *res);
-	res->err = wt_chain_verify(&p, chain, n, &res->key, res->detail, sizeof res->detail);
+	res->res.log = res->log;
+	res->res.log_cap = sizeof res->log;
+	res->err = wt_chain_verify_ex(&p, chain, n, &res->key, &res->res, res->detail, sizeof res->detail);
 	return res->err;
 }
 
@@ -540,8 +547,9 @@ test_verify(void)
 	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_byleaf, &f_leaf_ec, &f_inter) == WT_ERR_BAD_CERTIFICATE);
 	CHECKF(strstr(r.detail, "not a CA") != NULL, "%s", r.detail);
 	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_root) == WT_ERR_MISSING_INTERMEDIATE);
-	/* reversed: the intermediate alone chains to the root; the name check catches it */
-	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_inter, &f_leaf_ec) == WT_ERR_HOSTNAME_MISMATCH);
+	/* reversed: the intermediate alone chains to the root, but a CA is no end-entity certificate */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_inter, &f_leaf_ec) == WT_ERR_BAD_CERTIFICATE);
+	CHECKF(strstr(r.detail, "is a CA certificate (basicConstraints CA:TRUE) used as the end-entity") != NULL, "%s", r.detail);
 	{
 		blob bad = f_leaf_ec;
 		bad.data[bad.len - 1] ^= 0x01;      /* last byte of ECDSA s: still DER */
@@ -597,8 +605,9 @@ test_verify(void)
 	store_init(&s);
 	CHECK(wt_trust_add(&s.ts, f_root.data, f_root.len) == 1);
 	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_inter, &f_leaf_expired) == 0, "%s", r.detail);
-	/* a self-signed server certificate trusted as an anchor */
-	CHECKF(VERIFY(&r, &s, NULL, T_2030_01_01, &f_root) == 0, "%s", r.detail);
+	/* a CA certificate trusted as an anchor is still no server certificate (as browsers) */
+	CHECK(VERIFY(&r, &s, NULL, T_2030_01_01, &f_root) == WT_ERR_BAD_CERTIFICATE);
+	CHECKF(strstr(r.detail, "used as the end-entity certificate") != NULL, "%s", r.detail);
 }
 
 int
