@@ -480,6 +480,18 @@ wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
 	return 0;
 }
 
+int
+wt_cert_spki_sha256(const uint8_t *der, size_t len, uint8_t out[32])
+{
+	wt_cert_info ci;
+	if (wt_cert_parse(&ci, der, len) != 0) return WT_ERR_BAD_CERTIFICATE;
+	br_sha256_context h;
+	br_sha256_init(&h);
+	br_sha256_update(&h, ci.spki, ci.spki_len);
+	br_sha256_out(&h, out);
+	return 0;
+}
+
 /* ------------------------------------------------------------ IP parse */
 
 static int

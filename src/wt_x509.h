@@ -140,6 +140,9 @@ typedef struct {
 /** \brief Parse the facts above from one DER certificate. \return 0 or WT_ERR_BAD_CERTIFICATE. */
 int wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len);
 
+/** \brief SHA-256 of the certificate's SubjectPublicKeyInfo DER (what a pin names). \return 0 or WT_ERR_BAD_CERTIFICATE. */
+int wt_cert_spki_sha256(const uint8_t *der, size_t len, uint8_t out[32]);
+
 /** \brief A DER UTCTime or GeneralizedTime (Z, whole seconds) to Unix seconds. \return 1 ok, 0 malformed. */
 int wt_der_time(const wt_der_tlv *t, int64_t *out);
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include "wt_x509.h"
 #include "wt_error.h"
+#include "wt_engine.h"
+#include "wt_engine_internal.h"
 #include "wt_test.h"
 
 #ifndef WT_SOURCE_DIR
@@ -610,6 +612,164 @@ test_verify(void)
 	CHECKF(strstr(r.detail, "used as the end-entity certificate") != NULL, "%s", r.detail);
 }
 
+/* ------------------------------------------- path fixtures (x509-path/) */
+
+/* tests/fixtures/x509-path/NAME.der, loaded once. */
+static const blob *
+P(const char *name)
+{
+	static struct { char name[40]; blob b; } cache[96];
+	static size_t used;
+	for (size_t i = 0; i < used; i++) {
+		if (strcmp(cache[i].name, name) == 0) return &cache[i].b;
+	}
+	if (used == sizeof cache / sizeof cache[0]) { fprintf(stderr, "fixture cache full\n"); exit(2); }
+	char file[80];
+	snprintf(file, sizeof file, "../x509-path/%s.der", name);
+	snprintf(cache[used].name, sizeof cache[used].name, "%s", name);
+	load(&cache[used].b, file);
+	return &cache[used++].b;
+}
+
+/* A store holding the x509-path anchors named (NULL-terminated). */
+static void
+path_store(store *s, const char *a0, ...)
+{
+	va_list ap;
+	store_init(s);
+	va_start(ap, a0);
+	for (const char *a = a0; a != NULL; a = va_arg(ap, const char *)) {
+		const blob *b = P(a);
+		if (wt_trust_add(&s->ts, b->data, b->len) != 1) { fprintf(stderr, "anchor %s\n", a); exit(2); }
+	}
+	va_end(ap);
+}
+
+static int
+test_rng(void *ctx, uint8_t *out, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++) out[i] = (uint8_t)(i * 131 + 7);
+	return 0;
+}
+
+/* wt_hs_accept_chain (the handshake's chain verdict) on a fresh engine with one pin (or none). */
+static wt_engine pin_engine;
+static int
+pin_accept(const store *s, const uint8_t *pin, int insecure, const blob *c0, ...)
+{
+	static uint8_t buf[WT_MIN_BUFFER_SIZE], cbuf[32768];
+	wt_config cfg;
+	wt_span chain[8];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, c0);
+	for (const blob *b = c0; b != NULL && n < 8; b = va_arg(ap, const blob *)) {
+		chain[n].der = b->data;
+		chain[n].len = b->len;
+		n++;
+	}
+	va_end(ap);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.server_name = "localhost";
+	cfg.anchors = s->anchors;
+	cfg.num_anchors = s->ts.num;
+	cfg.now = T_2030_01_01;
+	cfg.rng = test_rng;
+	cfg.flags = insecure ? WT_FLAG_INSECURE_SKIP_VERIFY : 0;
+	cfg.chain_buf = cbuf;
+	cfg.chain_cap = sizeof cbuf;
+	if (wt_engine_init(&pin_engine, &cfg, buf, sizeof buf) != 0) return -1;
+	if (wt_engine_set_pins(&pin_engine, pin, pin ? 1 : 0, s->ts.info) != 0) return -1;
+	return wt_hs_accept_chain(&pin_engine, chain, n, NULL, 0);
+}
+#define PIN_ACCEPT(s, pin, insecure, ...) pin_accept((s), (pin), (insecure), __VA_ARGS__, (const blob *)NULL)
+
+static void
+spki_pin(uint8_t out[32], const char *name)
+{
+	const blob *b = P(name);
+	CHECK(wt_cert_spki_sha256(b->data, b->len, out) == 0);
+}
+
+/* issue 14 items 1, 6, 7 and issue 15's message */
+static void
+test_trust_boundary(void)
+{
+	store s;
+	vres r;
+	path_store(&s, "root", (const char *)NULL);
+
+	/* 1. pins are matched against the verified path only */
+	uint8_t k_leaf[32], k_inter[32], k_root[32], k_extra[32];
+	spki_pin(k_leaf, "leaf");
+	spki_pin(k_inter, "inter");
+	spki_pin(k_root, "root");
+	spki_pin(k_extra, "leaf-dup");         /* a correctly issued certificate, but not on this path */
+	CHECK(memcmp(s.info[0].spki_sha256, k_root, 32) == 0);
+	/* the attack: a good chain without K, plus an appended certificate that carries K */
+	CHECK(PIN_ACCEPT(&s, k_extra, 0, P("leaf"), P("inter"), P("leaf-dup")) == WT_ERR_PIN_MISMATCH);
+	CHECK(pin_engine.err == WT_ERR_PIN_MISMATCH && pin_engine.vpath_len == 0);
+	CHECKF(strstr(pin_engine.detail, "verified path") != NULL, "%s", pin_engine.detail);
+	CHECK(PIN_ACCEPT(&s, k_extra, 0, P("leaf"), P("leaf-dup"), P("inter")) == WT_ERR_PIN_MISMATCH);
+	/* K on the path: leaf, intermediate or anchor */
+	CHECK(PIN_ACCEPT(&s, k_leaf, 0, P("leaf"), P("inter"), P("leaf-dup")) == 0);
+	CHECK(pin_engine.vpath_len == 3 && pin_engine.vpath[0] == 0 && pin_engine.vpath[1] == 1
+		&& pin_engine.vpath[2] == -1);
+	CHECK(PIN_ACCEPT(&s, k_inter, 0, P("leaf"), P("leaf-dup"), P("inter")) == 0);
+	CHECK(pin_engine.vpath_len == 3 && pin_engine.vpath[1] == 2 && pin_engine.vpath[2] == -1);
+	CHECK(PIN_ACCEPT(&s, k_root, 0, P("leaf"), P("inter")) == 0);
+	CHECK(PIN_ACCEPT(&s, NULL, 0, P("leaf"), P("inter"), P("leaf-dup")) == 0);   /* no pins */
+	/* insecure: only the leaf's key counts */
+	CHECK(PIN_ACCEPT(&s, k_inter, 1, P("leaf"), P("inter")) == WT_ERR_PIN_MISMATCH);
+	CHECKF(strstr(pin_engine.detail, "only the leaf") != NULL, "%s", pin_engine.detail);
+	CHECK(PIN_ACCEPT(&s, k_leaf, 1, P("leaf"), P("inter")) == 0);
+	CHECK(pin_engine.vpath_len == 1 && pin_engine.vpath[0] == 0);
+	/* a verification failure stays that failure, with no path */
+	CHECK(PIN_ACCEPT(&s, k_leaf, 0, P("leaf")) == WT_ERR_MISSING_INTERMEDIATE);
+	CHECK(pin_engine.vpath_len == 0);
+	{
+		uint8_t many[17 * 32];
+		memset(many, 0, sizeof many);
+		CHECK(wt_engine_set_pins(&pin_engine, many, 16, NULL) == 0);
+		CHECK(wt_engine_set_pins(&pin_engine, many, 17, NULL) == WT_ERR_BAD_ARGUMENT);
+	}
+
+	/* 6. excluded DNS subtrees, also through a trailing dot, a later SAN or upper case */
+	CHECKF(VERIFY(&r, &s, "www.good.com", T_2030_01_01, P("leaf-nc-exok"), P("nc-ex")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "www.evil.com", T_2030_01_01, P("leaf-nc-ex"), P("nc-ex")) == WT_ERR_NAME_CONSTRAINTS);
+	CHECKF(strstr(r.detail, "DNS:www.evil.com, which is in an excluded subtree") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "www.evil.com", T_2030_01_01, P("leaf-nc-dot"), P("nc-ex")) == WT_ERR_NAME_CONSTRAINTS);
+	CHECKF(strstr(r.detail, "DNS:www.evil.com., which is in an excluded subtree") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T_2030_01_01, P("leaf-nc-ex2"), P("nc-ex")) == WT_ERR_NAME_CONSTRAINTS);
+	CHECKF(strstr(r.detail, "www.EVIL.com") != NULL, "%s", r.detail);
+	{
+		/* host matching uses the same normal form: the dotted SAN does name www.evil.com */
+		wt_cert_info ci;
+		CHECK(wt_cert_parse(&ci, P("leaf-nc-dot")->data, P("leaf-nc-dot")->len) == 0);
+		CHECK(wt_cert_matches_host(&ci, "www.evil.com", 12) == 1);
+		CHECK(wt_cert_matches_host(&ci, "WWW.evil.com.", 13) == 1);
+		uint8_t out[253];
+		CHECK(wt_dns_normalize((const uint8_t *)"WWW.Evil.COM.", 13, out, 0) == 12 && memcmp(out, "www.evil.com", 12) == 0);
+		CHECK(wt_dns_normalize((const uint8_t *)"a..b", 4, out, 0) == 0);
+		CHECK(wt_dns_normalize((const uint8_t *)"a.b..", 5, out, 0) == 0);
+		CHECK(wt_dns_normalize((const uint8_t *)"*.b.c", 5, out, 0) == 0);
+		CHECK(wt_dns_normalize((const uint8_t *)"*.b.c", 5, out, 1) == 5);
+		CHECK(wt_dns_normalize((const uint8_t *)"a*.b.c", 6, out, 1) == 0);
+	}
+
+	/* 7. the leaf's keyUsage must allow digitalSignature (the key signs the handshake) */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, P("leaf-ku-enc"), P("inter")) == WT_ERR_CERT_PURPOSE);
+	CHECKF(strstr(r.detail, "keyUsage does not include digitalSignature") != NULL, "%s", r.detail);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, P("leaf"), P("inter")) == 0, "%s", r.detail);
+
+	/* issue 15: an issuer found nowhere — name it and say both possibilities */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, P("leaf")) == WT_ERR_MISSING_INTERMEDIATE);
+	CHECKF(strstr(r.detail, "\"O=wasmtls path test, CN=Path Inter\", is neither a trusted root nor among")
+		&& strstr(r.detail, "omitted its intermediate") && strstr(r.detail, "private CA that is not trusted"),
+		"%s", r.detail);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -620,5 +780,6 @@ main(int argc, char **argv)
 	test_matches_host();
 	test_trust();
 	test_verify();
+	test_trust_boundary();
 	return WT_TEST_SUMMARY();
 }
