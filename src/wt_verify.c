@@ -1162,7 +1162,7 @@ wt_chain_verify_ex(const wt_verify_params *p, const wt_span *chain, size_t n,
 			}
 			wt_text_str(&t, " (the budget) to verify; ");
 			wt_text_fmt_size(&t, s.tried);
-			wt_text_str(&t, " candidate paths failed");
+			wt_text_str(&t, " candidate path(s) failed before");
 			err = WT_ERR_VERIFY_BUDGET;
 		} else {
 			wt_text_str(&t, s.best_detail);

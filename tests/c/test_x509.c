@@ -770,6 +770,140 @@ test_trust_boundary(void)
 		"%s", r.detail);
 }
 
+/* VERIFY with budgets (0: the defaults). */
+static int
+verify_budget(vres *res, const store *s, unsigned sigs, unsigned names, const blob *c0, const blob *c1)
+{
+	wt_span chain[2] = { { c0->data, c0->len }, { c1->data, c1->len } };
+	wt_verify_params p;
+	memset(&p, 0, sizeof p);
+	p.anchors = s->anchors;
+	p.num_anchors = s->ts.num;
+	p.anchor_info = s->ts.info;
+	p.now = T_2030_01_01;
+	p.sig_budget = sigs;
+	p.name_budget = names;
+	memset(res, 0, sizeof *res);
+	res->err = wt_chain_verify_ex(&p, chain, 2, NULL, &res->res, res->detail, sizeof res->detail);
+	return res->err;
+}
+
+/* issue 16: one valid/invalid pair per rule */
+static void
+test_path_validation(void)
+{
+	store s;
+	vres r;
+#define T2030 T_2030_01_01
+#define HAS(sub) CHECKF(strstr(r.detail, (sub)) != NULL, "%s", r.detail)
+
+	/* 1. nameConstraints of a trust anchor constrain every path through it */
+	path_store(&s, "root-nc", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "www.corp.example", T2030, P("leaf-corp"), P("inter-rootnc")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-notcorp"), P("inter-rootnc")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("outside the permitted subtrees of the nameConstraints of the trust anchor ca[0] (O=wasmtls path test, CN=NC Root)");
+	{
+		/* without the anchor's facts (a bare key) the constraint cannot apply: keep_info matters */
+		store bare;
+		wt_trust_init(&bare.ts, bare.anchors, 8, bare.arena, sizeof bare.arena);
+		CHECK(wt_trust_add(&bare.ts, P("root-nc")->data, P("root-nc")->len) == 1);
+		CHECK(VERIFY(&r, &bare, NULL, T2030, P("leaf-notcorp"), P("inter-rootnc")) == 0);
+	}
+
+	/* 2. every constraint form */
+	path_store(&s, "root", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "10.1.2.3", T2030, P("leaf-ip-ok"), P("nc-ip")) == 0, "%s", r.detail);
+	CHECKF(VERIFY(&r, &s, "fd00::1", T2030, P("leaf-ip-ok"), P("nc-ip")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-ip-ex"), P("nc-ip")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("IP:10.9.1.1, which is in an excluded subtree");
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-ip-out"), P("nc-ip")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("IP:11.0.0.1, which is outside the permitted subtrees");
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-ip6-out"), P("nc-ip")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("IP:fe80::1, which is outside the permitted subtrees");
+	CHECKF(VERIFY(&r, &s, "www.example.org", T2030, P("leaf-both-ok"), P("nc-both")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "www.example.org", T2030, P("leaf-both-ex"), P("nc-both")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("DNS:x.bad.example.org, which is in an excluded subtree");   /* excluded wins, second SAN */
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-wild"), P("nc-wild")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("are malformed");
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-mask"), P("nc-mask")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("are malformed");
+	/* critical constraints of forms the certificate has no names of do not matter */
+	CHECKF(VERIFY(&r, &s, "a.corp.example", T2030, P("leaf-email-none"), P("nc-email")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-email"), P("nc-email")) == WT_ERR_UNSUPPORTED_CERTIFICATE);
+	HAS("has an email name and the issuer constrains that form");
+
+	/* 3. budgets: past them a clear error, whatever the chain */
+	CHECK(verify_budget(&r, &s, 2, 0, P("leaf"), P("inter")) == 0);
+	CHECK(r.res.sig_checks == 2);
+	CHECK(verify_budget(&r, &s, 1, 0, P("leaf"), P("inter")) == WT_ERR_VERIFY_BUDGET);
+	HAS("more than 1 signature checks (the budget)");
+	CHECK(verify_budget(&r, &s, 0, 4, P("leaf-both-ok"), P("nc-both")) == 0);
+	CHECK(r.res.name_checks == 2);
+	CHECK(verify_budget(&r, &s, 0, 3, P("leaf-both-ex"), P("nc-both")) == WT_ERR_VERIFY_BUDGET);
+	HAS("more than 3 name-constraint comparisons (the budget)");
+
+	/* 4. backtracking: the first candidate fails, the next one is tried */
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf-dup"), P("dup-a"), P("dup-b")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 3 && r.res.path[1] == 2 && r.res.path[2] == -1 && r.res.paths_tried == 2);
+	CHECKF(strstr(r.log, "#0 > #1 > ca[0]: CERT_PURPOSE: certificate #1") != NULL, "%s", r.log);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-dup"), P("dup-a")) == WT_ERR_CERT_PURPOSE);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-dup"), P("dup-b"), P("dup-a")) == 0);
+	CHECK(r.res.paths_tried == 1);
+	/* key rollover: the self-issued certificate is chosen by the key that verifies and does
+	   not count toward the old root's pathLenConstraint 1 */
+	path_store(&s, "roll-old", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf-roll"), P("roll-inter"), P("roll-new")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 4 && r.res.path[1] == 1 && r.res.path[2] == 2 && r.res.path[3] == -1);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-roll"), P("roll-inter")) == WT_ERR_UNKNOWN_CA);
+	HAS("whose key does not verify it");
+	/* an anchor reachable two ways: directly and through a sent copy of itself */
+	path_store(&s, "root", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf"), P("inter"), P("root")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 3);
+
+	/* 5. trust anchors are checked as certificates */
+	path_store(&s, "root-expired", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", INT64_C(1104537600), P("leaf-rexp"), P("inter-rexp")) == 0, "%s", r.detail);  /* 2005 */
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-rexp"), P("inter-rexp")) == WT_ERR_CERT_EXPIRED);
+	HAS("the trust anchor ca[0] (\"O=wasmtls path test, CN=Expired Root\") itself expired on 2010-01-01T00:00:00Z");
+	path_store(&s, "root-crit", (const char *)NULL);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-rcrit"), P("inter-rcrit")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("CN=Crit Root\") has an unknown critical extension");
+	path_store(&s, "root-nobc", (const char *)NULL);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-rnobc"), P("inter-rnobc")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("without basicConstraints CA:TRUE");
+	path_store(&s, "root-rsa1024", (const char *)NULL);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-r1024"), P("inter-r1024")) == WT_ERR_WEAK_CERTIFICATE);
+	HAS("CN=RSA1024 Root\") has a 1024-bit RSA key");
+
+	/* 6. structure rules */
+	path_store(&s, "root", (const char *)NULL);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-aki-crit"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("marks authorityKeyIdentifier critical");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-ski-crit"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("marks subjectKeyIdentifier critical");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-certsign"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("keyCertSign but is not a CA");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-aia-bad"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("malformed authorityInformationAccess");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-aia-bad-crit"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("malformed authorityInformationAccess");
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf-aia-ok"), P("inter")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-empty"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("(empty name)) has an empty subject without a critical subjectAltName");
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf-empty-crit"), P("inter")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-under-empty"), P("ca-empty")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("is a CA with an empty subject");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("inter")) == WT_ERR_BAD_CERTIFICATE);   /* a CA as the leaf */
+	HAS("used as the end-entity certificate");
+	/* a self-signed CA:FALSE certificate trusted as its own anchor still works */
+	path_store(&s, "self-leaf", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("self-leaf")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 2 && r.res.path[0] == 0 && r.res.path[1] == -1);
+#undef HAS
+#undef T2030
+}
+
 int
 main(int argc, char **argv)
 {
@@ -781,5 +915,6 @@ main(int argc, char **argv)
 	test_trust();
 	test_verify();
 	test_trust_boundary();
+	test_path_validation();
 	return WT_TEST_SUMMARY();
 }
