@@ -841,6 +841,27 @@ test_path_validation(void)
 	CHECK(r.res.name_checks == 2);
 	CHECK(verify_budget(&r, &s, 0, 3, P("leaf-both-ex"), P("nc-both")) == WT_ERR_VERIFY_BUDGET);
 	HAS("more than 3 name-constraint comparisons (the budget)");
+	{
+		/* the pathological chain: eight untrusted self-signed CAs with one key and one name;
+		   every order verifies, so without the budget the search would try 8! paths */
+		wt_span c[9];
+		static const char *const loop[9] = { "leaf-loop", "loop-1", "loop-2", "loop-3", "loop-4",
+			"loop-5", "loop-6", "loop-7", "loop-8" };
+		for (size_t i = 0; i < 9; i++) { c[i].der = P(loop[i])->data; c[i].len = P(loop[i])->len; }
+		wt_verify_params p;
+		memset(&p, 0, sizeof p);
+		p.anchors = s.anchors;
+		p.num_anchors = s.ts.num;
+		p.anchor_info = s.ts.info;
+		p.now = T2030;
+		memset(&r, 0, sizeof r);
+		CHECK(wt_chain_verify_ex(&p, c, 9, NULL, &r.res, r.detail, sizeof r.detail) == WT_ERR_VERIFY_BUDGET);
+		HAS("more than 100 signature checks (the budget)");
+		CHECK(r.res.sig_checks == WT_VERIFY_SIG_BUDGET);
+		/* the same without the last seven: an ordinary untrusted root */
+		CHECK(wt_chain_verify_ex(&p, c, 2, NULL, &r.res, r.detail, sizeof r.detail) == WT_ERR_UNKNOWN_CA);
+		HAS("self-signed root");
+	}
 
 	/* 4. backtracking: the first candidate fails, the next one is tried */
 	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf-dup"), P("dup-a"), P("dup-b")) == 0, "%s", r.detail);
