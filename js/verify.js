@@ -23,7 +23,12 @@ function chainBlob(certs) {
  * @param {import('./wasm.js').WasmTls} wasm
  * @param {{ chain: Uint8Array[], ca: (Uint8Array|string)[], host?: string,
  *           nowSeconds?: number, purpose?: 'server'|'client' }} req
- * @returns {{ ok: true, path: number[] } | { ok: false, error: WasmTlsError, path: number[] }}
+ * `path` lists the certificates sent on the path verified (on failure: the
+ * most useful path tried), as indexes into `chain`; `anchor` is the index in
+ * `ca` of the trust anchor it ended at (or -1); `tried` has one line per
+ * candidate path that failed ("#0 > #2 > ca[1]: CODE: detail"), and
+ * `sigChecks` the signature checks done (the budget is 100).
+ * @returns {{ ok: boolean, error?: WasmTlsError, path: number[], anchor: number, tried: string[], sigChecks: number }}
  */
 export function verifyChain(wasm, req) {
   const x = wasm.exports;
@@ -45,10 +50,13 @@ export function verifyChain(wasm, req) {
     const ptr = x.wt_verify_path_ptr() >>> 0;
     const view = new DataView(x.memory.buffer);
     const path = Array.from({ length: n }, (_, i) => view.getUint32(ptr + 4 * i, true));
-    if (err === 0) return { ok: true, path };
+    const anchor = x.wt_verify_path_anchor ? x.wt_verify_path_anchor() : -1;
+    const tried = x.wt_verify_log ? wasm.cstring(x.wt_verify_log()).split('\n').filter(Boolean) : [];
+    const sigChecks = x.wt_verify_sig_checks ? x.wt_verify_sig_checks() : 0;
+    if (err === 0) return { ok: true, path, anchor, tried, sigChecks };
     const code = wasm.cstring(x.wt_error_name(err));
     const detail = wasm.cstring(x.wt_verify_detail()) || wasm.cstring(x.wt_error_text(err));
-    return { ok: false, error: new WasmTlsError(code, detail), path };
+    return { ok: false, error: new WasmTlsError(code, detail), path, anchor, tried, sigChecks };
   } finally {
     x.wt_conn_free(conn);
   }

@@ -582,6 +582,7 @@ static char wt_verify_log_buf[4096];
 static uint32_t wt_verify_path_buf[WT_MAX_PATH];
 static size_t wt_verify_path_n;
 static int wt_verify_anchor = -1;
+static unsigned wt_verify_budget_sigs, wt_verify_budget_names;   /* 0: the defaults */
 static unsigned wt_verify_sigs;
 
 /*
@@ -610,6 +611,8 @@ wt_verify_chain(wt_conn *c, const uint8_t *chain, size_t chain_len,
 	vp.anchors = c->trust.anchors;
 	vp.num_anchors = c->trust.anchors ? c->trust.num : 0;
 	vp.anchor_info = c->trust.anchors ? c->trust.info : NULL;
+	vp.sig_budget = wt_verify_budget_sigs;
+	vp.name_budget = wt_verify_budget_names;
 	vp.host = host_len ? host : NULL;
 	vp.host_len = host_len;
 	vp.now = (int64_t)unix_seconds;
@@ -632,6 +635,14 @@ wt_verify_chain(wt_conn *c, const uint8_t *chain, size_t chain_len,
 EMSCRIPTEN_KEEPALIVE const char *wt_verify_detail(void) { return wt_verify_detail_buf; }
 EMSCRIPTEN_KEEPALIVE const uint32_t *wt_verify_path_ptr(void) { return wt_verify_path_buf; }
 EMSCRIPTEN_KEEPALIVE size_t wt_verify_path_len(void) { return wt_verify_path_n; }
+/* Budgets for later wt_verify_chain calls (bench/x509-budget.mjs); 0: the defaults
+   (WT_VERIFY_SIG_BUDGET, WT_VERIFY_NAME_BUDGET). Handshakes always use the defaults. */
+EMSCRIPTEN_KEEPALIVE void
+wt_verify_set_budget(unsigned sigs, unsigned names)
+{
+	wt_verify_budget_sigs = sigs;
+	wt_verify_budget_names = names;
+}
 /* The anchor the last wt_verify_chain path ended at (index in the order added), or -1. */
 EMSCRIPTEN_KEEPALIVE int wt_verify_path_anchor(void) { return wt_verify_anchor; }
 /* One line per candidate path that failed: "#0 > #2 > ca[1]: CODE: detail". */
