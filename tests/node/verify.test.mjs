@@ -284,3 +284,22 @@ describe('path validation rules (wasmtls verify on tests/fixtures/x509-path)', (
     expectOk(...run('self-leaf', [], ['self-leaf'], ['--host', 'localhost']));
   });
 });
+
+describe('pin and verified-path exports (the C side of issue 14 item 1)', () => {
+  it('wt_conn_add_pin takes 32-byte digests, at most 16; the path is empty before a handshake', async () => {
+    const { loadWasmNode } = await import('../../js/load-node.js');
+    const wasm = await loadWasmNode();
+    const x = wasm.exports;
+    const conn = x.wt_conn_new();
+    try {
+      const BAD_ARGUMENT = 1;
+      assert.equal(wasm.withBytes(new Uint8Array(31), (p, n) => x.wt_conn_add_pin(conn, p, n)), BAD_ARGUMENT);
+      for (let i = 0; i < 16; i++) assert.equal(wasm.withBytes(new Uint8Array(32).fill(i), (p, n) => x.wt_conn_add_pin(conn, p, n)), 0);
+      assert.equal(wasm.withBytes(new Uint8Array(32), (p, n) => x.wt_conn_add_pin(conn, p, n)), BAD_ARGUMENT);
+      assert.equal(x.wt_conn_path_len(conn), 0);
+      assert.equal(wasm.cstring(x.wt_error_name(40)), 'VERIFY_BUDGET');
+    } finally {
+      x.wt_conn_free(conn);
+    }
+  });
+});
