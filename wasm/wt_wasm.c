@@ -576,6 +576,12 @@ EMSCRIPTEN_KEEPALIVE int wt_build_simd(void) { return WT_SIMD; }
 
 /* ------------------------------------------------ chain verification alone */
 
+static void
+wt_w32le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
 /* Results of the last wt_verify_chain call (the wasm module is single-threaded). */
 static char wt_verify_detail_buf[512];
 static char wt_verify_log_buf[4096];
@@ -585,50 +591,103 @@ static int wt_verify_anchor = -1;
 static unsigned wt_verify_budget_sigs, wt_verify_budget_names;   /* 0: the defaults */
 static unsigned wt_verify_sigs;
 
-/*
- * Verify a chain with the very code a handshake runs (wt_chain_verify_path),
- * against the anchors added to `c` with wt_conn_add_ca. `chain` is u24
- * length + DER, repeated, leaf first (the rest in any order); `host` may be
- * empty (no name check); `purpose` is WT_PURPOSE_SERVER or _CLIENT.
- * Returns 0 or a wt_err; then wt_verify_detail() and wt_verify_path_*().
- */
-EMSCRIPTEN_KEEPALIVE int
-wt_verify_chain(wt_conn *c, const uint8_t *chain, size_t chain_len,
-	const char *host, size_t host_len, double unix_seconds, int purpose)
+/* Parse u24 length + DER, repeated, into spans (at most WT_VERIFY_MAX_CERTS). \return the count or -1. */
+static int
+wt_verify_spans(const uint8_t *chain, size_t chain_len, wt_span certs[WT_VERIFY_MAX_CERTS])
 {
-	wt_span certs[WT_VERIFY_MAX_CERTS];
 	size_t n = 0;
 	wt_reader r = wt_reader_of(chain, chain_len);
 	while (r.n > 0 && n < WT_VERIFY_MAX_CERTS) {
 		wt_reader der = wt_r_vec(&r, 3);
-		if (r.bad) return WT_ERR_BAD_ARGUMENT;
+		if (r.bad) return -1;
 		certs[n].der = der.p;
 		certs[n].len = der.n;
 		n++;
 	}
+	return (int)n;
+}
+
+static int
+wt_verify_run(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *host, size_t host_len,
+	double unix_seconds, int purpose, wt_verify_result *res, char *detail, size_t detail_cap)
+{
+	wt_span certs[WT_VERIFY_MAX_CERTS];
+	int n = wt_verify_spans(chain, chain_len, certs);
+	if (n < 0) return WT_ERR_BAD_ARGUMENT;
 	wt_verify_params vp;
 	memset(&vp, 0, sizeof vp);
 	vp.anchors = c->trust.anchors;
 	vp.num_anchors = c->trust.anchors ? c->trust.num : 0;
 	vp.anchor_info = c->trust.anchors ? c->trust.info : NULL;
-	vp.sig_budget = wt_verify_budget_sigs;
-	vp.name_budget = wt_verify_budget_names;
 	vp.host = host_len ? host : NULL;
 	vp.host_len = host_len;
 	vp.now = (int64_t)unix_seconds;
 	vp.purpose = purpose;
+	vp.sig_budget = wt_verify_budget_sigs;
+	vp.name_budget = wt_verify_budget_names;
+	return wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
+}
+
+/*
+ * Verify a chain with the very code a handshake runs (wt_chain_verify_ex),
+ * against the anchors added to `c` with wt_conn_add_ca. `chain` is u24
+ * length + DER, repeated, leaf first (the rest in any order); `host` may be
+ * empty (no name check); `purpose` is WT_PURPOSE_SERVER or _CLIENT.
+ * Returns 0 or a wt_err; then wt_verify_detail() and wt_verify_path_*()
+ * (module-static results: see wt_verify_chain_to for caller-owned ones).
+ */
+EMSCRIPTEN_KEEPALIVE int
+wt_verify_chain(wt_conn *c, const uint8_t *chain, size_t chain_len,
+	const char *host, size_t host_len, double unix_seconds, int purpose)
+{
 	wt_verify_path_n = 0;
 	wt_verify_result res;
 	memset(&res, 0, sizeof res);
 	res.log = wt_verify_log_buf;
 	res.log_cap = sizeof wt_verify_log_buf;
-	int err = wt_chain_verify_ex(&vp, certs, n, NULL, &res, wt_verify_detail_buf, sizeof wt_verify_detail_buf);
+	int err = wt_verify_run(c, chain, chain_len, host, host_len, unix_seconds, purpose, &res,
+		wt_verify_detail_buf, sizeof wt_verify_detail_buf);
 	/* the certificates sent on the path (the anchor, last, is not one of them) */
 	for (size_t i = 0; i < res.path_len; i++) {
 		if (res.path[i] >= 0 && wt_verify_path_n < WT_MAX_PATH) wt_verify_path_buf[wt_verify_path_n++] = (uint32_t)res.path[i];
 	}
 	wt_verify_anchor = res.path_len > 0 && res.path[res.path_len - 1] < 0 ? -res.path[res.path_len - 1] - 1 : -1;
 	wt_verify_sigs = res.sig_checks;
+	return err;
+}
+
+/*
+ * wt_verify_chain with every result in caller-owned memory `out` (`out_cap`
+ * >= WT_VERIFY_OUT_MIN bytes), little-endian:
+ *   u32 path_len; i32 path[11] (leaf first, >= 0: index into `chain`,
+ *   < 0: anchor -(1 + k)); u32 signature checks; u32 paths tried;
+ *   then the NUL-terminated detail (at most 512 bytes with its NUL), then
+ *   the NUL-terminated log of failed candidate paths (the rest, truncated).
+ * Returns 0 or a wt_err (WT_ERR_BAD_ARGUMENT if `out` is too small).
+ */
+#define WT_VERIFY_OUT_HEAD (4 + 4 * (WT_MAX_PATH + 1) + 4 + 4)
+#define WT_VERIFY_OUT_MIN  (WT_VERIFY_OUT_HEAD + 2)
+EMSCRIPTEN_KEEPALIVE int
+wt_verify_chain_to(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *host, size_t host_len,
+	double unix_seconds, int purpose, uint8_t *out, size_t out_cap)
+{
+	if (out == NULL || out_cap < WT_VERIFY_OUT_MIN) return WT_ERR_BAD_ARGUMENT;
+	memset(out, 0, WT_VERIFY_OUT_HEAD);
+	char *detail = (char *)out + WT_VERIFY_OUT_HEAD;
+	size_t room = out_cap - WT_VERIFY_OUT_HEAD;
+	size_t detail_cap = room / 2 < 512 ? room / 2 : 512;
+	wt_verify_result res;
+	memset(&res, 0, sizeof res);
+	res.log = detail + detail_cap;
+	res.log_cap = room - detail_cap;
+	int err = wt_verify_run(c, chain, chain_len, host, host_len, unix_seconds, purpose, &res, detail, detail_cap);
+	/* the detail is followed directly by the log: close the gap */
+	size_t dl = strlen(detail);
+	memmove(detail + dl + 1, res.log, strlen(res.log) + 1);
+	wt_w32le(out, (uint32_t)res.path_len);
+	for (size_t i = 0; i < res.path_len; i++) wt_w32le(out + 4 + 4 * i, (uint32_t)res.path[i]);
+	wt_w32le(out + 4 + 4 * (WT_MAX_PATH + 1), res.sig_checks);
+	wt_w32le(out + 8 + 4 * (WT_MAX_PATH + 1), res.paths_tried);
 	return err;
 }
 
