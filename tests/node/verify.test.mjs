@@ -303,3 +303,59 @@ describe('pin and verified-path exports (the C side of issue 14 item 1)', () => 
     }
   });
 });
+
+describe('C pins in a real handshake (WASM engine, node:tls server on 127.0.0.1)', { timeout: 60_000 }, () => {
+  // The pins go in through wt_conn_add_pin (the export the JS `pins` option is to use):
+  // wt_conn_start is wrapped to add them, so this exercises the C check alone.
+  it('a pinned key only counts on the verified path: an appended extra certificate does not', async () => {
+    const { connect } = await import('../../js/index.node.js');
+    const { loadWasmNode } = await import('../../js/load-node.js');
+    const { spkiPin } = await import('../../js/trust.js');
+    const { getPki } = await import('./helpers/pki.mjs');
+    const { startNodeTlsServer } = await import('./helpers/servers.mjs');
+    const pki = getPki();
+    const derOf = (pem) => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64'));
+    const pinOf = async (pem) => new Uint8Array(Buffer.from(await spkiPin(derOf(pem)), 'base64'));
+    const wasm = await loadWasmNode();
+    const orig = wasm.exports;
+    let pins = [];
+    let seen = null;
+    wasm.exports = {
+      ...orig,
+      wt_conn_start(c) {
+        for (const p of pins) assert.equal(wasm.withBytes(p, (ptr, n) => orig.wt_conn_add_pin(c, ptr, n)), 0);
+        seen = c;
+        return orig.wt_conn_start(c);
+      },
+    };
+    // the server's real chain (leaf, intermediate) plus a correctly issued certificate carrying K
+    const extra = pki.leaves.rsa2048.certPem;
+    const srv = await startNodeTlsServer({ cert: pki.leaves.p256.chainPem + extra, key: pki.leaves.p256.keyPem });
+    const attempt = async (p) => {
+      pins = p;
+      const s = connect({ hostname: '127.0.0.1', port: srv.port }, { serverName: 'localhost', ca: pki.rootPem, timeoutMs: 5000 });
+      try {
+        await s.opened;
+        const path = Array.from({ length: orig.wt_conn_path_len(seen) }, (_, i) => orig.wt_conn_path_at(seen, i));
+        await s.close();
+        return { ok: true, path };
+      } catch (err) {
+        return { ok: false, code: err.code, message: err.message };
+      }
+    };
+    try {
+      const k = await pinOf(extra);
+      const bad = await attempt([k]);
+      assert.equal(bad.ok, false);
+      assert.equal(bad.code, 'PIN_MISMATCH', bad.message);
+      assert.match(bad.message, /verified path/);
+      const viaInter = await attempt([k, await pinOf(pki.interPem)]);
+      assert.deepEqual(viaInter, { ok: true, path: [0, 1, -1] });
+      assert.equal((await attempt([await pinOf(pki.leaves.p256.certPem)])).ok, true);
+      assert.equal((await attempt([await pinOf(pki.rootPem)])).ok, true);
+    } finally {
+      wasm.exports = orig;
+      await srv.stop();
+    }
+  });
+});
