@@ -877,6 +877,11 @@ test_path_validation(void)
 	CHECK(r.res.path_len == 4 && r.res.path[1] == 1 && r.res.path[2] == 2 && r.res.path[3] == -1);
 	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-roll"), P("roll-inter")) == WT_ERR_UNKNOWN_CA);
 	HAS("whose key does not verify it");
+	/* two anchors with one name: the one whose key verifies is used */
+	path_store(&s, "root-twin", "root", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf"), P("inter")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 3 && r.res.path[2] == -2);
+	CHECKF(strstr(r.log, "#0 > #1 > ca[0]: UNKNOWN_CA") != NULL, "%s", r.log);
 	/* an anchor reachable two ways: directly and through a sent copy of itself */
 	path_store(&s, "root", (const char *)NULL);
 	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf"), P("inter"), P("root")) == 0, "%s", r.detail);

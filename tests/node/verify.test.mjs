@@ -251,6 +251,7 @@ describe('path validation rules (wasmtls verify on tests/fixtures/x509-path)', (
     expectOk(...run('leaf-dup', ['dup-a', 'dup-b'], ['root']));
     expectCode('CERT_PURPOSE', ...run('leaf-dup', ['dup-a'], ['root']));
     expectOk(...run('leaf-roll', ['roll-inter', 'roll-new'], ['roll-old']));
+    expectOk(...run('leaf', ['inter'], ['root-twin', 'root']));   // two anchors named "Path Root"
     assert.match(expectCode('UNKNOWN_CA', ...run('leaf-roll', ['roll-inter'], ['roll-old'])), /whose key does not verify it/);
     const r = spawnSync(process.execPath, [CLI, 'verify', ...run('leaf-dup', ['dup-a', 'dup-b'], ['root'])], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
