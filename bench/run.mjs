@@ -19,6 +19,10 @@ import { browserBench } from './browser.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const args = process.argv.slice(2);
+if (args.includes('--x509')) {          // the path-validation budget bench alone (bench/x509-budget.mjs)
+  await (await import('./x509-budget.mjs')).main();
+  process.exit(0);
+}
 const QUICK = args.includes('--quick');
 const BROWSER = !args.includes('--no-browser');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.join(HERE, 'results', QUICK ? 'quick.json' : 'latest.json');

@@ -134,6 +134,11 @@ export async function runVerify(argv) {
       print(`name:    ${args.host ?? args.ip ?? '(not checked)'}; purpose: ${args.purpose}`);
       print(`path built (${res.path.length} of ${sent.length} certificate(s) sent):`);
       res.path.forEach((idx, i) => print(`  [${i}] #${idx} ${describe(sent[idx])}`));
+      if (res.anchor >= 0 && ca[res.anchor]) print(`  [${res.path.length}] ca[${res.anchor}] (trust anchor) ${describe(ca[res.anchor])}`);
+      if (res.tried.length) {
+        print(`${res.ok ? 'other paths' : 'paths'} tried and why they failed (#N: certificate N sent, ca[K]: trust anchor K):`);
+        for (const line of res.tried) print(`  ${line}`);
+      }
     }
     if (!res.ok) return fail(res.error);
     if (args.json) print(JSON.stringify({ ok: true }));

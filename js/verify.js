@@ -1,7 +1,8 @@
 /**
  * verifyChain(): the engine's certificate chain verification on its own, for
  * `wasmtls verify` and for tests. It runs the very C code a handshake runs
- * (wt_chain_verify_path through the wasm export wt_verify_chain).
+ * (wt_chain_verify_ex through the wasm export wt_verify_chain_to, whose results land
+ * in memory this call owns, not in module-static buffers).
  */
 import { WasmTlsError } from './errors.js';
 
@@ -23,7 +24,12 @@ function chainBlob(certs) {
  * @param {import('./wasm.js').WasmTls} wasm
  * @param {{ chain: Uint8Array[], ca: (Uint8Array|string)[], host?: string,
  *           nowSeconds?: number, purpose?: 'server'|'client' }} req
- * @returns {{ ok: true, path: number[] } | { ok: false, error: WasmTlsError, path: number[] }}
+ * `path` lists the certificates sent on the path verified (on failure: the
+ * most useful path tried), as indexes into `chain`; `anchor` is the index in
+ * `ca` of the trust anchor it ended at (or -1); `tried` has one line per
+ * candidate path that failed ("#0 > #2 > ca[1]: CODE: detail"), and
+ * `sigChecks` the signature checks done (the budget is 100).
+ * @returns {{ ok: boolean, error?: WasmTlsError, path: number[], anchor: number, tried: string[], sigChecks: number }}
  */
 export function verifyChain(wasm, req) {
   const x = wasm.exports;
@@ -39,16 +45,27 @@ export function verifyChain(wasm, req) {
     });
     const now = req.nowSeconds ?? Math.floor(Date.now() / 1000);
     const purpose = PURPOSE[req.purpose ?? 'server'];
-    const err = wasm.withBytes(chainBlob(req.chain), (cp, cn) =>
-      wasm.withBytes(req.host ?? '', (hp, hn) => x.wt_verify_chain(conn, cp, cn, hp, hn, now, purpose)));
-    const n = x.wt_verify_path_len();
-    const ptr = x.wt_verify_path_ptr() >>> 0;
-    const view = new DataView(x.memory.buffer);
-    const path = Array.from({ length: n }, (_, i) => view.getUint32(ptr + 4 * i, true));
-    if (err === 0) return { ok: true, path };
-    const code = wasm.cstring(x.wt_error_name(err));
-    const detail = wasm.cstring(x.wt_verify_detail()) || wasm.cstring(x.wt_error_text(err));
-    return { ok: false, error: new WasmTlsError(code, detail), path };
+    const OUT = 8192;   // wt_verify_chain_to's caller-owned result area (header, detail, log)
+    const r = wasm.withBytes(chainBlob(req.chain), (cp, cn) =>
+      wasm.withBytes(req.host ?? '', (hp, hn) =>
+        wasm.withBytes(new Uint8Array(OUT), (op) => {
+          const err = x.wt_verify_chain_to(conn, cp, cn, hp, hn, now, purpose, op, OUT);
+          const view = new DataView(x.memory.buffer, op >>> 0, OUT);
+          const len = view.getUint32(0, true);
+          const full = Array.from({ length: len }, (_, i) => view.getInt32(4 + 4 * i, true));
+          const head = 4 + 4 * 11 + 8;
+          const detail = wasm.cstring((op >>> 0) + head);
+          const log = wasm.cstring((op >>> 0) + head + new TextEncoder().encode(detail).length + 1);
+          return { err, full, sigChecks: view.getUint32(4 + 4 * 11, true), detail, log };
+        })));
+    const path = r.full.filter((i) => i >= 0);
+    const last = r.full[r.full.length - 1];
+    const anchor = last !== undefined && last < 0 ? -last - 1 : -1;
+    const tried = r.log.split('\n').filter(Boolean);
+    if (r.err === 0) return { ok: true, path, anchor, tried, sigChecks: r.sigChecks };
+    const code = wasm.cstring(x.wt_error_name(r.err));
+    const detail = r.detail || wasm.cstring(x.wt_error_text(r.err));
+    return { ok: false, error: new WasmTlsError(code, detail), path, anchor, tried, sigChecks: r.sigChecks };
   } finally {
     x.wt_conn_free(conn);
   }

@@ -34,6 +34,12 @@ static const uint8_t OID_BASIC_CONSTRAINTS[] = { 0x55, 0x1D, 0x13 };
 static const uint8_t OID_SAN[]       = { 0x55, 0x1D, 0x11 };
 static const uint8_t OID_EKU[]       = { 0x55, 0x1D, 0x25 };
 static const uint8_t OID_NAME_CONSTRAINTS[] = { 0x55, 0x1D, 0x1E };
+static const uint8_t OID_KEY_USAGE[] = { 0x55, 0x1D, 0x0F };
+static const uint8_t OID_SKI[]       = { 0x55, 0x1D, 0x0E };
+static const uint8_t OID_AKI[]       = { 0x55, 0x1D, 0x23 };
+static const uint8_t OID_AIA[]       = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01 };
+/* 1.2.840.10045.4.3.{1,2,3,4}: ecdsa-with-SHA224/256/384/512 */
+static const uint8_t OID_ECDSA_SHA2_PFX[] = { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03 };
 static const uint8_t OID_EKU_ANY[]   = { 0x55, 0x1D, 0x25, 0x00 };
 static const uint8_t OID_KP_SERVER[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01 };
 static const uint8_t OID_KP_CLIENT[] = { 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02 };
@@ -53,6 +59,34 @@ wt_sig_oid_is_weak(const wt_reader *oid)
 	return OID_IS(*oid, OID_ECDSA_SHA1) || OID_IS(*oid, OID_DSA_SHA1)
 		|| OID_IS(*oid, OID_OIW_SHA1RSA) || OID_IS(*oid, OID_OIW_MD5RSA)
 		|| OID_IS(*oid, OID_OIW_DSASHA1);
+}
+
+/* The signature algorithm OID → WT_SIGALG_* and the br_*_ID of its hash. */
+static void
+wt_sig_oid_classify(const wt_reader *oid, int *alg, int *hash)
+{
+	*alg = WT_SIGALG_OTHER;
+	*hash = 0;
+	if (oid->bad) { *alg = WT_SIGALG_UNKNOWN; return; }
+	if (oid->n == sizeof OID_PKCS1_PFX + 1 && memcmp(oid->p, OID_PKCS1_PFX, sizeof OID_PKCS1_PFX) == 0) {
+		switch (oid->p[sizeof OID_PKCS1_PFX]) {
+		case 5: *alg = WT_SIGALG_RSA; *hash = br_sha1_ID; break;
+		case 11: *alg = WT_SIGALG_RSA; *hash = br_sha256_ID; break;
+		case 12: *alg = WT_SIGALG_RSA; *hash = br_sha384_ID; break;
+		case 13: *alg = WT_SIGALG_RSA; *hash = br_sha512_ID; break;
+		case 14: *alg = WT_SIGALG_RSA; *hash = br_sha224_ID; break;
+		default: break;
+		}
+		return;
+	}
+	if (OID_IS(*oid, OID_ECDSA_SHA1)) { *alg = WT_SIGALG_ECDSA; *hash = br_sha1_ID; return; }
+	if (oid->n == sizeof OID_ECDSA_SHA2_PFX + 1
+		&& memcmp(oid->p, OID_ECDSA_SHA2_PFX, sizeof OID_ECDSA_SHA2_PFX) == 0)
+	{
+		static const int h[5] = { 0, br_sha224_ID, br_sha256_ID, br_sha384_ID, br_sha512_ID };
+		uint8_t last = oid->p[sizeof OID_ECDSA_SHA2_PFX];
+		if (last >= 1 && last <= 4) { *alg = WT_SIGALG_ECDSA; *hash = h[last]; }
+	}
 }
 
 /* ----------------------------------------------------------------- time */
@@ -146,7 +180,7 @@ wt_der_positive_int(const wt_reader *v)
 
 /* The modulus size of an RSAPublicKey inside a BIT STRING value; 0 if malformed. */
 static unsigned
-wt_rsa_bits(wt_reader bits)
+wt_rsa_bits(wt_cert_info *ci, wt_reader bits)
 {
 	if (wt_r_u8(&bits) != 0) return 0;           /* unused bits must be 0 */
 	wt_reader seq = wt_der_expect(&bits, WT_DER_SEQUENCE);
@@ -157,6 +191,12 @@ wt_rsa_bits(wt_reader bits)
 	{
 		return 0;
 	}
+	while (n.n > 1 && n.p[0] == 0) { n.p++; n.n--; }
+	while (e.n > 1 && e.p[0] == 0) { e.p++; e.n--; }
+	ci->rsa_n = n.p;
+	ci->rsa_n_len = n.n;
+	ci->rsa_e = e.p;
+	ci->rsa_e_len = e.n;
 	return wt_int_bits(n.p, n.n);
 }
 
@@ -173,7 +213,7 @@ wt_parse_spki(wt_cert_info *ci, wt_reader spki)
 
 	if (OID_IS(oid, OID_RSA) || OID_IS(oid, OID_RSA_PSS)) {
 		ci->key_type = OID_IS(oid, OID_RSA) ? WT_CERTKEY_RSA : WT_CERTKEY_RSA_PSS;
-		ci->key_bits = wt_rsa_bits(bits);
+		ci->key_bits = wt_rsa_bits(ci, bits);
 		return ci->key_bits != 0;
 	}
 	if (OID_IS(oid, OID_EC)) {
@@ -183,6 +223,9 @@ wt_parse_spki(wt_cert_info *ci, wt_reader spki)
 		ci->key_bits = OID_IS(curve, OID_P256) ? 256
 			: OID_IS(curve, OID_P384) ? 384
 			: OID_IS(curve, OID_P521) ? 521 : 0;
+		ci->ec_curve = ci->key_bits == 256 ? BR_EC_secp256r1
+			: ci->key_bits == 384 ? BR_EC_secp384r1
+			: ci->key_bits == 521 ? BR_EC_secp521r1 : 0;
 		/* unused-bits byte 0, then an uncompressed or compressed point */
 		return bits.p[0] == 0 && bits.n >= 2;
 	}
@@ -214,17 +257,38 @@ wt_check_general_names(const uint8_t *p, size_t n)
 	return !names.bad;
 }
 
+/* AuthorityInfoAccessSyntax: SEQUENCE SIZE (1..MAX) OF { accessMethod OID, accessLocation GeneralName }. */
+static int
+wt_check_aia(wt_reader val)
+{
+	wt_reader list = wt_der_expect(&val, WT_DER_SEQUENCE);
+	if (!wt_r_done(&val) || list.bad || list.n == 0) return 0;
+	while (list.n > 0) {
+		wt_reader ad = wt_der_expect(&list, WT_DER_SEQUENCE);
+		wt_reader method = wt_der_expect(&ad, WT_DER_OID);
+		wt_der_tlv loc;
+		if (list.bad || ad.bad || method.bad || method.n == 0 || !wt_der_read(&ad, &loc)
+			|| (loc.tag & 0xC0) != 0x80 || !wt_r_done(&ad))
+		{
+			return 0;
+		}
+	}
+	return !list.bad;
+}
+
 static int
 wt_parse_extensions(wt_cert_info *ci, wt_reader exts)
 {
-	int seen_bc = 0;
+	int seen_bc = 0, seen_ku = 0, seen_ski = 0, seen_aki = 0, seen_aia = 0;
 	if (exts.n == 0) return 0;                         /* SEQUENCE SIZE (1..MAX) */
 	while (exts.n > 0 && !exts.bad) {
 		wt_reader ext = wt_der_expect(&exts, WT_DER_SEQUENCE);
 		wt_reader oid = wt_der_expect(&ext, WT_DER_OID);
+		int critical = 0;
 		if (wt_der_peek(&ext) == WT_DER_BOOLEAN) {
 			wt_reader crit = wt_der_expect(&ext, WT_DER_BOOLEAN);
-			if (wt_der_bool(&crit) < 0) return 0;
+			critical = wt_der_bool(&crit);
+			if (critical < 0) return 0;
 		}
 		wt_reader val = wt_der_expect(&ext, WT_DER_OCTET_STRING);
 		if (ext.bad || oid.bad || val.bad || !wt_r_done(&ext)) return 0;
@@ -239,15 +303,41 @@ wt_parse_extensions(wt_cert_info *ci, wt_reader exts)
 				if (v < 0) return 0;
 				ci->is_ca = v;
 			}
+			ci->has_bc = 1;
 			if (wt_der_peek(&bc) == WT_DER_INTEGER) {
 				wt_reader plen = wt_der_expect(&bc, WT_DER_INTEGER);
-				if (plen.bad || plen.n == 0) return 0;
+				if (plen.bad || plen.n == 0 || (plen.p[0] & 0x80)) return 0;
+				unsigned v = 0;
+				for (size_t k = 0; k < plen.n; k++) v = v > 255 ? v : (v << 8) | plen.p[k];
+				ci->path_len = v > 255 ? 255 : (int)v;
 			}
 			if (!wt_r_done(&bc)) return 0;
+		} else if (OID_IS(oid, OID_KEY_USAGE)) {
+			if (seen_ku++) return 0;
+			wt_reader ku = wt_der_expect(&val, WT_DER_BIT_STRING);
+			if (!wt_r_done(&val) || ku.bad || ku.n < 1 || ku.p[0] > 7) return 0;
+			unsigned mask = 0;
+			for (size_t k = 1; k < ku.n && k <= 2; k++) {
+				for (unsigned b = 0; b < 8; b++) {
+					if (ku.p[k] & (0x80u >> b)) mask |= 1u << ((k - 1) * 8 + b);
+				}
+			}
+			ci->has_ku = 1;
+			ci->key_usage = mask;
+		} else if (OID_IS(oid, OID_SKI)) {
+			if (seen_ski++) return 0;
+			ci->ski_critical = critical;
+		} else if (OID_IS(oid, OID_AKI)) {
+			if (seen_aki++) return 0;
+			ci->aki_critical = critical;
+		} else if (OID_IS(oid, OID_AIA)) {
+			if (seen_aia++) return 0;
+			if (!wt_check_aia(val)) ci->aia_malformed = 1;
 		} else if (OID_IS(oid, OID_SAN)) {
 			if (ci->has_san) return 0;             /* duplicate extension */
 			if (!wt_check_general_names(val.p, val.n)) return 0;
 			ci->has_san = 1;
+			ci->san_critical = critical;
 			ci->san = val.p;
 			ci->san_len = val.n;
 		} else if (OID_IS(oid, OID_EKU)) {
@@ -269,6 +359,8 @@ wt_parse_extensions(wt_cert_info *ci, wt_reader exts)
 			if (!wt_r_done(&val) || nc.bad) return 0;
 			ci->name_constraints = nc.p;
 			ci->name_constraints_len = nc.n;
+		} else if (critical) {
+			ci->crit_unknown = 1;              /* e.g. policyConstraints: not processed */
 		}
 	}
 	return !exts.bad;
@@ -293,7 +385,13 @@ wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
 	wt_reader cert = wt_der_expect(&in, WT_DER_SEQUENCE);
 	if (!wt_r_done(&in) || cert.bad) return WT_ERR_BAD_CERTIFICATE;
 
-	wt_reader tbs = wt_der_expect(&cert, WT_DER_SEQUENCE);
+	wt_der_tlv tbs_tlv;
+	wt_der_read(&cert, &tbs_tlv);
+	wt_reader tbs = tbs_tlv.body;
+	if (tbs_tlv.tag != WT_DER_SEQUENCE) tbs.bad = 1;
+	ci->tbs = tbs_tlv.raw;
+	ci->tbs_len = tbs_tlv.raw_len;
+	ci->path_len = -1;
 	wt_der_tlv outer_alg;
 	wt_der_read(&cert, &outer_alg);
 	wt_reader sigval = wt_der_expect(&cert, WT_DER_BIT_STRING);
@@ -302,6 +400,9 @@ wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
 	{
 		return WT_ERR_BAD_CERTIFICATE;
 	}
+	if (sigval.p[0] != 0) return WT_ERR_BAD_CERTIFICATE;   /* unused bits */
+	ci->sig = sigval.p + 1;
+	ci->sig_len = sigval.n - 1;
 
 	/* version [0] EXPLICIT INTEGER: v1 (0), v2 (1) or v3 (2) */
 	int version = 0;
@@ -326,6 +427,8 @@ wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
 	wt_reader sigoid = wt_der_expect(&outer_alg.body, WT_DER_OID);
 	if (sigoid.bad) return WT_ERR_BAD_CERTIFICATE;
 	ci->sig_is_sha1 = wt_sig_oid_is_weak(&sigoid);
+	wt_sig_oid_classify(&sigoid, &ci->sig_alg, &ci->sig_hash);
+	ci->version = version + 1;
 
 	wt_der_tlv name;
 	if (!wt_der_read(&tbs, &name) || name.tag != WT_DER_SEQUENCE) return WT_ERR_BAD_CERTIFICATE;
@@ -345,9 +448,14 @@ wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
 	if (!wt_der_read(&tbs, &name) || name.tag != WT_DER_SEQUENCE) return WT_ERR_BAD_CERTIFICATE;
 	ci->subject = name.raw;
 	ci->subject_len = name.raw_len;
+	ci->subject_empty = name.body.n == 0;
 
-	wt_reader spki = wt_der_expect(&tbs, WT_DER_SEQUENCE);
-	if (spki.bad || !wt_parse_spki(ci, spki)) return WT_ERR_BAD_CERTIFICATE;
+	wt_der_tlv spki;
+	if (!wt_der_read(&tbs, &spki) || spki.tag != WT_DER_SEQUENCE || !wt_parse_spki(ci, spki.body)) {
+		return WT_ERR_BAD_CERTIFICATE;
+	}
+	ci->spki = spki.raw;
+	ci->spki_len = spki.raw_len;
 
 	/* issuerUniqueID [1], subjectUniqueID [2] (v2+), extensions [3] (v3) */
 	int last = 0;
@@ -369,6 +477,18 @@ wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len)
 		}
 	}
 	if (tbs.bad) return WT_ERR_BAD_CERTIFICATE;
+	return 0;
+}
+
+int
+wt_cert_spki_sha256(const uint8_t *der, size_t len, uint8_t out[32])
+{
+	wt_cert_info ci;
+	if (wt_cert_parse(&ci, der, len) != 0) return WT_ERR_BAD_CERTIFICATE;
+	br_sha256_context h;
+	br_sha256_init(&h);
+	br_sha256_update(&h, ci.spki, ci.spki_len);
+	br_sha256_out(&h, out);
 	return 0;
 }
 
@@ -495,67 +615,63 @@ wt_lower(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
-static int
-wt_ieq(const uint8_t *a, const uint8_t *b, size_t n)
+size_t
+wt_dns_normalize(const uint8_t *name, size_t len, uint8_t out[253], int wildcard_ok)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (wt_lower(a[i]) != wt_lower(b[i])) return 0;
-	}
-	return 1;
-}
-
-/* A plausible DNS name: non-empty labels, no '*', printable ASCII only. */
-static int
-wt_dns_name_ok(const uint8_t *h, size_t n)
-{
-	if (n == 0 || n > 253) return 0;
+	if (name == NULL || len == 0) return 0;
+	if (name[len - 1] == '.') len--;                   /* one trailing dot: the absolute form */
+	if (len == 0 || len > 253) return 0;
 	size_t label = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = h[i];
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = name[i];
 		if (c == '.') {
-			if (label == 0) return 0;
+			if (label == 0) return 0;                  /* empty label (also a second trailing dot) */
 			label = 0;
 		} else {
-			if (c <= 0x20 || c >= 0x7F || c == '*') return 0;
-			label++;
+			if (c <= 0x20 || c >= 0x7F) return 0;
+			if (c == '*' && !(wildcard_ok && i == 0 && (len == 1 || name[1] == '.'))) return 0;
+			if (++label > 63) return 0;
 		}
+		out[i] = wt_lower(c);
 	}
-	return label > 0;
+	if (label == 0) return 0;
+	return len;
 }
 
 /*
- * RFC 6125 §6.4: one dNSName `pat` against the (trailing-dot-free, checked)
- * host. A wildcard is only a whole left-most "*" label, matches exactly one
+ * RFC 6125 §6.4: one dNSName `pat` against the (normalised) host. A
+ * wildcard is only a whole left-most "*" label, matches exactly one
  * non-empty host label, and needs at least two labels after it.
  */
 static int
-wt_dns_match(const uint8_t *pat, size_t plen, const uint8_t *host, size_t hlen)
+wt_dns_match(const uint8_t *pat_in, size_t plen_in, const uint8_t *host, size_t hlen)
 {
-	if (plen > 0 && pat[plen - 1] == '.') plen--;
-	if (plen == 0) return 0;
-	if (plen >= 2 && pat[0] == '*' && pat[1] == '.') {
+	uint8_t pat[253];
+	size_t plen = wt_dns_normalize(pat_in, plen_in, pat, 1);
+	if (plen == 0) return 0;                       /* also refuses partial wildcards */
+	if (plen >= 2 && pat[0] == '*') {
 		const uint8_t *rest = pat + 2;
 		size_t rlen = plen - 2;
-		if (!wt_dns_name_ok(rest, rlen) || memchr(rest, '.', rlen) == NULL) return 0;
+		if (memchr(rest, '.', rlen) == NULL) return 0;
 		const uint8_t *dot = memchr(host, '.', hlen);
 		if (dot == NULL || dot == host) return 0;
 		size_t after = hlen - (size_t)(dot + 1 - host);
-		return after == rlen && wt_ieq(dot + 1, rest, rlen);
+		return after == rlen && memcmp(dot + 1, rest, rlen) == 0;
 	}
-	if (!wt_dns_name_ok(pat, plen)) return 0;      /* also refuses partial wildcards */
-	return plen == hlen && wt_ieq(pat, host, hlen);
+	if (plen == 1) return 0;                       /* a bare "*" */
+	return plen == hlen && memcmp(pat, host, hlen) == 0;
 }
 
 int
 wt_cert_matches_host(const wt_cert_info *ci, const char *host, size_t host_len)
 {
 	if (ci == NULL || host == NULL || !ci->has_san) return 0;
-	const uint8_t *h = (const uint8_t *)host;
+	uint8_t h[253];
 	uint8_t ip[16];
 	int iplen = wt_ip_parse(host, host_len, ip);
 	if (iplen == 0) {
-		if (host_len > 0 && h[host_len - 1] == '.') host_len--;
-		if (!wt_dns_name_ok(h, host_len)) return 0;
+		host_len = wt_dns_normalize((const uint8_t *)host, host_len, h, 0);
+		if (host_len == 0) return 0;
 	}
 
 	wt_reader r = wt_reader_of(ci->san, ci->san_len);

@@ -38,6 +38,7 @@
 #include "wt_crypto.h"
 #include "wt_keysched.h"
 #include "wt_record.h"
+#include "wt_x509.h"
 #include "wt_sign.h"
 #include "wt_session.h"
 
@@ -264,6 +265,13 @@ typedef struct {
 	uint8_t alpn_sel[256];
 	size_t alpn_sel_len;
 	wt_pubkey peer_key;
+	/* Pins and the verified path (x509 block: wt_hs_accept_chain; set with
+	 * wt_engine_set_pins after wt_engine_init). */
+	const uint8_t *pins;               /* num_pins x 32 bytes: SHA-256 of a SubjectPublicKeyInfo; caller-owned */
+	size_t num_pins;
+	const wt_anchor_info *anchor_info; /* parallel to anchors (wt_trust_keep_info), or NULL; caller-owned */
+	int16_t vpath[WT_MAX_PATH + 1];    /* the path verified, leaf first: >= 0 chain index, < 0 anchor -(1 + k) */
+	size_t vpath_len;                  /* 0 until a chain was accepted (and when resumed) */
 	int ccs_seen, ccs_sent;
 	int hs_boundary;                   /* a key change happened: the record must end here */
 	int rd_used;                       /* TLS 1.3: a protected record was received (no CCS after it) */
@@ -369,6 +377,37 @@ int wt_engine_peer_alert(const wt_engine *e);
 /** \brief Events recorded since the last wt_engine_events_clear(). */
 const wt_event *wt_engine_events(const wt_engine *e, unsigned *count);
 void wt_engine_events_clear(wt_engine *e);
+
+/* The most pins a connection takes. */
+#define WT_MAX_PINS 16
+
+/**
+ * \brief After wt_engine_init, before wt_engine_start: the pins (`num_pins`
+ * SHA-256 digests of SubjectPublicKeyInfo DER, 32 bytes each, caller-owned)
+ * and the facts of the configured anchors (parallel to wt_config.anchors, or
+ * NULL: anchors are bare keys, no anchor checks, pins never match them).
+ * With pins, a verified chain is accepted only if a certificate on the
+ * verified path (leaf .. anchor; with WT_FLAG_INSECURE_SKIP_VERIFY the leaf
+ * alone) has a pinned key: else WT_ERR_PIN_MISMATCH, before our Finished.
+ * \return 0 or WT_ERR_BAD_ARGUMENT (more than WT_MAX_PINS).
+ */
+static inline int
+wt_engine_set_pins(wt_engine *e, const uint8_t *pins, size_t num_pins, const wt_anchor_info *anchor_info)
+{
+	if (e == NULL || num_pins > WT_MAX_PINS || (num_pins > 0 && pins == NULL)) return WT_ERR_BAD_ARGUMENT;
+	e->pins = pins;
+	e->num_pins = num_pins;
+	e->anchor_info = anchor_info;
+	return 0;
+}
+
+/** \brief The path the handshake verified (see wt_engine.vpath). \return its length. */
+static inline size_t
+wt_engine_path(const wt_engine *e, const int16_t **path)
+{
+	*path = e->vpath;
+	return e->vpath_len;
+}
 
 /** \brief Erase all secrets held by the engine. Call before releasing it. */
 void wt_engine_wipe(wt_engine *e);

@@ -1,6 +1,7 @@
 /*
  * wt_error.c — names and alerts of the error codes listed in wt_error.h.
  */
+#include <stddef.h>
 #include "wt_error.h"
 
 static const struct {
@@ -8,7 +9,8 @@ static const struct {
 	const char *text;
 	int alert;
 } wt_err_table[] = {
-#define WT_X_ROW(name, value, alert, text) { #name, text, WT_ALERT_##alert },
+/* indexed by value: a gap in the numbers (codes appended in parallel) stays "UNKNOWN" */
+#define WT_X_ROW(name, value, alert, text) [value] = { #name, text, WT_ALERT_##alert },
 	WT_ERROR_LIST(WT_X_ROW)
 #undef WT_X_ROW
 };
@@ -16,7 +18,8 @@ static const struct {
 static int
 wt_err_in_range(int err)
 {
-	return err >= 0 && err < (int)(sizeof wt_err_table / sizeof wt_err_table[0]);
+	return err >= 0 && err < (int)(sizeof wt_err_table / sizeof wt_err_table[0])
+		&& wt_err_table[err].name != NULL;
 }
 
 const char *

@@ -80,7 +80,8 @@
 	X(CERT_PURPOSE,            33, UNSUPPORTED_CERTIFICATE, "a certificate's extendedKeyUsage does not allow this use") \
 	X(NAME_CONSTRAINTS,        34, BAD_CERTIFICATE, "a name in the certificate violates an issuer's nameConstraints") \
 	X(TOO_MANY_MESSAGES,       35, UNEXPECTED_MESSAGE, "the peer sent too many messages of one kind without application data") \
-	X(SEQUENCE_LIMIT,          36, NONE, "the record sequence number would wrap: the connection must end")
+	X(SEQUENCE_LIMIT,          36, NONE, "the record sequence number would wrap: the connection must end") \
+	X(VERIFY_BUDGET,           40, BAD_CERTIFICATE, "the certificate chain needs more work to verify than the budget allows")
 
 typedef enum {
 #define WT_X_ENUM(name, value, alert, text) WT_ERR_##name = value,

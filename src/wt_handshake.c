@@ -838,6 +838,7 @@ int
 wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *ocsp, size_t ocsp_len)
 {
 	int err;
+	e->vpath_len = 0;
 	if (n == 0) return wt_fail(e, WT_ERR_EMPTY_CHAIN, "the server sent an empty certificate chain");
 	e->chain_len = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -850,11 +851,16 @@ wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *
 	if (e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) {
 		err = wt_leaf_key_unverified(e, &chain[0]);
 		if (err) return err;
+		e->vpath[0] = 0;                            /* unverified: only the key that signs counts */
+		e->vpath_len = 1;
 	} else {
 		wt_verify_params vp;
+		wt_verify_result vr;
 		memset(&vp, 0, sizeof vp);
+		memset(&vr, 0, sizeof vr);
 		vp.anchors = e->anchors;
 		vp.num_anchors = e->num_anchors;
+		vp.anchor_info = e->anchor_info;
 		vp.host = e->server_name_len ? e->server_name : NULL;
 		vp.host_len = e->server_name_len;
 		vp.now = e->now;
@@ -862,9 +868,36 @@ wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *
 		vp.ocsp_len = ocsp_len;
 		char detail[sizeof e->detail];
 		detail[0] = 0;
-		err = wt_chain_verify(&vp, chain, n, &e->peer_key, detail, sizeof detail);
+		err = wt_chain_verify_ex(&vp, chain, n, &e->peer_key, &vr, detail, sizeof detail);
 		if (err) return wt_fail(e, err, "%s", detail[0] ? detail : wt_err_text(err));
+		for (size_t i = 0; i < vr.path_len; i++) e->vpath[i] = (int16_t)vr.path[i];
+		e->vpath_len = vr.path_len;
 		wt_event_push(e, WT_EV_IN, WT_EV_VERIFIED, 0, n);
+	}
+	if (e->num_pins > 0) {
+		/* pins name keys on the verified path only (never an extra certificate sent) */
+		size_t matched = 0;
+		for (size_t i = 0; i < e->vpath_len && !matched; i++) {
+			uint8_t h[32];
+			int at = e->vpath[i];
+			if (at >= 0) {
+				if (wt_cert_spki_sha256(chain[at].der, chain[at].len, h) != 0) continue;
+			} else if (e->anchor_info != NULL) {
+				memcpy(h, e->anchor_info[-at - 1].spki_sha256, 32);
+			} else {
+				continue;
+			}
+			for (size_t k = 0; k < e->num_pins; k++) {
+				if (memcmp(h, e->pins + 32 * k, 32) == 0) matched = 1;
+			}
+		}
+		if (!matched) {
+			e->vpath_len = 0;
+			return wt_fail(e, WT_ERR_PIN_MISMATCH, (e->flags & WT_FLAG_INSECURE_SKIP_VERIFY)
+				? "none of the %zu pins matches the server certificate's key (without verification only the leaf's key counts)"
+				: "none of the %zu pins matches a key on the verified path (leaf, intermediates, trust anchor; extra certificates the server sent do not count)",
+				e->num_pins);
+		}
 	}
 	return 0;
 }

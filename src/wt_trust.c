@@ -1,10 +1,12 @@
 /*
  * wt_trust.c — CA certificates (PEM or DER) to BearSSL trust anchors.
  *
- * Each certificate is decoded by br_x509_decoder, streaming: PEM payload
- * bytes go straight from br_pem_decoder into the X.509 decoder, whose
- * subject-DN callback appends to the store's arena. The public key is then
- * copied into the arena too, so an anchor only points into caller memory.
+ * Each certificate is decoded by br_x509_decoder (its subject-DN callback
+ * appends to the store's arena) and by wt_cert_parse (the facts the anchor
+ * checks need, kept with wt_trust_keep_info). PEM payload bytes are first
+ * decoded into the arena's free space (moved to its top, wiped after use).
+ * The public key is copied into the arena too, so an anchor only points
+ * into caller memory.
  * An add is all-or-nothing: on any failure the store is rolled back to
  * what it was before the call. In PEM input, blocks other than CERTIFICATE
  * are ignored, and so are certificates whose key BearSSL does not support
@@ -25,6 +27,13 @@ wt_trust_init(wt_trust_store *ts, br_x509_trust_anchor *anchors, size_t max,
 	ts->arena = arena;
 	ts->arena_len = arena ? arena_len : 0;
 	ts->arena_used = 0;
+	ts->info = NULL;
+}
+
+void
+wt_trust_keep_info(wt_trust_store *ts, wt_anchor_info *info)
+{
+	if (ts != NULL) ts->info = info;
 }
 
 /* Decoding state for one certificate. */
@@ -56,52 +65,49 @@ wt_dn_append(void *ctx, const void *buf, size_t len)
 	memcpy(p, buf, len);
 }
 
-/* br_pem_decoder destination: feed the X.509 decoder. */
-static void
-wt_pem_to_x509(void *ctx, const void *buf, size_t len)
-{
-	wt_anchor_job *job = ctx;
-	/* BearSSL 0.6 quirk: pushing more bytes after the decoder failed
-	   overwrites its error (e.g. UNSUPPORTED becomes INNER_TRUNC or
-	   UNEXPECTED), so stop at the first one. `err` is a field of the
-	   documented-opaque context; BearSSL is vendored, the layout is fixed. */
-	if (job->dc.err != 0) return;
-	br_x509_decoder_push(&job->dc, buf, len);
-}
-
-static void
-wt_job_start(wt_anchor_job *job, wt_trust_store *ts)
-{
-	job->ts = ts;
-	job->dn_start = ts->arena_used;
-	job->overflow = 0;
-	br_x509_decoder_init(&job->dc, wt_dn_append, job);
-}
-
 /*
- * Finish one decoded certificate: copy the key and append the anchor.
- * \return 0, WT_ERR_BAD_ARGUMENT (undecodable) or WT_ERR_BUFFER_TOO_SMALL.
+ * One DER certificate to an anchor (its DN, key and, with wt_trust_keep_info,
+ * its facts into the arena). The arena must not grow past `limit` (the
+ * certificate may sit above it). \return 0, WT_ERR_BAD_ARGUMENT (undecodable;
+ * *unsupported set when BearSSL does not support the key) or BUFFER_TOO_SMALL.
  */
 static int
-wt_job_finish(wt_anchor_job *job)
+wt_anchor_from_der(wt_trust_store *ts, const uint8_t *der, size_t len, size_t limit, int *unsupported)
 {
-	wt_trust_store *ts = job->ts;
-	if (job->overflow) return WT_ERR_BUFFER_TOO_SMALL;
-	const br_x509_pkey *pk = br_x509_decoder_get_pkey(&job->dc);
-	if (pk == NULL) return WT_ERR_BAD_ARGUMENT;
-	if (ts->num >= ts->max) return WT_ERR_BUFFER_TOO_SMALL;
+	wt_anchor_job job;
+	size_t full = ts->arena_len;
+	int err = 0;
+	wt_cert_info ci;
 
+	*unsupported = 0;
+	if (ts->num >= ts->max) return WT_ERR_BUFFER_TOO_SMALL;
+	ts->arena_len = limit;
+	job.ts = ts;
+	job.dn_start = ts->arena_used;
+	job.overflow = 0;
+	br_x509_decoder_init(&job.dc, wt_dn_append, &job);
+	br_x509_decoder_push(&job.dc, der, len);
+	const br_x509_pkey *pk = br_x509_decoder_get_pkey(&job.dc);
 	br_x509_trust_anchor *ta = &ts->anchors[ts->num];
+
+	if (job.overflow) { err = WT_ERR_BUFFER_TOO_SMALL; goto out; }
+	if (pk == NULL) {
+		*unsupported = br_x509_decoder_last_error(&job.dc) == BR_ERR_X509_UNSUPPORTED;
+		err = WT_ERR_BAD_ARGUMENT;
+		goto out;
+	}
+	if (wt_cert_parse(&ci, der, len) != 0) { err = WT_ERR_BAD_ARGUMENT; goto out; }
+
 	memset(ta, 0, sizeof *ta);
-	ta->dn.data = ts->arena + job->dn_start;
-	ta->dn.len = ts->arena_used - job->dn_start;
+	ta->dn.data = ts->arena + job.dn_start;
+	ta->dn.len = ts->arena_used - job.dn_start;
 	ta->flags = BR_X509_TA_CA;
 	ta->pkey.key_type = pk->key_type;
 	switch (pk->key_type) {
 	case BR_KEYTYPE_RSA: {
 		uint8_t *n = wt_arena_take(ts, pk->key.rsa.nlen);
 		uint8_t *e = wt_arena_take(ts, pk->key.rsa.elen);
-		if (n == NULL || e == NULL) return WT_ERR_BUFFER_TOO_SMALL;
+		if (n == NULL || e == NULL) { err = WT_ERR_BUFFER_TOO_SMALL; goto out; }
 		memcpy(n, pk->key.rsa.n, pk->key.rsa.nlen);
 		memcpy(e, pk->key.rsa.e, pk->key.rsa.elen);
 		ta->pkey.key.rsa.n = n;
@@ -112,7 +118,7 @@ wt_job_finish(wt_anchor_job *job)
 	}
 	case BR_KEYTYPE_EC: {
 		uint8_t *q = wt_arena_take(ts, pk->key.ec.qlen);
-		if (q == NULL) return WT_ERR_BUFFER_TOO_SMALL;
+		if (q == NULL) { err = WT_ERR_BUFFER_TOO_SMALL; goto out; }
 		memcpy(q, pk->key.ec.q, pk->key.ec.qlen);
 		ta->pkey.key.ec.curve = pk->key.ec.curve;
 		ta->pkey.key.ec.q = q;
@@ -120,10 +126,57 @@ wt_job_finish(wt_anchor_job *job)
 		break;
 	}
 	default:
-		return WT_ERR_BAD_ARGUMENT;
+		err = WT_ERR_BAD_ARGUMENT;
+		goto out;
+	}
+	if (ts->info != NULL) {
+		wt_anchor_info *ai = &ts->info[ts->num];
+		br_sha256_context h;
+		memset(ai, 0, sizeof *ai);
+		br_sha256_init(&h);
+		br_sha256_update(&h, ci.spki, ci.spki_len);
+		br_sha256_out(&h, ai->spki_sha256);
+		ai->not_before = ci.not_before;
+		ai->not_after = ci.not_after;
+		ai->version = ci.version;
+		ai->has_bc = ci.has_bc;
+		ai->is_ca = ci.is_ca;
+		ai->path_len = ci.path_len;
+		ai->has_ku = ci.has_ku;
+		ai->key_usage = ci.key_usage;
+		ai->crit_unknown = ci.crit_unknown || ci.ski_critical || ci.aki_critical;
+		ai->key_type = (int)ci.key_type;
+		ai->key_bits = ci.key_bits;
+		if (ci.name_constraints != NULL) {
+			uint8_t *nc = wt_arena_take(ts, ci.name_constraints_len ? ci.name_constraints_len : 1);
+			if (nc == NULL) { err = WT_ERR_BUFFER_TOO_SMALL; goto out; }
+			memcpy(nc, ci.name_constraints, ci.name_constraints_len);
+			ai->name_constraints = nc;
+			ai->name_constraints_len = ci.name_constraints_len;
+		}
 	}
 	ts->num++;
-	return 0;
+out:
+	ts->arena_len = full;
+	if (err) ts->arena_used = job.dn_start;
+	return err;
+}
+
+/* PEM payload collection: the DER of one CERTIFICATE block, in the arena's free space. */
+typedef struct {
+	wt_trust_store *ts;
+	size_t len;
+	int overflow;
+} wt_pem_job;
+
+static void
+wt_pem_collect(void *ctx, const void *buf, size_t len)
+{
+	wt_pem_job *job = ctx;
+	wt_trust_store *ts = job->ts;
+	if (job->overflow || ts->arena_len - ts->arena_used - job->len < len) { job->overflow = 1; return; }
+	memcpy(ts->arena + ts->arena_used + job->len, buf, len);
+	job->len += len;
 }
 
 /* Does the input look like PEM (a "-----BEGIN " line anywhere)? */
@@ -149,7 +202,7 @@ static int
 wt_trust_add_pem(wt_trust_store *ts, const uint8_t *data, size_t len)
 {
 	br_pem_decoder_context pc;
-	wt_anchor_job job;
+	wt_pem_job job;
 	int added = 0, in_cert = 0;
 	/* A final newline makes the decoder see an unterminated last line. */
 	static const uint8_t nl = '\n';
@@ -165,20 +218,25 @@ wt_trust_add_pem(wt_trust_store *ts, const uint8_t *data, size_t len)
 		case BR_PEM_BEGIN_OBJ:
 			in_cert = wt_is_cert_block(br_pem_decoder_name(&pc));
 			if (in_cert) {
-				wt_job_start(&job, ts);
-				br_pem_decoder_setdest(&pc, wt_pem_to_x509, &job);
+				job.ts = ts;
+				job.len = 0;
+				job.overflow = 0;
+				br_pem_decoder_setdest(&pc, wt_pem_collect, &job);
 			} else {
 				br_pem_decoder_setdest(&pc, 0, NULL);
 			}
 			break;
 		case BR_PEM_END_OBJ:
 			if (in_cert) {
-				int err = wt_job_finish(&job);
-				if (err == WT_ERR_BAD_ARGUMENT && br_x509_decoder_last_error(&job.dc)
-					== BR_ERR_X509_UNSUPPORTED)
-				{
+				int unsupported;
+				if (job.overflow) return -WT_ERR_BUFFER_TOO_SMALL;
+				/* the DER goes to the top of the free space; the anchor is built below it */
+				uint8_t *top = ts->arena + ts->arena_len - job.len;
+				memmove(top, ts->arena + ts->arena_used, job.len);
+				int err = wt_anchor_from_der(ts, top, job.len, ts->arena_len - job.len, &unsupported);
+				wt_wipe(top, job.len);
+				if (err == WT_ERR_BAD_ARGUMENT && unsupported) {
 					/* e.g. an Ed25519 root in a system bundle: skip it */
-					ts->arena_used = job.dn_start;
 				} else if (err) {
 					return -err;
 				} else {
@@ -209,10 +267,8 @@ wt_trust_add(wt_trust_store *ts, const uint8_t *data, size_t len)
 	if (wt_looks_pem(data, len)) {
 		r = wt_trust_add_pem(ts, data, len);
 	} else {
-		wt_anchor_job job;
-		wt_job_start(&job, ts);
-		br_x509_decoder_push(&job.dc, data, len);
-		r = wt_job_finish(&job);
+		int unsupported;
+		r = wt_anchor_from_der(ts, data, len, ts->arena_len, &unsupported);
 		r = r ? -r : 1;
 	}
 	if (r < 0) {

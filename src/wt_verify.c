@@ -1,27 +1,33 @@
 /*
- * wt_verify.c — certificate chain verification.
+ * wt_verify.c — certificate chain verification (RFC 5280 §6 path
+ * validation, with the web PKI profile of the CA/B Forum baseline
+ * requirements as rustls-webpki applies it; docs/X509.md has one row per
+ * check and its source).
  *
- * Order of checks (the first failure wins):
- *   1. every certificate parses (wt_cert_parse)          → BAD_CERTIFICATE
- *   2. the leaf key is RSA or EC on a known curve         → UNSUPPORTED_CERTIFICATE
- *   3. path building: leaf → issuer → … until an anchor's DN or a
- *      self-issued certificate; the certificates sent may come in any
- *      order, with extras; the leaf's issuer neither     → MISSING_INTERMEDIATE
- *      trusted nor sent; a sent intermediate's issuer     → UNKNOWN_CA
- *      neither trusted nor sent
- *   4. on the path: no SHA-1/MD5 signature and no RSA key under 2048 bits
- *      (self-signed roots exempt)                         → WEAK_CERTIFICATE
- *   5. the path's certificates are within their validity → CERT_EXPIRED /
- *      window at `now`                                      CERT_NOT_YET_VALID
- *   6. extendedKeyUsage, where present, allows the purpose → CERT_PURPOSE
- *   7. DNS/IP SANs below an issuer with nameConstraints   → NAME_CONSTRAINTS
- *      are inside its permitted and outside its excluded subtrees
- *   8. br_x509_minimal on the ordered path: signatures, path to a CA anchor,
- *      basicConstraints, pathLen, keyUsage, critical extensions
- *                                                         → see wt_map_br_err
- *   9. the leaf names the host (wt_cert_matches_host)     → HOSTNAME_MISMATCH
- *  10. a stapled OCSP response, if given (wt_ocsp_check)  → CERT_REVOKED,
- *      signed by the leaf's issuer, fresh, for this leaf     BAD_CERTIFICATE
+ *   1. every certificate parses (wt_cert_parse)           → BAD_CERTIFICATE
+ *   2. the leaf key is RSA or EC on a known curve          → UNSUPPORTED_CERTIFICATE
+ *   3. path search (wt_search): depth first from the leaf; for each
+ *      certificate the candidate issuers are the trust anchors with its
+ *      issuer DN, then the certificates sent with that subject (ones valid
+ *      at `now` first; never a sent copy of an anchor). A candidate is
+ *      taken only if its key verifies the signature; a path that reaches
+ *      an anchor is checked as a whole (wt_check_path: weak algorithms,
+ *      validity, the anchor as a certificate, structure rules, the leaf's
+ *      role and keyUsage, CA/keyUsage/pathLen of issuers, extendedKeyUsage,
+ *      nameConstraints of intermediates and anchors), and on failure the
+ *      search goes on with the next candidate. Depth WT_MAX_PATH; the
+ *      signature and name-comparison budgets cover the whole search
+ *      (→ VERIFY_BUDGET). The most useful failure is reported: that of the
+ *      first complete path, else of the longest partial one
+ *      (MISSING_INTERMEDIATE: the leaf's issuer neither trusted nor sent;
+ *      UNKNOWN_CA: an untrusted root or a further issuer unknown).
+ *   4. the leaf names the host (wt_cert_matches_host)      → HOSTNAME_MISMATCH
+ *   5. a stapled OCSP response, if given (wt_ocsp_check)   → CERT_REVOKED,
+ *      signed by the leaf's issuer on the path, fresh         BAD_CERTIFICATE
+ *
+ * BearSSL supplies the primitives (hashes, RSA PKCS#1 and ECDSA signature
+ * verification); the X.509 logic is wasmtls's own, so critical
+ * nameConstraints and extendedKeyUsage are processed rather than refused.
  */
 #include <stdio.h>
 #include "wt_x509.h"
@@ -192,19 +198,16 @@ wt_self_issued(const wt_cert_info *ci)
 		&& memcmp(ci->issuer, ci->subject, ci->issuer_len) == 0;
 }
 
-/* Is `dn` the subject of a CA anchor? */
 static int
-wt_dn_is_anchor(const wt_verify_params *p, const uint8_t *dn, size_t len)
+wt_same_dn(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
-	for (size_t u = 0; u < p->num_anchors; u++) {
-		const br_x509_trust_anchor *ta = &p->anchors[u];
-		if ((ta->flags & BR_X509_TA_CA) && ta->dn.len == len
-			&& memcmp(ta->dn.data, dn, len) == 0)
-		{
-			return 1;
-		}
-	}
-	return 0;
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static int
+wt_valid_at(const wt_cert_info *ci, int64_t now)
+{
+	return now >= ci->not_before && now <= ci->not_after;
 }
 
 /* Validity of one certificate at `now`: 0, CERT_EXPIRED or CERT_NOT_YET_VALID (+ detail). */
@@ -263,88 +266,92 @@ wt_key_name(wt_certkey_type k)
 	}
 }
 
-/*
- * A BearSSL X.509 error to a wasmtls code and detail. `at` is the index (in
- * the chain as sent) of the certificate being processed when BearSSL failed,
- * `prev` the index of the certificate below it on the path (n: none).
- */
+/* ------------------------------------------------------------ signatures */
+
+/* The BearSSL public key of a parsed certificate; 0 if wasmtls cannot use it. */
 static int
-wt_map_br_err(unsigned br, size_t at, size_t prev, size_t n, wt_text *t)
+wt_cert_pkey(const wt_cert_info *ci, br_x509_pkey *pk)
 {
-	wt_text_str(t, "certificate #");
-	wt_text_fmt_size(t, at < n ? at : n - 1);
-	wt_text_str(t, ": ");
-	switch (br) {
-	case BR_ERR_X509_BAD_SIGNATURE:
-		if (prev < n) {
-			wt_text_str(t, "the signature of certificate #");
-			wt_text_fmt_size(t, prev);
-			wt_text_str(t, " does not verify with this certificate's key");
-		} else {
-			wt_text_str(t, "its signature is invalid");
-		}
-		return WT_ERR_BAD_CERTIFICATE;
-	case BR_ERR_X509_WEAK_PUBLIC_KEY:
-		wt_text_str(t, "the RSA key is too small");
-		return WT_ERR_WEAK_CERTIFICATE;
-	case BR_ERR_X509_UNSUPPORTED:
-		wt_text_str(t, "unsupported key type, curve or signature algorithm (e.g. RSA-PSS)");
-		return WT_ERR_UNSUPPORTED_CERTIFICATE;
-	case BR_ERR_X509_WRONG_KEY_TYPE:
-		wt_text_str(t, "the issuer's key type does not match the signature algorithm");
-		return WT_ERR_BAD_CERTIFICATE;
-	case BR_ERR_X509_NOT_CA:
-		wt_text_str(t, "used as an issuer but it is not a CA (basicConstraints/pathLen)");
-		return WT_ERR_BAD_CERTIFICATE;
-	case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
-		wt_text_str(t, "its keyUsage forbids this use");
-		return WT_ERR_BAD_CERTIFICATE;
-	case BR_ERR_X509_CRITICAL_EXTENSION:
-		wt_text_str(t, "it has an unknown critical extension");
-		return WT_ERR_BAD_CERTIFICATE;
-	case BR_ERR_X509_DN_MISMATCH:
-		wt_text_str(t, "its subject is not the previous certificate's issuer (chain out of order?)");
-		return WT_ERR_BAD_CERTIFICATE;
-	case BR_ERR_X509_LIMIT_EXCEEDED:
-		wt_text_str(t, "a key or signature exceeds BearSSL's size limits");
-		return WT_ERR_UNSUPPORTED_CERTIFICATE;
-	default: {
-		char buf[48];
-		int k = snprintf(buf, sizeof buf, "rejected by the X.509 engine (BearSSL error %u)", br);
-		if (k > 0) wt_text_put(t, buf, (size_t)k);
-		return WT_ERR_BAD_CERTIFICATE;
+	memset(pk, 0, sizeof *pk);
+	if (ci->key_type == WT_CERTKEY_RSA && ci->rsa_n != NULL) {
+		pk->key_type = BR_KEYTYPE_RSA;
+		pk->key.rsa.n = (unsigned char *)(uintptr_t)ci->rsa_n;
+		pk->key.rsa.nlen = ci->rsa_n_len;
+		pk->key.rsa.e = (unsigned char *)(uintptr_t)ci->rsa_e;
+		pk->key.rsa.elen = ci->rsa_e_len;
+		return 1;
 	}
+	if (ci->key_type == WT_CERTKEY_EC && ci->ec_curve != 0) {
+		pk->key_type = BR_KEYTYPE_EC;
+		pk->key.ec.curve = ci->ec_curve;
+		pk->key.ec.q = (unsigned char *)(uintptr_t)ci->spki_key;
+		pk->key.ec.qlen = ci->spki_key_len;
+		return 1;
 	}
+	return 0;
+}
+
+static int
+wt_same_pkey(const br_x509_pkey *a, const br_x509_pkey *b)
+{
+	if (a->key_type != b->key_type) return 0;
+	if (a->key_type == BR_KEYTYPE_RSA) {
+		return a->key.rsa.nlen == b->key.rsa.nlen && a->key.rsa.elen == b->key.rsa.elen
+			&& memcmp(a->key.rsa.n, b->key.rsa.n, a->key.rsa.nlen) == 0
+			&& memcmp(a->key.rsa.e, b->key.rsa.e, a->key.rsa.elen) == 0;
+	}
+	return a->key.ec.curve == b->key.ec.curve && a->key.ec.qlen == b->key.ec.qlen
+		&& memcmp(a->key.ec.q, b->key.ec.q, a->key.ec.qlen) == 0;
+}
+
+#define WT_SIG_OK          0
+#define WT_SIG_BAD         1   /* does not verify with this key */
+#define WT_SIG_UNSUPPORTED 2   /* algorithm wasmtls does not verify (RSA-PSS, EdDSA, ...) */
+#define WT_SIG_WRONG_KEY   3   /* key type does not fit the algorithm */
+
+/* Does `key` verify the signature on `ci`? */
+static int
+wt_sig_check(const wt_cert_info *ci, const br_x509_pkey *key)
+{
+	const br_hash_class *h;
+	const unsigned char *oid;
+	switch (ci->sig_hash) {
+	case br_sha1_ID: h = &br_sha1_vtable; oid = BR_HASH_OID_SHA1; break;
+	case br_sha224_ID: h = &br_sha224_vtable; oid = BR_HASH_OID_SHA224; break;
+	case br_sha256_ID: h = &br_sha256_vtable; oid = BR_HASH_OID_SHA256; break;
+	case br_sha384_ID: h = &br_sha384_vtable; oid = BR_HASH_OID_SHA384; break;
+	case br_sha512_ID: h = &br_sha512_vtable; oid = BR_HASH_OID_SHA512; break;
+	default: return WT_SIG_UNSUPPORTED;
+	}
+	if (ci->sig_alg != WT_SIGALG_RSA && ci->sig_alg != WT_SIGALG_ECDSA) return WT_SIG_UNSUPPORTED;
+	if ((ci->sig_alg == WT_SIGALG_RSA) != (key->key_type == BR_KEYTYPE_RSA)) return WT_SIG_WRONG_KEY;
+	br_hash_compat_context hc;
+	uint8_t digest[64], got[64];
+	size_t dlen = (h->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK;
+	h->init(&hc.vtable);
+	h->update(&hc.vtable, ci->tbs, ci->tbs_len);
+	h->out(&hc.vtable, digest);
+	if (ci->sig_alg == WT_SIGALG_RSA) {
+		if (!br_rsa_i31_pkcs1_vrfy(ci->sig, ci->sig_len, oid, dlen, &key->key.rsa, got)) return WT_SIG_BAD;
+		return memcmp(got, digest, dlen) == 0 ? WT_SIG_OK : WT_SIG_BAD;
+	}
+	return br_ecdsa_i31_vrfy_asn1(&br_ec_all_m31, digest, dlen, &key->key.ec, ci->sig, ci->sig_len)
+		? WT_SIG_OK : WT_SIG_BAD;
 }
 
 /* ------------------------------------------------------ name constraints */
 
-static uint8_t
-wt_ascii_lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
-static int
-wt_ascii_ieq(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (wt_ascii_lower(a[i]) != wt_ascii_lower(b[i])) return 0;
-	}
-	return 1;
-}
-
-/* Is the dNSName `name` inside the DNS subtree `base` (RFC 5280 §4.2.1.10)? */
+/* Is the (normalised) dNSName `name` inside the (normalised) DNS subtree `base` (RFC 5280 §4.2.1.10)? */
 static int
 wt_dns_within(const uint8_t *name, size_t nlen, const uint8_t *base, size_t blen)
 {
 	if (blen == 0) return 1;
 	if (base[0] == '.') {
-		return nlen > blen && wt_ascii_ieq(name + nlen - blen, base, blen);
+		return nlen > blen && memcmp(name + nlen - blen, base, blen) == 0;
 	}
-	if (nlen == blen) return wt_ascii_ieq(name, base, blen);
+	if (nlen == blen) return memcmp(name, base, blen) == 0;
 	return nlen > blen && name[nlen - blen - 1] == '.'
-		&& wt_ascii_ieq(name + nlen - blen, base, blen);
+		&& memcmp(name + nlen - blen, base, blen) == 0;
 }
 
 /* Is the iPAddress `ip` inside `base` (address then mask, 8 or 32 bytes)? */
@@ -358,45 +365,170 @@ wt_ip_within(const uint8_t *ip, size_t ilen, const uint8_t *base, size_t blen)
 	return 1;
 }
 
+/* A contiguous mask (ones then zeros) of 4 or 16 bytes after the address. */
+static int
+wt_ip_constraint_ok(const uint8_t *b, size_t n)
+{
+	if (n != 8 && n != 32) return 0;
+	size_t half = n / 2;
+	int zero = 0;
+	for (size_t k = half; k < n; k++) {
+		for (int bit = 7; bit >= 0; bit--) {
+			int one = (b[k] >> bit) & 1;
+			if (one && zero) return 0;
+			if (!one) zero = 1;
+		}
+	}
+	return 1;
+}
+
 /*
- * One name (GeneralName tag 2 dNSName or 7 iPAddress) against one subtree
- * list ([0] permitted or [1] excluded). Sets *typed when the list has a
- * subtree of the name's type; returns 1 if the name is within one of them.
+ * A DNS constraint in normal form: "" (everything), "example.com" or
+ * ".example.com" (RFC 5280 §4.2.1.10, as webpki); a wildcard or an empty
+ * label is malformed. \return the length, 0 for "", -1 if malformed.
+ */
+static long
+wt_dns_constraint(const uint8_t *b, size_t n, uint8_t out[253])
+{
+	if (n == 0) return 0;
+	size_t off = b[0] == '.' ? 1 : 0;
+	if (off == 1 && n == 1) return -1;
+	if (memchr(b, '*', n) != NULL || (n > 0 && b[n - 1] == '.')) return -1;
+	size_t k = wt_dns_normalize(b + off, n - off, out + off, 0);
+	if (k == 0) return -1;
+	if (off) out[0] = '.';
+	return (long)(k + off);
+}
+
+/* Work counters shared by the whole search. */
+typedef struct {
+	unsigned sigs, names, sig_budget, name_budget;
+	int over;              /* a budget ran out: the search stops */
+} wt_budget;
+
+static int
+wt_budget_names(wt_budget *b)
+{
+	if (b->over || ++b->names > b->name_budget) { b->over = 1; return 0; }
+	return 1;
+}
+
+/* Is the GeneralName tag one that wasmtls checks (dNSName, iPAddress) or ignores (directoryName)? */
+#define WT_GN_OTHER  0xA0u   /* otherName [0] */
+#define WT_GN_EMAIL  0x81u
+#define WT_GN_DNS    0x82u
+#define WT_GN_DIR    0xA4u
+#define WT_GN_URI    0x86u
+#define WT_GN_IP     0x87u
+
+/*
+ * One subtree list ([0] permitted or [1] excluded) against one name (a
+ * normalised dNSName or an iPAddress). \return 1 inside one of them, 0 not;
+ * *typed: the list has subtrees of the name's type; -1 malformed or budget.
  */
 static int
-wt_nc_list_covers(wt_reader list, unsigned tag, const uint8_t *name, size_t nlen, int *typed)
+wt_nc_list_covers(wt_reader list, unsigned tag, const uint8_t *name, size_t nlen, int *typed,
+	wt_budget *bud)
 {
 	int in = 0;
 	*typed = 0;
 	while (list.n > 0 && !list.bad) {
 		wt_reader sub = wt_der_expect(&list, WT_DER_SEQUENCE);
 		wt_der_tlv base;
-		if (!wt_der_read(&sub, &base)) break;
+		if (!wt_der_read(&sub, &base)) return -1;
 		if (base.tag != tag) continue;
 		*typed = 1;
-		if (tag == WT_DER_CTX_PRIM(2)) in |= wt_dns_within(name, nlen, base.body.p, base.body.n);
-		else in |= wt_ip_within(name, nlen, base.body.p, base.body.n);
+		if (!wt_budget_names(bud)) return -1;
+		if (tag == WT_GN_DNS) {
+			uint8_t nb[253];
+			long bl = wt_dns_constraint(base.body.p, base.body.n, nb);
+			if (bl < 0) return -1;
+			in |= wt_dns_within(name, nlen, nb, (size_t)bl);
+		} else {
+			if (!wt_ip_constraint_ok(base.body.p, base.body.n)) return -1;
+			in |= wt_ip_within(name, nlen, base.body.p, base.body.n);
+		}
 	}
-	return in;
+	return list.bad ? -1 : in;
+}
+
+/* Does a subtree list contain a form `tag`? */
+static int
+wt_nc_has_form(wt_reader list, unsigned tag)
+{
+	while (list.n > 0 && !list.bad) {
+		wt_reader sub = wt_der_expect(&list, WT_DER_SEQUENCE);
+		wt_der_tlv base;
+		if (!wt_der_read(&sub, &base)) return 0;
+		if (base.tag == tag) return 1;
+	}
+	return 0;
 }
 
 /*
- * The dNSName and iPAddress SANs of `ci` against the NameConstraints of
- * `issuer`. Other name forms (directoryName, rfc822Name, URI) are not used
- * to authenticate a TLS server by wasmtls, so their subtrees do not apply.
- * \return 0 or WT_ERR_NAME_CONSTRAINTS (+ detail).
+ * Check the syntax of every subtree once (a malformed constraint refuses the
+ * chain even when no name of its form is presented). \return 1 ok.
  */
 static int
-wt_check_name_constraints(const wt_cert_info *issuer, size_t ii, const wt_cert_info *ci,
-	size_t ci_index, wt_text *t)
+wt_nc_well_formed(wt_reader list)
 {
-	wt_reader nc = wt_reader_of(issuer->name_constraints, issuer->name_constraints_len);
+	while (list.n > 0 && !list.bad) {
+		wt_reader sub = wt_der_expect(&list, WT_DER_SEQUENCE);
+		wt_der_tlv base;
+		if (!wt_der_read(&sub, &base)) return 0;
+		/* minimum [0] / maximum [1]: RFC 5280 says MUST NOT be present (minimum 0 allowed) */
+		if (sub.n > 0) {
+			wt_der_tlv extra;
+			if (!wt_der_read(&sub, &extra)) return 0;
+			if (!(extra.tag == WT_DER_CTX_PRIM(0) && extra.body.n == 1 && extra.body.p[0] == 0)
+				|| sub.n > 0)
+			{
+				return 0;
+			}
+		}
+		if (base.tag == WT_GN_DNS) {
+			uint8_t nb[253];
+			if (wt_dns_constraint(base.body.p, base.body.n, nb) < 0) return 0;
+		} else if (base.tag == WT_GN_IP) {
+			if (!wt_ip_constraint_ok(base.body.p, base.body.n)) return 0;
+		}
+	}
+	return !list.bad;
+}
+
+/*
+ * The names of `ci` against the NameConstraints `nc` (contents of the
+ * SEQUENCE) of the issuer described by `issuer_text`. dNSName and iPAddress
+ * names are checked (excluded wins over permitted); directoryName subtrees
+ * are not applied (as webpki); a name of a form that has subtrees but that
+ * wasmtls does not check (rfc822Name, URI, otherName) refuses the chain as
+ * UNSUPPORTED_CERTIFICATE — a form the certificate has no names of does not
+ * matter. \return 0, NAME_CONSTRAINTS, UNSUPPORTED_CERTIFICATE or
+ * VERIFY_BUDGET (+ detail).
+ */
+static int
+wt_check_name_constraints(const uint8_t *ncp, size_t ncn, const char *label,
+	const uint8_t *issuer_dn, size_t issuer_dn_len, const wt_cert_info *ci, size_t ci_index,
+	wt_budget *bud, wt_text *t)
+{
+	wt_reader nc = wt_reader_of(ncp, ncn);
 	wt_reader permitted = { 0 }, excluded = { 0 };
+	int bad = nc.n == 0;                               /* one of the two MUST be present */
 	while (nc.n > 0 && !nc.bad) {
 		wt_der_tlv part;
-		if (!wt_der_read(&nc, &part)) break;
-		if (part.tag == WT_DER_CTX_CONS(0)) permitted = part.body;
-		else if (part.tag == WT_DER_CTX_CONS(1)) excluded = part.body;
+		if (!wt_der_read(&nc, &part)) { bad = 1; break; }
+		if (part.tag == WT_DER_CTX_CONS(0) && permitted.p == NULL) permitted = part.body;
+		else if (part.tag == WT_DER_CTX_CONS(1) && excluded.p == NULL) excluded = part.body;
+		else bad = 1;
+	}
+	if (bad || !wt_nc_well_formed(permitted) || !wt_nc_well_formed(excluded)) {
+		wt_text_str(t, "the nameConstraints of ");
+		wt_text_str(t, label);
+		wt_text_str(t, " (");
+		wt_text_dn(t, issuer_dn, issuer_dn_len);
+		wt_text_str(t, ") are malformed (e.g. a wildcard in a DNS subtree, or an IP subtree that"
+			" is not an address and a contiguous mask of 8 or 32 bytes)");
+		return WT_ERR_NAME_CONSTRAINTS;
 	}
 	if (!ci->has_san) return 0;
 	wt_reader r = wt_reader_of(ci->san, ci->san_len);
@@ -404,13 +536,55 @@ wt_check_name_constraints(const wt_cert_info *issuer, size_t ii, const wt_cert_i
 	while (names.n > 0 && !names.bad) {
 		wt_der_tlv g;
 		if (!wt_der_read(&names, &g)) break;
-		if (g.tag != WT_DER_CTX_PRIM(2) && g.tag != WT_DER_CTX_PRIM(7)) continue;
-		int typed, in_ex = wt_nc_list_covers(excluded, g.tag, g.body.p, g.body.n, &typed);
-		int in_perm = wt_nc_list_covers(permitted, g.tag, g.body.p, g.body.n, &typed);
-		if (in_ex || (typed && !in_perm)) {
+		const uint8_t *nm = g.body.p;
+		size_t nlen = g.body.n;
+		uint8_t norm[253];
+		if (g.tag == WT_GN_EMAIL || g.tag == WT_GN_URI || g.tag == WT_GN_OTHER) {
+			if (wt_nc_has_form(permitted, g.tag) || wt_nc_has_form(excluded, g.tag)) {
+				wt_text_cert(t, ci_index, ci);
+				wt_text_str(t, g.tag == WT_GN_EMAIL ? " has an email name" : g.tag == WT_GN_URI
+					? " has a URI name" : " has an otherName");
+				wt_text_str(t, " and the issuer constrains that form, which wasmtls does not check");
+				return WT_ERR_UNSUPPORTED_CERTIFICATE;
+			}
+			continue;
+		}
+		if (g.tag != WT_GN_DNS && g.tag != WT_GN_IP) continue;
+		int malformed = 0;
+		if (g.tag == WT_GN_DNS) {
+			nlen = wt_dns_normalize(g.body.p, g.body.n, norm, 1);
+			nm = norm;
+			malformed = nlen == 0;
+		} else {
+			malformed = nlen != 4 && nlen != 16;
+		}
+		int typed_ex = 0, typed_perm = 0, in_ex = 0, in_perm = 0;
+		if (!malformed) {
+			in_ex = wt_nc_list_covers(excluded, g.tag, nm, nlen, &typed_ex, bud);
+			if (in_ex >= 0) in_perm = wt_nc_list_covers(permitted, g.tag, nm, nlen, &typed_perm, bud);
+			if (bud->over) {
+				wt_text_str(t, "nameConstraints: more than ");
+				wt_text_fmt_size(t, bud->name_budget);
+				wt_text_str(t, " name comparisons (the budget)");
+				return WT_ERR_VERIFY_BUDGET;
+			}
+			if (in_ex < 0 || in_perm < 0) malformed = 1;
+		}
+		if (malformed && (typed_ex || typed_perm || wt_nc_has_form(permitted, g.tag)
+			|| wt_nc_has_form(excluded, g.tag)))
+		{
+			wt_text_cert(t, ci_index, ci);
+			wt_text_str(t, " has a malformed ");
+			wt_text_str(t, g.tag == WT_GN_DNS ? "DNS name \"" : "IP address \"");
+			wt_text_safe(t, g.body.p, g.body.n);
+			wt_text_str(t, "\" under nameConstraints");
+			return WT_ERR_NAME_CONSTRAINTS;
+		}
+		if (malformed) continue;
+		if (in_ex || (typed_perm && !in_perm)) {
 			wt_text_cert(t, ci_index, ci);
 			wt_text_str(t, " names ");
-			if (g.tag == WT_DER_CTX_PRIM(2)) {
+			if (g.tag == WT_GN_DNS) {
 				wt_text_str(t, "DNS:");
 				wt_text_safe(t, g.body.p, g.body.n);
 			} else {
@@ -419,75 +593,465 @@ wt_check_name_constraints(const wt_cert_info *issuer, size_t ii, const wt_cert_i
 			}
 			wt_text_str(t, in_ex ? ", which is in an excluded subtree of the nameConstraints of "
 				: ", which is outside the permitted subtrees of the nameConstraints of ");
-			wt_text_cert(t, ii, issuer);
+			wt_text_str(t, label);
+			wt_text_str(t, " (");
+			wt_text_dn(t, issuer_dn, issuer_dn_len);
+			wt_text_str(t, ")");
 			return WT_ERR_NAME_CONSTRAINTS;
 		}
 	}
 	return 0;
 }
 
-/* ------------------------------------------------------------ path building */
+/* ------------------------------------------------------------ path search */
+
+#define WT_DETAIL_MAX 400
+
+typedef struct {
+	const wt_verify_params *p;
+	const wt_span *chain;
+	const wt_cert_info *info;
+	size_t n;
+	int path[WT_MAX_PATH + 1];         /* >= 0: chain index; < 0: anchor -(1 + k) */
+	size_t len;
+	uint8_t used[WT_VERIFY_MAX_CERTS];
+	wt_budget bud;
+	int best_err, best_rank;
+	int best_path[WT_MAX_PATH + 1];
+	size_t best_len;
+	char best_detail[WT_DETAIL_MAX];
+	char cur[WT_DETAIL_MAX];
+	wt_text log;
+	unsigned tried;
+} wt_search;
 
 static int
-wt_same_dn(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+wt_budget_sig(wt_budget *b)
 {
-	return alen == blen && memcmp(a, b, alen) == 0;
+	if (b->over || ++b->sigs > b->sig_budget) { b->over = 1; return 0; }
+	return 1;
 }
 
-static int
-wt_valid_at(const wt_cert_info *ci, int64_t now)
+static void
+wt_text_int(wt_text *t, long v)
 {
-	return now >= ci->not_before && now <= ci->not_after;
+	char buf[24];
+	int k = snprintf(buf, sizeof buf, "%ld", v);
+	if (k > 0) wt_text_put(t, buf, (size_t)k);
+}
+
+/* The current path as "#0 > #2 > ca[1]". */
+static void
+wt_text_path(wt_text *t, const int *path, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (i) wt_text_str(t, " > ");
+		if (path[i] >= 0) {
+			wt_text_str(t, "#");
+			wt_text_int(t, path[i]);
+		} else {
+			wt_text_str(t, "ca[");
+			wt_text_int(t, -path[i] - 1);
+			wt_text_str(t, "]");
+		}
+	}
+}
+
+/* A failed candidate path: log it, keep it if it is the most useful so far. */
+static void
+wt_note(wt_search *s, int err, int complete)
+{
+	s->tried++;
+	if (s->log.p != NULL) {
+		wt_text_path(&s->log, s->path, s->len);
+		wt_text_str(&s->log, ": ");
+		wt_text_str(&s->log, wt_err_name(err));
+		wt_text_str(&s->log, ": ");
+		wt_text_str(&s->log, s->cur);
+		wt_text_str(&s->log, "\n");
+	}
+	int rank = (complete ? 1000 : 0) + (int)s->len;
+	if (rank > s->best_rank) {
+		s->best_rank = rank;
+		s->best_err = err;
+		memcpy(s->best_path, s->path, s->len * sizeof s->path[0]);
+		s->best_len = s->len;
+		memcpy(s->best_detail, s->cur, sizeof s->cur);
+	}
+}
+
+static wt_text
+wt_cur_text(wt_search *s)
+{
+	wt_text t = { s->cur, sizeof s->cur, 0 };
+	s->cur[0] = 0;
+	return t;
+}
+
+/* RSA modulus bits of an anchor key (0 if not RSA). */
+static unsigned
+wt_pkey_rsa_bits(const br_x509_pkey *pk)
+{
+	if (pk->key_type != BR_KEYTYPE_RSA) return 0;
+	const uint8_t *n = pk->key.rsa.n;
+	size_t len = pk->key.rsa.nlen;
+	while (len > 0 && *n == 0) { n++; len--; }
+	if (len == 0) return 0;
+	unsigned bits = (unsigned)(len - 1) * 8;
+	for (uint8_t b = *n; b; b >>= 1) bits++;
+	return bits;
+}
+
+static void
+wt_text_anchor(wt_text *t, size_t u, const br_x509_trust_anchor *ta)
+{
+	wt_text_str(t, "the trust anchor ca[");
+	wt_text_fmt_size(t, u);
+	wt_text_str(t, "] (\"");
+	wt_text_dn(t, ta->dn.data, ta->dn.len);
+	wt_text_str(t, "\")");
 }
 
 /*
- * Order the certificates from the leaf towards an anchor (see the header).
- * \return 0 with the path, or MISSING_INTERMEDIATE / BAD_CERTIFICATE (+ detail).
+ * Every check on one complete path: s->path[0 .. len-2] certificates sent,
+ * s->path[len-1] the anchor. \return 0 or the first failure (+ detail).
  */
 static int
-wt_build_path(const wt_verify_params *p, const wt_cert_info *info, size_t n,
-	size_t *path, size_t *path_len, wt_text *t)
+wt_check_path(wt_search *s, wt_text *t)
 {
-	uint8_t used[WT_VERIFY_MAX_CERTS] = { 0 };
-	size_t k = 1;
-	path[0] = 0;
-	used[0] = 1;
-	for (;;) {
-		const wt_cert_info *cur = &info[path[k - 1]];
-		if (wt_dn_is_anchor(p, cur->issuer, cur->issuer_len)) break;
-		if (wt_self_issued(cur)) break;              /* an untrusted root: x509_minimal says so */
-		size_t best = n;
-		for (size_t j = 0; j < n; j++) {
-			if (used[j] || !wt_same_dn(info[j].subject, info[j].subject_len, cur->issuer, cur->issuer_len)) continue;
-			if (best == n || (!wt_valid_at(&info[best], p->now) && wt_valid_at(&info[j], p->now))) best = j;
+	const wt_verify_params *p = s->p;
+	size_t m = s->len - 1, i;
+	size_t u = (size_t)(-s->path[m] - 1);
+	const br_x509_trust_anchor *ta = &p->anchors[u];
+	const wt_anchor_info *ai = p->anchor_info ? &p->anchor_info[u] : NULL;
+	const wt_cert_info *leaf = &s->info[0];
+	br_x509_pkey lk;
+	/* the leaf is itself the anchor (a self-signed certificate trusted as `ca`) */
+	int direct = m == 1 && wt_cert_pkey(leaf, &lk) && wt_same_pkey(&lk, &ta->pkey)
+		&& wt_same_dn(ta->dn.data, ta->dn.len, leaf->subject, leaf->subject_len);
+	if (direct) ai = NULL;                         /* the leaf's own checks apply */
+#define CI(k) (&s->info[s->path[k]])
+#define IX(k) ((size_t)s->path[k])
+
+	/* weak signatures and keys (every signature on the path is verified) */
+	for (i = 0; i < m; i++) {
+		if (CI(i)->sig_is_sha1) {
+			wt_text_cert(t, IX(i), CI(i));
+			wt_text_str(t, " is signed with SHA-1 or MD5");
+			return WT_ERR_WEAK_CERTIFICATE;
 		}
-		if (best == n) {
-			/* Only the leaf: its issuer (in the web PKI always an intermediate,
-			   roots do not issue leaves) was not sent. Further up, an
-			   intermediate whose issuer is unknown: an untrusted (private) CA. */
-			*path_len = k;
-			wt_text_str(t, "the issuer of ");
-			wt_text_cert(t, path[k - 1], cur);
-			wt_text_str(t, ", \"");
-			wt_text_dn(t, cur->issuer, cur->issuer_len);
-			if (k == 1) {
-				wt_text_str(t, "\", is neither a trusted root nor among the certificates the server sent"
-					" (the server omitted its intermediate certificate)");
-				return WT_ERR_MISSING_INTERMEDIATE;
-			}
-			wt_text_str(t, "\", is not a trusted root (a private or unknown CA; or a further"
-				" intermediate is missing)");
-			return WT_ERR_UNKNOWN_CA;
+		if (CI(i)->key_type == WT_CERTKEY_RSA && CI(i)->key_bits < 2048) {
+			char buf[64];
+			wt_text_cert(t, IX(i), CI(i));
+			int k = snprintf(buf, sizeof buf, " has a %u-bit RSA key (minimum 2048)", CI(i)->key_bits);
+			if (k > 0) wt_text_put(t, buf, (size_t)k);
+			return WT_ERR_WEAK_CERTIFICATE;
 		}
-		if (k == WT_MAX_PATH) {
-			*path_len = k;
-			wt_text_str(t, "the certificate path is longer than 10 certificates");
+	}
+	if (!direct && ta->pkey.key_type == BR_KEYTYPE_RSA && wt_pkey_rsa_bits(&ta->pkey) < 2048) {
+		wt_text_anchor(t, u, ta);
+		wt_text_str(t, " has a ");
+		wt_text_fmt_size(t, wt_pkey_rsa_bits(&ta->pkey));
+		wt_text_str(t, "-bit RSA key (minimum 2048)");
+		return WT_ERR_WEAK_CERTIFICATE;
+	}
+
+	/* validity: the certificates sent, then the anchor itself */
+	for (i = 0; i < m; i++) {
+		int err = wt_check_validity(CI(i), IX(i), p->now, t);
+		if (err) return err;
+	}
+	if (ai != NULL && (p->now > ai->not_after || p->now < ai->not_before)) {
+		int expired = p->now > ai->not_after;
+		wt_text_anchor(t, u, ta);
+		wt_text_str(t, expired ? " itself expired on " : " itself is not valid before ");
+		wt_text_time(t, expired ? ai->not_after : ai->not_before);
+		wt_text_str(t, " (valid from ");
+		wt_text_time(t, ai->not_before);
+		wt_text_str(t, " to ");
+		wt_text_time(t, ai->not_after);
+		wt_text_str(t, ", now is ");
+		wt_text_time(t, p->now);
+		wt_text_str(t, expired ? "): an out-of-date root; update the CA bundle" : ")");
+		return expired ? WT_ERR_CERT_EXPIRED : WT_ERR_CERT_NOT_YET_VALID;
+	}
+
+	/* the anchor as a certificate */
+	if (ai != NULL) {
+		const char *why = NULL;
+		if (ai->crit_unknown) why = " has an unknown critical extension";
+		else if (ai->version >= 3 && !(ai->has_bc && ai->is_ca))
+			why = " is a v3 certificate without basicConstraints CA:TRUE, so it is not a CA";
+		else if (ai->has_ku && !(ai->key_usage & WT_KU_KEY_CERT_SIGN))
+			why = "'s keyUsage does not allow signing certificates (no keyCertSign)";
+		if (why != NULL) {
+			wt_text_anchor(t, u, ta);
+			wt_text_str(t, why);
 			return WT_ERR_BAD_CERTIFICATE;
 		}
-		used[best] = 1;
-		path[k++] = best;
 	}
-	*path_len = k;
+
+	/* structure rules (RFC 5280 §4.2, webpki) */
+	for (i = 0; i < m; i++) {
+		const wt_cert_info *ci = CI(i);
+		const char *why = NULL;
+		int err = WT_ERR_BAD_CERTIFICATE;
+		if (ci->ski_critical) why = " marks subjectKeyIdentifier critical (RFC 5280 4.2.1.2: MUST NOT)";
+		else if (ci->aki_critical) why = " marks authorityKeyIdentifier critical (RFC 5280 4.2.1.1: MUST NOT)";
+		else if (ci->aia_malformed) why = " has a malformed authorityInformationAccess extension";
+		else if (ci->crit_unknown) why = " has an unknown critical extension";
+		else if (i > 0 && ci->subject_empty) why = " is a CA with an empty subject (RFC 5280 4.1.2.6)";
+		else if (i == 0 && ci->subject_empty && !(ci->has_san && ci->san_critical))
+			why = " has an empty subject without a critical subjectAltName (RFC 5280 4.2.1.6)";
+		else if (i == 0 && ci->has_bc && ci->is_ca) {
+			why = " is a CA certificate (basicConstraints CA:TRUE) used as the end-entity certificate;"
+				" browsers refuse this too: issue a certificate with CA:FALSE";
+		} else if (i == 0 && ci->has_ku && (ci->key_usage & WT_KU_KEY_CERT_SIGN)) {
+			why = " has keyUsage keyCertSign but is not a CA";
+		} else if (i == 0 && ci->has_ku && !(ci->key_usage & WT_KU_DIGITAL_SIGNATURE)) {
+			why = "'s keyUsage does not include digitalSignature, which the key signing the"
+				" TLS handshake (CertificateVerify / ServerKeyExchange) needs";
+			err = WT_ERR_CERT_PURPOSE;
+		}
+		if (why != NULL) {
+			wt_text_cert(t, IX(i), ci);
+			wt_text_str(t, why);
+			return err;
+		}
+	}
+
+	/* issuers: CA, keyCertSign, pathLenConstraint (self-issued certificates do not count) */
+	for (i = 1; i <= m; i++) {
+		int has_bc, is_ca, has_ku, plen;
+		unsigned ku;
+		if (i < m) {
+			has_bc = CI(i)->has_bc; is_ca = CI(i)->is_ca; has_ku = CI(i)->has_ku;
+			ku = CI(i)->key_usage; plen = CI(i)->path_len;
+		} else if (ai != NULL) {
+			has_bc = 1; is_ca = 1; has_ku = 0; ku = 0; plen = ai->path_len;   /* checked above */
+		} else {
+			break;
+		}
+		if (!(has_bc && is_ca)) {
+			wt_text_str(t, "certificate #");
+			wt_text_fmt_size(t, IX(i));
+			wt_text_str(t, ": used as an issuer but it is not a CA (basicConstraints)");
+			return WT_ERR_BAD_CERTIFICATE;
+		}
+		if (has_ku && !(ku & WT_KU_KEY_CERT_SIGN)) {
+			wt_text_str(t, "certificate #");
+			wt_text_fmt_size(t, IX(i));
+			wt_text_str(t, ": its keyUsage forbids signing certificates (no keyCertSign)");
+			return WT_ERR_BAD_CERTIFICATE;
+		}
+		if (plen >= 0) {
+			long below = 0;
+			for (size_t j = 1; j < i; j++) below += !wt_self_issued(CI(j));
+			if (below > plen) {
+				if (i < m) {
+					wt_text_str(t, "certificate #");
+					wt_text_fmt_size(t, IX(i));
+				} else {
+					wt_text_anchor(t, u, ta);
+				}
+				wt_text_str(t, ": its pathLenConstraint ");
+				wt_text_int(t, plen);
+				wt_text_str(t, " allows fewer intermediates below it than the ");
+				wt_text_int(t, below);
+				wt_text_str(t, " on the path (not a CA for this path: basicConstraints/pathLen)");
+				return WT_ERR_BAD_CERTIFICATE;
+			}
+		}
+	}
+
+	/* extendedKeyUsage: when present (leaf or intermediate) it must allow the purpose */
+	for (i = 0; i < m; i++) {
+		const wt_cert_info *ci = CI(i);
+		int ok = p->purpose == WT_PURPOSE_CLIENT ? ci->eku_client : ci->eku_server;
+		if (!ci->has_eku || ok || ci->eku_any) continue;
+		wt_text_cert(t, IX(i), ci);
+		wt_text_str(t, p->purpose == WT_PURPOSE_CLIENT
+			? "'s extendedKeyUsage does not include clientAuth (TLS client authentication)"
+			: "'s extendedKeyUsage does not include serverAuth (TLS server authentication)");
+		if (ci->eku_client && p->purpose != WT_PURPOSE_CLIENT) wt_text_str(t, "; it is a client certificate");
+		return WT_ERR_CERT_PURPOSE;
+	}
+
+	/* nameConstraints of each intermediate and of the anchor, over the certificates below */
+	for (i = 1; i <= m; i++) {
+		const uint8_t *nc;
+		size_t ncn, dnl;
+		const uint8_t *dn;
+		char label[40];
+		if (i < m) {
+			nc = CI(i)->name_constraints; ncn = CI(i)->name_constraints_len;
+			dn = CI(i)->subject; dnl = CI(i)->subject_len;
+			snprintf(label, sizeof label, "certificate #%zu", IX(i));
+		} else if (ai != NULL) {
+			nc = ai->name_constraints; ncn = ai->name_constraints_len;
+			dn = ta->dn.data; dnl = ta->dn.len;
+			snprintf(label, sizeof label, "the trust anchor ca[%zu]", u);
+		} else {
+			break;
+		}
+		if (nc == NULL) continue;
+		for (size_t j = 0; j < i; j++) {
+			if (j > 0 && wt_self_issued(CI(j))) continue;   /* RFC 5280 6.1.3 (b) */
+			int err = wt_check_name_constraints(nc, ncn, label, dn, dnl, CI(j), IX(j), &s->bud, t);
+			if (err) return err;
+		}
+	}
+#undef CI
+#undef IX
+	return 0;
+}
+
+/* Is `ci` a copy of a trust anchor (same name and key)? It is never used as an intermediate. */
+static int
+wt_is_anchor_copy(const wt_verify_params *p, const wt_cert_info *ci)
+{
+	br_x509_pkey pk;
+	if (!wt_cert_pkey(ci, &pk)) return 0;
+	for (size_t u = 0; u < p->num_anchors; u++) {
+		const br_x509_trust_anchor *ta = &p->anchors[u];
+		if (wt_same_dn(ta->dn.data, ta->dn.len, ci->subject, ci->subject_len) && wt_same_pkey(&pk, &ta->pkey)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Text and code of a signature that did not verify: `top` signed by `by` (chain index, or anchor u). */
+static int
+wt_sig_fail(int sr, size_t top, int by, const br_x509_trust_anchor *ta, const wt_cert_info *cur, wt_text *t)
+{
+	if (sr == WT_SIG_UNSUPPORTED) {
+		wt_text_cert(t, top, cur);
+		wt_text_str(t, " is signed with an algorithm wasmtls does not verify (e.g. RSA-PSS, EdDSA)");
+		return WT_ERR_UNSUPPORTED_CERTIFICATE;
+	}
+	if (by < 0) {
+		wt_text_str(t, "the chain does not lead to a trusted root: certificate #");
+		wt_text_fmt_size(t, top);
+		wt_text_str(t, " was issued by \"");
+		wt_text_dn(t, ta->dn.data, ta->dn.len);
+		wt_text_str(t, sr == WT_SIG_WRONG_KEY ? "\", a trusted root whose key type does not fit its signature"
+			: "\", a trusted root whose key does not verify it");
+		return WT_ERR_UNKNOWN_CA;
+	}
+	wt_text_str(t, "certificate #");
+	wt_text_int(t, by);
+	wt_text_str(t, sr == WT_SIG_WRONG_KEY ? ": the issuer's key type does not match the signature algorithm of certificate #"
+		: ": the signature of certificate #");
+	wt_text_fmt_size(t, top);
+	if (sr != WT_SIG_WRONG_KEY) wt_text_str(t, " does not verify with this certificate's key");
+	return WT_ERR_BAD_CERTIFICATE;
+}
+
+/* Depth-first search from s->path[len-1]. \return 1 found (s->path complete), 0 none, -1 budget. */
+static int
+wt_search_from(wt_search *s)
+{
+	const wt_verify_params *p = s->p;
+	size_t top = (size_t)s->path[s->len - 1];
+	const wt_cert_info *cur = &s->info[top];
+	int candidates = 0, err;
+	wt_text t;
+
+	/* 1. trust anchors named as the issuer */
+	for (size_t u = 0; u < p->num_anchors; u++) {
+		const br_x509_trust_anchor *ta = &p->anchors[u];
+		if (!(ta->flags & BR_X509_TA_CA) || !wt_same_dn(ta->dn.data, ta->dn.len, cur->issuer, cur->issuer_len)) continue;
+		candidates++;
+		if (!wt_budget_sig(&s->bud)) return -1;
+		int sr = wt_sig_check(cur, &ta->pkey);
+		s->path[s->len++] = -(1 + (int)u);
+		t = wt_cur_text(s);
+		if (sr != WT_SIG_OK) {
+			wt_note(s, wt_sig_fail(sr, top, -1, ta, cur, &t), 0);
+		} else {
+			err = wt_check_path(s, &t);
+			if (err == 0) return 1;
+			wt_note(s, err, 1);
+			if (err == WT_ERR_VERIFY_BUDGET) return -1;
+		}
+		s->len--;
+	}
+
+	/* 2. certificates sent with that subject, valid ones first */
+	if (s->len < WT_MAX_PATH) {
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t j = 1; j < s->n; j++) {
+				const wt_cert_info *cj = &s->info[j];
+				if (s->used[j] || !wt_same_dn(cj->subject, cj->subject_len, cur->issuer, cur->issuer_len)) continue;
+				if ((pass == 0) != wt_valid_at(cj, p->now)) continue;
+				if (wt_is_anchor_copy(p, cj)) continue;
+				candidates++;
+				br_x509_pkey pk;
+				s->path[s->len++] = (int)j;
+				t = wt_cur_text(s);
+				if (!wt_cert_pkey(cj, &pk)) {
+					wt_text_cert(&t, j, cj);
+					wt_text_str(&t, " has ");
+					wt_text_str(&t, wt_key_name(cj->key_type));
+					wt_text_str(&t, " key wasmtls cannot verify signatures with");
+					wt_note(s, WT_ERR_UNSUPPORTED_CERTIFICATE, 0);
+					s->len--;
+					continue;
+				}
+				if (!wt_budget_sig(&s->bud)) return -1;
+				int sr = wt_sig_check(cur, &pk);
+				if (sr != WT_SIG_OK) {
+					wt_note(s, wt_sig_fail(sr, top, (int)j, NULL, cur, &t), 0);
+					s->len--;
+					continue;
+				}
+				s->used[j] = 1;
+				int r = wt_search_from(s);
+				if (r != 0) return r;
+				s->used[j] = 0;
+				s->len--;
+			}
+		}
+	} else if (candidates == 0) {
+		t = wt_cur_text(s);
+		wt_text_str(&t, "the certificate path is longer than 10 certificates");
+		wt_note(s, WT_ERR_BAD_CERTIFICATE, 0);
+		return 0;
+	}
+	if (candidates > 0) return 0;
+
+	/* no candidate at all */
+	t = wt_cur_text(s);
+	if (wt_self_issued(cur)) {
+		wt_text_str(&t, "the chain does not lead to a trusted root: ");
+		if (s->len > 1) {
+			wt_text_str(&t, "it ends in the self-signed root \"");
+			wt_text_dn(&t, cur->subject, cur->subject_len);
+			wt_text_str(&t, "\", which is not trusted");
+		} else {
+			wt_text_str(&t, "the certificate is self-signed (\"");
+			wt_text_dn(&t, cur->subject, cur->subject_len);
+			wt_text_str(&t, "\") and not trusted");
+		}
+		wt_note(s, WT_ERR_UNKNOWN_CA, 0);
+		return 0;
+	}
+	wt_text_str(&t, "the issuer of ");
+	wt_text_cert(&t, top, cur);
+	wt_text_str(&t, ", \"");
+	wt_text_dn(&t, cur->issuer, cur->issuer_len);
+	if (s->len == 1) {
+		wt_text_str(&t, "\", is neither a trusted root nor among the certificates the server sent:"
+			" either the server omitted its intermediate certificate, or \"");
+		wt_text_dn(&t, cur->issuer, cur->issuer_len);
+		wt_text_str(&t, "\" is a private CA that is not trusted (pass it as `ca`)");
+		wt_note(s, WT_ERR_MISSING_INTERMEDIATE, 0);
+	} else {
+		wt_text_str(&t, "\", is not a trusted root (a private or unknown CA: pass it as `ca`;"
+			" or a further intermediate is missing)");
+		wt_note(s, WT_ERR_UNKNOWN_CA, 0);
+	}
 	return 0;
 }
 
@@ -497,8 +1061,7 @@ int
 wt_chain_verify(const wt_verify_params *p, const wt_span *chain, size_t n,
 	wt_pubkey *leaf_key, char *detail, size_t detail_len)
 {
-	size_t path[WT_MAX_PATH], path_len;
-	return wt_chain_verify_path(p, chain, n, leaf_key, path, &path_len, detail, detail_len);
+	return wt_chain_verify_ex(p, chain, n, leaf_key, NULL, detail, detail_len);
 }
 
 int
@@ -506,12 +1069,31 @@ wt_chain_verify_path(const wt_verify_params *p, const wt_span *chain, size_t n,
 	wt_pubkey *leaf_key, size_t path[WT_MAX_PATH], size_t *path_len,
 	char *detail, size_t detail_len)
 {
+	wt_verify_result res;
+	memset(&res, 0, sizeof res);
+	int err = wt_chain_verify_ex(p, chain, n, leaf_key, &res, detail, detail_len);
+	*path_len = 0;
+	for (size_t i = 0; i < res.path_len && *path_len < WT_MAX_PATH; i++) {
+		if (res.path[i] >= 0) path[(*path_len)++] = (size_t)res.path[i];
+	}
+	return err;
+}
+
+int
+wt_chain_verify_ex(const wt_verify_params *p, const wt_span *chain, size_t n,
+	wt_pubkey *leaf_key, wt_verify_result *res, char *detail, size_t detail_len)
+{
 	wt_text t = { detail, detail_len, 0 };
 	wt_cert_info info[WT_VERIFY_MAX_CERTS];
-	size_t i, m;
+	wt_search s;
+	size_t i;
 	int err;
 
-	*path_len = 0;
+	if (res != NULL) {
+		res->path_len = 0;
+		res->sig_checks = res->name_checks = res->paths_tried = 0;
+		if (res->log != NULL && res->log_cap > 0) res->log[0] = 0;
+	}
 	if (detail != NULL && detail_len > 0) detail[0] = 0;
 	if (p == NULL || (p->anchors == NULL && p->num_anchors > 0)) return WT_ERR_BAD_ARGUMENT;
 	if (n == 0) {
@@ -546,125 +1128,58 @@ wt_chain_verify_path(const wt_verify_params *p, const wt_span *chain, size_t n,
 		return WT_ERR_UNSUPPORTED_CERTIFICATE;
 	}
 
-	/* 3. the path: leaf → … → last certificate before an anchor */
-	err = wt_build_path(p, info, n, path, path_len, &t);
-	if (err) return err;
-	m = *path_len;
-
-	/* 4. weak signatures and keys on the path */
-	for (i = 0; i < m; i++) {
-		const wt_cert_info *ci = &info[path[i]];
-		if (i > 0 && wt_self_issued(ci)) continue;     /* a root: its own signature is moot */
-		if (ci->sig_is_sha1) {
-			wt_text_cert(&t, path[i], ci);
-			wt_text_str(&t, " is signed with SHA-1 or MD5");
-			return WT_ERR_WEAK_CERTIFICATE;
-		}
-		if (ci->key_type == WT_CERTKEY_RSA && ci->key_bits < 2048) {
-			char buf[64];
-			wt_text_cert(&t, path[i], ci);
-			int k = snprintf(buf, sizeof buf, " has a %u-bit RSA key (minimum 2048)", ci->key_bits);
-			if (k > 0) wt_text_put(&t, buf, (size_t)k);
-			return WT_ERR_WEAK_CERTIFICATE;
-		}
+	/* 3. the path search */
+	memset(&s, 0, sizeof s);
+	s.p = p;
+	s.chain = chain;
+	s.info = info;
+	s.n = n;
+	s.path[0] = 0;
+	s.len = 1;
+	s.used[0] = 1;
+	s.bud.sig_budget = p->sig_budget ? p->sig_budget : WT_VERIFY_SIG_BUDGET;
+	s.bud.name_budget = p->name_budget ? p->name_budget : WT_VERIFY_NAME_BUDGET;
+	s.best_rank = -1;
+	if (res != NULL && res->log != NULL && res->log_cap > 0) {
+		s.log.p = res->log;
+		s.log.cap = res->log_cap;
 	}
-
-	/* 5. validity on the path */
-	for (i = 0; i < m; i++) {
-		err = wt_check_validity(&info[path[i]], path[i], p->now, &t);
-		if (err) return err;
+	int found = wt_search_from(&s);
+	if (res != NULL) {
+		res->sig_checks = s.bud.sigs > s.bud.sig_budget ? s.bud.sig_budget : s.bud.sigs;
+		res->name_checks = s.bud.names > s.bud.name_budget ? s.bud.name_budget : s.bud.names;
+		res->paths_tried = s.tried + (found == 1);
 	}
-
-	/* 6. extendedKeyUsage: when present (on the leaf or an intermediate) it must allow the purpose */
-	for (i = 0; i < m; i++) {
-		const wt_cert_info *ci = &info[path[i]];
-		int ok = p->purpose == WT_PURPOSE_CLIENT ? ci->eku_client : ci->eku_server;
-		if (!ci->has_eku || ok || ci->eku_any) continue;
-		wt_text_cert(&t, path[i], ci);
-		wt_text_str(&t, p->purpose == WT_PURPOSE_CLIENT
-			? "'s extendedKeyUsage does not include clientAuth (TLS client authentication)"
-			: "'s extendedKeyUsage does not include serverAuth (TLS server authentication)");
-		if (ci->eku_client && p->purpose != WT_PURPOSE_CLIENT) wt_text_str(&t, "; it is a client certificate");
-		return WT_ERR_CERT_PURPOSE;
-	}
-
-	/* 7. nameConstraints of each issuer on the path, over the certificates below it */
-	for (i = 1; i < m; i++) {
-		if (info[path[i]].name_constraints == NULL) continue;
-		for (size_t j = 0; j < i; j++) {
-			err = wt_check_name_constraints(&info[path[i]], path[i], &info[path[j]], path[j], &t);
-			if (err) return err;
-		}
-	}
-
-	/* 8. BearSSL on the ordered path: signatures, anchor, basicConstraints, pathLen, keyUsage */
-	br_x509_minimal_context xc;
-	br_x509_minimal_init(&xc, &br_sha256_vtable, p->anchors, p->num_anchors);
-	br_x509_minimal_set_hash(&xc, br_sha224_ID, &br_sha224_vtable);
-	br_x509_minimal_set_hash(&xc, br_sha256_ID, &br_sha256_vtable);
-	br_x509_minimal_set_hash(&xc, br_sha384_ID, &br_sha384_vtable);
-	br_x509_minimal_set_hash(&xc, br_sha512_ID, &br_sha512_vtable);
-	br_x509_minimal_set_rsa(&xc, br_rsa_i31_pkcs1_vrfy);
-	br_x509_minimal_set_ecdsa(&xc, &br_ec_all_m31, br_ecdsa_i31_vrfy_asn1);
-	{
-		int64_t days = p->now / 86400, secs = p->now % 86400;
-		if (secs < 0) { secs += 86400; days--; }
-		days += 719528;                             /* 0000-01-01 .. 1970-01-01 */
-		if (days < 0) { days = 0; secs = 0; }
-		if (days > (int64_t)UINT32_MAX) days = UINT32_MAX;
-		br_x509_minimal_set_time(&xc, (uint32_t)days, (uint32_t)secs);
-	}
-	const br_x509_class **vt = &xc.vtable;
-	size_t failed_at = m;
-	(*vt)->start_chain(vt, NULL);                       /* names: checked below */
-	for (i = 0; i < m; i++) {
-		const wt_span *c = &chain[path[i]];
-		(*vt)->start_cert(vt, (uint32_t)c->len);
-		(*vt)->append(vt, c->der, c->len);
-		(*vt)->end_cert(vt);
-		/* Peek at the (documented-opaque) error field to learn which
-		   certificate failed; BearSSL 0.6 is vendored, so the layout is fixed. */
-		if (failed_at == m && xc.err != 0 && xc.err != BR_ERR_X509_OK) failed_at = i;
-	}
-	unsigned br = (*vt)->end_chain(vt);
-	if (br == BR_ERR_X509_NOT_TRUSTED) {
-		const wt_cert_info *ci = &info[path[m - 1]];
-		wt_text_str(&t, "the chain does not lead to a trusted root: ");
-		if (m > 1 && wt_self_issued(ci)) {
-			wt_text_str(&t, "it ends in the self-signed root \"");
-			wt_text_dn(&t, ci->subject, ci->subject_len);
-			wt_text_str(&t, "\", which is not trusted");
-		} else if (m == 1 && wt_self_issued(ci)) {
-			wt_text_str(&t, "the certificate is self-signed (\"");
-			wt_text_dn(&t, ci->subject, ci->subject_len);
-			wt_text_str(&t, "\") and not trusted");
+	if (found != 1) {
+		if (found < 0) {
+			wt_text_str(&t, "path building stopped: the chain needs more than ");
+			if (s.bud.names > s.bud.name_budget) {
+				wt_text_fmt_size(&t, s.bud.name_budget);
+				wt_text_str(&t, " name-constraint comparisons");
+			} else {
+				wt_text_fmt_size(&t, s.bud.sig_budget);
+				wt_text_str(&t, " signature checks");
+			}
+			wt_text_str(&t, " (the budget) to verify; ");
+			wt_text_fmt_size(&t, s.tried);
+			wt_text_str(&t, " candidate path(s) failed before");
+			err = WT_ERR_VERIFY_BUDGET;
 		} else {
-			wt_text_str(&t, "certificate #");
-			wt_text_fmt_size(&t, path[m - 1]);
-			wt_text_str(&t, " was issued by \"");
-			wt_text_dn(&t, ci->issuer, ci->issuer_len);
-			wt_text_str(&t, "\", a trusted root whose key does not verify it");
+			wt_text_str(&t, s.best_detail);
+			err = s.best_err ? s.best_err : WT_ERR_UNKNOWN_CA;
 		}
-		return WT_ERR_UNKNOWN_CA;
+		if (res != NULL) {
+			memcpy(res->path, s.best_path, s.best_len * sizeof s.best_path[0]);
+			res->path_len = s.best_len;
+		}
+		return err;
 	}
-	if (br == BR_ERR_X509_EXPIRED) {
-		wt_text_str(&t, "a certificate is outside its validity period");
-		return WT_ERR_CERT_EXPIRED;
-	}
-	if (br == BR_ERR_X509_CRITICAL_EXTENSION && failed_at < m
-		&& info[path[failed_at]].name_constraints != NULL)
-	{
-		wt_text_cert(&t, path[failed_at], &info[path[failed_at]]);
-		wt_text_str(&t, " has critical nameConstraints; the DNS/IP names satisfy them, but the"
-			" X.509 engine cannot process this critical extension, so the chain is refused");
-		return WT_ERR_UNSUPPORTED_CERTIFICATE;
-	}
-	if (br != 0) {
-		size_t pos = failed_at < m ? failed_at : m - 1;
-		return wt_map_br_err(br, path[pos], pos > 0 ? path[pos - 1] : n, n, &t);
+	if (res != NULL) {
+		memcpy(res->path, s.path, s.len * sizeof s.path[0]);
+		res->path_len = s.len;
 	}
 
-	/* 9. the host name, on the leaf's SANs only */
+	/* 4. the host name, on the leaf's SANs only */
 	if (p->host != NULL && !wt_cert_matches_host(leaf, p->host, p->host_len)) {
 		if (leaf->has_san) {
 			wt_text_str(&t, "certificate names ");
@@ -679,27 +1194,22 @@ wt_chain_verify_path(const wt_verify_params *p, const wt_span *chain, size_t n,
 		return WT_ERR_HOSTNAME_MISMATCH;
 	}
 
-	/* 10. stapled OCSP, checked against the leaf's issuer on the path (or its anchor) */
+	/* 5. stapled OCSP, checked against the leaf's issuer on the path (or its anchor) */
 	if (p->ocsp != NULL && p->ocsp_len > 0) {
 		wt_ocsp_subject os;
-		br_x509_decoder_context dc;
+		br_x509_pkey ik;
 		memset(&os, 0, sizeof os);
 		os.serial = leaf->serial;
 		os.serial_len = leaf->serial_len;
 		os.issuer_dn = leaf->issuer;
 		os.issuer_dn_len = leaf->issuer_len;
-		if (m > 1) {
-			const wt_span *ic = &chain[path[1]];
-			br_x509_decoder_init(&dc, NULL, NULL);
-			br_x509_decoder_push(&dc, ic->der, ic->len);
-			os.issuer_key = br_x509_decoder_get_pkey(&dc);
-			os.issuer_spki_key = info[path[1]].spki_key;
-			os.issuer_spki_key_len = info[path[1]].spki_key_len;
+		if (s.path[1] >= 0) {
+			const wt_cert_info *ic = &info[s.path[1]];
+			if (wt_cert_pkey(ic, &ik)) os.issuer_key = &ik;
+			os.issuer_spki_key = ic->spki_key;
+			os.issuer_spki_key_len = ic->spki_key_len;
 		} else {
-			for (size_t u = 0; u < p->num_anchors && os.issuer_key == NULL; u++) {
-				const br_x509_trust_anchor *ta = &p->anchors[u];
-				if (wt_same_dn(ta->dn.data, ta->dn.len, leaf->issuer, leaf->issuer_len)) os.issuer_key = &ta->pkey;
-			}
+			os.issuer_key = &p->anchors[-s.path[1] - 1].pkey;
 		}
 		{   /* wt_ocsp_check refuses a NULL (undecodable) issuer key */
 			char od[200];
@@ -712,8 +1222,8 @@ wt_chain_verify_path(const wt_verify_params *p, const wt_span *chain, size_t n,
 	}
 
 	if (leaf_key != NULL) {
-		const br_x509_pkey *pk = (*vt)->get_pkey(vt, NULL);
-		if (pk == NULL || wt_pubkey_copy(leaf_key, pk) != 0) {
+		br_x509_pkey pk;
+		if (!wt_cert_pkey(leaf, &pk) || wt_pubkey_copy(leaf_key, &pk) != 0) {
 			wt_text_str(&t, "the leaf public key cannot be used (too large?)");
 			return WT_ERR_BAD_CERTIFICATE;
 		}

@@ -24,11 +24,31 @@
 
 /* ------------------------------------------------------------ trust store */
 
+/*
+ * What wasmtls keeps of a trust anchor's certificate (the DER itself is not
+ * kept): the facts the anchor checks and the pins need. Parallel to the
+ * anchor array (same index); pointers point into the store's arena.
+ */
+typedef struct {
+	uint8_t spki_sha256[32];        /* SHA-256 of the SubjectPublicKeyInfo DER (what pins name) */
+	int64_t not_before, not_after;
+	int version;                    /* 1..3 */
+	int has_bc, is_ca, path_len;    /* basicConstraints; path_len -1: none */
+	int has_ku;
+	unsigned key_usage;             /* WT_KU_* mask */
+	int crit_unknown;               /* an unknown critical extension is present */
+	int key_type;                   /* wt_certkey_type */
+	unsigned key_bits;
+	const uint8_t *name_constraints;  /* NameConstraints SEQUENCE contents (NULL: none), in the arena */
+	size_t name_constraints_len;
+} wt_anchor_info;
+
 typedef struct {
 	br_x509_trust_anchor *anchors;  /* caller-provided array */
 	size_t num, max;
-	uint8_t *arena;                 /* caller-provided storage for DNs and keys */
+	uint8_t *arena;                 /* caller-provided storage for DNs, keys, constraints */
 	size_t arena_len, arena_used;
+	wt_anchor_info *info;           /* optional caller-provided array of `max` (wt_trust_keep_info); NULL: not kept */
 } wt_trust_store;
 
 /** \brief Prepare an empty store over caller-owned memory (which must outlive the store). */
@@ -42,6 +62,14 @@ void wt_trust_init(wt_trust_store *ts, br_x509_trust_anchor *anchors, size_t max
  * (no certificate / undecodable), -WT_ERR_BUFFER_TOO_SMALL (store full).
  */
 int wt_trust_add(wt_trust_store *ts, const uint8_t *data, size_t len);
+
+/**
+ * \brief Keep the certificate facts of every anchor added from now on in
+ * `info` (an array of the store's `max` entries, caller-owned). Without it,
+ * anchors are bare keys: no anchor checks, no anchor nameConstraints, and
+ * pins never match an anchor.
+ */
+void wt_trust_keep_info(wt_trust_store *ts, wt_anchor_info *info);
 
 /* ------------------------------------------------------ certificate facts */
 
@@ -75,10 +103,45 @@ typedef struct {
 	size_t issuer_len;
 	const uint8_t *subject;         /* subject Name (whole DER SEQUENCE), in the input */
 	size_t subject_len;
+	int subject_empty;              /* the subject Name has no RDN */
+	int version;                    /* 1, 2 or 3 */
+	const uint8_t *tbs;             /* tbsCertificate (whole TLV): what the issuer signed */
+	size_t tbs_len;
+	int sig_alg;                    /* WT_SIGALG_* */
+	int sig_hash;                   /* br_sha*_ID of the signature's hash (0: unknown) */
+	const uint8_t *sig;             /* signatureValue after the unused-bits byte */
+	size_t sig_len;
+	const uint8_t *spki;            /* SubjectPublicKeyInfo (whole TLV) */
+	size_t spki_len;
+	const uint8_t *rsa_n, *rsa_e;   /* RSA modulus / exponent (no leading zeros) */
+	size_t rsa_n_len, rsa_e_len;
+	int ec_curve;                   /* BR_EC_secp256r1 / 384 / 521, 0: other */
+	int has_bc;                     /* basicConstraints present */
+	int path_len;                   /* pathLenConstraint, -1: none */
+	int has_ku;                     /* keyUsage present */
+	unsigned key_usage;             /* WT_KU_* mask */
+	int san_critical;
+	int ski_critical, aki_critical; /* RFC 5280 §4.2.1.1/2: MUST be non-critical */
+	int aia_malformed;              /* authorityInformationAccess does not parse */
+	int crit_unknown;               /* a critical extension wasmtls does not process */
 } wt_cert_info;
+
+/* keyUsage bits (RFC 5280 §4.2.1.3), as a mask: bit n of the BIT STRING is 1 << n. */
+#define WT_KU_DIGITAL_SIGNATURE 0x0001u
+#define WT_KU_KEY_ENCIPHERMENT  0x0004u
+#define WT_KU_KEY_CERT_SIGN     0x0020u
+
+/* Signature algorithm families. */
+#define WT_SIGALG_UNKNOWN 0
+#define WT_SIGALG_RSA     1   /* PKCS#1 v1.5 with a hash */
+#define WT_SIGALG_ECDSA   2
+#define WT_SIGALG_OTHER   3   /* RSA-PSS, EdDSA, DSA, ...: not supported */
 
 /** \brief Parse the facts above from one DER certificate. \return 0 or WT_ERR_BAD_CERTIFICATE. */
 int wt_cert_parse(wt_cert_info *ci, const uint8_t *der, size_t len);
+
+/** \brief SHA-256 of the certificate's SubjectPublicKeyInfo DER (what a pin names). \return 0 or WT_ERR_BAD_CERTIFICATE. */
+int wt_cert_spki_sha256(const uint8_t *der, size_t len, uint8_t out[32]);
 
 /** \brief A DER UTCTime or GeneralizedTime (Z, whole seconds) to Unix seconds. \return 1 ok, 0 malformed. */
 int wt_der_time(const wt_der_tlv *t, int64_t *out);
@@ -88,6 +151,15 @@ int wt_der_time(const wt_der_tlv *t, int64_t *out);
  * \return 4 or 16 (bytes written to out), or 0 if `s` is not an IP literal.
  */
 int wt_ip_parse(const char *s, size_t len, uint8_t out[16]);
+
+/**
+ * \brief The one normal form of a DNS name, used for host matching and for
+ * nameConstraints alike: one trailing dot removed, ASCII lowercase, labels
+ * non-empty, at most 253 bytes, printable ASCII without spaces; '*' only as a
+ * whole left-most label and only if `wildcard_ok`. \return the length written
+ * to `out` (>= 1), or 0 if the name is not valid.
+ */
+size_t wt_dns_normalize(const uint8_t *name, size_t len, uint8_t out[253], int wildcard_ok);
 
 /**
  * \brief Does the certificate name `host`? DNS names match dNSName SANs
@@ -111,6 +183,9 @@ typedef struct {
 
 /* The longest path wasmtls builds (leaf .. last certificate before the anchor). */
 #define WT_MAX_PATH 10
+/* Work budgets for one verification (the whole path search), as webpki. */
+#define WT_VERIFY_SIG_BUDGET  100      /* signature checks */
+#define WT_VERIFY_NAME_BUDGET 250000   /* (name x subtree) comparisons */
 /* The most certificates considered from one chain (extras included). */
 #define WT_VERIFY_MAX_CERTS 32
 
@@ -123,25 +198,44 @@ typedef struct {
 	int purpose;               /* WT_PURPOSE_SERVER (0, default) or WT_PURPOSE_CLIENT */
 	const uint8_t *ocsp;       /* stapled OCSPResponse for the leaf (DER), or NULL */
 	size_t ocsp_len;
+	const wt_anchor_info *anchor_info;  /* parallel to anchors (wt_trust_keep_info), or NULL */
+	unsigned sig_budget, name_budget;   /* 0: WT_VERIFY_SIG_BUDGET / WT_VERIFY_NAME_BUDGET */
 } wt_verify_params;
+
+/** \brief What wt_chain_verify_ex reports besides the verdict. */
+typedef struct {
+	/* The path verified (on failure: the most useful one tried), leaf
+	 * first: entries >= 0 index the chain as given, an entry < 0 is the
+	 * trust anchor -(1 + k), k its index in `anchors`. */
+	int path[WT_MAX_PATH + 1];
+	size_t path_len;
+	unsigned sig_checks, name_checks;   /* work done */
+	unsigned paths_tried;
+	/* Optional, caller-owned: one line per candidate path that failed
+	 * ("#0 > #2 > ca[1]: CODE: detail"), NUL-terminated, truncated. */
+	char *log;
+	size_t log_cap;
+} wt_verify_result;
 
 /**
  * \brief Verify a chain as the server sent it (leaf first, the other
  * certificates in any order, extras allowed) and copy the leaf's public key
  * to `leaf_key` (may be NULL).
  *
- * Path building: starting at the leaf, the issuer of each certificate is
- * looked up first among the trust anchors (the path ends there), then among
- * the certificates sent (subject DN = issuer DN, preferring one valid at
- * `now`), until a trust anchor or a self-issued certificate is reached.
- * The path found is then checked (see wt_verify.c for the order).
+ * Path building searches, depth first with backtracking: the issuer of
+ * each certificate is looked for first among the trust anchors (the path
+ * ends there), then among the certificates sent (subject DN = issuer DN,
+ * ones valid at `now` first), each candidate taken only if its key verifies
+ * the signature; a complete path that fails a check (see wt_verify.c) makes
+ * the search try the next candidate. Depth WT_MAX_PATH, and the budgets.
  * On failure `detail` (if not NULL) receives a NUL-terminated sentence with
  * the specifics (e.g. the validity window and `now`, or the names in the
  * certificate and the name asked).
  * \return 0, or one of WT_ERR_EMPTY_CHAIN, CERT_EXPIRED, CERT_NOT_YET_VALID,
  * UNKNOWN_CA, MISSING_INTERMEDIATE, HOSTNAME_MISMATCH, BAD_CERTIFICATE,
  * WEAK_CERTIFICATE, UNSUPPORTED_CERTIFICATE, CERT_PURPOSE, NAME_CONSTRAINTS,
- * CERT_REVOKED (the stapled OCSP response `p->ocsp`, if any, says so; see wt_ocsp.h).
+ * CERT_REVOKED (the stapled OCSP response `p->ocsp`, if any, says so; see wt_ocsp.h),
+ * VERIFY_BUDGET (the chain needs more work than the budgets allow).
  */
 int wt_chain_verify(const wt_verify_params *p, const wt_span *chain, size_t n,
 	wt_pubkey *leaf_key, char *detail, size_t detail_len);
@@ -154,5 +248,12 @@ int wt_chain_verify(const wt_verify_params *p, const wt_span *chain, size_t n,
 int wt_chain_verify_path(const wt_verify_params *p, const wt_span *chain, size_t n,
 	wt_pubkey *leaf_key, size_t path[WT_MAX_PATH], size_t *path_len,
 	char *detail, size_t detail_len);
+
+/**
+ * \brief The full verification: wt_chain_verify plus the result above
+ * (`res` may be NULL).
+ */
+int wt_chain_verify_ex(const wt_verify_params *p, const wt_span *chain, size_t n,
+	wt_pubkey *leaf_key, wt_verify_result *res, char *detail, size_t detail_len);
 
 #endif

@@ -46,6 +46,8 @@ typedef struct {
 	uint8_t *early;                  /* 0-RTT data, malloc'd by wt_conn_set_early_data */
 	size_t early_len;
 	uint8_t *out;                    /* once compacted: the output area, WT_OUT_IDLE or WT_RECORD_OUT_SIZE bytes */
+	uint8_t pins[WT_MAX_PINS * 32];  /* SHA-256 of SubjectPublicKeyInfo DER (wt_conn_add_pin) */
+	size_t num_pins;
 } wt_conn;
 
 /* Once compacted, an idle connection keeps only this much output area (an
@@ -87,7 +89,8 @@ wt_conn_free(wt_conn *c)
 	if (c->buf) wt_wipe(c->buf, c->buf_len);
 	free(c->buf);
 	free(c->chain);
-	free(c->trust.anchors);   /* both malloc'd by wt_conn_add_ca (calloc'd store: NULL until then) */
+	free(c->trust.anchors);   /* all three malloc'd by wt_conn_add_ca (calloc'd store: NULL until then) */
+	free(c->trust.info);
 	free(c->trust.arena);
 	free(c->client_chain);
 	wt_privkey_wipe(&c->client_key);
@@ -116,9 +119,12 @@ wt_conn_set_server_name(wt_conn *c, const char *name, size_t len)
  * the same offsets in a copy of that arena at `to`.
  */
 static void
-wt_anchors_rebase(br_x509_trust_anchor *ta, size_t num, const uint8_t *from, uint8_t *to)
+wt_anchors_rebase(br_x509_trust_anchor *ta, wt_anchor_info *info, size_t num, const uint8_t *from, uint8_t *to)
 {
 	for (size_t i = 0; i < num; i++) {
+		if (info && info[i].name_constraints) {
+			info[i].name_constraints = to + (info[i].name_constraints - from);
+		}
 		ta[i].dn.data = to + (ta[i].dn.data - from);
 		if (ta[i].pkey.key_type == BR_KEYTYPE_RSA) {
 			ta[i].pkey.key.rsa.n = to + (ta[i].pkey.key.rsa.n - from);
@@ -136,7 +142,7 @@ wt_trust_move_arena(wt_trust_store *ts, size_t cap)
 	uint8_t *arena = malloc(cap ? cap : 1);
 	if (!arena) return -1;
 	if (ts->arena_used) memcpy(arena, ts->arena, ts->arena_used);
-	wt_anchors_rebase(ts->anchors, ts->num, ts->arena, arena);
+	wt_anchors_rebase(ts->anchors, ts->info, ts->num, ts->arena, arena);
 	if (ts->arena) { wt_wipe(ts->arena, ts->arena_used); free(ts->arena); }
 	ts->arena = arena;
 	ts->arena_len = cap;
@@ -160,14 +166,22 @@ wt_conn_add_ca(wt_conn *c, const uint8_t *data, size_t len)
 		br_x509_trust_anchor *a = realloc(ts->anchors, room * sizeof *a);
 		if (!a) return -WT_ERR_INTERNAL;
 		ts->anchors = a;
+		wt_anchor_info *in = realloc(ts->info, room * sizeof *in);
+		if (!in) return -WT_ERR_INTERNAL;
+		ts->info = in;                                /* the anchors' facts, same index */
 		ts->max = room;
 	}
-	if (wt_trust_move_arena(ts, ts->arena_used + len) != 0) return -WT_ERR_INTERNAL;
+	/* room for the parse: PEM input is decoded into the arena's free space
+	   (the DER at its top, the anchor below), so twice the input suffices */
+	if (wt_trust_move_arena(ts, ts->arena_used + 2 * len + 64) != 0) return -WT_ERR_INTERNAL;
 	int n = wt_trust_add(ts, data, len);
 	if (wt_trust_move_arena(ts, ts->arena_used) != 0) return -WT_ERR_INTERNAL;
 	if (ts->num && ts->num < ts->max) {
 		br_x509_trust_anchor *a = realloc(ts->anchors, ts->num * sizeof *a);
-		if (a) { ts->anchors = a; ts->max = ts->num; }
+		if (a) ts->anchors = a;
+		wt_anchor_info *in = realloc(ts->info, ts->num * sizeof *in);
+		if (in) ts->info = in;
+		if (a && in) ts->max = ts->num;
 	}
 	c->cfg.anchors = ts->anchors;
 	c->cfg.num_anchors = ts->num;
@@ -340,7 +354,49 @@ wt_conn_start(wt_conn *c)
 {
 	int err = wt_engine_init(&c->eng, &c->cfg, c->buf, WT_CONN_BUFFER);
 	if (err) return err;
+	err = wt_engine_set_pins(&c->eng, c->pins, c->num_pins, c->cfg.anchors ? c->trust.info : NULL);
+	if (err) return err;
 	return wt_engine_start(&c->eng);
+}
+
+/*
+ * A pin: the SHA-256 (len 32) of a SubjectPublicKeyInfo DER. At most
+ * WT_MAX_PINS (16). With pins the handshake fails with PIN_MISMATCH unless
+ * a key on the verified path (leaf, intermediates, trust anchor; with the
+ * insecure flag the leaf alone) is pinned. Before wt_conn_start.
+ * Returns 0 or WT_ERR_BAD_ARGUMENT.
+ */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_add_pin(wt_conn *c, const uint8_t *sha256, size_t len)
+{
+	if (len != 32 || sha256 == NULL || c->num_pins >= WT_MAX_PINS) return WT_ERR_BAD_ARGUMENT;
+	memcpy(c->pins + 32 * c->num_pins, sha256, 32);
+	c->num_pins++;
+	return 0;
+}
+
+/*
+ * The path the handshake verified, leaf first, ending with the trust
+ * anchor: wt_conn_path_at(c, i) >= 0 indexes the chain the server sent (as
+ * in wt_conn_chain_ptr), < 0 is the anchor -(1 + k), k counting the anchors
+ * in the order wt_conn_add_ca added them (certificates it skipped, e.g. an
+ * Ed25519 root in a bundle, do not count; its return value says how many
+ * it added). Length 0 before the chain was accepted and when resumed; with
+ * the insecure flag just the leaf, [0].
+ */
+EMSCRIPTEN_KEEPALIVE size_t
+wt_conn_path_len(wt_conn *c)
+{
+	const int16_t *p;
+	return wt_engine_path(&c->eng, &p);
+}
+
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_path_at(wt_conn *c, size_t i)
+{
+	const int16_t *p;
+	size_t n = wt_engine_path(&c->eng, &p);
+	return i < n ? p[i] : 0;
 }
 
 /* ------------------------------------------------------------------ windows */
@@ -483,10 +539,12 @@ wt_conn_compact(wt_conn *c)
 	if (emmalloc_realloc_try(c->buf, keep) == c->buf) c->buf_len = keep;
 	if (c->chain) { wt_wipe(c->chain, WT_CONN_CHAIN); free(c->chain); c->chain = NULL; }
 	free(c->trust.anchors);
+	free(c->trust.info);
 	if (c->trust.arena) { wt_wipe(c->trust.arena, c->trust.arena_used); free(c->trust.arena); }
 	memset(&c->trust, 0, sizeof c->trust);
 	c->cfg.anchors = NULL;
 	c->cfg.num_anchors = 0;
+	c->eng.anchor_info = NULL;   /* freed above; only the handshake used it */
 	return 0;
 }
 
@@ -518,47 +576,135 @@ EMSCRIPTEN_KEEPALIVE int wt_build_simd(void) { return WT_SIMD; }
 
 /* ------------------------------------------------ chain verification alone */
 
+static void
+wt_w32le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
 /* Results of the last wt_verify_chain call (the wasm module is single-threaded). */
 static char wt_verify_detail_buf[512];
+static char wt_verify_log_buf[4096];
 static uint32_t wt_verify_path_buf[WT_MAX_PATH];
 static size_t wt_verify_path_n;
+static int wt_verify_anchor = -1;
+static unsigned wt_verify_budget_sigs, wt_verify_budget_names;   /* 0: the defaults */
+static unsigned wt_verify_sigs;
+
+/* Parse u24 length + DER, repeated, into spans (at most WT_VERIFY_MAX_CERTS). \return the count or -1. */
+static int
+wt_verify_spans(const uint8_t *chain, size_t chain_len, wt_span certs[WT_VERIFY_MAX_CERTS])
+{
+	size_t n = 0;
+	wt_reader r = wt_reader_of(chain, chain_len);
+	while (r.n > 0 && n < WT_VERIFY_MAX_CERTS) {
+		wt_reader der = wt_r_vec(&r, 3);
+		if (r.bad) return -1;
+		certs[n].der = der.p;
+		certs[n].len = der.n;
+		n++;
+	}
+	return (int)n;
+}
+
+static int
+wt_verify_run(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *host, size_t host_len,
+	double unix_seconds, int purpose, wt_verify_result *res, char *detail, size_t detail_cap)
+{
+	wt_span certs[WT_VERIFY_MAX_CERTS];
+	int n = wt_verify_spans(chain, chain_len, certs);
+	if (n < 0) return WT_ERR_BAD_ARGUMENT;
+	wt_verify_params vp;
+	memset(&vp, 0, sizeof vp);
+	vp.anchors = c->trust.anchors;
+	vp.num_anchors = c->trust.anchors ? c->trust.num : 0;
+	vp.anchor_info = c->trust.anchors ? c->trust.info : NULL;
+	vp.host = host_len ? host : NULL;
+	vp.host_len = host_len;
+	vp.now = (int64_t)unix_seconds;
+	vp.purpose = purpose;
+	vp.sig_budget = wt_verify_budget_sigs;
+	vp.name_budget = wt_verify_budget_names;
+	return wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
+}
 
 /*
- * Verify a chain with the very code a handshake runs (wt_chain_verify_path),
+ * Verify a chain with the very code a handshake runs (wt_chain_verify_ex),
  * against the anchors added to `c` with wt_conn_add_ca. `chain` is u24
  * length + DER, repeated, leaf first (the rest in any order); `host` may be
  * empty (no name check); `purpose` is WT_PURPOSE_SERVER or _CLIENT.
- * Returns 0 or a wt_err; then wt_verify_detail() and wt_verify_path_*().
+ * Returns 0 or a wt_err; then wt_verify_detail() and wt_verify_path_*()
+ * (module-static results: see wt_verify_chain_to for caller-owned ones).
  */
 EMSCRIPTEN_KEEPALIVE int
 wt_verify_chain(wt_conn *c, const uint8_t *chain, size_t chain_len,
 	const char *host, size_t host_len, double unix_seconds, int purpose)
 {
-	wt_span certs[WT_VERIFY_MAX_CERTS];
-	size_t n = 0, path[WT_MAX_PATH];
-	wt_reader r = wt_reader_of(chain, chain_len);
-	while (r.n > 0 && n < WT_VERIFY_MAX_CERTS) {
-		wt_reader der = wt_r_vec(&r, 3);
-		if (r.bad) return WT_ERR_BAD_ARGUMENT;
-		certs[n].der = der.p;
-		certs[n].len = der.n;
-		n++;
-	}
-	wt_verify_params vp;
-	memset(&vp, 0, sizeof vp);
-	vp.anchors = c->trust.anchors;
-	vp.num_anchors = c->trust.anchors ? c->trust.num : 0;
-	vp.host = host_len ? host : NULL;
-	vp.host_len = host_len;
-	vp.now = (int64_t)unix_seconds;
-	vp.purpose = purpose;
 	wt_verify_path_n = 0;
-	int err = wt_chain_verify_path(&vp, certs, n, NULL, path, &wt_verify_path_n,
+	wt_verify_result res;
+	memset(&res, 0, sizeof res);
+	res.log = wt_verify_log_buf;
+	res.log_cap = sizeof wt_verify_log_buf;
+	int err = wt_verify_run(c, chain, chain_len, host, host_len, unix_seconds, purpose, &res,
 		wt_verify_detail_buf, sizeof wt_verify_detail_buf);
-	for (size_t i = 0; i < wt_verify_path_n; i++) wt_verify_path_buf[i] = (uint32_t)path[i];
+	/* the certificates sent on the path (the anchor, last, is not one of them) */
+	for (size_t i = 0; i < res.path_len; i++) {
+		if (res.path[i] >= 0 && wt_verify_path_n < WT_MAX_PATH) wt_verify_path_buf[wt_verify_path_n++] = (uint32_t)res.path[i];
+	}
+	wt_verify_anchor = res.path_len > 0 && res.path[res.path_len - 1] < 0 ? -res.path[res.path_len - 1] - 1 : -1;
+	wt_verify_sigs = res.sig_checks;
+	return err;
+}
+
+/*
+ * wt_verify_chain with every result in caller-owned memory `out` (`out_cap`
+ * >= WT_VERIFY_OUT_MIN bytes), little-endian:
+ *   u32 path_len; i32 path[11] (leaf first, >= 0: index into `chain`,
+ *   < 0: anchor -(1 + k)); u32 signature checks; u32 paths tried;
+ *   then the NUL-terminated detail (at most 512 bytes with its NUL), then
+ *   the NUL-terminated log of failed candidate paths (the rest, truncated).
+ * Returns 0 or a wt_err (WT_ERR_BAD_ARGUMENT if `out` is too small).
+ */
+#define WT_VERIFY_OUT_HEAD (4 + 4 * (WT_MAX_PATH + 1) + 4 + 4)
+#define WT_VERIFY_OUT_MIN  (WT_VERIFY_OUT_HEAD + 2)
+EMSCRIPTEN_KEEPALIVE int
+wt_verify_chain_to(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *host, size_t host_len,
+	double unix_seconds, int purpose, uint8_t *out, size_t out_cap)
+{
+	if (out == NULL || out_cap < WT_VERIFY_OUT_MIN) return WT_ERR_BAD_ARGUMENT;
+	memset(out, 0, WT_VERIFY_OUT_HEAD);
+	char *detail = (char *)out + WT_VERIFY_OUT_HEAD;
+	size_t room = out_cap - WT_VERIFY_OUT_HEAD;
+	size_t detail_cap = room / 2 < 512 ? room / 2 : 512;
+	wt_verify_result res;
+	memset(&res, 0, sizeof res);
+	res.log = detail + detail_cap;
+	res.log_cap = room - detail_cap;
+	int err = wt_verify_run(c, chain, chain_len, host, host_len, unix_seconds, purpose, &res, detail, detail_cap);
+	/* the detail is followed directly by the log: close the gap */
+	size_t dl = strlen(detail);
+	memmove(detail + dl + 1, res.log, strlen(res.log) + 1);
+	wt_w32le(out, (uint32_t)res.path_len);
+	for (size_t i = 0; i < res.path_len; i++) wt_w32le(out + 4 + 4 * i, (uint32_t)res.path[i]);
+	wt_w32le(out + 4 + 4 * (WT_MAX_PATH + 1), res.sig_checks);
+	wt_w32le(out + 8 + 4 * (WT_MAX_PATH + 1), res.paths_tried);
 	return err;
 }
 
 EMSCRIPTEN_KEEPALIVE const char *wt_verify_detail(void) { return wt_verify_detail_buf; }
 EMSCRIPTEN_KEEPALIVE const uint32_t *wt_verify_path_ptr(void) { return wt_verify_path_buf; }
 EMSCRIPTEN_KEEPALIVE size_t wt_verify_path_len(void) { return wt_verify_path_n; }
+/* Budgets for later wt_verify_chain calls (bench/x509-budget.mjs); 0: the defaults
+   (WT_VERIFY_SIG_BUDGET, WT_VERIFY_NAME_BUDGET). Handshakes always use the defaults. */
+EMSCRIPTEN_KEEPALIVE void
+wt_verify_set_budget(unsigned sigs, unsigned names)
+{
+	wt_verify_budget_sigs = sigs;
+	wt_verify_budget_names = names;
+}
+/* The anchor the last wt_verify_chain path ended at (index in the order added), or -1. */
+EMSCRIPTEN_KEEPALIVE int wt_verify_path_anchor(void) { return wt_verify_anchor; }
+/* One line per candidate path that failed: "#0 > #2 > ca[1]: CODE: detail". */
+EMSCRIPTEN_KEEPALIVE const char *wt_verify_log(void) { return wt_verify_log_buf; }
+/* Signature checks the last wt_verify_chain did (the budget is WT_VERIFY_SIG_BUDGET). */
+EMSCRIPTEN_KEEPALIVE unsigned wt_verify_sig_checks(void) { return wt_verify_sigs; }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include "wt_x509.h"
 #include "wt_error.h"
+#include "wt_engine.h"
+#include "wt_engine_internal.h"
 #include "wt_test.h"
 
 #ifndef WT_SOURCE_DIR
@@ -82,13 +84,15 @@ load_all(void)
 typedef struct {
 	wt_trust_store ts;
 	br_x509_trust_anchor anchors[8];
-	uint8_t arena[4096];
+	wt_anchor_info info[8];
+	uint8_t arena[8192];
 } store;
 
 static void
 store_init(store *s)
 {
 	wt_trust_init(&s->ts, s->anchors, 8, s->arena, sizeof s->arena);
+	wt_trust_keep_info(&s->ts, s->info);
 }
 
 /* ------------------------------------------------------------ IP parse */
@@ -425,8 +429,10 @@ test_trust(void)
 
 typedef struct {
 	int err;
-	char detail[256];
+	char detail[512];
 	wt_pubkey key;
+	wt_verify_result res;
+	char log[2048];
 } vres;
 
 /* Verify the chain c0, ... (leaf first, NULL-terminated) against `s` at `now` for `host`. */
@@ -447,11 +453,14 @@ verify_at(vres *res, const store *s, const char *host, int64_t now, const blob *
 	memset(&p, 0, sizeof p);
 	p.anchors = s->anchors;
 	p.num_anchors = s->ts.num;
+	p.anchor_info = s->ts.info;
 	p.host = host;
 	p.host_len = host ? strlen(host) : 0;
 	p.now = now;
 	memset(res, 0, sizeof *res);
-	res->err = wt_chain_verify(&p, chain, n, &res->key, res->detail, sizeof res->detail);
+	res->res.log = res->log;
+	res->res.log_cap = sizeof res->log;
+	res->err = wt_chain_verify_ex(&p, chain, n, &res->key, &res->res, res->detail, sizeof res->detail);
 	return res->err;
 }
 
@@ -540,8 +549,9 @@ test_verify(void)
 	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_byleaf, &f_leaf_ec, &f_inter) == WT_ERR_BAD_CERTIFICATE);
 	CHECKF(strstr(r.detail, "not a CA") != NULL, "%s", r.detail);
 	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_root) == WT_ERR_MISSING_INTERMEDIATE);
-	/* reversed: the intermediate alone chains to the root; the name check catches it */
-	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_inter, &f_leaf_ec) == WT_ERR_HOSTNAME_MISMATCH);
+	/* reversed: the intermediate alone chains to the root, but a CA is no end-entity certificate */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_inter, &f_leaf_ec) == WT_ERR_BAD_CERTIFICATE);
+	CHECKF(strstr(r.detail, "is a CA certificate (basicConstraints CA:TRUE) used as the end-entity") != NULL, "%s", r.detail);
 	{
 		blob bad = f_leaf_ec;
 		bad.data[bad.len - 1] ^= 0x01;      /* last byte of ECDSA s: still DER */
@@ -597,8 +607,327 @@ test_verify(void)
 	store_init(&s);
 	CHECK(wt_trust_add(&s.ts, f_root.data, f_root.len) == 1);
 	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_inter, &f_leaf_expired) == 0, "%s", r.detail);
-	/* a self-signed server certificate trusted as an anchor */
-	CHECKF(VERIFY(&r, &s, NULL, T_2030_01_01, &f_root) == 0, "%s", r.detail);
+	/* a CA certificate trusted as an anchor is still no server certificate (as browsers) */
+	CHECK(VERIFY(&r, &s, NULL, T_2030_01_01, &f_root) == WT_ERR_BAD_CERTIFICATE);
+	CHECKF(strstr(r.detail, "used as the end-entity certificate") != NULL, "%s", r.detail);
+}
+
+/* ------------------------------------------- path fixtures (x509-path/) */
+
+/* tests/fixtures/x509-path/NAME.der, loaded once. */
+static const blob *
+P(const char *name)
+{
+	static struct { char name[40]; blob b; } cache[96];
+	static size_t used;
+	for (size_t i = 0; i < used; i++) {
+		if (strcmp(cache[i].name, name) == 0) return &cache[i].b;
+	}
+	if (used == sizeof cache / sizeof cache[0]) { fprintf(stderr, "fixture cache full\n"); exit(2); }
+	char file[80];
+	snprintf(file, sizeof file, "../x509-path/%s.der", name);
+	snprintf(cache[used].name, sizeof cache[used].name, "%s", name);
+	load(&cache[used].b, file);
+	return &cache[used++].b;
+}
+
+/* A store holding the x509-path anchors named (NULL-terminated). */
+static void
+path_store(store *s, const char *a0, ...)
+{
+	va_list ap;
+	store_init(s);
+	va_start(ap, a0);
+	for (const char *a = a0; a != NULL; a = va_arg(ap, const char *)) {
+		const blob *b = P(a);
+		if (wt_trust_add(&s->ts, b->data, b->len) != 1) { fprintf(stderr, "anchor %s\n", a); exit(2); }
+	}
+	va_end(ap);
+}
+
+static int
+test_rng(void *ctx, uint8_t *out, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++) out[i] = (uint8_t)(i * 131 + 7);
+	return 0;
+}
+
+/* wt_hs_accept_chain (the handshake's chain verdict) on a fresh engine with one pin (or none). */
+static wt_engine pin_engine;
+static int
+pin_accept(const store *s, const uint8_t *pin, int insecure, const blob *c0, ...)
+{
+	static uint8_t buf[WT_MIN_BUFFER_SIZE], cbuf[32768];
+	wt_config cfg;
+	wt_span chain[8];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, c0);
+	for (const blob *b = c0; b != NULL && n < 8; b = va_arg(ap, const blob *)) {
+		chain[n].der = b->data;
+		chain[n].len = b->len;
+		n++;
+	}
+	va_end(ap);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.server_name = "localhost";
+	cfg.anchors = s->anchors;
+	cfg.num_anchors = s->ts.num;
+	cfg.now = T_2030_01_01;
+	cfg.rng = test_rng;
+	cfg.flags = insecure ? WT_FLAG_INSECURE_SKIP_VERIFY : 0;
+	cfg.chain_buf = cbuf;
+	cfg.chain_cap = sizeof cbuf;
+	if (wt_engine_init(&pin_engine, &cfg, buf, sizeof buf) != 0) return -1;
+	if (wt_engine_set_pins(&pin_engine, pin, pin ? 1 : 0, s->ts.info) != 0) return -1;
+	return wt_hs_accept_chain(&pin_engine, chain, n, NULL, 0);
+}
+#define PIN_ACCEPT(s, pin, insecure, ...) pin_accept((s), (pin), (insecure), __VA_ARGS__, (const blob *)NULL)
+
+static void
+spki_pin(uint8_t out[32], const char *name)
+{
+	const blob *b = P(name);
+	CHECK(wt_cert_spki_sha256(b->data, b->len, out) == 0);
+}
+
+/* issue 14 items 1, 6, 7 and issue 15's message */
+static void
+test_trust_boundary(void)
+{
+	store s;
+	vres r;
+	path_store(&s, "root", (const char *)NULL);
+
+	/* 1. pins are matched against the verified path only */
+	uint8_t k_leaf[32], k_inter[32], k_root[32], k_extra[32];
+	spki_pin(k_leaf, "leaf");
+	spki_pin(k_inter, "inter");
+	spki_pin(k_root, "root");
+	spki_pin(k_extra, "leaf-dup");         /* a correctly issued certificate, but not on this path */
+	CHECK(memcmp(s.info[0].spki_sha256, k_root, 32) == 0);
+	/* the attack: a good chain without K, plus an appended certificate that carries K */
+	CHECK(PIN_ACCEPT(&s, k_extra, 0, P("leaf"), P("inter"), P("leaf-dup")) == WT_ERR_PIN_MISMATCH);
+	CHECK(pin_engine.err == WT_ERR_PIN_MISMATCH && pin_engine.vpath_len == 0);
+	CHECKF(strstr(pin_engine.detail, "verified path") != NULL, "%s", pin_engine.detail);
+	CHECK(PIN_ACCEPT(&s, k_extra, 0, P("leaf"), P("leaf-dup"), P("inter")) == WT_ERR_PIN_MISMATCH);
+	/* K on the path: leaf, intermediate or anchor */
+	CHECK(PIN_ACCEPT(&s, k_leaf, 0, P("leaf"), P("inter"), P("leaf-dup")) == 0);
+	CHECK(pin_engine.vpath_len == 3 && pin_engine.vpath[0] == 0 && pin_engine.vpath[1] == 1
+		&& pin_engine.vpath[2] == -1);
+	CHECK(PIN_ACCEPT(&s, k_inter, 0, P("leaf"), P("leaf-dup"), P("inter")) == 0);
+	CHECK(pin_engine.vpath_len == 3 && pin_engine.vpath[1] == 2 && pin_engine.vpath[2] == -1);
+	CHECK(PIN_ACCEPT(&s, k_root, 0, P("leaf"), P("inter")) == 0);
+	CHECK(PIN_ACCEPT(&s, NULL, 0, P("leaf"), P("inter"), P("leaf-dup")) == 0);   /* no pins */
+	/* insecure: only the leaf's key counts */
+	CHECK(PIN_ACCEPT(&s, k_inter, 1, P("leaf"), P("inter")) == WT_ERR_PIN_MISMATCH);
+	CHECKF(strstr(pin_engine.detail, "only the leaf") != NULL, "%s", pin_engine.detail);
+	CHECK(PIN_ACCEPT(&s, k_leaf, 1, P("leaf"), P("inter")) == 0);
+	CHECK(pin_engine.vpath_len == 1 && pin_engine.vpath[0] == 0);
+	/* a verification failure stays that failure, with no path */
+	CHECK(PIN_ACCEPT(&s, k_leaf, 0, P("leaf")) == WT_ERR_MISSING_INTERMEDIATE);
+	CHECK(pin_engine.vpath_len == 0);
+	{
+		uint8_t many[17 * 32];
+		memset(many, 0, sizeof many);
+		CHECK(wt_engine_set_pins(&pin_engine, many, 16, NULL) == 0);
+		CHECK(wt_engine_set_pins(&pin_engine, many, 17, NULL) == WT_ERR_BAD_ARGUMENT);
+	}
+
+	/* 6. excluded DNS subtrees, also through a trailing dot, a later SAN or upper case */
+	CHECKF(VERIFY(&r, &s, "www.good.com", T_2030_01_01, P("leaf-nc-exok"), P("nc-ex")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "www.evil.com", T_2030_01_01, P("leaf-nc-ex"), P("nc-ex")) == WT_ERR_NAME_CONSTRAINTS);
+	CHECKF(strstr(r.detail, "DNS:www.evil.com, which is in an excluded subtree") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "www.evil.com", T_2030_01_01, P("leaf-nc-dot"), P("nc-ex")) == WT_ERR_NAME_CONSTRAINTS);
+	CHECKF(strstr(r.detail, "DNS:www.evil.com., which is in an excluded subtree") != NULL, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T_2030_01_01, P("leaf-nc-ex2"), P("nc-ex")) == WT_ERR_NAME_CONSTRAINTS);
+	CHECKF(strstr(r.detail, "www.EVIL.com") != NULL, "%s", r.detail);
+	{
+		/* host matching uses the same normal form: the dotted SAN does name www.evil.com */
+		wt_cert_info ci;
+		CHECK(wt_cert_parse(&ci, P("leaf-nc-dot")->data, P("leaf-nc-dot")->len) == 0);
+		CHECK(wt_cert_matches_host(&ci, "www.evil.com", 12) == 1);
+		CHECK(wt_cert_matches_host(&ci, "WWW.evil.com.", 13) == 1);
+		uint8_t out[253];
+		CHECK(wt_dns_normalize((const uint8_t *)"WWW.Evil.COM.", 13, out, 0) == 12 && memcmp(out, "www.evil.com", 12) == 0);
+		CHECK(wt_dns_normalize((const uint8_t *)"a..b", 4, out, 0) == 0);
+		CHECK(wt_dns_normalize((const uint8_t *)"a.b..", 5, out, 0) == 0);
+		CHECK(wt_dns_normalize((const uint8_t *)"*.b.c", 5, out, 0) == 0);
+		CHECK(wt_dns_normalize((const uint8_t *)"*.b.c", 5, out, 1) == 5);
+		CHECK(wt_dns_normalize((const uint8_t *)"a*.b.c", 6, out, 1) == 0);
+	}
+
+	/* 7. the leaf's keyUsage must allow digitalSignature (the key signs the handshake) */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, P("leaf-ku-enc"), P("inter")) == WT_ERR_CERT_PURPOSE);
+	CHECKF(strstr(r.detail, "keyUsage does not include digitalSignature") != NULL, "%s", r.detail);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, P("leaf"), P("inter")) == 0, "%s", r.detail);
+
+	/* issue 15: an issuer found nowhere — name it and say both possibilities */
+	CHECK(VERIFY(&r, &s, "localhost", T_2030_01_01, P("leaf")) == WT_ERR_MISSING_INTERMEDIATE);
+	CHECKF(strstr(r.detail, "\"O=wasmtls path test, CN=Path Inter\", is neither a trusted root nor among")
+		&& strstr(r.detail, "omitted its intermediate") && strstr(r.detail, "private CA that is not trusted"),
+		"%s", r.detail);
+}
+
+/* VERIFY with budgets (0: the defaults). */
+static int
+verify_budget(vres *res, const store *s, unsigned sigs, unsigned names, const blob *c0, const blob *c1)
+{
+	wt_span chain[2] = { { c0->data, c0->len }, { c1->data, c1->len } };
+	wt_verify_params p;
+	memset(&p, 0, sizeof p);
+	p.anchors = s->anchors;
+	p.num_anchors = s->ts.num;
+	p.anchor_info = s->ts.info;
+	p.now = T_2030_01_01;
+	p.sig_budget = sigs;
+	p.name_budget = names;
+	memset(res, 0, sizeof *res);
+	res->err = wt_chain_verify_ex(&p, chain, 2, NULL, &res->res, res->detail, sizeof res->detail);
+	return res->err;
+}
+
+/* issue 16: one valid/invalid pair per rule */
+static void
+test_path_validation(void)
+{
+	store s;
+	vres r;
+#define T2030 T_2030_01_01
+#define HAS(sub) CHECKF(strstr(r.detail, (sub)) != NULL, "%s", r.detail)
+
+	/* 1. nameConstraints of a trust anchor constrain every path through it */
+	path_store(&s, "root-nc", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "www.corp.example", T2030, P("leaf-corp"), P("inter-rootnc")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-notcorp"), P("inter-rootnc")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("outside the permitted subtrees of the nameConstraints of the trust anchor ca[0] (O=wasmtls path test, CN=NC Root)");
+	{
+		/* without the anchor's facts (a bare key) the constraint cannot apply: keep_info matters */
+		store bare;
+		wt_trust_init(&bare.ts, bare.anchors, 8, bare.arena, sizeof bare.arena);
+		CHECK(wt_trust_add(&bare.ts, P("root-nc")->data, P("root-nc")->len) == 1);
+		CHECK(VERIFY(&r, &bare, NULL, T2030, P("leaf-notcorp"), P("inter-rootnc")) == 0);
+	}
+
+	/* 2. every constraint form */
+	path_store(&s, "root", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "10.1.2.3", T2030, P("leaf-ip-ok"), P("nc-ip")) == 0, "%s", r.detail);
+	CHECKF(VERIFY(&r, &s, "fd00::1", T2030, P("leaf-ip-ok"), P("nc-ip")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-ip-ex"), P("nc-ip")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("IP:10.9.1.1, which is in an excluded subtree");
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-ip-out"), P("nc-ip")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("IP:11.0.0.1, which is outside the permitted subtrees");
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-ip6-out"), P("nc-ip")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("IP:fe80::1, which is outside the permitted subtrees");
+	CHECKF(VERIFY(&r, &s, "www.example.org", T2030, P("leaf-both-ok"), P("nc-both")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "www.example.org", T2030, P("leaf-both-ex"), P("nc-both")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("DNS:x.bad.example.org, which is in an excluded subtree");   /* excluded wins, second SAN */
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-wild"), P("nc-wild")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("are malformed");
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-mask"), P("nc-mask")) == WT_ERR_NAME_CONSTRAINTS);
+	HAS("are malformed");
+	/* critical constraints of forms the certificate has no names of do not matter */
+	CHECKF(VERIFY(&r, &s, "a.corp.example", T2030, P("leaf-email-none"), P("nc-email")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, NULL, T2030, P("leaf-email"), P("nc-email")) == WT_ERR_UNSUPPORTED_CERTIFICATE);
+	HAS("has an email name and the issuer constrains that form");
+
+	/* 3. budgets: past them a clear error, whatever the chain */
+	CHECK(verify_budget(&r, &s, 2, 0, P("leaf"), P("inter")) == 0);
+	CHECK(r.res.sig_checks == 2);
+	CHECK(verify_budget(&r, &s, 1, 0, P("leaf"), P("inter")) == WT_ERR_VERIFY_BUDGET);
+	HAS("more than 1 signature checks (the budget)");
+	CHECK(verify_budget(&r, &s, 0, 4, P("leaf-both-ok"), P("nc-both")) == 0);
+	CHECK(r.res.name_checks == 2);
+	CHECK(verify_budget(&r, &s, 0, 3, P("leaf-both-ex"), P("nc-both")) == WT_ERR_VERIFY_BUDGET);
+	HAS("more than 3 name-constraint comparisons (the budget)");
+	{
+		/* the pathological chain: eight untrusted self-signed CAs with one key and one name;
+		   every order verifies, so without the budget the search would try 8! paths */
+		wt_span c[9];
+		static const char *const loop[9] = { "leaf-loop", "loop-1", "loop-2", "loop-3", "loop-4",
+			"loop-5", "loop-6", "loop-7", "loop-8" };
+		for (size_t i = 0; i < 9; i++) { c[i].der = P(loop[i])->data; c[i].len = P(loop[i])->len; }
+		wt_verify_params p;
+		memset(&p, 0, sizeof p);
+		p.anchors = s.anchors;
+		p.num_anchors = s.ts.num;
+		p.anchor_info = s.ts.info;
+		p.now = T2030;
+		memset(&r, 0, sizeof r);
+		CHECK(wt_chain_verify_ex(&p, c, 9, NULL, &r.res, r.detail, sizeof r.detail) == WT_ERR_VERIFY_BUDGET);
+		HAS("more than 100 signature checks (the budget)");
+		CHECK(r.res.sig_checks == WT_VERIFY_SIG_BUDGET);
+		/* the same without the last seven: an ordinary untrusted root */
+		CHECK(wt_chain_verify_ex(&p, c, 2, NULL, &r.res, r.detail, sizeof r.detail) == WT_ERR_UNKNOWN_CA);
+		HAS("self-signed root");
+	}
+
+	/* 4. backtracking: the first candidate fails, the next one is tried */
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf-dup"), P("dup-a"), P("dup-b")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 3 && r.res.path[1] == 2 && r.res.path[2] == -1 && r.res.paths_tried == 2);
+	CHECKF(strstr(r.log, "#0 > #1 > ca[0]: CERT_PURPOSE: certificate #1") != NULL, "%s", r.log);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-dup"), P("dup-a")) == WT_ERR_CERT_PURPOSE);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-dup"), P("dup-b"), P("dup-a")) == 0);
+	CHECK(r.res.paths_tried == 1);
+	/* key rollover: the self-issued certificate is chosen by the key that verifies and does
+	   not count toward the old root's pathLenConstraint 1 */
+	path_store(&s, "roll-old", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf-roll"), P("roll-inter"), P("roll-new")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 4 && r.res.path[1] == 1 && r.res.path[2] == 2 && r.res.path[3] == -1);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-roll"), P("roll-inter")) == WT_ERR_UNKNOWN_CA);
+	HAS("whose key does not verify it");
+	/* two anchors with one name: the one whose key verifies is used */
+	path_store(&s, "root-twin", "root", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf"), P("inter")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 3 && r.res.path[2] == -2);
+	CHECKF(strstr(r.log, "#0 > #1 > ca[0]: UNKNOWN_CA") != NULL, "%s", r.log);
+	/* an anchor reachable two ways: directly and through a sent copy of itself */
+	path_store(&s, "root", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf"), P("inter"), P("root")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 3);
+
+	/* 5. trust anchors are checked as certificates */
+	path_store(&s, "root-expired", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", INT64_C(1104537600), P("leaf-rexp"), P("inter-rexp")) == 0, "%s", r.detail);  /* 2005 */
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-rexp"), P("inter-rexp")) == WT_ERR_CERT_EXPIRED);
+	HAS("the trust anchor ca[0] (\"O=wasmtls path test, CN=Expired Root\") itself expired on 2010-01-01T00:00:00Z");
+	path_store(&s, "root-crit", (const char *)NULL);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-rcrit"), P("inter-rcrit")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("CN=Crit Root\") has an unknown critical extension");
+	path_store(&s, "root-nobc", (const char *)NULL);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-rnobc"), P("inter-rnobc")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("without basicConstraints CA:TRUE");
+	path_store(&s, "root-rsa1024", (const char *)NULL);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-r1024"), P("inter-r1024")) == WT_ERR_WEAK_CERTIFICATE);
+	HAS("CN=RSA1024 Root\") has a 1024-bit RSA key");
+
+	/* 6. structure rules */
+	path_store(&s, "root", (const char *)NULL);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-aki-crit"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("marks authorityKeyIdentifier critical");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-ski-crit"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("marks subjectKeyIdentifier critical");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-certsign"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("keyCertSign but is not a CA");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-aia-bad"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("malformed authorityInformationAccess");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-aia-bad-crit"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("malformed authorityInformationAccess");
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf-aia-ok"), P("inter")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-empty"), P("inter")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("(empty name)) has an empty subject without a critical subjectAltName");
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("leaf-empty-crit"), P("inter")) == 0, "%s", r.detail);
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("leaf-under-empty"), P("ca-empty")) == WT_ERR_BAD_CERTIFICATE);
+	HAS("is a CA with an empty subject");
+	CHECK(VERIFY(&r, &s, "localhost", T2030, P("inter")) == WT_ERR_BAD_CERTIFICATE);   /* a CA as the leaf */
+	HAS("used as the end-entity certificate");
+	/* a self-signed CA:FALSE certificate trusted as its own anchor still works */
+	path_store(&s, "self-leaf", (const char *)NULL);
+	CHECKF(VERIFY(&r, &s, "localhost", T2030, P("self-leaf")) == 0, "%s", r.detail);
+	CHECK(r.res.path_len == 2 && r.res.path[0] == 0 && r.res.path[1] == -1);
+#undef HAS
+#undef T2030
 }
 
 int
@@ -611,5 +940,7 @@ main(int argc, char **argv)
 	test_matches_host();
 	test_trust();
 	test_verify();
+	test_trust_boundary();
+	test_path_validation();
 	return WT_TEST_SUMMARY();
 }

@@ -175,7 +175,9 @@ describe('wasmtls verify (WASM chain verification)', () => {
     assert.ok(roots.default.length > 100, `${roots.default.length} roots`);
     const isrg = '/usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt';
     if (existsSync(isrg)) {
-      expectOk(isrg, '--time', '1767225600');                 // 2026-01-01: a Mozilla root verifies against the bundle
+      // 2026-01-01: the root chains to itself in the bundle (the path is complete) and is then
+      // refused only as an end-entity certificate (a CA is never a server certificate)
+      assert.match(expectCode('BAD_CERTIFICATE', isrg, '--time', '1767225600'), /CA:TRUE\) used as the end-entity/);
       expectCode('UNKNOWN_CA', isrg, '--ca', 'root.pem');     // and not against a private CA alone
     }
     expectCode('MISSING_INTERMEDIATE', 'leaf.pem');           // a private chain does not verify against the bundle
@@ -185,5 +187,176 @@ describe('wasmtls verify (WASM chain verification)', () => {
     const r = spawnSync(process.execPath, [CLI, 'verify', 'leaf.pem', '--purpose', 'admin'], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--purpose must be server or client/);
+  });
+});
+
+// Issue 16 / issue 14 items 6-7: one valid/invalid pair per rule, on the committed PKI of
+// tests/fixtures/x509-path (make-x509-path-fixtures.sh), through the WASM build and the CLI.
+const FIX = new URL('../fixtures/x509-path/', import.meta.url).pathname;
+const fx = (name) => path.join(FIX, `${name}.pem`);
+const T2030 = '1893456000';
+/** LEAF [--chain C]... --ca ANCHOR... at 2030 (or `time`). */
+function run(leaf, chain, ca, more = [], time = T2030) {
+  return [fx(leaf), ...chain.flatMap((c) => ['--chain', fx(c)]), ...ca.flatMap((a) => ['--ca', fx(a)]),
+    '--time', time, ...more];
+}
+
+describe('path validation rules (wasmtls verify on tests/fixtures/x509-path)', () => {
+  it('excluded DNS subtrees: trailing dot, later SAN, upper case (issue 14 item 6)', () => {
+    expectOk(...run('leaf-nc-exok', ['nc-ex'], ['root'], ['--host', 'www.good.com']));
+    assert.match(expectCode('NAME_CONSTRAINTS', ...run('leaf-nc-ex', ['nc-ex'], ['root'])), /DNS:www\.evil\.com, which is in an excluded subtree/);
+    assert.match(expectCode('NAME_CONSTRAINTS', ...run('leaf-nc-dot', ['nc-ex'], ['root'], ['--host', 'www.evil.com'])),
+      /DNS:www\.evil\.com\., which is in an excluded subtree/);
+    expectCode('NAME_CONSTRAINTS', ...run('leaf-nc-ex2', ['nc-ex'], ['root']));
+  });
+
+  it('the leaf keyUsage must allow digitalSignature (issue 14 item 7)', () => {
+    expectOk(...run('leaf', ['inter'], ['root'], ['--host', 'localhost']));
+    assert.match(expectCode('CERT_PURPOSE', ...run('leaf-ku-enc', ['inter'], ['root'])), /does not include digitalSignature/);
+  });
+
+  it('an issuer found nowhere: named, with both causes (issue 15)', () => {
+    const msg = expectCode('MISSING_INTERMEDIATE', ...run('leaf', [], ['root']));
+    assert.match(msg, /"O=wasmtls path test, CN=Path Inter", is neither a trusted root nor among the certificates the server sent/);
+    assert.match(msg, /omitted its intermediate certificate, or .* is a private CA that is not trusted \(pass it as `ca`\)/);
+  });
+
+  it('1. nameConstraints of a trust anchor', () => {
+    expectOk(...run('leaf-corp', ['inter-rootnc'], ['root-nc'], ['--host', 'www.corp.example']));
+    assert.match(expectCode('NAME_CONSTRAINTS', ...run('leaf-notcorp', ['inter-rootnc'], ['root-nc'])),
+      /outside the permitted subtrees of the nameConstraints of the trust anchor ca\[0\]/);
+  });
+
+  it('2. every constraint form: IPv4/IPv6, permitted and excluded, malformed, absent forms', () => {
+    expectOk(...run('leaf-ip-ok', ['nc-ip'], ['root'], ['--ip', '10.1.2.3']));
+    expectOk(...run('leaf-ip-ok', ['nc-ip'], ['root'], ['--ip', 'fd00::1']));
+    assert.match(expectCode('NAME_CONSTRAINTS', ...run('leaf-ip-ex', ['nc-ip'], ['root'])), /IP:10\.9\.1\.1, which is in an excluded/);
+    assert.match(expectCode('NAME_CONSTRAINTS', ...run('leaf-ip-out', ['nc-ip'], ['root'])), /IP:11\.0\.0\.1, which is outside/);
+    assert.match(expectCode('NAME_CONSTRAINTS', ...run('leaf-ip6-out', ['nc-ip'], ['root'])), /IP:fe80::1, which is outside/);
+    expectOk(...run('leaf-both-ok', ['nc-both'], ['root']));
+    assert.match(expectCode('NAME_CONSTRAINTS', ...run('leaf-both-ex', ['nc-both'], ['root'])), /x\.bad\.example\.org, which is in an excluded/);
+    assert.match(expectCode('NAME_CONSTRAINTS', ...run('leaf-wild', ['nc-wild'], ['root'])), /are malformed/);
+    assert.match(expectCode('NAME_CONSTRAINTS', ...run('leaf-mask', ['nc-mask'], ['root'])), /are malformed/);
+    expectOk(...run('leaf-email-none', ['nc-email'], ['root']));
+    assert.match(expectCode('UNSUPPORTED_CERTIFICATE', ...run('leaf-email', ['nc-email'], ['root'])), /email name/);
+  });
+
+  it('3. budgets: a pathological chain ends in VERIFY_BUDGET', () => {
+    const loops = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `loop-${i}`);
+    assert.match(expectCode('VERIFY_BUDGET', ...run('leaf-loop', loops, ['root'])), /more than 100 signature checks/);
+    assert.match(expectCode('UNKNOWN_CA', ...run('leaf-loop', ['loop-1'], ['root'])), /self-signed root/);
+  });
+
+  it('4. backtracking: the next candidate is tried, and the human output says why the first failed', () => {
+    expectOk(...run('leaf-dup', ['dup-a', 'dup-b'], ['root']));
+    expectCode('CERT_PURPOSE', ...run('leaf-dup', ['dup-a'], ['root']));
+    expectOk(...run('leaf-roll', ['roll-inter', 'roll-new'], ['roll-old']));
+    expectOk(...run('leaf', ['inter'], ['root-twin', 'root']));   // two anchors named "Path Root"
+    assert.match(expectCode('UNKNOWN_CA', ...run('leaf-roll', ['roll-inter'], ['roll-old'])), /whose key does not verify it/);
+    const r = spawnSync(process.execPath, [CLI, 'verify', ...run('leaf-dup', ['dup-a', 'dup-b'], ['root'])], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\[1\] #2 O=wasmtls path test, CN=Dup CA/);
+    assert.match(r.stdout, /\[2\] ca\[0\] \(trust anchor\) O=wasmtls path test, CN=Path Root/);
+    assert.match(r.stdout, /other paths tried and why they failed/);
+    assert.match(r.stdout, /#0 > #1 > ca\[0\]: CERT_PURPOSE: certificate #1 .*extendedKeyUsage does not include serverAuth/);
+    assert.match(r.stdout, /verdict: OK/);
+  });
+
+  it('5. trust anchors are checked as certificates', () => {
+    expectOk(...run('leaf-rexp', ['inter-rexp'], ['root-expired'], [], '1104537600'));
+    assert.match(expectCode('CERT_EXPIRED', ...run('leaf-rexp', ['inter-rexp'], ['root-expired'])),
+      /trust anchor ca\[0\] \("O=wasmtls path test, CN=Expired Root"\) itself expired on 2010-01-01T00:00:00Z/);
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('leaf-rcrit', ['inter-rcrit'], ['root-crit'])), /unknown critical extension/);
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('leaf-rnobc', ['inter-rnobc'], ['root-nobc'])), /without basicConstraints CA:TRUE/);
+    assert.match(expectCode('WEAK_CERTIFICATE', ...run('leaf-r1024', ['inter-r1024'], ['root-rsa1024'])), /1024-bit RSA key/);
+  });
+
+  it('6. structure rules', () => {
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('leaf-aki-crit', ['inter'], ['root'])), /authorityKeyIdentifier critical/);
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('leaf-ski-crit', ['inter'], ['root'])), /subjectKeyIdentifier critical/);
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('leaf-certsign', ['inter'], ['root'])), /keyCertSign but is not a CA/);
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('leaf-aia-bad', ['inter'], ['root'])), /malformed authorityInformationAccess/);
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('leaf-aia-bad-crit', ['inter'], ['root'])), /malformed authorityInformationAccess/);
+    expectOk(...run('leaf-aia-ok', ['inter'], ['root']));
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('leaf-empty', ['inter'], ['root'])), /empty subject without a critical subjectAltName/);
+    expectOk(...run('leaf-empty-crit', ['inter'], ['root']));
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('leaf-under-empty', ['ca-empty'], ['root'])), /CA with an empty subject/);
+    assert.match(expectCode('BAD_CERTIFICATE', ...run('inter', [], ['root'])), /used as the end-entity certificate/);
+    expectOk(...run('self-leaf', [], ['self-leaf'], ['--host', 'localhost']));
+  });
+});
+
+describe('pin and verified-path exports (the C side of issue 14 item 1)', () => {
+  it('wt_conn_add_pin takes 32-byte digests, at most 16; the path is empty before a handshake', async () => {
+    const { loadWasmNode } = await import('../../js/load-node.js');
+    const wasm = await loadWasmNode();
+    const x = wasm.exports;
+    const conn = x.wt_conn_new();
+    try {
+      const BAD_ARGUMENT = 1;
+      assert.equal(wasm.withBytes(new Uint8Array(31), (p, n) => x.wt_conn_add_pin(conn, p, n)), BAD_ARGUMENT);
+      for (let i = 0; i < 16; i++) assert.equal(wasm.withBytes(new Uint8Array(32).fill(i), (p, n) => x.wt_conn_add_pin(conn, p, n)), 0);
+      assert.equal(wasm.withBytes(new Uint8Array(32), (p, n) => x.wt_conn_add_pin(conn, p, n)), BAD_ARGUMENT);
+      assert.equal(x.wt_conn_path_len(conn), 0);
+      assert.equal(wasm.cstring(x.wt_error_name(40)), 'VERIFY_BUDGET');
+    } finally {
+      x.wt_conn_free(conn);
+    }
+  });
+});
+
+describe('C pins in a real handshake (WASM engine, node:tls server on 127.0.0.1)', { timeout: 60_000 }, () => {
+  // The pins go in through wt_conn_add_pin (the export the JS `pins` option is to use):
+  // wt_conn_start is wrapped to add them, so this exercises the C check alone.
+  it('a pinned key only counts on the verified path: an appended extra certificate does not', async () => {
+    const { connect } = await import('../../js/index.node.js');
+    const { loadWasmNode } = await import('../../js/load-node.js');
+    const { spkiPin } = await import('../../js/trust.js');
+    const { getPki } = await import('./helpers/pki.mjs');
+    const { startNodeTlsServer } = await import('./helpers/servers.mjs');
+    const pki = getPki();
+    const derOf = (pem) => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64'));
+    const pinOf = async (pem) => new Uint8Array(Buffer.from(await spkiPin(derOf(pem)), 'base64'));
+    const wasm = await loadWasmNode();
+    const orig = wasm.exports;
+    let pins = [];
+    let seen = null;
+    wasm.exports = {
+      ...orig,
+      wt_conn_start(c) {
+        for (const p of pins) assert.equal(wasm.withBytes(p, (ptr, n) => orig.wt_conn_add_pin(c, ptr, n)), 0);
+        seen = c;
+        return orig.wt_conn_start(c);
+      },
+    };
+    // the server's real chain (leaf, intermediate) plus a correctly issued certificate carrying K
+    const extra = pki.leaves.rsa2048.certPem;
+    const srv = await startNodeTlsServer({ cert: pki.leaves.p256.chainPem + extra, key: pki.leaves.p256.keyPem });
+    const attempt = async (p) => {
+      pins = p;
+      const s = connect({ hostname: '127.0.0.1', port: srv.port }, { serverName: 'localhost', ca: pki.rootPem, timeoutMs: 5000 });
+      try {
+        await s.opened;
+        const path = Array.from({ length: orig.wt_conn_path_len(seen) }, (_, i) => orig.wt_conn_path_at(seen, i));
+        await s.close();
+        return { ok: true, path };
+      } catch (err) {
+        return { ok: false, code: err.code, message: err.message };
+      }
+    };
+    try {
+      const k = await pinOf(extra);
+      const bad = await attempt([k]);
+      assert.equal(bad.ok, false);
+      assert.equal(bad.code, 'PIN_MISMATCH', bad.message);
+      assert.match(bad.message, /verified path/);
+      const viaInter = await attempt([k, await pinOf(pki.interPem)]);
+      assert.deepEqual(viaInter, { ok: true, path: [0, 1, -1] });
+      assert.equal((await attempt([await pinOf(pki.leaves.p256.certPem)])).ok, true);
+      assert.equal((await attempt([await pinOf(pki.rootPem)])).ok, true);
+    } finally {
+      wasm.exports = orig;
+      await srv.stop();
+    }
   });
 });
