@@ -107,7 +107,7 @@ export async function runVerify(argv) {
     if (args.json) print(JSON.stringify({ ok: false, error: { code: e.code, message: e.message } }));
     else {
       print(`verdict: FAILED ${e.code}: ${e.message}`);
-      const hint = hintFor(e.code);
+      const hint = hintFor(e.code, { cli: true, caGiven: args.ca.length > 0 });
       if (hint) print(`hint: ${hint}`);
     }
     return 1;

@@ -251,7 +251,6 @@ export class Engine {
    */
   verifiedPath() {
     const { x, conn } = this;
-    if (!x.wt_conn_path_len) return []; // TEMP-SHIM until the x509 branch lands
     const n = x.wt_conn_path_len(conn);
     const path = [];
     for (let i = 0; i < n; i++) {

@@ -15,6 +15,7 @@ export const HINTS = Object.freeze({
   MISSING_INTERMEDIATE: 'the server\'s issuer is neither sent by the server nor trusted: if it is a private CA, pass it in `ca`; if it is a public CA\'s intermediate, the server must send it (fix the server chain, or add the intermediate to `ca`)',
   CERT_PURPOSE: 'the certificate\'s extendedKeyUsage does not allow TLS server authentication (a client or code-signing certificate?): reissue it with serverAuth',
   NAME_CONSTRAINTS: 'an intermediate CA is constrained to other names: reissue the certificate under a CA allowed to issue for this name',
+  VERIFY_BUDGET: 'the chain needs too much work to verify (many candidate issuers or names × constraints): a hostile or badly built chain; the server should send just its path',
   CERT_REVOKED: 'the certificate has been revoked by its CA: the server must get a new certificate',
   PIN_MISMATCH: 'no certificate in the chain matches the configured `pins`: the server key changed, or the pins are out of date',
   BAD_CERTIFICATE: 'a certificate in the chain is malformed, badly signed, or used as a CA without being one: fix the server chain',

@@ -26,7 +26,7 @@ extern int wt_js_random(uint8_t *out, size_t len);
 
 #define WT_CONN_BUFFER   (WT_MIN_BUFFER_SIZE + 24576)
 #define WT_CONN_CHAIN    32768
-#define WT_CONN_ANCHORS  256
+#define WT_CONN_ANCHORS  1024
 
 typedef struct {
 	wt_engine eng;
