@@ -285,8 +285,9 @@ class TlsConnection {
       }
     }
     this.opened.resolve(info);
-    // sessions held so far follow `opened` (in a later task, as Node emits 'session' after 'secureConnect')
-    if (this.heldSessions.length) setTimeout(() => this.flushSessions(), 0);
+    // sessions held so far follow `opened`'s reactions and come before data that arrived with them
+    // (as Node emits 'session' after 'secureConnect', before 'data')
+    if (this.heldSessions.length) queueMicrotask(() => this.flushSessions());
     this.deliverPlaintext();
     this.wake();
   }

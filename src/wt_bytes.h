@@ -242,4 +242,23 @@ wt_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 	return d == 0;
 }
 
+/*
+ * Standard base64 (RFC 4648 §4, with padding) of public data, for messages:
+ * writes 4 * ceil(n / 3) characters to `out` (no NUL) and returns that count.
+ */
+static inline size_t
+wt_base64(const uint8_t *p, size_t n, char *out)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		out[o++] = i + 1 < n ? a[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? a[v & 63] : '=';
+	}
+	return o;
+}
+
 #endif

@@ -877,6 +877,9 @@ wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *
 	if (e->num_pins > 0) {
 		/* pins name keys on the verified path only (never an extra certificate sent) */
 		size_t matched = 0;
+		char have[4 * 46 + 1];        /* the path's pins (base64), for the message: up to four */
+		size_t have_len = 0;
+		have[0] = 0;
 		for (size_t i = 0; i < e->vpath_len && !matched; i++) {
 			uint8_t h[32];
 			int at = e->vpath[i];
@@ -890,13 +893,18 @@ wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *
 			for (size_t k = 0; k < e->num_pins; k++) {
 				if (memcmp(h, e->pins + 32 * k, 32) == 0) matched = 1;
 			}
+			if (have_len + 46 < sizeof have) {
+				if (have_len) { have[have_len++] = ','; have[have_len++] = ' '; }
+				have_len += wt_base64(h, 32, have + have_len);
+				have[have_len] = 0;
+			}
 		}
 		if (!matched) {
 			e->vpath_len = 0;
 			return wt_fail(e, WT_ERR_PIN_MISMATCH, (e->flags & WT_FLAG_INSECURE_SKIP_VERIFY)
-				? "none of the %zu pins matches the server certificate's key (without verification only the leaf's key counts)"
-				: "none of the %zu pins matches a key on the verified path (leaf, intermediates, trust anchor; extra certificates the server sent do not count)",
-				e->num_pins);
+				? "none of the %zu pins matches the leaf's key %s (without verification only the leaf counts)"
+				: "none of the %zu pins matches a key on the verified path: %s (extra certificates sent do not count)",
+				e->num_pins, have);
 		}
 	}
 	return 0;

@@ -53,7 +53,7 @@ describe('trust options through connect()', { timeout: 60_000 }, () => {
     let seen;
     const ok = await outcome(srv.port, { verify: (chain, info) => { seen = { chain, info }; return true; } });
     assert.equal(ok.ok, true);
-    assert.equal(seen.chain.length, 2);
+    assert.equal(seen.chain.length, 3, 'the verified path: leaf, intermediate, trust anchor');
     assert.equal(seen.info.version, 'TLSv1.3');
     const refused = await outcome(srv.port, { verify: async () => false });
     assert.equal(refused.err.code, 'BAD_CERTIFICATE');
