@@ -1,0 +1,333 @@
+/**
+ * `fetch()` over wasmtls: WHATWG Request / Response / Headers from the runtime, HTTP/1.1 on
+ * pooled wasmtls sockets. Runtime-neutral: the runtime entry (index.node.js, …) hands in its
+ * `connect()`.
+ */
+import { WasmTlsError } from '../errors.js';
+import { parseAddress } from '../address.js';
+import { HttpError, protocolError } from './errors.js';
+import { H1Connection, DEFAULT_MAX_HEADER_SIZE } from './http1.js';
+import { Pool } from './pool.js';
+
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+const REQUEST_BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length'];
+const CROSS_ORIGIN_DROPPED = ['authorization', 'proxy-authorization', 'cookie'];
+const DECODINGS = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate' };
+const CLIENT_KEYS = ['tls', 'transport', 'connectTo', 'maxConnectionsPerOrigin', 'idleTimeoutMs', 'maxHeaderSize', 'headers'];
+const DRAIN_LIMIT = 64 * 1024;
+
+/** @type {WeakMap<Response, object>} */
+const INFO = new WeakMap();
+
+/**
+ * What wasmtls knows about a response it made: `{ httpVersion: '1.1' | '1.0' | '2', alpn,
+ * tls: { version, cipher, group }, reused, url }`, or undefined for other responses.
+ * @param {Response} response
+ */
+export function responseInfo(response) {
+  return INFO.get(response);
+}
+
+/** Identities for option objects in pool keys (the same `tls` object shares connections). */
+const ids = new WeakMap();
+let nextId = 1;
+function idOf(value) {
+  if (value === undefined || value === null) return '-';
+  if (typeof value !== 'object' && typeof value !== 'function') return `s:${String(value)}`;
+  let id = ids.get(value);
+  if (!id) { id = nextId++; ids.set(value, id); }
+  return `o:${id}`;
+}
+
+/**
+ * @param {(address: { hostname: string, port: number }, options: object) => any} connect  a runtime's connect()
+ */
+export function makeFetchApi(connect) {
+  /**
+   * A fetch function that owns a connection pool. `options`: `tls` (connect() options: ca, pins,
+   * cert, key, serverName, …), `transport`, `connectTo` ('HOST:PORT'), `maxConnectionsPerOrigin`
+   * (6), `idleTimeoutMs` (4000), `maxHeaderSize` (65536), `headers` (sent with every request).
+   * The function has `close()`: closes idle connections now and busy ones when their response ends.
+   */
+  function createFetch(options = {}) {
+    if (!options || typeof options !== 'object') throw new HttpError('INVALID_OPTION', 'INVALID_REQUEST', 'createFetch(options): options must be an object');
+    for (const key of Object.keys(options)) {
+      if (!CLIENT_KEYS.includes(key)) throw new HttpError('INVALID_OPTION', 'INVALID_REQUEST', `unknown createFetch option ${JSON.stringify(key)} (known: ${CLIENT_KEYS.join(', ')})`);
+    }
+    const pool = new Pool({
+      maxPerOrigin: options.maxConnectionsPerOrigin ?? 6,
+      idleTimeoutMs: options.idleTimeoutMs ?? 4000,
+    });
+    const client = { connect, options, pool };
+    const fetch = (input, init) => run(client, input, init);
+    fetch.close = () => pool.close();
+    fetch[Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')] = () => pool.close();
+    return fetch;
+  }
+
+  const defaultFetch = createFetch();
+  /** fetch(input, init): like the runtime's fetch, plus `init.tls`, `init.transport`, `init.connectTo`. */
+  const fetch = (input, init) => defaultFetch(input, init);
+  return { fetch, createFetch };
+}
+
+function isStream(value) {
+  return typeof globalThis.ReadableStream === 'function' && value instanceof ReadableStream;
+}
+
+async function run(client, input, init = {}) {
+  init = init ?? {};
+  const streamBody = isStream(init.body);
+  const request = new Request(input, streamBody ? { ...init, duplex: 'half' } : init);
+  const signal = init.signal ?? request.signal;
+  if (signal?.aborted) throw signal.reason;
+  let body = null;
+  if (streamBody) body = request.body;
+  else if (request.body) body = new Uint8Array(await request.arrayBuffer());
+  const headers = new Headers(client.options.headers);
+  for (const [name, value] of request.headers) headers.set(name, value);
+  if (!headers.has('accept')) headers.set('accept', '*/*');
+  if (!headers.has('accept-encoding')) headers.set('accept-encoding', 'gzip, deflate');
+  if (!headers.has('user-agent')) headers.set('user-agent', 'wasmtls');
+
+  const state = {
+    url: new URL(request.url),
+    method: request.method,
+    headers,
+    body,
+    replayable: !streamBody,
+    redirect: request.redirect,
+    signal,
+    tls: init.tls ?? client.options.tls,
+    transport: init.transport ?? client.options.transport,
+    connectTo: init.connectTo ?? client.options.connectTo,
+  };
+  for (let redirects = 0; ; redirects++) {
+    const { response, drain } = await send(client, state);
+    const location = response.headers.get('location');
+    if (!REDIRECT_STATUSES.has(response.status) || location === null || state.redirect === 'manual') return response;
+    if (state.redirect === 'error') {
+      await drain();
+      throw new HttpError('HTTP_REDIRECT', 'REDIRECT_NOT_ALLOWED', `${state.url.href} redirects (${response.status}) and redirect is 'error'`);
+    }
+    await drain();
+    if (redirects + 1 > MAX_REDIRECTS) {
+      throw new HttpError('HTTP_REDIRECT', 'TOO_MANY_REDIRECTS', `more than ${MAX_REDIRECTS} redirects, the last from ${state.url.href}`);
+    }
+    let next;
+    try {
+      next = new URL(location, state.url);
+    } catch {
+      throw new HttpError('HTTP_REDIRECT', 'BAD_REDIRECT', `invalid Location ${JSON.stringify(location.slice(0, 200))} from ${state.url.href}`);
+    }
+    if (next.protocol !== 'https:') {
+      throw new HttpError('INVALID_OPTION', 'UNSUPPORTED_SCHEME', `redirect to ${next.protocol} (${next.href}): wasmtls/fetch speaks https only`);
+    }
+    if (next.username || next.password) {
+      throw new HttpError('HTTP_REDIRECT', 'BAD_REDIRECT', `redirect to a URL with credentials (${next.host})`);
+    }
+    const status = response.status;
+    if (state.body !== null && (status === 307 || status === 308) && !state.replayable) {
+      throw new HttpError('HTTP_REDIRECT', 'BODY_NOT_REPLAYABLE', `a ${status} redirect needs the request body again, but it was a stream`);
+    }
+    if (((status === 301 || status === 302) && state.method === 'POST') || (status === 303 && state.method !== 'GET' && state.method !== 'HEAD')) {
+      state.method = 'GET';
+      state.body = null;
+      for (const name of REQUEST_BODY_HEADERS) state.headers.delete(name);
+    }
+    if (next.origin !== state.url.origin) {
+      for (const name of CROSS_ORIGIN_DROPPED) state.headers.delete(name);
+    }
+    state.url = next;
+    state.redirected = true;
+  }
+}
+
+/** The URL's host as connect() takes it (no brackets) and its port. */
+function targetOf(url) {
+  return { hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 443 };
+}
+
+/** Open a connection for `state` (an H1Connection once TLS is up). */
+async function open(client, state, signal) {
+  const target = targetOf(state.url);
+  let address = target;
+  if (state.connectTo !== undefined) {
+    address = parseAddress(state.connectTo);
+  }
+  const tls = state.tls ?? {};
+  if (typeof tls !== 'object') throw new HttpError('INVALID_OPTION', 'INVALID_REQUEST', 'tls must be an object of connect() options');
+  const socket = client.connect(address, {
+    ...tls,
+    serverName: tls.serverName ?? (address === target ? undefined : target.hostname),
+    alpn: ['http/1.1'],
+    transport: state.transport,
+  });
+  const onAbort = () => socket.close().catch(() => {});
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const info = await socket.opened;
+    return new H1Connection(socket, info, { maxHeaderSize: client.options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE });
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Reject when `signal` aborts. */
+function abortPromise(signal) {
+  let off = () => {};
+  const promise = new Promise((_, reject) => {
+    if (!signal) return;
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    off = () => signal.removeEventListener('abort', onAbort);
+  });
+  promise.catch(() => {});
+  return { promise, off };
+}
+
+/** One request/response exchange on a pooled connection (one retry when a reused connection was stale). */
+async function send(client, state) {
+  const key = `${state.url.host}|${state.connectTo ?? ''}|${idOf(state.tls)}|${idOf(state.transport)}`;
+  const abort = abortPromise(state.signal);
+  for (let attempt = 0; ; attempt++) {
+    let conn;
+    try {
+      conn = await Promise.race([
+        client.pool.acquire(key, () => open(client, state, state.signal), state.signal),
+        abort.promise,
+      ]);
+    } catch (err) {
+      abort.off();
+      throw err;
+    }
+    const reused = conn.requests > 0;
+    const onAbort = () => conn.destroy();
+    state.signal?.addEventListener('abort', onAbort, { once: true });
+    let head;
+    try {
+      const written = conn.writeRequest({
+        method: state.method,
+        target: `${state.url.pathname}${state.url.search}`,
+        host: state.url.host,
+        headers: [...state.headers],
+        body: state.body,
+      });
+      written.catch(() => {});
+      const headP = conn.readResponseHead(state.method);
+      headP.catch(() => {});
+      head = await Promise.race([headP, written.then(() => headP), abort.promise]);
+    } catch (err) {
+      conn.destroy();
+      state.signal?.removeEventListener('abort', onAbort);
+      if (state.signal?.aborted) { abort.off(); throw state.signal.reason; }
+      if (err?.noResponse && reused && state.replayable && attempt === 0) continue; // the server closed an idle connection
+      abort.off();
+      throw err;
+    }
+    abort.off();
+    state.signal?.removeEventListener('abort', onAbort);
+    return makeResponse(client, state, conn, head, reused, key);
+  }
+}
+
+function makeResponse(client, state, conn, { head, framing, keepAlive }, reused, key) {
+  if (head.status === 101) {
+    conn.destroy();
+    throw protocolError('UNEXPECTED_STATUS', 'the server switched protocols (101) without being asked to');
+  }
+  const signal = state.signal;
+  let done = false;
+  let controller;
+  const finish = (ok) => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener('abort', onAbort);
+    if (ok && keepAlive) client.pool.release(key, conn);
+    else conn.destroy();
+  };
+  const onAbort = () => {
+    try { controller?.error(signal.reason); } catch { /* closed */ }
+    finish(false);
+  };
+  const reader = conn.bodyReader(framing);
+  let body = null;
+  if (framing.kind === 'none' || NULL_BODY_STATUSES.has(head.status)) {
+    if (framing.kind === 'none') finish(true);
+    else finish(false);
+  } else {
+    body = new ReadableStream({
+      start: (c) => { controller = c; },
+      pull: async (c) => {
+        try {
+          const chunk = await reader.next();
+          if (done) return;
+          if (chunk === null) { c.close(); finish(true); } else c.enqueue(chunk);
+        } catch (err) {
+          finish(false);
+          try { c.error(err); } catch { /* already errored */ }
+        }
+      },
+      cancel: () => finish(false),
+    }, { highWaterMark: 0 });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    body = decode(body, head.headers);
+  }
+  let response;
+  try {
+    response = new Response(body, { status: head.status, statusText: head.statusText, headers: head.headers });
+  } catch (err) {
+    finish(false);
+    throw new HttpError('HTTP_PROTOCOL', 'MALFORMED_STATUS_LINE', `the runtime refused the response: ${err.message}`, { cause: err });
+  }
+  const url = new URL(state.url);
+  url.hash = '';
+  Object.defineProperty(response, 'url', { value: url.href, enumerable: true });
+  if (state.redirected) Object.defineProperty(response, 'redirected', { value: true, enumerable: true });
+  const { version, cipher, group } = conn.info;
+  INFO.set(response, { httpVersion: head.version, alpn: conn.info.alpn ?? null, tls: { version, cipher, group }, reused, url: url.href });
+  // Consume a small redirect body to keep the connection (at most DRAIN_LIMIT bytes), else drop the connection.
+  const drain = async () => {
+    if (!body) return;
+    const r = response.body.getReader();
+    let n = 0;
+    try {
+      for (;;) {
+        const { value, done } = await r.read();
+        if (done) return;
+        n += value.byteLength;
+        if (n > DRAIN_LIMIT) break;
+      }
+    } catch { return; /* the connection was destroyed by the error */ }
+    await r.cancel().catch(() => {});
+  };
+  return { response, drain };
+}
+
+/** Content-Encoding gzip / deflate (in the order applied) through DecompressionStream; others stay as sent. */
+function decode(body, headers) {
+  const codings = headers.filter(([n]) => n === 'content-encoding')
+    .flatMap(([, v]) => v.toLowerCase().split(',').map((t) => t.trim())).filter((t) => t && t !== 'identity');
+  if (!codings.length || !codings.every((c) => Object.hasOwn(DECODINGS, c)) || typeof DecompressionStream !== 'function') return body;
+  let out = body;
+  for (const c of codings.reverse()) out = out.pipeThrough(new DecompressionStream(DECODINGS[c]));
+  // Errors of the decoder itself become typed; errors from below (truncation, abort) pass through.
+  const reader = out.getReader();
+  return new ReadableStream({
+    pull: async (c) => {
+      try {
+        const { value, done } = await reader.read();
+        if (done) c.close(); else c.enqueue(value);
+      } catch (err) {
+        if (err instanceof WasmTlsError || err?.name === 'AbortError' || err?.name === 'TimeoutError') c.error(err);
+        else c.error(new HttpError('HTTP_PROTOCOL', 'BAD_CONTENT_ENCODING', `the ${codings.join(', ')} body does not decode: ${err?.message ?? err}`, { cause: err }));
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
+}
