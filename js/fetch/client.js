@@ -15,7 +15,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const REQUEST_BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length'];
 const CROSS_ORIGIN_DROPPED = ['authorization', 'proxy-authorization', 'cookie'];
 const DECODINGS = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate' };
-const CLIENT_KEYS = ['tls', 'transport', 'connectTo', 'maxConnectionsPerOrigin', 'idleTimeoutMs', 'maxHeaderSize', 'headers'];
+const CLIENT_KEYS = ['tls', 'transport', 'connectTo', 'maxConnectionsPerOrigin', 'idleTimeoutMs', 'maxHeaderSize', 'headers', 'http'];
 const DRAIN_LIMIT = 64 * 1024;
 
 /** @type {WeakMap<Response, object>} */
@@ -56,6 +56,10 @@ export function makeFetchApi(connect) {
     for (const key of Object.keys(options)) {
       if (!CLIENT_KEYS.includes(key)) throw new HttpError('INVALID_OPTION', 'INVALID_REQUEST', `unknown createFetch option ${JSON.stringify(key)} (known: ${CLIENT_KEYS.join(', ')})`);
     }
+    if (options.http !== undefined && options.http !== '1.1' && options.http !== '2') {
+      throw new HttpError('INVALID_OPTION', 'INVALID_REQUEST', `http must be '1.1' or '2' (or absent: negotiate), got ${JSON.stringify(options.http)}`);
+    }
+    if (options.http === '2') throw new HttpError('INVALID_OPTION', 'INVALID_REQUEST', 'HTTP/2 is not available in this build');
     const pool = new Pool({
       maxPerOrigin: options.maxConnectionsPerOrigin ?? 6,
       idleTimeoutMs: options.idleTimeoutMs ?? 4000,
