@@ -22,6 +22,7 @@ websockify websockify
 /usr/lib/postgresql postgresql
 setpriv util-linux
 clang clang
+/usr/sbin/nginx nginx
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 "
 
