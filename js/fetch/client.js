@@ -8,6 +8,7 @@ import { parseAddress } from '../address.js';
 import { HttpError, protocolError } from './errors.js';
 import { H1Connection, DEFAULT_MAX_HEADER_SIZE } from './http1.js';
 import { Pool } from './pool.js';
+import { H2Connection, loadH2Wasm } from './http2.js';
 
 const MAX_REDIRECTS = 20;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -15,7 +16,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const REQUEST_BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length'];
 const CROSS_ORIGIN_DROPPED = ['authorization', 'proxy-authorization', 'cookie'];
 const DECODINGS = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate' };
-const CLIENT_KEYS = ['tls', 'transport', 'connectTo', 'maxConnectionsPerOrigin', 'idleTimeoutMs', 'maxHeaderSize', 'headers', 'http'];
+const CLIENT_KEYS = ['tls', 'transport', 'connectTo', 'maxConnectionsPerOrigin', 'idleTimeoutMs', 'maxHeaderSize', 'headers', 'http', 'h2Wasm'];
 const DRAIN_LIMIT = 64 * 1024;
 
 /** @type {WeakMap<Response, object>} */
@@ -59,15 +60,21 @@ export function makeFetchApi(connect) {
     if (options.http !== undefined && options.http !== '1.1' && options.http !== '2') {
       throw new HttpError('INVALID_OPTION', 'INVALID_REQUEST', `http must be '1.1' or '2' (or absent: negotiate), got ${JSON.stringify(options.http)}`);
     }
-    if (options.http === '2') throw new HttpError('INVALID_OPTION', 'INVALID_REQUEST', 'HTTP/2 is not available in this build');
     const pool = new Pool({
       maxPerOrigin: options.maxConnectionsPerOrigin ?? 6,
       idleTimeoutMs: options.idleTimeoutMs ?? 4000,
     });
-    const client = { connect, options, pool };
+    /** h2: the connection in use per key, every one opened, keys being probed, protocols learned. */
+    const client = { connect, options, pool, h2: new Map(), h2All: new Set(), probing: new Map(), known: new Map() };
     const fetch = (input, init) => run(client, input, init);
-    fetch.close = () => pool.close();
-    fetch[Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')] = () => pool.close();
+    const close = async () => {
+      await pool.close();
+      await Promise.all([...client.h2All].map((c) => c.close()));
+      client.h2All.clear();
+      client.h2.clear();
+    };
+    fetch.close = close;
+    fetch[Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')] = close;
     return fetch;
   }
 
@@ -154,7 +161,14 @@ function targetOf(url) {
   return { hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 443 };
 }
 
-/** Open a connection for `state` (an H1Connection once TLS is up). */
+/** ALPN to offer for the client's `http` option. */
+function alpnOf(http) {
+  if (http === '1.1') return ['http/1.1'];
+  if (http === '2') return ['h2'];
+  return ['h2', 'http/1.1'];
+}
+
+/** Open a connection for `state`: an H1Connection, or an H2Connection when the server picked h2. */
 async function open(client, state, signal) {
   const target = targetOf(state.url);
   let address = target;
@@ -166,14 +180,24 @@ async function open(client, state, signal) {
   const socket = client.connect(address, {
     ...tls,
     serverName: tls.serverName ?? (address === target ? undefined : target.hostname),
-    alpn: ['http/1.1'],
+    alpn: alpnOf(client.options.http),
     transport: state.transport,
   });
   const onAbort = () => socket.close().catch(() => {});
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const info = await socket.opened;
-    return new H1Connection(socket, info, { maxHeaderSize: client.options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE });
+    const maxHeaderSize = client.options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
+    if (info.alpn === 'h2') {
+      const x = await loadH2Wasm(client.options.h2Wasm);
+      if (signal?.aborted) { socket.close().catch(() => {}); throw signal.reason; }
+      return new H2Connection(socket, info, x, { maxHeaderSize, idleTimeoutMs: client.pool.idleTimeoutMs });
+    }
+    if (client.options.http === '2') {
+      socket.close().catch(() => {});
+      throw new HttpError('HTTP_PROTOCOL', 'H2_NOT_NEGOTIATED', `${state.url.host} did not select h2 in ALPN (got ${JSON.stringify(info.alpn)})`);
+    }
+    return new H1Connection(socket, info, { maxHeaderSize });
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     throw err;
@@ -195,25 +219,88 @@ function abortPromise(signal) {
   return { promise, off };
 }
 
-/** One request/response exchange on a pooled connection (one retry when a reused connection was stale). */
+/**
+ * A connection for `key`: a live HTTP/2 connection with room for a stream, else one from the
+ * HTTP/1.1 pool. While the protocol of an origin is unknown, one connection is opened and the
+ * other requests wait for it (so that concurrent first requests share one h2 connection).
+ */
+async function connectionFor(client, state, key) {
+  for (;;) {
+    const h2 = client.h2.get(key);
+    if (h2) {
+      if (h2.canTake()) return h2;
+      if (h2.dead || h2.goingAway) client.h2.delete(key);
+      else { await h2.waitCapacity(); continue; }
+    }
+    const probing = client.probing.get(key);
+    if (probing) { await probing.catch(() => {}); continue; }
+    if (client.known.get(key) === 'http/1.1' || client.options.http === '1.1') {
+      return client.pool.acquire(key, () => open(client, state, state.signal), state.signal);
+    }
+    if (client.pool.closed) throw new HttpError('CLOSED', 'CLIENT_CLOSED', 'this fetch client was closed');
+    const p = open(client, state, state.signal);
+    client.probing.set(key, p);
+    let conn;
+    try { conn = await p; } finally { client.probing.delete(key); }
+    if (conn.multiplexed) {
+      client.known.set(key, 'h2');
+      client.h2.set(key, conn);
+      for (const c of client.h2All) if (c.dead) client.h2All.delete(c);
+      client.h2All.add(conn);
+      conn.onDead = () => { if (client.h2.get(key) === conn) client.h2.delete(key); };
+      return conn;
+    }
+    client.known.set(key, 'http/1.1');
+    client.pool.adopt(key, conn);
+    return conn;
+  }
+}
+
+/** One request/response exchange (one retry when a reused connection was stale or an h2 stream was refused). */
 async function send(client, state) {
   const key = `${state.url.host}|${state.connectTo ?? ''}|${idOf(state.tls)}|${idOf(state.transport)}`;
   const abort = abortPromise(state.signal);
   for (let attempt = 0; ; attempt++) {
     let conn;
     try {
-      conn = await Promise.race([
-        client.pool.acquire(key, () => open(client, state, state.signal), state.signal),
-        abort.promise,
-      ]);
+      conn = await Promise.race([connectionFor(client, state, key), abort.promise]);
     } catch (err) {
       abort.off();
       throw err;
     }
     const reused = conn.requests > 0;
+    if (conn.multiplexed) {
+      let exchange;
+      let head;
+      try {
+        exchange = conn.request({
+          method: state.method,
+          target: `${state.url.pathname}${state.url.search}`,
+          authority: state.url.host,
+          headers: [...state.headers],
+          body: state.body,
+        });
+        head = await Promise.race([exchange.head, abort.promise]);
+      } catch (err) {
+        if (state.signal?.aborted) { exchange?.cancel(state.signal.reason); abort.off(); throw state.signal.reason; }
+        if (err?.retryable && state.replayable && attempt === 0) continue;
+        abort.off();
+        throw err;
+      }
+      abort.off();
+      return makeResponse(client, state, conn, head, reused, (finish) => {
+        if (head.endStream || state.method === 'HEAD' || head.status === 204 || head.status === 304) { exchange.cancel(); return null; }
+        const raw = exchange.body();
+        const reader = raw.getReader();
+        return {
+          next: async () => { const { value, done } = await reader.read(); return done ? null : value; },
+          cancel: (reason) => { reader.cancel(reason).catch(() => {}); finish(false); },
+        };
+      });
+    }
     const onAbort = () => conn.destroy();
     state.signal?.addEventListener('abort', onAbort, { once: true });
-    let head;
+    let parsed;
     try {
       const written = conn.writeRequest({
         method: state.method,
@@ -225,7 +312,7 @@ async function send(client, state) {
       written.catch(() => {});
       const headP = conn.readResponseHead(state.method);
       headP.catch(() => {});
-      head = await Promise.race([headP, written.then(() => headP), abort.promise]);
+      parsed = await Promise.race([headP, written.then(() => headP), abort.promise]);
     } catch (err) {
       conn.destroy();
       state.signal?.removeEventListener('abort', onAbort);
@@ -236,15 +323,32 @@ async function send(client, state) {
     }
     abort.off();
     state.signal?.removeEventListener('abort', onAbort);
-    return makeResponse(client, state, conn, head, reused, key);
+    const { head, framing, keepAlive } = parsed;
+    if (head.status === 101) {
+      conn.destroy();
+      throw protocolError('UNEXPECTED_STATUS', 'the server switched protocols (101) without being asked to');
+    }
+    return makeResponse(client, state, conn, head, reused, (finish) => {
+      if (framing.kind === 'none') { finish(keepAlive); return null; }
+      if (NULL_BODY_STATUSES.has(head.status)) { finish(false); return null; }
+      const reader = conn.bodyReader(framing);
+      return {
+        next: async () => {
+          const chunk = await reader.next();
+          if (chunk === null) finish(keepAlive);
+          return chunk;
+        },
+        cancel: () => finish(false),
+      };
+    }, key);
   }
 }
 
-function makeResponse(client, state, conn, { head, framing, keepAlive }, reused, key) {
-  if (head.status === 101) {
-    conn.destroy();
-    throw protocolError('UNEXPECTED_STATUS', 'the server switched protocols (101) without being asked to');
-  }
+/**
+ * The Response: `bodyOf(finish)` gives null (no body) or `{ next(), cancel() }`; `finish(ok)`
+ * hands an HTTP/1.1 connection back to the pool (ok) or destroys it.
+ */
+function makeResponse(client, state, conn, head, reused, bodyOf, key) {
   const signal = state.signal;
   let done = false;
   let controller;
@@ -252,32 +356,32 @@ function makeResponse(client, state, conn, { head, framing, keepAlive }, reused,
     if (done) return;
     done = true;
     signal?.removeEventListener('abort', onAbort);
-    if (ok && keepAlive) client.pool.release(key, conn);
+    if (conn.multiplexed) return;
+    if (ok) client.pool.release(key, conn);
     else conn.destroy();
   };
+  let source = null;
   const onAbort = () => {
     try { controller?.error(signal.reason); } catch { /* closed */ }
+    source?.cancel(signal.reason);
     finish(false);
   };
-  const reader = conn.bodyReader(framing);
+  source = bodyOf(finish);
   let body = null;
-  if (framing.kind === 'none' || NULL_BODY_STATUSES.has(head.status)) {
-    if (framing.kind === 'none') finish(true);
-    else finish(false);
-  } else {
+  if (source) {
     body = new ReadableStream({
       start: (c) => { controller = c; },
       pull: async (c) => {
         try {
-          const chunk = await reader.next();
-          if (done) return;
+          const chunk = await source.next();
+          if (done && !conn.multiplexed && chunk !== null) return;
           if (chunk === null) { c.close(); finish(true); } else c.enqueue(chunk);
         } catch (err) {
           finish(false);
           try { c.error(err); } catch { /* already errored */ }
         }
       },
-      cancel: () => finish(false),
+      cancel: (reason) => { source.cancel(reason); finish(false); },
     }, { highWaterMark: 0 });
     signal?.addEventListener('abort', onAbort, { once: true });
     body = decode(body, head.headers);
@@ -286,6 +390,7 @@ function makeResponse(client, state, conn, { head, framing, keepAlive }, reused,
   try {
     response = new Response(body, { status: head.status, statusText: head.statusText, headers: head.headers });
   } catch (err) {
+    source?.cancel(err);
     finish(false);
     throw new HttpError('HTTP_PROTOCOL', 'MALFORMED_STATUS_LINE', `the runtime refused the response: ${err.message}`, { cause: err });
   }
@@ -302,8 +407,8 @@ function makeResponse(client, state, conn, { head, framing, keepAlive }, reused,
     let n = 0;
     try {
       for (;;) {
-        const { value, done } = await r.read();
-        if (done) return;
+        const { value, done: end } = await r.read();
+        if (end) return;
         n += value.byteLength;
         if (n > DRAIN_LIMIT) break;
       }

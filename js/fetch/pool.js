@@ -73,6 +73,13 @@ export class Pool {
     }
   }
 
+  /** Count a connection opened outside acquire() (the protocol probe of an origin) as busy. */
+  adopt(key, conn) {
+    const g = this.group(key);
+    g.count++;
+    conn.onDead = () => this.forget(key, conn);
+  }
+
   /** A connection finished a response and may be reused. */
   release(key, conn) {
     if (conn.dead) return;
