@@ -154,9 +154,12 @@ export class H2Connection {
       parts.push(new Uint8Array(this.x.memory.buffer, ptr, n).slice());
       total += n;
     }
-    if (!total) return;
-    const out = parts.length === 1 ? parts[0] : concatAll(parts, total);
-    this.writing = this.writing.then(() => this.writer.write(out)).catch((err) => this.fail(err));
+    if (total) {
+      const out = parts.length === 1 ? parts[0] : concatAll(parts, total);
+      this.writing = this.writing.then(() => this.writer.write(out)).catch((err) => this.fail(err));
+    }
+    // Sending can close streams too (a RST_STREAM nghttp2 queued for a malformed response).
+    if (!this.inEvents) this.processEvents();
   }
 
   strerror(code) {
@@ -192,13 +195,25 @@ export class H2Connection {
       }
       this.flush();
       for (const w of this.bodyWaiters.splice(0)) w();
+      if (this.dead) return;
       if (this.goingAway && this.streams.size === 0) { this.close(); return; }
+      if ((this.x.wt_h2_want(this.h) & 3) === 0) {
+        // nghttp2 ended the session itself (it sent GOAWAY for a connection error of the server)
+        this.fail(h2Error('H2_PROTOCOL_ERROR', 'HTTP/2 protocol error from the server: nghttp2 terminated the session'));
+        return;
+      }
     }
   }
 
   processEvents() {
+    if (this.dead) return;
     const len = this.x.wt_h2_events_len(this.h);
     if (!len) return;
+    this.inEvents = true;
+    try { this.processEventBytes(len); } finally { this.inEvents = false; }
+  }
+
+  processEventBytes(len) {
     const base = this.x.wt_h2_events_ptr(this.h);
     const buf = new Uint8Array(this.x.memory.buffer, base, len).slice();
     this.x.wt_h2_events_clear(this.h);
@@ -255,7 +270,7 @@ export class H2Connection {
         break;
       case 5: // CLOSE
         if (a !== 0 && !st.ended) {
-          const err = h2Error('H2_STREAM_RESET', `the server reset the stream (RST_STREAM ${errorName(a)})`);
+          const err = h2Error('H2_STREAM_RESET', `the stream was reset (RST_STREAM ${errorName(a)}): by the server, or by nghttp2 for a malformed response`);
           if (a === NGHTTP2_REFUSED_STREAM && !st.head) err.retryable = true;
           this.failStream(st, err, null);
         } else if (!st.ended) {

@@ -114,6 +114,26 @@ describe('wasmtls fetch (CLI)', { timeout: 90_000 }, () => {
     assert.ok(['CONNECT_FAILED', 'TRANSPORT_CLOSED'].includes(j.error.code), j.error.code);
   });
 
+  it('--http2 against nginx (h2): httpVersion "2", alpn "h2"; --http2 against an http/1.1-only server fails', async (t) => {
+    const { NGINX, startNginx } = await import('./helpers/nginx.mjs');
+    if (!NGINX) { t.skip('nginx is not installed'); return; }
+    const ng = await startNginx({ leaf: pki.leaves.p256, sizes: { '64k.bin': 65536 } });
+    try {
+      let r = await run([`${ng.url}/64k.bin`, '--ca', pki.rootFile, '--http2', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const j = jsonLine(r.stderr);
+      assert.deepEqual([j.ok, j.status, j.httpVersion, j.alpn, j.bytes], [true, 200, '2', 'h2', 65536]);
+      assert.equal(crypto.createHash('sha256').update(r.stdout).digest('hex'), ng.files['64k.bin'].sha256);
+      r = await run([`${ng.url}/64k.bin`, '--ca', pki.rootFile, '--http1.1', '--json']);
+      assert.equal(jsonLine(r.stderr).httpVersion, '1.1');
+    } finally {
+      await ng.stop();
+    }
+    const r = await run([`https://127.0.0.1:${port}/`, '--ca', pki.rootFile, '--http2', '--json']);
+    assert.equal(r.code, 1);
+    assert.equal(jsonLine(r.stderr).ok, false);
+  });
+
   it('usage errors exit 2', async () => {
     for (const args of [[], ['--http1.1', '--http2', 'https://x/'], ['https://x/', '-H', 'bad'], ['https://x/', '--bogus']]) {
       const r = await run(args);

@@ -32,6 +32,7 @@ typedef struct wt_body {
 	wt_buf data;
 	size_t off;
 	int eof;
+	int32_t id;
 	struct wt_body *prev, *next; /* every live body, freed with the session */
 } wt_body;
 
@@ -118,6 +119,14 @@ static int on_data_chunk(nghttp2_session *s, uint8_t flags, int32_t stream, cons
 	return event(user, EV_DATA, stream, 0, data, len, NULL, 0);
 }
 
+/* The body of `stream`: nghttp2 creates the stream only when its HEADERS go out, so the
+   bodies are found by id in our own list, not through the stream's user data. */
+static wt_body *body_of(wt_h2 *h, int32_t stream) {
+	for (wt_body *b = h->bodies; b; b = b->next)
+		if (b->id == stream) return b;
+	return NULL;
+}
+
 static void body_free(wt_h2 *h, wt_body *b) {
 	if (b->prev) b->prev->next = b->next;
 	else h->bodies = b->next;
@@ -127,11 +136,9 @@ static void body_free(wt_h2 *h, wt_body *b) {
 }
 
 static int on_stream_close(nghttp2_session *s, int32_t stream, uint32_t error_code, void *user) {
-	wt_body *b = nghttp2_session_get_stream_user_data(s, stream);
-	if (b) {
-		nghttp2_session_set_stream_user_data(s, stream, NULL);
-		body_free(user, b);
-	}
+	(void)s;
+	wt_body *b = body_of(user, stream);
+	if (b) body_free(user, b);
 	return event(user, EV_CLOSE, stream, error_code, NULL, 0, NULL, 0);
 }
 
@@ -255,6 +262,7 @@ WT_EXPORT int32_t wt_h2_request(wt_h2 *h, const uint8_t *nv, size_t nvlen, int h
 	if (id < 0) {
 		free(b);
 	} else if (b) {
+		b->id = id;
 		b->next = h->bodies;
 		if (h->bodies) h->bodies->prev = b;
 		h->bodies = b;
@@ -264,7 +272,7 @@ WT_EXPORT int32_t wt_h2_request(wt_h2 *h, const uint8_t *nv, size_t nvlen, int h
 
 /* More request body for `stream` (eof: the last of it). Returns 0 or < 0. */
 WT_EXPORT int wt_h2_body(wt_h2 *h, int32_t stream, const uint8_t *data, size_t len, int eof) {
-	wt_body *b = nghttp2_session_get_stream_user_data(h->s, stream);
+	wt_body *b = body_of(h, stream);
 	if (!b) return NGHTTP2_ERR_STREAM_CLOSED;
 	if (len) {
 		if (buf_reserve(&b->data, len) != 0) return NGHTTP2_ERR_NOMEM;
@@ -272,12 +280,14 @@ WT_EXPORT int wt_h2_body(wt_h2 *h, int32_t stream, const uint8_t *data, size_t l
 		b->data.len += len;
 	}
 	if (eof) b->eof = 1;
-	return nghttp2_session_resume_data(h->s, stream);
+	int rv = nghttp2_session_resume_data(h->s, stream);
+	/* not deferred (or not yet open): nghttp2 reads the data when it gets there */
+	return rv == NGHTTP2_ERR_INVALID_ARGUMENT ? 0 : rv;
 }
 
 /* Bytes of request body buffered for `stream` and not yet sent (for backpressure). */
 WT_EXPORT uint32_t wt_h2_body_pending(wt_h2 *h, int32_t stream) {
-	wt_body *b = nghttp2_session_get_stream_user_data(h->s, stream);
+	wt_body *b = body_of(h, stream);
 	return b ? (uint32_t)(b->data.len - b->off) : 0;
 }
 
