@@ -270,7 +270,7 @@ export class H1Connection {
         if (!received) throw Object.assign(new HttpError('CLOSED', 'NO_RESPONSE', 'the server closed the connection without a response'), { noResponse: true });
         throw new HttpError('TRUNCATED', 'TRUNCATED_HEAD', 'the connection ended inside the response head');
       }
-      received = true;
+      received = this.buf.length > 0;
     }
   }
 
