@@ -336,6 +336,7 @@ export class H1Connection {
       for (let i = scan; i < buf.length; i++) {
         if (buf[i] === LF) {
           if (i === 0 || buf[i - 1] !== CR) throw protocolError('INVALID_CHUNK', `bare LF in ${what}`);
+          if (i - 1 > limit) throw protocolError('INVALID_CHUNK', `${what} is longer than ${limit} bytes`);
           const text = latin1.decode(buf.subarray(0, i - 1));
           this.buf = buf.subarray(i + 1);
           return text;
