@@ -1,13 +1,17 @@
 /**
  * wasmtls/fetch for workerd: fetch() over wasmtls sockets (see js/fetch/client.js, docs/HTTP.md).
  *
- *   import { fetch, createFetch } from 'wasmtls/fetch';
+ *   import { fetch, createFetch, WebSocket } from 'wasmtls/fetch';
  */
-import { connect } from '../index.workerd.js';
+import { connect, workerdTcpTransport } from '../index.workerd.js';
 import { makeFetchApi } from './client.js';
+import { makeWebSocket } from './websocket.js';
 
 export { responseInfo } from './client.js';
 export { HttpError } from './errors.js';
 export { WasmTlsError } from '../errors.js';
 
 export const { fetch, createFetch } = makeFetchApi(connect);
+
+/** WHATWG-shaped WebSocket: wss:// through wasmtls, ws:// over the plain TCP transport. */
+export const WebSocket = makeWebSocket({ connect, plainTransport: workerdTcpTransport });
