@@ -10,7 +10,8 @@ export type HttpErrorCode =
   | 'BAD_CONTENT_ENCODING' | 'NO_RESPONSE' | 'TRUNCATED_HEAD' | 'TRUNCATED_BODY' | 'CLOSED' | 'CLIENT_CLOSED'
   | 'TOO_MANY_REDIRECTS' | 'REDIRECT_NOT_ALLOWED' | 'BAD_REDIRECT' | 'BODY_NOT_REPLAYABLE'
   | 'UNSUPPORTED_SCHEME' | 'INVALID_REQUEST'
-  | 'H2_PROTOCOL_ERROR' | 'H2_STREAM_RESET' | 'H2_GOAWAY' | 'H2_NOT_NEGOTIATED';
+  | 'H2_PROTOCOL_ERROR' | 'H2_STREAM_RESET' | 'H2_GOAWAY' | 'H2_NOT_NEGOTIATED'
+  | 'HANDSHAKE_FAILED' | 'BAD_ACCEPT' | 'PROTOCOL_ERROR' | 'MESSAGE_TOO_BIG' | 'INVALID_UTF8' | 'TRUNCATED' | 'ABORTED';
 
 /**
  * A failure of the HTTP layer. `code`: 'HTTP_PROTOCOL' (the server broke HTTP), 'HTTP_REDIRECT',
@@ -74,3 +75,36 @@ export interface ResponseInfo {
 
 /** What wasmtls knows about a response it made (undefined for other responses). */
 export function responseInfo(response: Response): ResponseInfo | undefined;
+
+export interface WebSocketOptions {
+  /** connect() options for wss:// (ALPN is http/1.1). */
+  tls?: FetchTlsOptions;
+  transport?: ConnectOptions['transport'];
+  connectTo?: string;
+  /** Largest message accepted (after reassembly), default 64 MiB; a bigger one fails the connection (close 1009). */
+  maxMessageSize?: number;
+  /** Extra handshake headers. */
+  headers?: HeadersInit;
+}
+
+/** WHATWG-shaped WebSocket: wss:// through wasmtls, ws:// over the runtime's plain TCP (or `transport`). */
+export class WebSocket extends EventTarget {
+  constructor(url: string | URL, protocols?: string | string[], options?: WebSocketOptions);
+  static readonly CONNECTING: 0;
+  static readonly OPEN: 1;
+  static readonly CLOSING: 2;
+  static readonly CLOSED: 3;
+  readonly url: string;
+  readonly readyState: 0 | 1 | 2 | 3;
+  readonly protocol: string;
+  readonly extensions: string;
+  readonly bufferedAmount: number;
+  binaryType: 'blob' | 'arraybuffer';
+  onopen: ((ev: Event) => void) | null;
+  onmessage: ((ev: MessageEvent) => void) | null;
+  onclose: ((ev: CloseEvent) => void) | null;
+  /** The event carries `error` (a WasmTlsError / HttpError with `httpCode`). */
+  onerror: ((ev: Event & { error?: WasmTlsError }) => void) | null;
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void;
+  close(code?: number, reason?: string): void;
+}

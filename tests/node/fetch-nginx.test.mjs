@@ -69,7 +69,7 @@ describe('wasmtls/fetch against nginx over HTTP/1.1', { skip, timeout: 180_000 }
   });
 });
 
-describe('wasmtls/fetch against nginx over HTTP/2', { skip, timeout: 180_000 }, () => {
+describe('wasmtls/fetch against nginx over HTTP/2', { skip: skip || (process.env.WT_NO_H2 === '1' ? 'WT_NO_H2=1' : false), timeout: 180_000 }, () => {
   it('ALPN h2 by default; static files 1 KiB … 64 MiB checksummed over one connection', async () => {
     const f = createFetch({ tls: { ca: pki.rootPem } });
     const t0 = performance.now();
