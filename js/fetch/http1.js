@@ -67,8 +67,9 @@ export function framingOf(method, head) {
   }
   let length = null;
   if (cl.length) {
-    const values = cl.join(',').split(',').map((v) => v.trim());
-    if (!values.every((v) => /^[0-9]{1,15}$/.test(v)) || new Set(values.map(Number)).size !== 1) {
+    // One field with one decimal value: lists ("5, 5") and repeated fields are refused, as llhttp does.
+    const values = cl;
+    if (values.length !== 1 || !/^[0-9]{1,15}$/.test(values[0])) {
       throw protocolError('INVALID_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(cl.join(', ').slice(0, 80))}`);
     }
     length = Number(values[0]);

@@ -62,8 +62,6 @@ describe('HTTP/1.1 response parser', () => {
   it('table: framing (RFC 9112 §6.3)', () => {
     const head = (...hs) => parseHead(['HTTP/1.1 200 OK', ...hs].join('\r\n'));
     assert.deepEqual(framingOf('GET', head('Content-Length: 12')), { kind: 'length', length: 12 });
-    assert.deepEqual(framingOf('GET', head('Content-Length: 5, 5')), { kind: 'length', length: 5 });
-    assert.deepEqual(framingOf('GET', head('Content-Length: 5', 'content-length: 5')), { kind: 'length', length: 5 });
     assert.deepEqual(framingOf('GET', head('Transfer-Encoding: Chunked')), { kind: 'chunked' });
     assert.deepEqual(framingOf('GET', head()), { kind: 'close' });
     assert.deepEqual(framingOf('HEAD', head('Content-Length: 12')), { kind: 'none' });
@@ -72,6 +70,8 @@ describe('HTTP/1.1 response parser', () => {
     for (const [hs, code] of [
       [['Content-Length: 1', 'Transfer-Encoding: chunked'], 'CONFLICTING_LENGTH'],
       [['Content-Length: 1, 2'], 'INVALID_CONTENT_LENGTH'],
+      [['Content-Length: 5, 5'], 'INVALID_CONTENT_LENGTH'], // found by fetch-llhttp-diff: llhttp refuses lists
+      [['Content-Length: 5', 'content-length: 5'], 'INVALID_CONTENT_LENGTH'],
       [['Content-Length: +1'], 'INVALID_CONTENT_LENGTH'],
       [['Content-Length: 0x10'], 'INVALID_CONTENT_LENGTH'],
       [['Content-Length: 1234567890123456'], 'INVALID_CONTENT_LENGTH'],
