@@ -42,6 +42,42 @@ function idOf(value) {
   return `o:${id}`;
 }
 
+/** @type {WeakMap<object, Promise<string>>} */
+const tlsKeys = new WeakMap();
+
+/**
+ * The pool key of a `tls` options object: by content, so that `fetch(url, { tls: { ca } })` with a
+ * new literal each call still shares connections. Strings and bytes by their SHA-256 (a key
+ * collision would let one trust policy reuse a connection verified under another), numbers and
+ * booleans as they are, arrays element-wise, functions (verify) and other objects by identity.
+ * Cached per object.
+ */
+function tlsKey(tls) {
+  if (tls === undefined || tls === null) return Promise.resolve('-');
+  if (typeof tls !== 'object') return Promise.resolve(idOf(tls));
+  let key = tlsKeys.get(tls);
+  if (!key) {
+    key = computeTlsKey(tls);
+    tlsKeys.set(tls, key);
+  }
+  return key;
+}
+
+async function computeTlsKey(tls) {
+  const hex = async (bytes) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((x) => x.toString(16).padStart(2, '0')).join('');
+  const part = async (v) => {
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v}:${v}`;
+    if (typeof v === 'string') return `s:${await hex(new TextEncoder().encode(v))}`;
+    if (Array.isArray(v)) return `[${(await Promise.all(v.map(part))).join(',')}]`;
+    if (ArrayBuffer.isView(v)) return `b:${await hex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength))}`;
+    if (v instanceof ArrayBuffer) return `b:${await hex(new Uint8Array(v))}`;
+    return idOf(v);
+  };
+  const keys = Object.keys(tls).sort();
+  return (await Promise.all(keys.map(async (k) => `${k}=${await part(tls[k])}`))).join(';');
+}
+
 /**
  * @param {(address: { hostname: string, port: number }, options: object) => any} connect  a runtime's connect()
  */
@@ -258,7 +294,7 @@ async function connectionFor(client, state, key) {
 
 /** One request/response exchange (one retry when a reused connection was stale or an h2 stream was refused). */
 async function send(client, state) {
-  const key = `${state.url.host}|${state.connectTo ?? ''}|${idOf(state.tls)}|${idOf(state.transport)}`;
+  const key = `${state.url.host}|${state.connectTo ?? ''}|${await tlsKey(state.tls)}|${idOf(state.transport)}`;
   const abort = abortPromise(state.signal);
   for (let attempt = 0; ; attempt++) {
     let conn;

@@ -98,6 +98,11 @@ describe('wasmtls/fetch HTTP/1.1', { timeout: 120_000 }, () => {
     const srv = await httpsServer((req, res) => res.end('ok'));
     const res = await fetch(srv.url, { tls: tlsOpts() });
     assert.equal(await res.text(), 'ok');
+    // a new literal `tls` object with the same content shares the pooled connection
+    const again = await fetch(srv.url, { tls: tlsOpts() });
+    assert.equal(await again.text(), 'ok');
+    assert.equal(responseInfo(again).reused, true);
+    assert.equal(srv.connections, 1);
     // without the test CA the default roots apply: the chain is refused with a typed code
     await assert.rejects(fetch(srv.url, { tls: { timeoutMs: 5000 } }), (e) => e instanceof WasmTlsError && e.code === 'UNKNOWN_CA');
   });
