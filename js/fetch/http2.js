@@ -16,7 +16,8 @@ const NGHTTP2_REFUSED_STREAM = 7;
 const H2_ERRORS = ['NO_ERROR', 'PROTOCOL_ERROR', 'INTERNAL_ERROR', 'FLOW_CONTROL_ERROR', 'SETTINGS_TIMEOUT', 'STREAM_CLOSED',
   'FRAME_SIZE_ERROR', 'REFUSED_STREAM', 'CANCEL', 'COMPRESSION_ERROR', 'CONNECT_ERROR', 'ENHANCE_YOUR_CALM',
   'INADEQUATE_SECURITY', 'HTTP_1_1_REQUIRED'];
-const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host', 'te']);
+/** Not sent over h2: connection-specific fields (RFC 9113 §8.2.2), Host (→ :authority), and content-length (set from the body). */
+const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host', 'te', 'content-length']);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('latin1');
 const errorName = (code) => H2_ERRORS[code] ?? `0x${code.toString(16)}`;
