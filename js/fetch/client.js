@@ -80,8 +80,9 @@ async function computeTlsKey(tls) {
 
 /**
  * @param {(address: { hostname: string, port: number }, options: object) => any} connect  a runtime's connect()
+ * @param {{ h2Wasm?: any }} [defaults]  client options of the runtime (workerd: the imported h2 wasm Module)
  */
-export function makeFetchApi(connect) {
+export function makeFetchApi(connect, defaults = {}) {
   /**
    * A fetch function that owns a connection pool. `options`: `tls` (connect() options: ca, pins,
    * cert, key, serverName, …), `transport`, `connectTo` ('HOST:PORT'), `maxConnectionsPerOrigin`
@@ -101,6 +102,7 @@ export function makeFetchApi(connect) {
       idleTimeoutMs: options.idleTimeoutMs ?? 4000,
     });
     /** h2: the connection in use per key, every one opened, keys being probed, protocols learned. */
+    options = { ...defaults, ...options };
     const client = { connect, options, pool, h2: new Map(), h2All: new Set(), probing: new Map(), known: new Map() };
     const fetch = (input, init) => run(client, input, init);
     const close = async () => {
