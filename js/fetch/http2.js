@@ -24,7 +24,10 @@ const errorName = (code) => H2_ERRORS[code] ?? `0x${code.toString(16)}`;
 
 let loading = null;
 
-/** The nghttp2 wasm, instantiated once per process. `source`: bytes or a Module (default: next to this package). */
+/**
+ * The nghttp2 wasm, instantiated once per process. `source`: bytes, a Module, a promise of them,
+ * or a function returning one (default: fetch() it from next to this package).
+ */
 export function loadH2Wasm(source) {
   if (!loading) {
     loading = instantiate(source);
@@ -33,19 +36,16 @@ export function loadH2Wasm(source) {
   return loading;
 }
 
+/** Default: fetch() the file next to this package (browsers); the runtime entries pass their own reader. */
 async function readDefault() {
   const url = new URL('../dist/wasmtls-h2.wasm', import.meta.url);
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
-  }
   const res = await globalThis.fetch(url);
   if (!res.ok) throw new Error(`cannot load ${url}: HTTP ${res.status}`);
   return res.arrayBuffer();
 }
 
 async function instantiate(source) {
-  const bytes = source ? await source : await readDefault();
+  const bytes = typeof source === 'function' ? await source() : source ? await source : await readDefault();
   const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes);
   let memory;
   const imports = {

@@ -11,7 +11,8 @@ export { responseInfo } from './client.js';
 export { HttpError } from './errors.js';
 export { WasmTlsError } from '../errors.js';
 
-export const { fetch, createFetch } = makeFetchApi(connect);
+/** The h2 wasm is read from disk the first time a server selects h2. */
+export const { fetch, createFetch } = makeFetchApi(connect, { h2Wasm: () => Bun.file(new URL('../dist/wasmtls-h2.wasm', import.meta.url)).arrayBuffer() });
 
 /** WHATWG-shaped WebSocket: wss:// through wasmtls, ws:// over the plain TCP transport. */
 export const WebSocket = makeWebSocket({ connect, plainTransport: bunTcpTransport });

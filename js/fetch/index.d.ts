@@ -42,7 +42,7 @@ export interface ClientOptions {
   /** Headers sent with every request. */
   headers?: HeadersInit;
   /** The nghttp2 wasm (bytes or a compiled Module), where js/dist/wasmtls-h2.wasm cannot be read (e.g. workerd). */
-  h2Wasm?: BufferSource | WebAssembly.Module | Promise<BufferSource | WebAssembly.Module>;
+  h2Wasm?: BufferSource | WebAssembly.Module | Promise<BufferSource | WebAssembly.Module> | (() => Promise<BufferSource | WebAssembly.Module>);
 }
 
 export interface FetchInit extends RequestInit {

@@ -4,6 +4,7 @@
  *   import { fetch, createFetch, WebSocket } from 'wasmtls/fetch';
  */
 import { connect, nodeTcpTransport } from '../index.node.js';
+import { readFile } from 'node:fs/promises';
 import { makeFetchApi } from './client.js';
 import { makeWebSocket } from './websocket.js';
 
@@ -11,7 +12,8 @@ export { responseInfo } from './client.js';
 export { HttpError } from './errors.js';
 export { WasmTlsError } from '../errors.js';
 
-export const { fetch, createFetch } = makeFetchApi(connect);
+/** The h2 wasm is read from disk the first time a server selects h2. */
+export const { fetch, createFetch } = makeFetchApi(connect, { h2Wasm: () => readFile(new URL('../dist/wasmtls-h2.wasm', import.meta.url)) });
 
 /** WHATWG-shaped WebSocket: wss:// through wasmtls, ws:// over the plain TCP transport. */
 export const WebSocket = makeWebSocket({ connect, plainTransport: nodeTcpTransport });
