@@ -126,6 +126,7 @@ function flushStdout() {
 
 async function main() {
   if (process.argv[2] === 'verify') return runVerify(process.argv.slice(3));
+  if (process.argv[2] === 'fetch') return (await import('./cli-fetch.js')).runFetch(process.argv.slice(3));
   let args;
   try {
     args = parseArgs(process.argv.slice(2));

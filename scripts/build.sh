@@ -62,5 +62,8 @@ if [ "${WT_NO_SIMD:-0}" != 1 ]; then
 	wasm_build build/wasm-simd js/dist/wasmtls-simd.wasm "wasm SIMD variant" -DWT_WASM_SIMD=ON
 fi
 
+# The HTTP/2 wasm of wasmtls/fetch (nghttp2): js/dist/wasmtls-h2.wasm. WT_NO_H2=1 skips it.
+[ "${WT_NO_H2:-0}" = 1 ] || bash wasm/h2/build.sh
+
 # The default trust store behind `wasmtls/roots` (Debian's Mozilla roots).
 node scripts/make-roots.mjs

@@ -23,6 +23,8 @@ websockify websockify
 setpriv util-linux
 clang clang
 valgrind valgrind
+/usr/sbin/nginx nginx
+dpkg-source dpkg-dev
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 "
 

@@ -1,0 +1,19 @@
+/**
+ * wasmtls/fetch for node: fetch() over wasmtls sockets (see js/fetch/client.js, docs/HTTP.md).
+ *
+ *   import { fetch, createFetch, WebSocket } from 'wasmtls/fetch';
+ */
+import { connect, nodeTcpTransport } from '../index.node.js';
+import { readFile } from 'node:fs/promises';
+import { makeFetchApi } from './client.js';
+import { makeWebSocket } from './websocket.js';
+
+export { responseInfo } from './client.js';
+export { HttpError } from './errors.js';
+export { WasmTlsError } from '../errors.js';
+
+/** The h2 wasm is read from disk the first time a server selects h2. */
+export const { fetch, createFetch } = makeFetchApi(connect, { h2Wasm: () => readFile(new URL('../dist/wasmtls-h2.wasm', import.meta.url)) });
+
+/** WHATWG-shaped WebSocket: wss:// through wasmtls, ws:// over the plain TCP transport. */
+export const WebSocket = makeWebSocket({ connect, plainTransport: nodeTcpTransport });
