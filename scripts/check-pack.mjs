@@ -1,8 +1,8 @@
-// `npm pack` / `npm publish` guard (prepack): the tarball must carry both prebuilt
-// wasm builds (plain and SIMD), so users never need Emscripten.
+// `npm pack` / `npm publish` guard (prepack): the tarball must carry the prebuilt
+// wasm builds (plain and SIMD, and the HTTP/2 one of wasmtls/fetch), so users never need Emscripten.
 import fs from 'node:fs';
 
-for (const name of ['wasmtls.wasm', 'wasmtls-simd.wasm']) {
+for (const name of ['wasmtls.wasm', 'wasmtls-simd.wasm', 'wasmtls-h2.wasm']) {
   const wasm = new URL(`../js/dist/${name}`, import.meta.url);
   let size = 0;
   try { size = fs.statSync(wasm).size; } catch { /* missing */ }
