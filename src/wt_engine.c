@@ -78,9 +78,9 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	    wt_session_usable(&e->resume, e->server_name, e->server_name_len, e->now) &&
 	    e->resume.version >= e->min_version && e->resume.version <= e->max_version &&
 	    (e->resume.version == WT_VERSION_TLS13
-		? (e->resume.cipher >> 8) == 0x13 &&
-		  e->resume.secret_len == (wt_suite_hash(e->resume.cipher) == &br_sha384_vtable ? 48u : 32u)
-		: wt_hs12_suite_known(e->resume.cipher) && e->resume.secret_len == 48 &&
+		? wt_suite_find_version(e->resume.cipher, WT_VERSION_TLS13) &&
+		  e->resume.secret_len == wt_suite_find(e->resume.cipher)->hash_len
+		: wt_suite_find_version(e->resume.cipher, WT_VERSION_TLS12) && e->resume.secret_len == 48 &&
 		  (e->resume.flags & WT_SESSION_EMS)))
 		e->resume_offered = 1;
 	else
@@ -237,68 +237,6 @@ wt_th_restart_for_hrr(wt_engine *e)
 	br_sha384_update(&e->th384, h, 48);
 }
 
-const br_hash_class *
-wt_suite_hash(uint16_t suite)
-{
-	switch (suite) {
-	case WT_TLS_AES_256_GCM_SHA384:
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:
-	case WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:
-		return &br_sha384_vtable;
-	default:
-		return &br_sha256_vtable;
-	}
-}
-
-wt_aead_alg
-wt_suite_aead(uint16_t suite)
-{
-	switch (suite) {
-	case WT_TLS_AES_128_GCM_SHA256:
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:
-	case WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:
-		return WT_AEAD_AES_128_GCM;
-	case WT_TLS_AES_256_GCM_SHA384:
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:
-	case WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:
-		return WT_AEAD_AES_256_GCM;
-	case WT_TLS_CHACHA20_POLY1305_SHA256:
-	case WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:
-	case WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256:
-		return WT_AEAD_CHACHA20_POLY1305;
-	default:
-		return WT_AEAD_NONE;
-	}
-}
-
-const char *
-wt_cipher_name(uint16_t suite)
-{
-	switch (suite) {
-	case WT_TLS_AES_128_GCM_SHA256: return "TLS_AES_128_GCM_SHA256";
-	case WT_TLS_AES_256_GCM_SHA384: return "TLS_AES_256_GCM_SHA384";
-	case WT_TLS_CHACHA20_POLY1305_SHA256: return "TLS_CHACHA20_POLY1305_SHA256";
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: return "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
-	case WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: return "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
-	case WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: return "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384";
-	case WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: return "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
-	case WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: return "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
-	default: return "unknown";
-	}
-}
-
-const char *
-wt_group_name(uint16_t group)
-{
-	switch (group) {
-	case WT_GROUP_X25519: return "x25519";
-	case WT_GROUP_SECP256R1: return "secp256r1";
-	case WT_GROUP_SECP384R1: return "secp384r1";
-	default: return "unknown";
-	}
-}
-
 /* ----------------------------------------------------------- output side */
 
 /* Free space at the end of the output queue, after moving it to the front. */
@@ -410,8 +348,8 @@ wt_engine_send_done(wt_engine *e, size_t n)
 static uint64_t
 wt_rekey_seq(const wt_engine *e)
 {
-	wt_aead_alg alg = wt_suite_aead(e->cipher);
-	if (alg == WT_AEAD_AES_128_GCM || alg == WT_AEAD_AES_256_GCM) return WT_AES_GCM_RECORD_LIMIT;
+	const wt_suite *s = wt_suite_find(e->cipher);
+	if (s && s->rekey_records) return s->rekey_records;
 	return WT_SEQ_LAST - 1;
 }
 

@@ -41,22 +41,9 @@
 #include "wt_x509.h"
 #include "wt_sign.h"
 #include "wt_session.h"
+#include "wt_suite.h"
 
-#define WT_VERSION_TLS12 0x0303
-#define WT_VERSION_TLS13 0x0304
-
-/* TLS 1.3 cipher suites. */
-#define WT_TLS_AES_128_GCM_SHA256       0x1301
-#define WT_TLS_AES_256_GCM_SHA384       0x1302
-#define WT_TLS_CHACHA20_POLY1305_SHA256 0x1303
-
-/* TLS 1.2 cipher suites (ECDHE + AEAD only; RFC 5289, RFC 7905). */
-#define WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256       0xC02B
-#define WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384       0xC02C
-#define WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256         0xC02F
-#define WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384         0xC030
-#define WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256   0xCCA8
-#define WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 0xCCA9
+/* Versions and cipher suites: wt_suite.h; key-exchange groups: wt_crypto.h. */
 
 /* Handshake message types (RFC 8446 §4, RFC 5246 §7.4). */
 #define WT_HS_HELLO_REQUEST         0
@@ -241,7 +228,7 @@ typedef struct {
 	uint16_t version, cipher, group;
 	uint8_t server_random[32];
 	/* TLS 1.2 secrets (wiped on failure and by wt_engine_wipe) */
-	uint8_t pms12[48];                 /* ECDHE pre-master secret, from ServerKeyExchange */
+	uint8_t pms12[WT_KEX_SHARED_MAX];               /* ECDHE pre-master secret, from ServerKeyExchange */
 	size_t pms12_len;
 	uint8_t master12[48];              /* master secret, after ServerHelloDone */
 	int ems;                           /* extended_master_secret negotiated */
@@ -411,11 +398,5 @@ wt_engine_path(const wt_engine *e, const int16_t **path)
 
 /** \brief Erase all secrets held by the engine. Call before releasing it. */
 void wt_engine_wipe(wt_engine *e);
-
-/** \brief IANA name of a cipher suite ("TLS_AES_128_GCM_SHA256",
- * "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), or "unknown". */
-const char *wt_cipher_name(uint16_t suite);
-/** \brief Name of a named group ("x25519", "secp256r1", "secp384r1"), or "unknown". */
-const char *wt_group_name(uint16_t group);
 
 #endif

@@ -36,11 +36,6 @@ void wt_wipe_secrets(wt_engine *e);
 #define WT_MAX_WARNINGS       4   /* warning alerts (TLS 1.2 warnings, user_canceled) */
 
 /*
- * Records sealed under one TLS 1.3 AES-GCM write key before we send a
- * KeyUpdate: 2^24, below the RFC 8446 §5.5 limit of 2^24.5.
- */
-#define WT_AES_GCM_RECORD_LIMIT ((uint64_t)1 << 24)
-/*
  * Highest sequence number a record is sealed or opened with: the 64-bit
  * counter never wraps (RFC 8446 §5.3, RFC 5246 §6.1). UINT64_MAX itself is
  * never used.
@@ -79,9 +74,6 @@ void wt_th_hash(const wt_engine *e, uint8_t *out);
 /** \brief Replace ClientHello1 by message_hash for a HelloRetryRequest (RFC 8446 §4.4.1). */
 void wt_th_restart_for_hrr(wt_engine *e);
 
-/** \brief The hash function of the negotiated (or HRR-selected) suite. */
-const br_hash_class *wt_suite_hash(uint16_t suite);
-wt_aead_alg wt_suite_aead(uint16_t suite);
 
 /** \brief The peer's record_size_limit extension: cap what we send. \return 0 or the error. */
 int wt_hs_accept_record_limit(wt_engine *e, wt_reader *body, int tls13);
@@ -124,9 +116,6 @@ int wt_hs_in_list(const uint16_t *list, size_t n, uint32_t v);
 /** \brief The signature schemes offered in signature_algorithms. */
 extern const uint16_t wt_hs_sig_schemes[];
 extern const size_t wt_hs_num_sig_schemes;
-/** \brief The groups offered in supported_groups. */
-extern const uint16_t wt_hs_groups[];
-extern const size_t wt_hs_num_groups;
 
 /**
  * \brief Store and verify the server's chain (leaf first) as configured
@@ -159,10 +148,5 @@ int wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 int wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len);
 /** \brief The server's ChangeCipherSpec: install its write keys. */
 int wt_hs12_on_change_cipher_spec(wt_engine *e);
-/** \brief Is this one of the TLS 1.2 suites wasmtls offers? */
-int wt_hs12_suite_known(uint16_t suite);
-/** \brief The TLS 1.2 suites offered, in preference order. */
-extern const uint16_t wt_hs12_suites[];
-extern const size_t wt_hs12_num_suites;
 
 #endif

@@ -40,16 +40,6 @@ static const uint8_t wt_hrr_random[32] = {
 	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C
 };
 
-/* Our preference: ChaCha20 first (4x faster than AES-GCM in constant-time wasm). */
-static const uint16_t wt_suites[] = {
-	WT_TLS_CHACHA20_POLY1305_SHA256, WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384
-};
-
-const uint16_t wt_hs_groups[] = {
-	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1
-};
-const size_t wt_hs_num_groups = 3;
-
 /* Signature schemes offered; in TLS 1.3 the PKCS#1 ones are for certificates
  * only, in TLS 1.2 they also sign ServerKeyExchange. */
 const uint16_t wt_hs_sig_schemes[] = {
@@ -60,7 +50,6 @@ const uint16_t wt_hs_sig_schemes[] = {
 const size_t wt_hs_num_sig_schemes = 9;
 
 #define WT_COUNT(a) (sizeof (a) / sizeof (a)[0])
-#define wt_groups wt_hs_groups
 #define wt_sig_schemes wt_hs_sig_schemes
 #define wt_in_list wt_hs_in_list
 
@@ -191,12 +180,10 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 	}
 
 	size_t v = wt_w_open(w, 2);
-	if (wt_offers13(e))
-		for (size_t i = 0; i < WT_COUNT(wt_suites); i++)
-			wt_w_u16(w, wt_suites[i]);
-	if (wt_offers12(e))
-		for (size_t i = 0; i < wt_hs12_num_suites; i++)
-			wt_w_u16(w, wt_hs12_suites[i]);
+	/* the suite table, in its order: TLS 1.3 rows, then TLS 1.2 rows */
+	for (size_t i = 0; i < wt_num_suites; i++)
+		if (wt_suites[i].version == WT_VERSION_TLS13 ? wt_offers13(e) : wt_offers12(e))
+			wt_w_u16(w, wt_suites[i].id);
 	wt_w_close(w, v, 2);
 	wt_w_u8(w, 1);
 	wt_w_u8(w, 0);      /* null compression */
@@ -247,7 +234,7 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 	wt_w_u16(w, EXT_SUPPORTED_GROUPS);
 	size_t g = wt_w_open(w, 2);
 	size_t gl = wt_w_open(w, 2);
-	for (size_t i = 0; i < wt_hs_num_groups; i++) wt_w_u16(w, wt_groups[i]);
+	for (size_t i = 0; i < wt_num_groups; i++) wt_w_u16(w, wt_groups[i].id);
 	wt_w_close(w, gl, 2);
 	wt_w_close(w, g, 2);
 
@@ -475,7 +462,7 @@ wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uin
 	if (!x->has_key_share && !x->cookie)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "HelloRetryRequest that would not change the ClientHello");
 	if (x->has_key_share) {
-		if (!wt_in_list(wt_groups, wt_hs_num_groups, x->ks_group) || x->ks_group == e->kex.group)
+		if (!wt_group_find(x->ks_group) || x->ks_group == e->kex.group)
 			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 				"HelloRetryRequest asks for group 0x%04x, which is not offered or already sent", x->ks_group);
 	}
@@ -565,7 +552,7 @@ wt_on_server_hello(wt_engine *e, const uint8_t *msg, size_t len)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello does not echo the session id");
 	if (compression != 0)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello selects compression");
-	if (!wt_in_list(wt_suites, WT_COUNT(wt_suites), suite))
+	if (!wt_suite_find_version(suite, WT_VERSION_TLS13))
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "the server selected cipher suite 0x%04x, which was not offered", suite);
 
 	if (hrr) return wt_on_hello_retry_request(e, suite, &x, msg, len);
@@ -592,7 +579,7 @@ wt_on_server_hello(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_SERVER_HELLO, len);
 	wt_th_update(e, msg, len);
 
-	uint8_t shared[48];
+	uint8_t shared[WT_KEX_SHARED_MAX];
 	size_t shared_len;
 	err = wt_kex_derive(&e->kex, x.ks_key, x.ks_key_len, shared, &shared_len);
 	wt_kex_wipe(&e->kex);

@@ -25,32 +25,6 @@
 #define EXT_EXTENDED_MASTER_SECRET 23
 #define EXT_RENEGOTIATION_INFO     0xff01
 
-/* Offered in this order: ChaCha20 first (fastest constant-time choice in
- * wasm), ECDSA before RSA for the same cipher. */
-const uint16_t wt_hs12_suites[] = {
-	WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-	WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-};
-const size_t wt_hs12_num_suites = sizeof wt_hs12_suites / sizeof wt_hs12_suites[0];
-
-int
-wt_hs12_suite_known(uint16_t suite)
-{
-	return wt_hs_in_list(wt_hs12_suites, wt_hs12_num_suites, suite);
-}
-
-static int
-wt_suite_is_ecdsa(uint16_t suite)
-{
-	return suite == WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 ||
-		suite == WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 ||
-		suite == WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256;
-}
-
 /* ---------------------------------------------------------- ServerHello */
 
 int
@@ -59,7 +33,8 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 {
 	if (compression != 0)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello selects compression");
-	if (!wt_hs12_suite_known(suite))
+	const wt_suite *row = wt_suite_find_version(suite, WT_VERSION_TLS12);
+	if (!row)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 			"the server selected TLS 1.2 cipher suite 0x%04x, which was not offered", suite);
 	/* our session id is random: an echo accepts our ticket (RFC 5077 §3.4), or is a resumption we did not offer */
@@ -218,7 +193,7 @@ wt_accept_chain12(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *o
 {
 	int err = wt_hs_accept_chain(e, chain, n, ocsp, ocsp_len);
 	if (err) return err;
-	int want = wt_suite_is_ecdsa(e->cipher) ? BR_KEYTYPE_EC : BR_KEYTYPE_RSA;
+	int want = wt_suite_find(e->cipher)->auth_key;
 	if (e->peer_key.key.key_type != want)
 		return wt_fail(e, WT_ERR_UNSUPPORTED_CERTIFICATE,
 			"the server's certificate has an %s key but the suite it chose, %s, needs %s",
@@ -277,7 +252,8 @@ wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 		return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerKeyExchange");
 	if (curve_type != 3)   /* named_curve */
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerKeyExchange curve type %u (only named curves)", curve_type);
-	if (!wt_hs_in_list(wt_hs_groups, wt_hs_num_groups, group))
+	const wt_group *g = wt_group_find(group);
+	if (!g || !g->tls12)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 			"the server chose group 0x%04x for ECDHE, which was not offered", group);
 	if (!wt_hs_in_list(wt_hs_sig_schemes, wt_hs_num_sig_schemes, scheme))
@@ -339,11 +315,11 @@ wt_on_certificate_request12(wt_engine *e, const uint8_t *msg, size_t len)
 static void
 wt_install_keys12(wt_engine *e, int client)
 {
-	wt_aead_alg alg = wt_suite_aead(e->cipher);
-	size_t key_len = wt_aead_key_len(alg);
-	size_t iv_len = alg == WT_AEAD_CHACHA20_POLY1305 ? 12 : 4;
+	const wt_suite *s = wt_suite_find(e->cipher);
+	wt_aead_alg alg = s->aead;
+	size_t key_len = s->key_len, iv_len = s->iv_len;
 	uint8_t ck[32], sk[32], civ[12], siv[12];
-	wt_tls12_key_block(wt_suite_hash(e->cipher), e->master12, e->client_random, e->server_random,
+	wt_tls12_key_block(s->hash, e->master12, e->client_random, e->server_random,
 		key_len, iv_len, ck, sk, civ, siv);
 	if (client)
 		wt_record_dir_set12(&e->wr, alg, ck, civ);
