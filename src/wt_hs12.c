@@ -1,5 +1,5 @@
 /*
- * wt_handshake12.c — the TLS 1.2 client handshake (RFC 5246 §7.3 with
+ * wt_hs12.c — the TLS 1.2 client handshake (RFC 5246 §7.3 with
  * RFC 8422 ECDHE, RFC 7627 extended master secret, RFC 5746
  * renegotiation_info), entered when the ServerHello selects TLS 1.2.
  * One handler per server message:
@@ -10,20 +10,12 @@
  *   TLS12_WAIT_CCS ─CCS (record layer)→ TLS12_WAIT_FINISHED ─Finished→ CONNECTED
  *   CONNECTED: HelloRequest → warning no_renegotiation (never renegotiates)
  *
- * Shared with TLS 1.3 (wt_handshake.c): the ClientHello, chain verification
+ * Shared with TLS 1.3 (wt_hs_common.c): the ClientHello, chain verification
  * (wt_hs_accept_chain), ALPN checks, the transcript and the record layer.
  */
-#include "wt_engine_internal.h"
+#include "wt_hs12.h"
 #include "wt_keysched12.h"
 
-#define EXT_SERVER_NAME             0
-#define EXT_STATUS_REQUEST          5
-#define EXT_SESSION_TICKET         35
-#define EXT_RECORD_SIZE_LIMIT      28
-#define EXT_EC_POINT_FORMATS       11
-#define EXT_ALPN                   16
-#define EXT_EXTENDED_MASTER_SECRET 23
-#define EXT_RENEGOTIATION_INFO     0xff01
 
 /* ---------------------------------------------------------- ServerHello */
 
