@@ -67,9 +67,9 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	e->flags = cfg->flags;
 	e->chain_buf = cfg->chain_buf;
 	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;
-	e->key_update_bytes = cfg->key_update_bytes;
-	e->early_data = cfg->early_data;
-	e->early_data_len = cfg->early_data ? cfg->early_data_len : 0;
+	e->t13.key_update_bytes = cfg->key_update_bytes;
+	e->t13.early_data = cfg->early_data;
+	e->t13.early_data_len = cfg->early_data ? cfg->early_data_len : 0;
 	e->peer_limit = WT_MAX_PLAINTEXT;
 
 	/* a session to resume: offered only where it can be used (else a full handshake) */
@@ -179,7 +179,7 @@ wt_rekey_seq(const wt_engine *e)
 static int
 wt_key_update_may_follow(const wt_engine *e)
 {
-	return e->version == WT_VERSION_TLS13 && (e->key_update_bytes || e->wr.seq + 1 >= wt_rekey_seq(e));
+	return e->version == WT_VERSION_TLS13 && (e->t13.key_update_bytes || e->wr.seq + 1 >= wt_rekey_seq(e));
 }
 
 uint8_t *
@@ -195,9 +195,9 @@ wt_engine_write_buf(wt_engine *e, size_t *len)
 	if (room < WT_RECORD_OVERHEAD + 1 + reserve) return NULL;
 	size_t n = room - WT_RECORD_OVERHEAD - reserve;
 	if (n > e->peer_limit) n = e->peer_limit;
-	if (e->key_update_bytes && e->version == WT_VERSION_TLS13) {
+	if (e->t13.key_update_bytes && e->version == WT_VERSION_TLS13) {
 		/* a record never straddles the update point: keys change after exactly key_update_bytes */
-		uint64_t left = e->key_update_bytes - e->written_since_update;
+		uint64_t left = e->t13.key_update_bytes - e->t13.written_since_update;
 		if (n > left) n = (size_t)left;
 	}
 	*len = n;
@@ -212,9 +212,9 @@ wt_engine_write_done(wt_engine *e, size_t n)
 	if (!wt_engine_write_buf(e, &max) || n > max) return WT_ERR_BAD_ARGUMENT;
 	if (n == 0) return 0;
 	e->out_len += wt_record_seal(&e->wr, e->out + e->out_len, WT_CT_APPLICATION_DATA, n);
-	e->written_since_update += n;
+	e->t13.written_since_update += n;
 	if (e->version == WT_VERSION_TLS13) {
-		if ((e->key_update_bytes && e->written_since_update >= e->key_update_bytes) || e->wr.seq >= wt_rekey_seq(e))
+		if ((e->t13.key_update_bytes && e->t13.written_since_update >= e->t13.key_update_bytes) || e->wr.seq >= wt_rekey_seq(e))
 			return wt_hs_send_key_update(e, 0);
 	} else if (e->wr.seq >= WT_SEQ_LAST) {
 		/* TLS 1.2 has no KeyUpdate: the connection ends before its write sequence number would wrap */
@@ -268,8 +268,8 @@ wt_engine_set_out(wt_engine *e, uint8_t *out, size_t cap)
 int
 wt_engine_early_data(const wt_engine *e, size_t *sent)
 {
-	*sent = e->early_sent;
-	return e->early_status;
+	*sent = e->t13.early_sent;
+	return e->t13.early_status;
 }
 
 int
@@ -449,7 +449,7 @@ wt_process_record(wt_engine *e)
 		 * a fragmented handshake message, never a second one, never after a protected record */
 		if (e->hs_len)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "change_cipher_spec inside a fragmented handshake message");
-		if (e->ccs_seen || e->rd_used)
+		if (e->ccs_seen || e->t13.rd_used)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "%s",
 				e->ccs_seen ? "a second change_cipher_spec" : "change_cipher_spec after protected records");
 		if (!wt_handshaking(e) || e->state == WT_ST_WAIT_SH || n != 1 || p[0] != 1)
@@ -472,7 +472,7 @@ wt_process_record(wt_engine *e)
 				? "a record failed authentication (corrupted or forged data)"
 				: "invalid protected record");
 		}
-		if (!e->rd.tls12) e->rd_used = 1;
+		if (!e->rd.tls12) e->t13.rd_used = 1;
 	} else if (type != WT_CT_HANDSHAKE && type != WT_CT_ALERT) {
 		if (e->state == WT_ST_WAIT_SH && type != WT_CT_APPLICATION_DATA)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,

@@ -208,47 +208,26 @@ typedef struct {
 	size_t app_off, app_len;           /* decrypted application data within `in` */
 	int in_ready;                      /* `in` holds a fully processed record awaiting read */
 
-	/* handshake */
+	/* ---- common to both versions: the handshake */
 	uint8_t client_random[32];
 	uint8_t session_id[32];
 	wt_kex kex;
-	int hrr_seen;
-	uint16_t hrr_cipher;               /* suite chosen by the HelloRetryRequest */
-	uint8_t cookie[512];               /* HRR cookie to echo */
-	size_t cookie_len;
 	int cert_requested;                /* CertificateRequest seen */
 	uint16_t client_scheme;            /* signature scheme for our CertificateVerify; 0: send no certificate */
 	const uint8_t *client_chain;       /* configuration (caller-owned) */
 	size_t client_chain_len;
 	const wt_privkey *client_key;
-	uint8_t cr_context[255];
-	size_t cr_context_len;
 	br_sha256_context th256;           /* transcript, both hashes until the suite is known */
 	br_sha384_context th384;
 	uint16_t version, cipher, group;
 	uint8_t server_random[32];
-	/* TLS 1.2 secrets (wiped on failure and by wt_engine_wipe) */
-	uint8_t pms12[WT_KEX_SHARED_MAX];               /* ECDHE pre-master secret, from ServerKeyExchange */
-	size_t pms12_len;
-	uint8_t master12[48];              /* master secret, after ServerHelloDone */
-	int ems;                           /* extended_master_secret negotiated */
-	int secure_renegotiation;          /* renegotiation_info seen (never used to renegotiate) */
-	int status12;                      /* status_request acknowledged: a CertificateStatus may follow */
 	/* resumption */
 	wt_session resume;                 /* the session offered (valid if resume_offered) */
 	int resume_offered;                /* a PSK (1.3) or ticket (1.2) is in the ClientHello */
 	int resumed;                       /* the server accepted it */
-	uint8_t res_master[48];            /* TLS 1.3 resumption_master_secret */
 	uint8_t new_session[WT_SESSION_MAX];   /* the latest session from the server, encoded */
 	size_t new_session_len;
-	uint64_t key_update_bytes, written_since_update;
-	const uint8_t *early_data;         /* configuration (caller-owned) */
-	size_t early_data_len;
-	size_t early_sent;                 /* bytes sent as 0-RTT data */
-	int early_status;                  /* WT_EARLY_* */
 	size_t peer_limit;                 /* most plaintext per protected record we send (record_size_limit) */
-	int ticket12;                      /* TLS 1.2: session_ticket acknowledged, a NewSessionTicket precedes CCS */
-	int chain_pending12;               /* chain stored in chain_buf, verified at CertificateStatus or SKE */
 	uint8_t alpn_sel[256];
 	size_t alpn_sel_len;
 	wt_pubkey peer_key;
@@ -261,11 +240,39 @@ typedef struct {
 	size_t vpath_len;                  /* 0 until a chain was accepted (and when resumed) */
 	int ccs_seen, ccs_sent;
 	int hs_boundary;                   /* a key change happened: the record must end here */
-	int rd_used;                       /* TLS 1.3: a protected record was received (no CCS after it) */
-	size_t pending_session_len;        /* TLS 1.2: a session encoded in new_session, raised once Finished verified */
-	/* peer-driven work without application data in between (see WT_MAX_* in wt_engine_internal.h) */
+	/* peer-driven work without application data in between (see WT_MAX_* in wt_out.h) */
 	unsigned key_updates_in, tickets_in, empty_in, warnings_in;
-	wt_keysched ks;
+
+	/* ---- TLS 1.3 only (wt_hs13.c; the ClientHello's 1.3 parts in wt_hs_common.c) */
+	struct {
+		wt_keysched ks;                /* the key schedule (RFC 8446 §7.1) */
+		int hrr_seen;
+		uint16_t hrr_cipher;           /* suite chosen by the HelloRetryRequest */
+		uint8_t cookie[512];           /* HRR cookie to echo */
+		size_t cookie_len;
+		uint8_t cr_context[255];       /* certificate_request_context */
+		size_t cr_context_len;
+		uint8_t res_master[48];        /* resumption_master_secret */
+		uint64_t key_update_bytes, written_since_update;
+		const uint8_t *early_data;     /* configuration (caller-owned) */
+		size_t early_data_len;
+		size_t early_sent;             /* bytes sent as 0-RTT data */
+		int early_status;              /* WT_EARLY_* */
+		int rd_used;                   /* a protected record was received (no CCS after it) */
+	} t13;
+
+	/* ---- TLS 1.2 only (wt_hs12.c); secrets wiped on failure and by wt_engine_wipe */
+	struct {
+		uint8_t pms[WT_KEX_SHARED_MAX]; /* ECDHE pre-master secret, from ServerKeyExchange */
+		size_t pms_len;
+		uint8_t master[48];            /* master secret, after ServerHelloDone */
+		int ems;                       /* extended_master_secret negotiated */
+		int secure_renegotiation;      /* renegotiation_info seen (never used to renegotiate) */
+		int status;                    /* status_request acknowledged: a CertificateStatus may follow */
+		int ticket;                    /* session_ticket acknowledged, a NewSessionTicket precedes CCS */
+		int chain_pending;             /* chain stored in chain_buf, verified at CertificateStatus or SKE */
+		size_t pending_session_len;    /* a session encoded in new_session, raised once Finished verified */
+	} t12;
 
 	/* record protection */
 	wt_record_dir rd, wr;

@@ -70,7 +70,7 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 		}
 		case EXT_EXTENDED_MASTER_SECRET:
 			if (body.n) body.bad = 1;
-			e->ems = 1;
+			e->t12.ems = 1;
 			break;
 		case EXT_RECORD_SIZE_LIMIT: {
 			int err = wt_hs_accept_record_limit(e, &body, 0);
@@ -79,17 +79,17 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 		}
 		case EXT_SESSION_TICKET:   /* RFC 5077: a NewSessionTicket comes before the server's CCS */
 			if (body.n) body.bad = 1;
-			e->ticket12 = 1;
+			e->t12.ticket = 1;
 			break;
 		case EXT_STATUS_REQUEST:   /* RFC 6066 §8: a CertificateStatus may follow the Certificate */
 			if (body.n) body.bad = 1;
-			e->status12 = 1;
+			e->t12.status = 1;
 			break;
 		case EXT_RENEGOTIATION_INFO: {
 			wt_reader rc = wt_r_vec(&body, 1);
 			if (rc.n) return wt_fail(e, WT_ERR_HANDSHAKE_FAILURE,
 				"renegotiation_info carries data in an initial handshake (RFC 5746)");
-			e->secure_renegotiation = 1;
+			e->t12.secure_renegotiation = 1;
 			break;
 		}
 		default:
@@ -103,7 +103,7 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerHello extensions");
 	if (!point_formats_ok)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "the server does not accept uncompressed EC points");
-	if (!e->ems && !(e->flags & WT_FLAG_ALLOW_NO_EMS))
+	if (!e->t12.ems && !(e->flags & WT_FLAG_ALLOW_NO_EMS))
 		return wt_fail(e, WT_ERR_HANDSHAKE_FAILURE,
 			"the server negotiated TLS 1.2 without the extended master secret (RFC 7627), "
 			"which wasmtls requires to prevent triple-handshake attacks");
@@ -116,10 +116,10 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 	wt_th_update(e, msg, len);
 	if (echoed) {
 		/* abbreviated handshake: [NewSessionTicket], CCS and Finished from the server, then ours */
-		if (!e->ems)
+		if (!e->t12.ems)
 			return wt_fail(e, WT_ERR_HANDSHAKE_FAILURE,
 				"the server resumed a session without the extended master secret (RFC 7627 §5.3)");
-		memcpy(e->master12, e->resume.secret, 48);
+		memcpy(e->t12.master, e->resume.secret, 48);
 		wt_wipe(e->resume.secret, sizeof e->resume.secret);
 		e->resumed = 1;
 		wt_event_push(e, WT_EV_IN, WT_EV_RESUMED, 0, 0);
@@ -157,7 +157,7 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE, len);
 	wt_th_update(e, msg, len);
 	e->state = WT_ST_TLS12_WAIT_SKE;
-	if (e->status12 && !(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) && n > 0) {
+	if (e->t12.status && !(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) && n > 0) {
 		/* keep the chain; verify it once we know whether an OCSP response is stapled */
 		size_t need = 0;
 		for (size_t i = 0; i < n; i++) need += 3 + chain[i].len;
@@ -168,7 +168,7 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 				memcpy(e->chain_buf + e->chain_len + 3, chain[i].der, chain[i].len);
 				e->chain_len += 3 + chain[i].len;
 			}
-			e->chain_pending12 = 1;
+			e->t12.chain_pending = 1;
 			return 0;
 		}
 		/* verifying now would drop the staple that may follow: refuse rather than skip the OCSP check */
@@ -207,7 +207,7 @@ wt_accept_pending_chain12(wt_engine *e, const uint8_t *ocsp, size_t ocsp_len)
 		chain[n].len = c.n;
 		n++;
 	}
-	e->chain_pending12 = 0;
+	e->t12.chain_pending = 0;
 	return wt_accept_chain12(e, chain, n, ocsp, ocsp_len);
 }
 
@@ -221,9 +221,9 @@ wt_on_certificate_status12(wt_engine *e, const uint8_t *msg, size_t len)
 	if (!wt_r_done(&r) || type != 1 || resp.n == 0)
 		return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateStatus");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE_STATUS, len);
-	int err = e->chain_pending12 ? wt_accept_pending_chain12(e, resp.p, resp.n) : 0;
+	int err = e->t12.chain_pending ? wt_accept_pending_chain12(e, resp.p, resp.n) : 0;
 	if (err) return err;
-	e->status12 = 0;   /* at most one */
+	e->t12.status = 0;   /* at most one */
 	wt_th_update(e, msg, len);
 	return 0;
 }
@@ -267,7 +267,7 @@ wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 
 	int err = wt_kex_generate(&e->kex, group, e->rng, e->rng_ctx);
 	if (err) return wt_fail(e, err, "key share generation failed");
-	err = wt_kex_derive(&e->kex, point.p, point.n, e->pms12, &e->pms12_len);
+	err = wt_kex_derive(&e->kex, point.p, point.n, e->t12.pms, &e->t12.pms_len);
 	if (err) return wt_fail(e, err, "the server's ECDHE public key is invalid for %s", wt_group_name(group));
 	e->group = group;
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_SERVER_KEY_EXCHANGE, len);
@@ -311,7 +311,7 @@ wt_install_keys12(wt_engine *e, int client)
 	wt_aead_alg alg = s->aead;
 	size_t key_len = s->key_len, iv_len = s->iv_len;
 	uint8_t ck[32], sk[32], civ[12], siv[12];
-	wt_tls12_key_block(s->hash, e->master12, e->client_random, e->server_random,
+	wt_tls12_key_block(s->hash, e->t12.master, e->client_random, e->server_random,
 		key_len, iv_len, ck, sk, civ, siv);
 	if (client)
 		wt_record_dir_set12(&e->wr, alg, ck, civ);
@@ -335,7 +335,7 @@ wt_send_ccs_finished12(wt_engine *e)
 	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
 	uint8_t th[WT_MAX_HASH_LEN], fin[WT_TLS12_VERIFY_LEN];
 	wt_th_hash(e, th);
-	wt_tls12_finished(hash, e->master12, 1, th, hlen, fin);
+	wt_tls12_finished(hash, e->t12.master, 1, th, hlen, fin);
 	err = wt_send_handshake(e, WT_HS_FINISHED, fin, sizeof fin);
 	wt_wipe(fin, sizeof fin);
 	return err;
@@ -372,11 +372,11 @@ wt_on_server_hello_done(wt_engine *e, const uint8_t *msg, size_t len)
 	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
 	uint8_t th[WT_MAX_HASH_LEN];
 	wt_th_hash(e, th);   /* session_hash: ClientHello .. ClientKeyExchange */
-	if (e->ems)
-		wt_tls12_master_ems(hash, e->pms12, e->pms12_len, th, hlen, e->master12);
+	if (e->t12.ems)
+		wt_tls12_master_ems(hash, e->t12.pms, e->t12.pms_len, th, hlen, e->t12.master);
 	else
-		wt_tls12_master(hash, e->pms12, e->pms12_len, e->client_random, e->server_random, e->master12);
-	wt_wipe(e->pms12, sizeof e->pms12);
+		wt_tls12_master(hash, e->t12.pms, e->t12.pms_len, e->client_random, e->server_random, e->t12.master);
+	wt_wipe(e->t12.pms, sizeof e->t12.pms);
 
 	if (e->cert_requested && e->client_scheme) {
 		/* CertificateVerify: a signature over the hash of every handshake message so far */
@@ -421,7 +421,7 @@ wt_on_finished12(wt_engine *e, const uint8_t *msg, size_t len)
 	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
 	uint8_t th[WT_MAX_HASH_LEN], expect[WT_TLS12_VERIFY_LEN];
 	wt_th_hash(e, th);
-	wt_tls12_finished(hash, e->master12, 0, th, hlen, expect);
+	wt_tls12_finished(hash, e->t12.master, 0, th, hlen, expect);
 	int ok = wt_ct_equal(expect, msg + 4, WT_TLS12_VERIFY_LEN);
 	wt_wipe(expect, sizeof expect);
 	if (!ok) return wt_fail(e, WT_ERR_BAD_FINISHED, "the server's Finished does not match the handshake");
@@ -434,7 +434,7 @@ wt_on_finished12(wt_engine *e, const uint8_t *msg, size_t len)
 	}
 	/* both directions have their keys and both Finished are done: the master secret lives on only
 	 * in the session encoding (if the server gave a ticket), raised now that the server is verified */
-	wt_wipe(e->master12, sizeof e->master12);
+	wt_wipe(e->t12.master, sizeof e->t12.master);
 	wt_hs_raise_session(e);
 	e->state = WT_ST_CONNECTED;
 	return 0;
@@ -450,8 +450,8 @@ wt_on_new_session_ticket12(wt_engine *e, const uint8_t *msg, size_t len)
 	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed NewSessionTicket");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_NEW_SESSION_TICKET, len);
 	wt_th_update(e, msg, len);
-	e->ticket12 = 0;   /* at most one */
-	if (ticket.n == 0 || !e->ems) return 0;   /* no ticket after all; no resumption without EMS */
+	e->t12.ticket = 0;   /* at most one */
+	if (ticket.n == 0 || !e->t12.ems) return 0;   /* no ticket after all; no resumption without EMS */
 
 	wt_session s;
 	memset(&s, 0, sizeof s);
@@ -460,7 +460,7 @@ wt_on_new_session_ticket12(wt_engine *e, const uint8_t *msg, size_t len)
 	s.received_at = e->now;
 	s.lifetime = hint == 0 || hint > 604800 ? 7200 : hint;   /* 0: unspecified */
 	s.flags = WT_SESSION_EMS;
-	memcpy(s.secret, e->master12, 48);
+	memcpy(s.secret, e->t12.master, 48);
 	s.secret_len = 48;
 	/* kept, not raised: the server's Finished has not been verified yet */
 	wt_hs_keep_session_pending(e, &s, ticket);
@@ -488,10 +488,10 @@ wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 		if (type == WT_HS_CERTIFICATE) return wt_on_certificate12(e, msg, len);
 		break;
 	case WT_ST_TLS12_WAIT_SKE:
-		if (type == WT_HS_CERTIFICATE_STATUS && e->status12) return wt_on_certificate_status12(e, msg, len);
+		if (type == WT_HS_CERTIFICATE_STATUS && e->t12.status) return wt_on_certificate_status12(e, msg, len);
 		if (type == WT_HS_SERVER_KEY_EXCHANGE) {
 			/* no CertificateStatus came (the server may omit it): verify without one */
-			int err = e->chain_pending12 ? wt_accept_pending_chain12(e, NULL, 0) : 0;
+			int err = e->t12.chain_pending ? wt_accept_pending_chain12(e, NULL, 0) : 0;
 			if (err) return err;
 			return wt_on_server_key_exchange(e, msg, len);
 		}
@@ -501,7 +501,7 @@ wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 		if (type == WT_HS_SERVER_HELLO_DONE) return wt_on_server_hello_done(e, msg, len);
 		break;
 	case WT_ST_TLS12_WAIT_CCS:
-		if (type == WT_HS_NEW_SESSION_TICKET && e->ticket12) return wt_on_new_session_ticket12(e, msg, len);
+		if (type == WT_HS_NEW_SESSION_TICKET && e->t12.ticket) return wt_on_new_session_ticket12(e, msg, len);
 		break;
 	case WT_ST_TLS12_WAIT_FINISHED:
 		if (type == WT_HS_FINISHED) return wt_on_finished12(e, msg, len);

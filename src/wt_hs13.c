@@ -54,18 +54,18 @@ wt_hs13_send_early_data(wt_engine *e)
 	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 1, 0);
 
 	size_t room = wt_out_room(e);
-	size_t n = e->early_data_len;
+	size_t n = e->t13.early_data_len;
 	if (n > e->resume.max_early_data) n = e->resume.max_early_data;
 	if (n > WT_MAX_PLAINTEXT) n = WT_MAX_PLAINTEXT;
 	if (room < WT_RECORD_OVERHEAD + 1) n = 0;
 	else if (n > room - WT_RECORD_OVERHEAD) n = room - WT_RECORD_OVERHEAD;
 	if (n) {
 		uint8_t *rec = e->out + e->out_len;
-		memcpy(rec + 5, e->early_data, n);
+		memcpy(rec + 5, e->t13.early_data, n);
 		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_APPLICATION_DATA, n);
 	}
-	e->early_sent = n;
-	e->early_status = WT_EARLY_PENDING;
+	e->t13.early_sent = n;
+	e->t13.early_status = WT_EARLY_PENDING;
 	wt_event_push(e, WT_EV_OUT, WT_EV_EARLY, WT_EARLY_PENDING, n);
 	return 0;
 }
@@ -74,9 +74,9 @@ wt_hs13_send_early_data(wt_engine *e)
 static void
 wt_early_rejected(wt_engine *e)
 {
-	if (e->early_status != WT_EARLY_PENDING) return;
-	e->early_status = WT_EARLY_REJECTED;
-	wt_event_push(e, WT_EV_IN, WT_EV_EARLY, WT_EARLY_REJECTED, e->early_sent);
+	if (e->t13.early_status != WT_EARLY_PENDING) return;
+	e->t13.early_status = WT_EARLY_REJECTED;
+	wt_event_push(e, WT_EV_IN, WT_EV_EARLY, WT_EARLY_REJECTED, e->t13.early_sent);
 }
 
 /* ---------------------------------------------------------- ServerHello */
@@ -149,7 +149,7 @@ wt_parse_sh_extensions(wt_engine *e, wt_reader *r, int hrr, wt_sh_exts *x)
 static int
 wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uint8_t *msg, size_t len)
 {
-	if (e->hrr_seen)
+	if (e->t13.hrr_seen)
 		return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "a second HelloRetryRequest");
 	if (!x->has_key_share && !x->cookie)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "HelloRetryRequest that would not change the ClientHello");
@@ -158,11 +158,11 @@ wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uin
 			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 				"HelloRetryRequest asks for group 0x%04x, which is not offered or already sent", x->ks_group);
 	}
-	if (x->cookie_len > sizeof e->cookie)
+	if (x->cookie_len > sizeof e->t13.cookie)
 		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "HelloRetryRequest cookie of %zu bytes is too long", x->cookie_len);
 
-	e->hrr_seen = 1;
-	e->hrr_cipher = suite;
+	e->t13.hrr_seen = 1;
+	e->t13.hrr_cipher = suite;
 	e->cipher = suite;
 	/* a PSK is only offered again if its hash is the chosen suite's (§4.1.4) */
 	if (wt_hs_resumes13(e) && wt_suite_hash(e->resume.cipher) != wt_suite_hash(suite)) {
@@ -176,8 +176,8 @@ wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uin
 	wt_th_update(e, msg, len);
 
 	if (x->cookie_len) {
-		memcpy(e->cookie, x->cookie, x->cookie_len);
-		e->cookie_len = x->cookie_len;
+		memcpy(e->t13.cookie, x->cookie, x->cookie_len);
+		e->t13.cookie_len = x->cookie_len;
 	}
 	if (x->has_key_share) {
 		wt_kex_wipe(&e->kex);
@@ -185,7 +185,7 @@ wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uin
 		if (err) return wt_fail(e, err, "key share generation failed");
 	}
 	/* early data is not carried over a HelloRetryRequest: CH2 goes in the clear again */
-	if (e->early_status == WT_EARLY_PENDING) {
+	if (e->t13.early_status == WT_EARLY_PENDING) {
 		wt_record_dir_wipe(&e->wr);
 		wt_early_rejected(e);
 	}
@@ -224,7 +224,7 @@ wt_hs13_on_server_hello(wt_engine *e, const wt_server_hello *sh, const uint8_t *
 
 	if (hrr) return wt_on_hello_retry_request(e, suite, &x, msg, len);
 
-	if (e->hrr_seen && suite != e->hrr_cipher)
+	if (e->t13.hrr_seen && suite != e->t13.hrr_cipher)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello suite differs from HelloRetryRequest's");
 	if (!x.has_key_share)
 		return wt_fail(e, WT_ERR_MISSING_EXTENSION, "ServerHello without key_share (PSK-only is not offered)");
@@ -258,19 +258,19 @@ wt_hs13_on_server_hello(wt_engine *e, const wt_server_hello *sh, const uint8_t *
 	const br_hash_class *hash = wt_suite_hash(suite);
 	wt_th_hash(e, th);
 	if (e->resumed) {
-		wt_ks_init_psk(&e->ks, hash, e->resume.secret, e->resume.secret_len);
+		wt_ks_init_psk(&e->t13.ks, hash, e->resume.secret, e->resume.secret_len);
 		wt_event_push(e, WT_EV_IN, WT_EV_RESUMED, 0, 0);
 	} else {
-		wt_ks_init(&e->ks, hash);
+		wt_ks_init(&e->t13.ks, hash);
 	}
 	wt_wipe(e->resume.secret, sizeof e->resume.secret);   /* used once */
-	wt_ks_handshake(&e->ks, shared, shared_len, th);
+	wt_ks_handshake(&e->t13.ks, shared, shared_len, th);
 	wt_wipe(shared, sizeof shared);
-	wt_record_dir_set(&e->rd, hash, wt_suite_aead(suite), e->ks.s_hs);
+	wt_record_dir_set(&e->rd, hash, wt_suite_aead(suite), e->t13.ks.s_hs);
 	/* with early data out, our early keys stay on until EncryptedExtensions says whether it was taken */
-	if (e->early_status == WT_EARLY_PENDING && !e->resumed) wt_early_rejected(e);
-	if (e->early_status != WT_EARLY_PENDING)
-		wt_record_dir_set(&e->wr, hash, wt_suite_aead(suite), e->ks.c_hs);
+	if (e->t13.early_status == WT_EARLY_PENDING && !e->resumed) wt_early_rejected(e);
+	if (e->t13.early_status != WT_EARLY_PENDING)
+		wt_record_dir_set(&e->wr, hash, wt_suite_aead(suite), e->t13.ks.c_hs);
 	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, 2, 0);
 	e->state = WT_ST_WAIT_EE;
 	e->hs_boundary = 1;
@@ -316,9 +316,9 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 			break;
 		}
 		case EXT_EARLY_DATA:
-			if (e->early_status != WT_EARLY_PENDING || !e->resumed) goto unsupported;
+			if (e->t13.early_status != WT_EARLY_PENDING || !e->resumed) goto unsupported;
 			if (body.n) body.bad = 1;
-			e->early_status = WT_EARLY_ACCEPTED;
+			e->t13.early_status = WT_EARLY_ACCEPTED;
 			break;
 		default:
 			if (type == EXT_SUPPORTED_VERSIONS || type == EXT_KEY_SHARE || type == EXT_SIGNATURE_ALGS ||
@@ -332,7 +332,7 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 			return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed extension %u in EncryptedExtensions", type);
 	}
 	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed EncryptedExtensions");
-	if (e->early_status == WT_EARLY_ACCEPTED) {
+	if (e->t13.early_status == WT_EARLY_ACCEPTED) {
 		/* the early data was protected with the session's suite: the server must have kept it (§4.2.10) */
 		if (e->cipher != e->resume.cipher)
 			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
@@ -342,10 +342,10 @@ wt_on_encrypted_extensions(wt_engine *e, const uint8_t *msg, size_t len)
 		if (e->alpn_sel_len != e->resume.alpn_len || memcmp(e->alpn_sel, e->resume.alpn, e->alpn_sel_len) != 0)
 			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 				"the server accepted early data but chose another ALPN protocol than the session's");
-		wt_event_push(e, WT_EV_IN, WT_EV_EARLY, WT_EARLY_ACCEPTED, e->early_sent);
-	} else if (e->early_status == WT_EARLY_PENDING) {
+		wt_event_push(e, WT_EV_IN, WT_EV_EARLY, WT_EARLY_ACCEPTED, e->t13.early_sent);
+	} else if (e->t13.early_status == WT_EARLY_PENDING) {
 		wt_early_rejected(e);
-		wt_record_dir_set(&e->wr, e->ks.hash, wt_suite_aead(e->cipher), e->ks.c_hs);
+		wt_record_dir_set(&e->wr, e->t13.ks.hash, wt_suite_aead(e->cipher), e->t13.ks.c_hs);
 	}
 	wt_th_update(e, msg, len);
 	/* a resumed session was authenticated when it was made: Finished follows (§2.2) */
@@ -362,8 +362,8 @@ wt_on_certificate_request(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_reader ctx = wt_r_vec(&r, 1);
 	wt_reader exts = wt_r_vec(&r, 2);
 	if (!wt_r_done(&r) || exts.n < 2) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateRequest");
-	memcpy(e->cr_context, ctx.p, ctx.n);
-	e->cr_context_len = ctx.n;
+	memcpy(e->t13.cr_context, ctx.p, ctx.n);
+	e->t13.cr_context_len = ctx.n;
 	e->cert_requested = 1;
 	e->client_scheme = 0;
 	while (exts.n && !exts.bad) {
@@ -458,7 +458,7 @@ wt_on_certificate_verify(wt_engine *e, const uint8_t *msg, size_t len)
 	memset(content, 0x20, 64);
 	memcpy(content + 64, label, sizeof label);     /* includes the 0 separator */
 	wt_th_hash(e, content + 64 + sizeof label);
-	int err = wt_sig_verify(scheme, &e->peer_key.key, content, 64 + sizeof label + e->ks.hlen, sig.p, sig.n);
+	int err = wt_sig_verify(scheme, &e->peer_key.key, content, 64 + sizeof label + e->t13.ks.hlen, sig.p, sig.n);
 	if (err == WT_ERR_ILLEGAL_PARAMETER)
 		return wt_fail(e, err, "CertificateVerify scheme 0x%04x does not match the certificate's key", scheme);
 	if (err)
@@ -478,8 +478,8 @@ wt_send_client_certificate13(wt_engine *e)
 	size_t cap;
 	uint8_t *body = wt_out_scratch(e, &cap);
 	wt_writer w = wt_writer_of(body, cap);
-	wt_w_u8(&w, (uint32_t)e->cr_context_len);
-	wt_w_bytes(&w, e->cr_context, e->cr_context_len);
+	wt_w_u8(&w, (uint32_t)e->t13.cr_context_len);
+	wt_w_bytes(&w, e->t13.cr_context, e->t13.cr_context_len);
 	size_t list = wt_w_open(&w, 3);
 	if (e->client_scheme) {
 		wt_reader r = wt_reader_of(e->client_chain, e->client_chain_len);
@@ -501,7 +501,7 @@ wt_send_client_certificate13(wt_engine *e)
 	memcpy(content + 64, label, sizeof label);
 	wt_th_hash(e, content + 64 + sizeof label);
 	uint8_t cv[4 + 520];
-	size_t n = wt_privkey_sign(e->client_key, e->client_scheme, content, 64 + sizeof label + e->ks.hlen,
+	size_t n = wt_privkey_sign(e->client_key, e->client_scheme, content, 64 + sizeof label + e->t13.ks.hlen,
 		e->rng, e->rng_ctx, cv + 4, sizeof cv - 4);
 	if (n == 0) return wt_fail(e, WT_ERR_INTERNAL, "signing the client CertificateVerify failed");
 	wt_put_u16(cv, e->client_scheme);
@@ -515,17 +515,17 @@ wt_send_client_flight(wt_engine *e)
 	uint8_t th[WT_MAX_HASH_LEN], fin[WT_MAX_HASH_LEN];
 	int err = 0;
 	if (!e->ccs_sent) err = wt_send_ccs(e);
-	if (!err && e->early_status == WT_EARLY_ACCEPTED) {
+	if (!err && e->t13.early_status == WT_EARLY_ACCEPTED) {
 		/* EndOfEarlyData, under the early keys; then the handshake keys (§4.5) */
 		static const uint8_t none[1] = { 0 };
 		err = wt_send_handshake(e, WT_HS_END_OF_EARLY_DATA, none, 0);
-		if (!err) wt_record_dir_set(&e->wr, e->ks.hash, wt_suite_aead(e->cipher), e->ks.c_hs);
+		if (!err) wt_record_dir_set(&e->wr, e->t13.ks.hash, wt_suite_aead(e->cipher), e->t13.ks.c_hs);
 	}
 	if (!err && e->cert_requested) err = wt_send_client_certificate13(e);
 	if (err) return err;
 	wt_th_hash(e, th);
-	wt_ks_finished(&e->ks, e->ks.c_hs, th, fin);
-	err = wt_send_handshake(e, WT_HS_FINISHED, fin, e->ks.hlen);
+	wt_ks_finished(&e->t13.ks, e->t13.ks.c_hs, th, fin);
+	err = wt_send_handshake(e, WT_HS_FINISHED, fin, e->t13.ks.hlen);
 	wt_wipe(fin, sizeof fin);
 	return err;
 }
@@ -534,10 +534,10 @@ static int
 wt_on_finished(wt_engine *e, const uint8_t *msg, size_t len)
 {
 	uint8_t th[WT_MAX_HASH_LEN], expect[WT_MAX_HASH_LEN];
-	if (len - 4 != e->ks.hlen) return wt_fail(e, WT_ERR_DECODE_ERROR, "Finished of the wrong length");
+	if (len - 4 != e->t13.ks.hlen) return wt_fail(e, WT_ERR_DECODE_ERROR, "Finished of the wrong length");
 	wt_th_hash(e, th);
-	wt_ks_finished(&e->ks, e->ks.s_hs, th, expect);
-	int ok = wt_ct_equal(expect, msg + 4, e->ks.hlen);
+	wt_ks_finished(&e->t13.ks, e->t13.ks.s_hs, th, expect);
+	int ok = wt_ct_equal(expect, msg + 4, e->t13.ks.hlen);
 	wt_wipe(expect, sizeof expect);
 	if (!ok) return wt_fail(e, WT_ERR_BAD_FINISHED, "the server's Finished does not match the handshake");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_FINISHED, len);
@@ -545,20 +545,20 @@ wt_on_finished(wt_engine *e, const uint8_t *msg, size_t len)
 
 	/* application secrets cover ClientHello..server Finished */
 	wt_th_hash(e, th);
-	wt_ks_application(&e->ks, th);
+	wt_ks_application(&e->t13.ks, th);
 
 	int err = wt_send_client_flight(e);
 	if (err) return err;
 	/* resumption_master_secret covers the handshake through our Finished */
 	wt_th_hash(e, th);
-	wt_ks_resumption(&e->ks, th, e->res_master);
-	wt_wipe(e->ks.secret, sizeof e->ks.secret);   /* the master secret: nothing else derives from it */
-	const br_hash_class *hash = e->ks.hash;
+	wt_ks_resumption(&e->t13.ks, th, e->t13.res_master);
+	wt_wipe(e->t13.ks.secret, sizeof e->t13.ks.secret);   /* the master secret: nothing else derives from it */
+	const br_hash_class *hash = e->t13.ks.hash;
 	wt_aead_alg alg = wt_suite_aead(e->cipher);
-	wt_record_dir_set(&e->rd, hash, alg, e->ks.s_ap);
-	wt_record_dir_set(&e->wr, hash, alg, e->ks.c_ap);
-	wt_wipe(e->ks.c_hs, sizeof e->ks.c_hs);
-	wt_wipe(e->ks.s_hs, sizeof e->ks.s_hs);
+	wt_record_dir_set(&e->rd, hash, alg, e->t13.ks.s_ap);
+	wt_record_dir_set(&e->wr, hash, alg, e->t13.ks.c_ap);
+	wt_wipe(e->t13.ks.c_hs, sizeof e->t13.ks.c_hs);
+	wt_wipe(e->t13.ks.s_hs, sizeof e->t13.ks.s_hs);
 	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 3, 0);
 	e->state = WT_ST_CONNECTED;
 	e->hs_boundary = 1;
@@ -593,7 +593,7 @@ wt_on_new_session_ticket(wt_engine *e, const uint8_t *msg, size_t len)
 		return wt_fail(e, WT_ERR_TOO_MANY_MESSAGES,
 			"the server sent more than %d NewSessionTickets without application data", WT_MAX_TICKETS);
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_NEW_SESSION_TICKET, len);
-	if (lifetime == 0 || e->ks.hash == NULL) return 0;   /* not to be used */
+	if (lifetime == 0 || e->t13.ks.hash == NULL) return 0;   /* not to be used */
 
 	/* the session for next time: PSK = HKDF-Expand-Label(res_master, "resumption", nonce) */
 	wt_session s;
@@ -604,8 +604,8 @@ wt_on_new_session_ticket(wt_engine *e, const uint8_t *msg, size_t len)
 	s.lifetime = lifetime;
 	s.age_add = age_add;
 	s.max_early_data = max_early_data;
-	s.secret_len = e->ks.hlen;
-	wt_ks_ticket_psk(&e->ks, e->res_master, nonce.p, nonce.n, s.secret);
+	s.secret_len = e->t13.ks.hlen;
+	wt_ks_ticket_psk(&e->t13.ks, e->t13.res_master, nonce.p, nonce.n, s.secret);
 	wt_hs_keep_session(e, &s, ticket);
 	return 0;
 }
@@ -616,9 +616,9 @@ wt_hs_send_key_update(wt_engine *e, int request_peer)
 	uint8_t body[1] = { request_peer ? 1 : 0 };
 	int err = wt_send_handshake(e, WT_HS_KEY_UPDATE, body, 1);
 	if (err) return err;
-	wt_ks_update(&e->ks, e->ks.c_ap);
-	wt_record_dir_set(&e->wr, e->ks.hash, wt_suite_aead(e->cipher), e->ks.c_ap);
-	e->written_since_update = 0;
+	wt_ks_update(&e->t13.ks, e->t13.ks.c_ap);
+	wt_record_dir_set(&e->wr, e->t13.ks.hash, wt_suite_aead(e->cipher), e->t13.ks.c_ap);
+	e->t13.written_since_update = 0;
 	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 4, 0);
 	return 0;
 }
@@ -635,8 +635,8 @@ wt_on_key_update(wt_engine *e, const uint8_t *msg, size_t len)
 			"the server sent more than %d KeyUpdates without application data", WT_MAX_KEY_UPDATES);
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_KEY_UPDATE, len);
 	wt_aead_alg alg = wt_suite_aead(e->cipher);
-	wt_ks_update(&e->ks, e->ks.s_ap);
-	wt_record_dir_set(&e->rd, e->ks.hash, alg, e->ks.s_ap);
+	wt_ks_update(&e->t13.ks, e->t13.ks.s_ap);
+	wt_record_dir_set(&e->rd, e->t13.ks.hash, alg, e->t13.ks.s_ap);
 	e->hs_boundary = 1;
 	if (request == 1 && !e->write_closed) {
 		int err = wt_hs_send_key_update(e, 0);

@@ -75,7 +75,7 @@ wt_hs_session_alpn_offered(const wt_engine *e)
 int
 wt_hs_early_possible(const wt_engine *e)
 {
-	return wt_hs_resumes13(e) && !e->hrr_seen && e->early_data_len && e->resume.max_early_data &&
+	return wt_hs_resumes13(e) && !e->t13.hrr_seen && e->t13.early_data_len && e->resume.max_early_data &&
 		wt_hs_session_alpn_offered(e);
 }
 
@@ -190,11 +190,11 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 	wt_w_u16(w, 0);
 	wt_w_u16(w, 0);
 
-	if (e->cookie_len) {
+	if (e->t13.cookie_len) {
 		wt_w_u16(w, EXT_COOKIE);
-		wt_w_u16(w, (uint32_t)(e->cookie_len + 2));
-		wt_w_u16(w, (uint32_t)e->cookie_len);
-		wt_w_bytes(w, e->cookie, e->cookie_len);
+		wt_w_u16(w, (uint32_t)(e->t13.cookie_len + 2));
+		wt_w_u16(w, (uint32_t)e->t13.cookie_len);
+		wt_w_bytes(w, e->t13.cookie, e->t13.cookie_len);
 	}
 
 	if (wt_hs_early_possible(e)) {
@@ -457,15 +457,15 @@ void
 wt_hs_keep_session_pending(wt_engine *e, wt_session *s, wt_reader ticket)
 {
 	e->new_session_len = 0;
-	e->pending_session_len = wt_hs_encode_session(e, s, ticket);
+	e->t12.pending_session_len = wt_hs_encode_session(e, s, ticket);
 }
 
 void
 wt_hs_raise_session(wt_engine *e)
 {
-	if (!e->pending_session_len) return;
-	e->new_session_len = e->pending_session_len;
-	e->pending_session_len = 0;
+	if (!e->t12.pending_session_len) return;
+	e->new_session_len = e->t12.pending_session_len;
+	e->t12.pending_session_len = 0;
 	wt_event_push(e, WT_EV_IN, WT_EV_SESSION, e->version, e->new_session_len);
 }
 
@@ -492,7 +492,7 @@ wt_hs_server_hello_version(wt_engine *e, const uint8_t *msg, size_t len, wt_serv
 	 * supported_versions; its legacy_version is the version it chose */
 	if (!wt_hs_has_extension(exts, EXT_SUPPORTED_VERSIONS) || !wt_hs_offers13(e)) {
 		if (legacy_version == WT_VERSION_TLS12 && wt_hs_offers12(e)) {
-			if (e->hrr_seen) {
+			if (e->t13.hrr_seen) {
 				wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 					"the server selected TLS 1.2 after a TLS 1.3 HelloRetryRequest");
 				return 0;

@@ -54,18 +54,18 @@ wt_fail(wt_engine *e, int err, const char *fmt, ...)
 void
 wt_wipe_secrets(wt_engine *e)
 {
-	wt_ks_wipe(&e->ks);
+	wt_ks_wipe(&e->t13.ks);
 	wt_kex_wipe(&e->kex);
-	wt_wipe(e->pms12, sizeof e->pms12);
-	e->pms12_len = 0;
-	wt_wipe(e->master12, sizeof e->master12);
+	wt_wipe(e->t12.pms, sizeof e->t12.pms);
+	e->t12.pms_len = 0;
+	wt_wipe(e->t12.master, sizeof e->t12.master);
 	wt_wipe(&e->resume, sizeof e->resume);
-	wt_wipe(e->res_master, sizeof e->res_master);
+	wt_wipe(e->t13.res_master, sizeof e->t13.res_master);
 	wt_record_dir_wipe(&e->rd);
 	wt_record_dir_wipe(&e->wr);
 	wt_wipe(e->new_session, sizeof e->new_session);
 	e->new_session_len = 0;
-	e->pending_session_len = 0;
+	e->t12.pending_session_len = 0;
 }
 
 void
@@ -174,7 +174,7 @@ wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t len)
 	} else {
 		rec[0] = WT_CT_HANDSHAKE;
 		rec[1] = 3;
-		rec[2] = type == WT_HS_CLIENT_HELLO && !e->hrr_seen ? 1 : 3;  /* 0x0301 on the first CH */
+		rec[2] = type == WT_HS_CLIENT_HELLO && !e->t13.hrr_seen ? 1 : 3;  /* 0x0301 on the first CH */
 		wt_put_u16(rec + 3, (uint32_t)(len + 4));
 		e->out_len += 5 + len + 4;
 	}

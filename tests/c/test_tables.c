@@ -203,7 +203,7 @@ test_client_hello_budget(void)
 	size_t len;
 	const uint8_t *ch = client_hello(&cfg, &len);
 	CHECK(ch != NULL && e.resume_offered);
-	size_t cookie = 4 + 2 + sizeof e.cookie;   /* extension header, length, the largest cookie kept */
+	size_t cookie = 4 + 2 + sizeof e.t13.cookie;   /* extension header, length, the largest cookie kept */
 	size_t hybrid = 4 + HYBRID_SHARE + 2;      /* KeyShareEntry header and key, supported_groups entry */
 	size_t limit = WT_MAX_PLAINTEXT - 4;
 	printf("largest ClientHello body: %zu bytes (+ cookie %zu + hybrid share %zu = %zu); limit %zu "
