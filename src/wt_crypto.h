@@ -8,7 +8,7 @@
  *                               ChaCha20-Poly1305: chacha20_ct + poly1305_ctmul)
  *   key exchange   wt_kex.c    (X25519: ec_c25519_m31; P-256: ec_p256_m31;
  *                               P-384: ec_prime_i31 — all via br_ec_all_m31)
- *   signatures     wt_sig.c    (ECDSA: ecdsa_i31 on ec_all_m31; RSA: rsa_i31
+ *   signatures     wt_sig_verify.c    (ECDSA: ecdsa_i31 on ec_all_m31; RSA: rsa_i31
  *                               public op; RSA-PSS is ours, on that and MGF1)
  *
  * Nothing here allocates; all contexts are caller-owned. Secret-bearing

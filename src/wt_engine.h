@@ -39,7 +39,7 @@
 #include "wt_keysched.h"
 #include "wt_record.h"
 #include "wt_x509.h"
-#include "wt_sign.h"
+#include "wt_sig_sign.h"
 #include "wt_session.h"
 #include "wt_suite.h"
 

@@ -82,7 +82,7 @@ void wt_hs_keep_session_pending(wt_engine *e, wt_session *s, wt_reader ticket);
 /** \brief Make the pending session visible and raise WT_EV_SESSION. */
 void wt_hs_raise_session(wt_engine *e);
 
-/* ---- shared by the TLS 1.3 (wt_handshake.c) and 1.2 (wt_handshake12.c) handshakes */
+/* ---- shared by the TLS 1.3 (wt_hs13.c) and 1.2 (wt_hs12.c) handshakes */
 
 /** \brief Name of a handshake message type, for error details. */
 const char *wt_hs_name(unsigned type);
