@@ -126,6 +126,18 @@ wt_state wt_engine_state(const wt_engine *e) { return e->state; }
 int wt_engine_error(const wt_engine *e) { return e->err; }
 const char *wt_engine_error_detail(const wt_engine *e) { return e->detail[0] ? e->detail : wt_err_text(e->err); }
 int wt_engine_peer_alert(const wt_engine *e) { return e->peer_alert; }
+uint16_t wt_engine_version(const wt_engine *e) { return e->version; }
+uint16_t wt_engine_cipher(const wt_engine *e) { return e->cipher; }
+uint16_t wt_engine_group(const wt_engine *e) { return e->group; }
+size_t wt_engine_chain_len(const wt_engine *e) { return e->chain_len; }
+size_t wt_engine_out_cap(const wt_engine *e) { return e->out_cap; }
+
+size_t
+wt_engine_alpn(const wt_engine *e, const uint8_t **name)
+{
+	*name = e->alpn_sel;
+	return e->alpn_sel_len;
+}
 
 /* ----------------------------------------------------------------- events */
 
@@ -251,6 +263,7 @@ wt_engine_compact(wt_engine *e, size_t hs_cap, uint8_t *out, size_t out_cap)
 	e->chain_len = 0;
 	e->anchors = NULL;
 	e->num_anchors = 0;
+	e->anchor_info = NULL;   /* the anchors' facts go with them */
 	return 0;
 }
 

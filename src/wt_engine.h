@@ -328,7 +328,7 @@ int wt_engine_early_data(const wt_engine *e, size_t *sent);
  * fit in it). The handshake area moves to follow the record-in area, and
  * output goes to `out` (`out_cap` >= WT_MIN_OUT_SIZE bytes, owned by the
  * caller until wt_engine_wipe or the next wt_engine_set_out). The caller may
- * then release the anchors, the chain buffer and the work buffer past
+ * then release the anchors (and their facts, wt_engine_set_pins), the chain buffer and the work buffer past
  * WT_RECORD_IN_SIZE + hs_cap (the released part is wiped).
  * \return 0, or WT_ERR_BAD_ARGUMENT if not connected, a message is half
  * received, output is still pending, or a size is out of range.
@@ -367,6 +367,20 @@ int wt_engine_error(const wt_engine *e);
 const char *wt_engine_error_detail(const wt_engine *e);
 /** \brief Alert description received from the peer, or -1. */
 int wt_engine_peer_alert(const wt_engine *e);
+
+/* What the handshake negotiated (0 / empty until known). */
+/** \brief WT_VERSION_TLS13 or WT_VERSION_TLS12, 0 before the ServerHello. */
+uint16_t wt_engine_version(const wt_engine *e);
+/** \brief The cipher suite (wt_suite.h), 0 before the ServerHello. */
+uint16_t wt_engine_cipher(const wt_engine *e);
+/** \brief The key-exchange group (wt_crypto.h), 0 before it is known. */
+uint16_t wt_engine_group(const wt_engine *e);
+/** \brief The ALPN protocol the server selected: `*name` points into the engine. \return its length, 0 if none. */
+size_t wt_engine_alpn(const wt_engine *e, const uint8_t **name);
+/** \brief Bytes of the peer's chain stored in wt_config.chain_buf (u24 + DER each), 0 if none. */
+size_t wt_engine_chain_len(const wt_engine *e);
+/** \brief Size of the current output area (WT_RECORD_OUT_SIZE until wt_engine_compact / wt_engine_set_out). */
+size_t wt_engine_out_cap(const wt_engine *e);
 
 /** \brief Events recorded since the last wt_engine_events_clear(). */
 const wt_event *wt_engine_events(const wt_engine *e, unsigned *count);
