@@ -49,3 +49,23 @@ foreach(src IN LISTS WT_TOOLS)
   target_compile_definitions(${name} PRIVATE WT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   wt_our_code(${name})
 endforeach()
+
+# Layers (issue 17): no call cycle between the files of src/, from the symbols
+# of their objects (nm); no file of src/ over 900 lines. The same check on the
+# WASM build's objects (emnm) when build/wasm exists (else skipped).
+find_program(WT_NODE node)
+if(WT_NODE)
+  add_test(NAME check_layers
+    COMMAND ${WT_NODE} ${PROJECT_SOURCE_DIR}/scripts/check-layers.mjs --nm ${CMAKE_NM}
+      --src ${PROJECT_SOURCE_DIR}/src --max-lines 900 ${CMAKE_BINARY_DIR}/CMakeFiles/wasmtls.dir/src
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  find_program(WT_EMNM NAMES emnm llvm-nm)
+  set(WT_WASM_BUILD_DIR ${PROJECT_SOURCE_DIR}/build/wasm CACHE PATH "WASM build directory the layer check reads")
+  if(WT_EMNM)
+    add_test(NAME check_layers_wasm
+      COMMAND ${WT_NODE} ${PROJECT_SOURCE_DIR}/scripts/check-layers.mjs --nm ${WT_EMNM} --skip-missing
+        --src ${PROJECT_SOURCE_DIR}/src ${WT_WASM_BUILD_DIR}/CMakeFiles/wasmtls.dir/src
+      WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    set_tests_properties(check_layers_wasm PROPERTIES SKIP_RETURN_CODE 77)
+  endif()
+endif()

@@ -8,7 +8,7 @@
  *                               ChaCha20-Poly1305: chacha20_ct + poly1305_ctmul)
  *   key exchange   wt_kex.c    (X25519: ec_c25519_m31; P-256: ec_p256_m31;
  *                               P-384: ec_prime_i31 — all via br_ec_all_m31)
- *   signatures     wt_sig.c    (ECDSA: ecdsa_i31 on ec_all_m31; RSA: rsa_i31
+ *   signatures     wt_sig_verify.c    (ECDSA: ecdsa_i31 on ec_all_m31; RSA: rsa_i31
  *                               public op; RSA-PSS is ours, on that and MGF1)
  *
  * Nothing here allocates; all contexts are caller-owned. Secret-bearing
@@ -108,17 +108,63 @@ void wt_aead_wipe(wt_aead_key *k);
 #define WT_GROUP_SECP384R1 0x0018
 #define WT_GROUP_X25519    0x001d
 
+/*
+ * Key-exchange storage, sized by the largest row of the group table in
+ * wt_kex.c (each row is checked against these at compile time there). A
+ * row whose private key is large (ML-KEM-768's decapsulation key is 2400
+ * bytes) may keep its 64-byte seed in `priv` and regenerate the key in its
+ * shared-secret function, or raise WT_KEX_PRIV_MAX: the row says which.
+ */
+#define WT_KEX_PRIV_MAX   48     /* private key bytes kept per handshake (P-384 scalar) */
+#define WT_KEX_PUB_MAX    97     /* our key share (P-384 uncompressed point) */
+#define WT_KEX_PEER_MAX   97     /* the server's share */
+#define WT_KEX_SHARED_MAX 48     /* shared secret (P-384 X coordinate) */
+
+typedef struct wt_group wt_group;
+
 /** \brief An ephemeral key pair for one handshake. Wipe with wt_kex_wipe(). */
 typedef struct {
 	uint16_t group;
-	uint8_t priv[48];
+	uint8_t priv[WT_KEX_PRIV_MAX];
 	size_t priv_len;
-	uint8_t pub[97];      /* X25519: 32 bytes; NIST: 0x04 || X || Y */
+	uint8_t pub[WT_KEX_PUB_MAX];   /* X25519: 32 bytes; NIST: 0x04 || X || Y */
 	size_t pub_len;
 } wt_kex;
 
+/**
+ * \brief One key-exchange group (TLS NamedGroup): a row of the table.
+ * Adding a group is adding a row (and its three functions).
+ */
+struct wt_group {
+	uint16_t id;                 /* IANA NamedGroup */
+	const char *name;            /* IANA name */
+	uint16_t pub_len;            /* our share: ClientHello key_share, TLS 1.2 ClientKeyExchange */
+	uint16_t peer_len;           /* the server's share (ServerHello key_share, ServerKeyExchange) */
+	uint16_t priv_len;           /* bytes kept in wt_kex.priv (<= WT_KEX_PRIV_MAX) */
+	uint16_t shared_len;         /* shared secret bytes (<= WT_KEX_SHARED_MAX) */
+	uint8_t tls12;               /* usable for TLS 1.2 ECDHE (RFC 8422) */
+	int curve;                   /* BearSSL curve id (EC rows) */
+	/* fill kx->priv/pub from the RNG; 0, WT_ERR_RNG_FAILURE or WT_ERR_INTERNAL */
+	int (*keygen)(const wt_group *g, wt_kex *kx, wt_rng_fn rng, void *rng_ctx);
+	/* set a known private key (tests) and compute the public value; 0 or WT_ERR_BAD_ARGUMENT */
+	int (*set_private)(const wt_group *g, wt_kex *kx, const uint8_t *priv, size_t priv_len);
+	/* shared secret with the peer's share; 0 or WT_ERR_ILLEGAL_PARAMETER */
+	int (*derive)(const wt_group *g, const wt_kex *kx, const uint8_t *peer, size_t peer_len,
+		uint8_t *shared, size_t *shared_len);
+};
+
+/** \brief The groups, in preference order (the order of supported_groups). */
+extern const wt_group wt_groups[];
+extern const size_t wt_num_groups;
+
+/** \brief The row of a group, or NULL if wasmtls does not implement it. */
+const wt_group *wt_group_find(uint16_t group);
+
 /** \brief 1 if the group is one wasmtls implements. */
 int wt_kex_supported(uint16_t group);
+
+/** \brief Name of a named group ("x25519", "secp256r1", "secp384r1"), or "unknown". */
+const char *wt_group_name(uint16_t group);
 
 /**
  * \brief Generate a key pair from the caller's RNG.
@@ -135,7 +181,7 @@ int wt_kex_set_private(wt_kex *kx, uint16_t group, const uint8_t *priv, size_t p
 /**
  * \brief Compute the shared secret with the peer's public value.
  * Writes the X coordinate (NIST) or u-coordinate (X25519) to `shared`
- * (at least 48 bytes) and its length to *shared_len.
+ * (at least WT_KEX_SHARED_MAX bytes) and its length to *shared_len.
  * \return 0, or WT_ERR_ILLEGAL_PARAMETER for a malformed or invalid peer
  * point (wrong length, not on the curve, X25519 all-zero result).
  */

@@ -1,12 +1,11 @@
 /*
- * wt_engine.c — the sans-IO engine: buffers and windows, record framing,
- * record-type dispatch, alerts, close and EOF. The handshake messages
- * themselves are in wt_handshake.c.
+ * wt_engine.c — the sans-IO engine, the top layer: buffers and windows,
+ * record framing, record-type and handshake dispatch (the ServerHello's
+ * version decides between wt_hs13.c and wt_hs12.c), peer alerts, close and
+ * EOF. It calls down only: the handshakes, wt_hs_common.c, wt_out.c.
  */
-#include <stdarg.h>
-#include <stdio.h>
-#include "wt_engine_internal.h"
-#include "wt_x509.h"
+#include "wt_hs13.h"
+#include "wt_hs12.h"
 
 /* ------------------------------------------------------------------ setup */
 
@@ -68,9 +67,9 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	e->flags = cfg->flags;
 	e->chain_buf = cfg->chain_buf;
 	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;
-	e->key_update_bytes = cfg->key_update_bytes;
-	e->early_data = cfg->early_data;
-	e->early_data_len = cfg->early_data ? cfg->early_data_len : 0;
+	e->t13.key_update_bytes = cfg->key_update_bytes;
+	e->t13.early_data = cfg->early_data;
+	e->t13.early_data_len = cfg->early_data ? cfg->early_data_len : 0;
 	e->peer_limit = WT_MAX_PLAINTEXT;
 
 	/* a session to resume: offered only where it can be used (else a full handshake) */
@@ -78,9 +77,9 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	    wt_session_usable(&e->resume, e->server_name, e->server_name_len, e->now) &&
 	    e->resume.version >= e->min_version && e->resume.version <= e->max_version &&
 	    (e->resume.version == WT_VERSION_TLS13
-		? (e->resume.cipher >> 8) == 0x13 &&
-		  e->resume.secret_len == (wt_suite_hash(e->resume.cipher) == &br_sha384_vtable ? 48u : 32u)
-		: wt_hs12_suite_known(e->resume.cipher) && e->resume.secret_len == 48 &&
+		? wt_suite_find_version(e->resume.cipher, WT_VERSION_TLS13) &&
+		  e->resume.secret_len == wt_suite_find(e->resume.cipher)->hash_len
+		: wt_suite_find_version(e->resume.cipher, WT_VERSION_TLS12) && e->resume.secret_len == 48 &&
 		  (e->resume.flags & WT_SESSION_EMS)))
 		e->resume_offered = 1;
 	else
@@ -97,95 +96,50 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	return 0;
 }
 
+static int
+wt_build_client_hello(wt_engine *e)
+{
+	if (e->rng(e->rng_ctx, e->client_random, 32) || e->rng(e->rng_ctx, e->session_id, 32))
+		return wt_fail(e, WT_ERR_RNG_FAILURE, "the random source failed");
+	int err = 0;
+	if (wt_hs_offers13(e)) {
+		err = wt_kex_generate(&e->kex, e->first_group, e->rng, e->rng_ctx);
+		if (err) return wt_fail(e, err, "key share generation failed");
+	}
+	err = wt_hs_send_client_hello(e);
+	if (!err && wt_hs_early_possible(e)) err = wt_hs13_send_early_data(e);
+	if (err) return err;
+	e->state = WT_ST_WAIT_SH;
+	return 0;
+}
+
 int
 wt_engine_start(wt_engine *e)
 {
 	if (e->state != WT_ST_START) return e->err ? e->err : WT_ERR_BAD_ARGUMENT;
-	return wt_hs_build_client_hello(e);
+	return wt_build_client_hello(e);
 }
 
 /* ----------------------------------------------------------------- errors */
-
-/* Append an alert record (protected once write keys exist); the caller checked the room. */
-static void
-wt_put_alert(wt_engine *e, unsigned level, unsigned desc)
-{
-	uint8_t *rec = e->out + e->out_len;
-	if (e->wr.on && e->wr.seq > WT_SEQ_LAST) return;   /* no sequence number left to seal it with */
-	rec[5] = (uint8_t)level;
-	rec[6] = (uint8_t)desc;
-	if (e->wr.on) {
-		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_ALERT, 2);
-	} else {
-		rec[0] = WT_CT_ALERT; rec[1] = 3; rec[2] = 3;
-		wt_put_u16(rec + 3, 2);
-		e->out_len += 7;
-	}
-	wt_event_push(e, WT_EV_OUT, WT_EV_ALERT, (level << 8) | desc, 2);
-}
-
-int
-wt_fail(wt_engine *e, int err, const char *fmt, ...)
-{
-	if (e->err) return e->err;
-	e->err = err;
-	e->state = WT_ST_FAILED;
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(e->detail, sizeof e->detail, fmt, ap);
-		va_end(ap);
-	}
-	int alert = wt_err_alert(err);
-	if (alert != WT_ALERT_NONE && !e->write_closed) {
-		/* best effort: the alert goes out if there is room for it */
-		size_t need = WT_RECORD_OVERHEAD + 2;
-		if (e->out_len + need <= e->out_cap) wt_put_alert(e, 2, (unsigned)alert);   /* fatal */
-	}
-	e->write_closed = 1;
-	e->read_closed = 1;
-	/* secrets are no longer needed (the alert above is sealed already), nor any session */
-	wt_wipe_secrets(e);
-	return err;
-}
-
-void
-wt_wipe_secrets(wt_engine *e)
-{
-	wt_ks_wipe(&e->ks);
-	wt_kex_wipe(&e->kex);
-	wt_wipe(e->pms12, sizeof e->pms12);
-	e->pms12_len = 0;
-	wt_wipe(e->master12, sizeof e->master12);
-	wt_wipe(&e->resume, sizeof e->resume);
-	wt_wipe(e->res_master, sizeof e->res_master);
-	wt_record_dir_wipe(&e->rd);
-	wt_record_dir_wipe(&e->wr);
-	wt_wipe(e->new_session, sizeof e->new_session);
-	e->new_session_len = 0;
-	e->pending_session_len = 0;
-}
 
 wt_state wt_engine_state(const wt_engine *e) { return e->state; }
 int wt_engine_error(const wt_engine *e) { return e->err; }
 const char *wt_engine_error_detail(const wt_engine *e) { return e->detail[0] ? e->detail : wt_err_text(e->err); }
 int wt_engine_peer_alert(const wt_engine *e) { return e->peer_alert; }
+uint16_t wt_engine_version(const wt_engine *e) { return e->version; }
+uint16_t wt_engine_cipher(const wt_engine *e) { return e->cipher; }
+uint16_t wt_engine_group(const wt_engine *e) { return e->group; }
+size_t wt_engine_chain_len(const wt_engine *e) { return e->chain_len; }
+size_t wt_engine_out_cap(const wt_engine *e) { return e->out_cap; }
+
+size_t
+wt_engine_alpn(const wt_engine *e, const uint8_t **name)
+{
+	*name = e->alpn_sel;
+	return e->alpn_sel_len;
+}
 
 /* ----------------------------------------------------------------- events */
-
-void
-wt_event_push(wt_engine *e, int dir, int kind, unsigned type, size_t len)
-{
-	if (e->num_events == WT_MAX_EVENTS) {
-		memmove(e->events, e->events + 1, (WT_MAX_EVENTS - 1) * sizeof e->events[0]);
-		e->num_events--;
-	}
-	wt_event *ev = &e->events[e->num_events++];
-	ev->dir = (uint8_t)dir;
-	ev->kind = (uint8_t)kind;
-	ev->type = (uint16_t)type;
-	ev->len = (uint32_t)len;
-}
 
 const wt_event *
 wt_engine_events(const wt_engine *e, unsigned *count)
@@ -202,189 +156,7 @@ wt_engine_events_clear(wt_engine *e)
 
 /* ------------------------------------------------------------- transcript */
 
-void
-wt_th_update(wt_engine *e, const uint8_t *data, size_t len)
-{
-	br_sha256_update(&e->th256, data, len);
-	br_sha384_update(&e->th384, data, len);
-}
-
-void
-wt_th_hash(const wt_engine *e, uint8_t *out)
-{
-	if (wt_suite_hash(e->cipher) == &br_sha384_vtable)
-		br_sha384_out(&e->th384, out);
-	else
-		br_sha256_out(&e->th256, out);
-}
-
-void
-wt_th_restart_for_hrr(wt_engine *e)
-{
-	uint8_t h[WT_MAX_HASH_LEN];
-	uint8_t hdr[4] = { WT_HS_MESSAGE_HASH, 0, 0, 0 };
-
-	br_sha256_out(&e->th256, h);
-	br_sha256_init(&e->th256);
-	hdr[3] = 32;
-	br_sha256_update(&e->th256, hdr, 4);
-	br_sha256_update(&e->th256, h, 32);
-
-	br_sha384_out(&e->th384, h);
-	br_sha384_init(&e->th384);
-	hdr[3] = 48;
-	br_sha384_update(&e->th384, hdr, 4);
-	br_sha384_update(&e->th384, h, 48);
-}
-
-const br_hash_class *
-wt_suite_hash(uint16_t suite)
-{
-	switch (suite) {
-	case WT_TLS_AES_256_GCM_SHA384:
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:
-	case WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:
-		return &br_sha384_vtable;
-	default:
-		return &br_sha256_vtable;
-	}
-}
-
-wt_aead_alg
-wt_suite_aead(uint16_t suite)
-{
-	switch (suite) {
-	case WT_TLS_AES_128_GCM_SHA256:
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:
-	case WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:
-		return WT_AEAD_AES_128_GCM;
-	case WT_TLS_AES_256_GCM_SHA384:
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:
-	case WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:
-		return WT_AEAD_AES_256_GCM;
-	case WT_TLS_CHACHA20_POLY1305_SHA256:
-	case WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:
-	case WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256:
-		return WT_AEAD_CHACHA20_POLY1305;
-	default:
-		return WT_AEAD_NONE;
-	}
-}
-
-const char *
-wt_cipher_name(uint16_t suite)
-{
-	switch (suite) {
-	case WT_TLS_AES_128_GCM_SHA256: return "TLS_AES_128_GCM_SHA256";
-	case WT_TLS_AES_256_GCM_SHA384: return "TLS_AES_256_GCM_SHA384";
-	case WT_TLS_CHACHA20_POLY1305_SHA256: return "TLS_CHACHA20_POLY1305_SHA256";
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
-	case WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: return "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
-	case WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: return "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
-	case WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: return "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384";
-	case WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: return "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
-	case WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: return "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
-	default: return "unknown";
-	}
-}
-
-const char *
-wt_group_name(uint16_t group)
-{
-	switch (group) {
-	case WT_GROUP_X25519: return "x25519";
-	case WT_GROUP_SECP256R1: return "secp256r1";
-	case WT_GROUP_SECP384R1: return "secp384r1";
-	default: return "unknown";
-	}
-}
-
 /* ----------------------------------------------------------- output side */
-
-/* Free space at the end of the output queue, after moving it to the front. */
-size_t
-wt_out_room(wt_engine *e)
-{
-	if (e->out_sent) {
-		memmove(e->out, e->out + e->out_sent, e->out_len - e->out_sent);
-		e->out_len -= e->out_sent;
-		e->out_sent = 0;
-	}
-	return e->out_cap - e->out_len;
-}
-
-uint8_t *
-wt_out_scratch(wt_engine *e, size_t *cap)
-{
-	size_t room = wt_out_room(e);
-	size_t reserve = 4 + WT_RECORD_OVERHEAD;
-	*cap = room > reserve ? room - reserve : 0;
-	return e->out + e->out_len + 5 + 4;
-}
-
-int
-wt_send_handshake(wt_engine *e, unsigned type, const uint8_t *body, size_t len)
-{
-	size_t room = wt_out_room(e);
-	/* protected messages are cut to the peer's record_size_limit (RFC 8449); the rest fit one record */
-	size_t frag = e->wr.on ? e->peer_limit : WT_MAX_PLAINTEXT;
-	size_t records = (len + 4 + frag - 1) / frag;
-	if ((!e->wr.on && len + 4 > WT_MAX_PLAINTEXT) || 4 + len + records * WT_RECORD_OVERHEAD > room)
-		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "outgoing handshake message too large (%zu bytes)", len);
-	if (e->wr.on && e->wr.seq + records - 1 > WT_SEQ_LAST)
-		return wt_fail(e, WT_ERR_SEQUENCE_LIMIT, "the write sequence number would wrap");
-	uint8_t *rec = e->out + e->out_len;
-	uint8_t *msg = rec + 5;
-	memmove(msg + 4, body, len);
-	msg[0] = (uint8_t)type;
-	msg[1] = (uint8_t)(len >> 16);
-	msg[2] = (uint8_t)(len >> 8);
-	msg[3] = (uint8_t)len;
-	wt_th_update(e, msg, len + 4);
-	wt_event_push(e, WT_EV_OUT, WT_EV_HANDSHAKE, type, len + 4);
-	if (e->wr.on && records > 1) {
-		/* fragments, last first: each moves right to its record's place, never over one not yet sealed */
-		size_t total = len + 4, last = total - (records - 1) * frag;
-		size_t ovh = wt_record_seal_overhead(&e->wr);
-		for (size_t i = records; i-- > 0;) {
-			size_t n = i == records - 1 ? last : frag;
-			uint8_t *dst = rec + i * (frag + ovh);
-			memmove(dst + 5, msg + i * frag, n);
-			wt_record_seal(&e->wr, dst, WT_CT_HANDSHAKE, n);
-		}
-		e->out_len += total + records * ovh;
-	} else if (e->wr.on) {
-		e->out_len += wt_record_seal(&e->wr, rec, WT_CT_HANDSHAKE, len + 4);
-	} else {
-		rec[0] = WT_CT_HANDSHAKE;
-		rec[1] = 3;
-		rec[2] = type == WT_HS_CLIENT_HELLO && !e->hrr_seen ? 1 : 3;  /* 0x0301 on the first CH */
-		wt_put_u16(rec + 3, (uint32_t)(len + 4));
-		e->out_len += 5 + len + 4;
-	}
-	return 0;
-}
-
-int
-wt_send_alert(wt_engine *e, unsigned level, unsigned desc)
-{
-	if (e->write_closed) return 0;
-	if (wt_out_room(e) < WT_RECORD_OVERHEAD + 2) return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "no room for an alert");
-	wt_put_alert(e, level, desc);
-	return 0;
-}
-
-int
-wt_send_ccs(wt_engine *e)
-{
-	if (wt_out_room(e) < 6) return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL, "no room for change_cipher_spec");
-	static const uint8_t ccs[6] = { WT_CT_CHANGE_CIPHER_SPEC, 3, 3, 0, 1, 1 };
-	memcpy(e->out + e->out_len, ccs, 6);
-	e->out_len += 6;
-	e->ccs_sent = 1;
-	wt_event_push(e, WT_EV_OUT, WT_EV_CCS, 0, 1);
-	return 0;
-}
 
 const uint8_t *
 wt_engine_send_buf(wt_engine *e, size_t *len)
@@ -410,8 +182,8 @@ wt_engine_send_done(wt_engine *e, size_t n)
 static uint64_t
 wt_rekey_seq(const wt_engine *e)
 {
-	wt_aead_alg alg = wt_suite_aead(e->cipher);
-	if (alg == WT_AEAD_AES_128_GCM || alg == WT_AEAD_AES_256_GCM) return WT_AES_GCM_RECORD_LIMIT;
+	const wt_suite *s = wt_suite_find(e->cipher);
+	if (s && s->rekey_records) return s->rekey_records;
 	return WT_SEQ_LAST - 1;
 }
 
@@ -419,7 +191,7 @@ wt_rekey_seq(const wt_engine *e)
 static int
 wt_key_update_may_follow(const wt_engine *e)
 {
-	return e->version == WT_VERSION_TLS13 && (e->key_update_bytes || e->wr.seq + 1 >= wt_rekey_seq(e));
+	return e->version == WT_VERSION_TLS13 && (e->t13.key_update_bytes || e->wr.seq + 1 >= wt_rekey_seq(e));
 }
 
 uint8_t *
@@ -435,9 +207,9 @@ wt_engine_write_buf(wt_engine *e, size_t *len)
 	if (room < WT_RECORD_OVERHEAD + 1 + reserve) return NULL;
 	size_t n = room - WT_RECORD_OVERHEAD - reserve;
 	if (n > e->peer_limit) n = e->peer_limit;
-	if (e->key_update_bytes && e->version == WT_VERSION_TLS13) {
+	if (e->t13.key_update_bytes && e->version == WT_VERSION_TLS13) {
 		/* a record never straddles the update point: keys change after exactly key_update_bytes */
-		uint64_t left = e->key_update_bytes - e->written_since_update;
+		uint64_t left = e->t13.key_update_bytes - e->t13.written_since_update;
 		if (n > left) n = (size_t)left;
 	}
 	*len = n;
@@ -452,9 +224,9 @@ wt_engine_write_done(wt_engine *e, size_t n)
 	if (!wt_engine_write_buf(e, &max) || n > max) return WT_ERR_BAD_ARGUMENT;
 	if (n == 0) return 0;
 	e->out_len += wt_record_seal(&e->wr, e->out + e->out_len, WT_CT_APPLICATION_DATA, n);
-	e->written_since_update += n;
+	e->t13.written_since_update += n;
 	if (e->version == WT_VERSION_TLS13) {
-		if ((e->key_update_bytes && e->written_since_update >= e->key_update_bytes) || e->wr.seq >= wt_rekey_seq(e))
+		if ((e->t13.key_update_bytes && e->t13.written_since_update >= e->t13.key_update_bytes) || e->wr.seq >= wt_rekey_seq(e))
 			return wt_hs_send_key_update(e, 0);
 	} else if (e->wr.seq >= WT_SEQ_LAST) {
 		/* TLS 1.2 has no KeyUpdate: the connection ends before its write sequence number would wrap */
@@ -491,6 +263,7 @@ wt_engine_compact(wt_engine *e, size_t hs_cap, uint8_t *out, size_t out_cap)
 	e->chain_len = 0;
 	e->anchors = NULL;
 	e->num_anchors = 0;
+	e->anchor_info = NULL;   /* the anchors' facts go with them */
 	return 0;
 }
 
@@ -508,8 +281,8 @@ wt_engine_set_out(wt_engine *e, uint8_t *out, size_t cap)
 int
 wt_engine_early_data(const wt_engine *e, size_t *sent)
 {
-	*sent = e->early_sent;
-	return e->early_status;
+	*sent = e->t13.early_sent;
+	return e->t13.early_status;
 }
 
 int
@@ -563,6 +336,22 @@ wt_engine_recv_buf(wt_engine *e, size_t *len)
 	if (e->err || e->read_closed || e->in_ready || e->state == WT_ST_START) return NULL;
 	*len = wt_in_target(e) - e->in_len;
 	return e->in + e->in_len;
+}
+
+/* One complete handshake message: the ServerHello decides which handshake takes the rest. */
+static int
+wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
+{
+	if (e->version == WT_VERSION_TLS12) return wt_hs12_handle(e, type, msg, len);
+	if ((e->state == WT_ST_WAIT_SH || e->state == WT_ST_WAIT_SH2) && type == WT_HS_SERVER_HELLO) {
+		wt_server_hello sh;
+		int v = wt_hs_server_hello_version(e, msg, len, &sh);
+		if (v == WT_VERSION_TLS12)
+			return wt_hs12_on_server_hello(e, sh.random, sh.sid, sh.suite, sh.compression, sh.exts, msg, len);
+		if (v == WT_VERSION_TLS13) return wt_hs13_on_server_hello(e, &sh, msg, len);
+		return e->err;
+	}
+	return wt_hs13_handle(e, type, msg, len);
 }
 
 /* Append handshake bytes and dispatch every complete message. */
@@ -673,7 +462,7 @@ wt_process_record(wt_engine *e)
 		 * a fragmented handshake message, never a second one, never after a protected record */
 		if (e->hs_len)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "change_cipher_spec inside a fragmented handshake message");
-		if (e->ccs_seen || e->rd_used)
+		if (e->ccs_seen || e->t13.rd_used)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "%s",
 				e->ccs_seen ? "a second change_cipher_spec" : "change_cipher_spec after protected records");
 		if (!wt_handshaking(e) || e->state == WT_ST_WAIT_SH || n != 1 || p[0] != 1)
@@ -696,7 +485,7 @@ wt_process_record(wt_engine *e)
 				? "a record failed authentication (corrupted or forged data)"
 				: "invalid protected record");
 		}
-		if (!e->rd.tls12) e->rd_used = 1;
+		if (!e->rd.tls12) e->t13.rd_used = 1;
 	} else if (type != WT_CT_HANDSHAKE && type != WT_CT_ALERT) {
 		if (e->state == WT_ST_WAIT_SH && type != WT_CT_APPLICATION_DATA)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,

@@ -39,24 +39,11 @@
 #include "wt_keysched.h"
 #include "wt_record.h"
 #include "wt_x509.h"
-#include "wt_sign.h"
+#include "wt_sig_sign.h"
 #include "wt_session.h"
+#include "wt_suite.h"
 
-#define WT_VERSION_TLS12 0x0303
-#define WT_VERSION_TLS13 0x0304
-
-/* TLS 1.3 cipher suites. */
-#define WT_TLS_AES_128_GCM_SHA256       0x1301
-#define WT_TLS_AES_256_GCM_SHA384       0x1302
-#define WT_TLS_CHACHA20_POLY1305_SHA256 0x1303
-
-/* TLS 1.2 cipher suites (ECDHE + AEAD only; RFC 5289, RFC 7905). */
-#define WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256       0xC02B
-#define WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384       0xC02C
-#define WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256         0xC02F
-#define WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384         0xC030
-#define WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256   0xCCA8
-#define WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 0xCCA9
+/* Versions and cipher suites: wt_suite.h; key-exchange groups: wt_crypto.h. */
 
 /* Handshake message types (RFC 8446 §4, RFC 5246 §7.4). */
 #define WT_HS_HELLO_REQUEST         0
@@ -221,47 +208,26 @@ typedef struct {
 	size_t app_off, app_len;           /* decrypted application data within `in` */
 	int in_ready;                      /* `in` holds a fully processed record awaiting read */
 
-	/* handshake */
+	/* ---- common to both versions: the handshake */
 	uint8_t client_random[32];
 	uint8_t session_id[32];
 	wt_kex kex;
-	int hrr_seen;
-	uint16_t hrr_cipher;               /* suite chosen by the HelloRetryRequest */
-	uint8_t cookie[512];               /* HRR cookie to echo */
-	size_t cookie_len;
 	int cert_requested;                /* CertificateRequest seen */
 	uint16_t client_scheme;            /* signature scheme for our CertificateVerify; 0: send no certificate */
 	const uint8_t *client_chain;       /* configuration (caller-owned) */
 	size_t client_chain_len;
 	const wt_privkey *client_key;
-	uint8_t cr_context[255];
-	size_t cr_context_len;
 	br_sha256_context th256;           /* transcript, both hashes until the suite is known */
 	br_sha384_context th384;
 	uint16_t version, cipher, group;
 	uint8_t server_random[32];
-	/* TLS 1.2 secrets (wiped on failure and by wt_engine_wipe) */
-	uint8_t pms12[48];                 /* ECDHE pre-master secret, from ServerKeyExchange */
-	size_t pms12_len;
-	uint8_t master12[48];              /* master secret, after ServerHelloDone */
-	int ems;                           /* extended_master_secret negotiated */
-	int secure_renegotiation;          /* renegotiation_info seen (never used to renegotiate) */
-	int status12;                      /* status_request acknowledged: a CertificateStatus may follow */
 	/* resumption */
 	wt_session resume;                 /* the session offered (valid if resume_offered) */
 	int resume_offered;                /* a PSK (1.3) or ticket (1.2) is in the ClientHello */
 	int resumed;                       /* the server accepted it */
-	uint8_t res_master[48];            /* TLS 1.3 resumption_master_secret */
 	uint8_t new_session[WT_SESSION_MAX];   /* the latest session from the server, encoded */
 	size_t new_session_len;
-	uint64_t key_update_bytes, written_since_update;
-	const uint8_t *early_data;         /* configuration (caller-owned) */
-	size_t early_data_len;
-	size_t early_sent;                 /* bytes sent as 0-RTT data */
-	int early_status;                  /* WT_EARLY_* */
 	size_t peer_limit;                 /* most plaintext per protected record we send (record_size_limit) */
-	int ticket12;                      /* TLS 1.2: session_ticket acknowledged, a NewSessionTicket precedes CCS */
-	int chain_pending12;               /* chain stored in chain_buf, verified at CertificateStatus or SKE */
 	uint8_t alpn_sel[256];
 	size_t alpn_sel_len;
 	wt_pubkey peer_key;
@@ -274,11 +240,39 @@ typedef struct {
 	size_t vpath_len;                  /* 0 until a chain was accepted (and when resumed) */
 	int ccs_seen, ccs_sent;
 	int hs_boundary;                   /* a key change happened: the record must end here */
-	int rd_used;                       /* TLS 1.3: a protected record was received (no CCS after it) */
-	size_t pending_session_len;        /* TLS 1.2: a session encoded in new_session, raised once Finished verified */
-	/* peer-driven work without application data in between (see WT_MAX_* in wt_engine_internal.h) */
+	/* peer-driven work without application data in between (see WT_MAX_* in wt_out.h) */
 	unsigned key_updates_in, tickets_in, empty_in, warnings_in;
-	wt_keysched ks;
+
+	/* ---- TLS 1.3 only (wt_hs13.c; the ClientHello's 1.3 parts in wt_hs_common.c) */
+	struct {
+		wt_keysched ks;                /* the key schedule (RFC 8446 §7.1) */
+		int hrr_seen;
+		uint16_t hrr_cipher;           /* suite chosen by the HelloRetryRequest */
+		uint8_t cookie[512];           /* HRR cookie to echo */
+		size_t cookie_len;
+		uint8_t cr_context[255];       /* certificate_request_context */
+		size_t cr_context_len;
+		uint8_t res_master[48];        /* resumption_master_secret */
+		uint64_t key_update_bytes, written_since_update;
+		const uint8_t *early_data;     /* configuration (caller-owned) */
+		size_t early_data_len;
+		size_t early_sent;             /* bytes sent as 0-RTT data */
+		int early_status;              /* WT_EARLY_* */
+		int rd_used;                   /* a protected record was received (no CCS after it) */
+	} t13;
+
+	/* ---- TLS 1.2 only (wt_hs12.c); secrets wiped on failure and by wt_engine_wipe */
+	struct {
+		uint8_t pms[WT_KEX_SHARED_MAX]; /* ECDHE pre-master secret, from ServerKeyExchange */
+		size_t pms_len;
+		uint8_t master[48];            /* master secret, after ServerHelloDone */
+		int ems;                       /* extended_master_secret negotiated */
+		int secure_renegotiation;      /* renegotiation_info seen (never used to renegotiate) */
+		int status;                    /* status_request acknowledged: a CertificateStatus may follow */
+		int ticket;                    /* session_ticket acknowledged, a NewSessionTicket precedes CCS */
+		int chain_pending;             /* chain stored in chain_buf, verified at CertificateStatus or SKE */
+		size_t pending_session_len;    /* a session encoded in new_session, raised once Finished verified */
+	} t12;
 
 	/* record protection */
 	wt_record_dir rd, wr;
@@ -334,7 +328,7 @@ int wt_engine_early_data(const wt_engine *e, size_t *sent);
  * fit in it). The handshake area moves to follow the record-in area, and
  * output goes to `out` (`out_cap` >= WT_MIN_OUT_SIZE bytes, owned by the
  * caller until wt_engine_wipe or the next wt_engine_set_out). The caller may
- * then release the anchors, the chain buffer and the work buffer past
+ * then release the anchors (and their facts, wt_engine_set_pins), the chain buffer and the work buffer past
  * WT_RECORD_IN_SIZE + hs_cap (the released part is wiped).
  * \return 0, or WT_ERR_BAD_ARGUMENT if not connected, a message is half
  * received, output is still pending, or a size is out of range.
@@ -374,6 +368,20 @@ const char *wt_engine_error_detail(const wt_engine *e);
 /** \brief Alert description received from the peer, or -1. */
 int wt_engine_peer_alert(const wt_engine *e);
 
+/* What the handshake negotiated (0 / empty until known). */
+/** \brief WT_VERSION_TLS13 or WT_VERSION_TLS12, 0 before the ServerHello. */
+uint16_t wt_engine_version(const wt_engine *e);
+/** \brief The cipher suite (wt_suite.h), 0 before the ServerHello. */
+uint16_t wt_engine_cipher(const wt_engine *e);
+/** \brief The key-exchange group (wt_crypto.h), 0 before it is known. */
+uint16_t wt_engine_group(const wt_engine *e);
+/** \brief The ALPN protocol the server selected: `*name` points into the engine. \return its length, 0 if none. */
+size_t wt_engine_alpn(const wt_engine *e, const uint8_t **name);
+/** \brief Bytes of the peer's chain stored in wt_config.chain_buf (u24 + DER each), 0 if none. */
+size_t wt_engine_chain_len(const wt_engine *e);
+/** \brief Size of the current output area (WT_RECORD_OUT_SIZE until wt_engine_compact / wt_engine_set_out). */
+size_t wt_engine_out_cap(const wt_engine *e);
+
 /** \brief Events recorded since the last wt_engine_events_clear(). */
 const wt_event *wt_engine_events(const wt_engine *e, unsigned *count);
 void wt_engine_events_clear(wt_engine *e);
@@ -411,11 +419,5 @@ wt_engine_path(const wt_engine *e, const int16_t **path)
 
 /** \brief Erase all secrets held by the engine. Call before releasing it. */
 void wt_engine_wipe(wt_engine *e);
-
-/** \brief IANA name of a cipher suite ("TLS_AES_128_GCM_SHA256",
- * "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"), or "unknown". */
-const char *wt_cipher_name(uint16_t suite);
-/** \brief Name of a named group ("x25519", "secp256r1", "secp384r1"), or "unknown". */
-const char *wt_group_name(uint16_t group);
 
 #endif

@@ -9,6 +9,10 @@
  * all reached through br_ec_all_m31, which dispatches on the curve id.
  * NIST public values are uncompressed points 0x04 || X || Y; the shared
  * secret is the X coordinate (RFC 8446 §7.4.2).
+ *
+ * The groups are one table (wt_groups): a row names its sizes and its
+ * keygen / set-private / shared-secret functions. The public wt_kex_*
+ * functions look the row up and call it.
  */
 #include "wt_crypto.h"
 #include "wt_bytes.h"
@@ -17,37 +21,6 @@
 /* How many times a NIST scalar is redrawn before giving up (each draw
  * fails with probability < 2^-32 for P-256 and P-384). */
 #define WT_KEX_MAX_DRAWS 8
-
-/*
- * Curve parameters for a TLS NamedGroup: BearSSL curve id, scalar
- * length and public value length. Returns 0 for unsupported groups.
- */
-static int
-wt_kex_params(uint16_t group, int *curve, size_t *priv_len, size_t *pub_len)
-{
-	switch (group) {
-	case WT_GROUP_X25519:
-		*curve = BR_EC_curve25519; *priv_len = 32; *pub_len = 32;
-		return 1;
-	case WT_GROUP_SECP256R1:
-		*curve = BR_EC_secp256r1; *priv_len = 32; *pub_len = 65;
-		return 1;
-	case WT_GROUP_SECP384R1:
-		*curve = BR_EC_secp384r1; *priv_len = 48; *pub_len = 97;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int
-wt_kex_supported(uint16_t group)
-{
-	int c;
-	size_t a, b;
-
-	return wt_kex_params(group, &c, &a, &b);
-}
 
 /*
  * Constant-time range check of a big-endian scalar for a prime-order
@@ -94,88 +67,58 @@ wt_kex_compute_public(wt_kex *kx, int curve, size_t pub_len)
 	return 0;
 }
 
-int
-wt_kex_generate(wt_kex *kx, uint16_t group, wt_rng_fn rng, void *rng_ctx)
-{
-	int curve, draw, err;
-	size_t priv_len, pub_len;
+/* ---- the EC rows (X25519, P-256, P-384) */
 
-	if (kx == NULL) {
-		return WT_ERR_BAD_ARGUMENT;
-	}
-	memset(kx, 0, sizeof *kx);
-	if (rng == NULL || !wt_kex_params(group, &curve, &priv_len, &pub_len)) {
-		return WT_ERR_BAD_ARGUMENT;
-	}
-	kx->group = group;
-	kx->priv_len = priv_len;
+static int
+wt_ec_keygen(const wt_group *g, wt_kex *kx, wt_rng_fn rng, void *rng_ctx)
+{
+	int draw, err;
+
+	kx->priv_len = g->priv_len;
 	for (draw = 0; draw < WT_KEX_MAX_DRAWS; draw ++) {
-		if (rng(rng_ctx, kx->priv, priv_len) != 0) {
-			wt_kex_wipe(kx);
+		if (rng(rng_ctx, kx->priv, g->priv_len) != 0) {
 			return WT_ERR_RNG_FAILURE;
 		}
 		/* X25519 takes any 32 bytes (clamped in mul/mulgen). */
-		if (curve == BR_EC_curve25519
-			|| wt_scalar_in_range(curve, kx->priv, priv_len))
+		if (g->curve == BR_EC_curve25519
+			|| wt_scalar_in_range(g->curve, kx->priv, g->priv_len))
 		{
-			err = wt_kex_compute_public(kx, curve, pub_len);
-			if (err) {
-				wt_kex_wipe(kx);
-			}
+			err = wt_kex_compute_public(kx, g->curve, g->pub_len);
 			return err;
 		}
 	}
 	/* A working RNG essentially never gets here: treat it as broken. */
-	wt_kex_wipe(kx);
 	return WT_ERR_RNG_FAILURE;
 }
 
-int
-wt_kex_set_private(wt_kex *kx, uint16_t group, const uint8_t *priv, size_t priv_len)
+static int
+wt_ec_set_private(const wt_group *g, wt_kex *kx, const uint8_t *priv, size_t priv_len)
 {
-	int curve, err;
-	size_t want, pub_len;
-
-	if (kx == NULL) {
+	if (priv_len != g->priv_len) {
 		return WT_ERR_BAD_ARGUMENT;
 	}
-	memset(kx, 0, sizeof *kx);
-	if (priv == NULL || !wt_kex_params(group, &curve, &want, &pub_len)
-		|| priv_len != want)
-	{
+	if (g->curve != BR_EC_curve25519 && !wt_scalar_in_range(g->curve, priv, priv_len)) {
 		return WT_ERR_BAD_ARGUMENT;
 	}
-	if (curve != BR_EC_curve25519 && !wt_scalar_in_range(curve, priv, priv_len)) {
-		return WT_ERR_BAD_ARGUMENT;
-	}
-	kx->group = group;
 	kx->priv_len = priv_len;
 	memcpy(kx->priv, priv, priv_len);
-	err = wt_kex_compute_public(kx, curve, pub_len);
-	if (err) {
-		wt_kex_wipe(kx);
-		return WT_ERR_BAD_ARGUMENT;
-	}
-	return 0;
+	return wt_kex_compute_public(kx, g->curve, g->pub_len) ? WT_ERR_BAD_ARGUMENT : 0;
 }
 
-int
-wt_kex_derive(const wt_kex *kx, const uint8_t *peer, size_t peer_len,
+static int
+wt_ec_derive(const wt_group *g, const wt_kex *kx, const uint8_t *peer, size_t peer_len,
 	uint8_t *shared, size_t *shared_len)
 {
-	uint8_t pt[97];
-	int curve;
-	size_t priv_len, pub_len, xlen, i;
+	uint8_t pt[WT_KEX_PEER_MAX];
+	int curve = g->curve;
+	size_t xlen, i;
 	uint32_t ok;
 
-	if (kx == NULL || shared == NULL || shared_len == NULL
-		|| !wt_kex_params(kx->group, &curve, &priv_len, &pub_len)
-		|| kx->priv_len != priv_len)
-	{
+	if (kx->priv_len != g->priv_len) {
 		return WT_ERR_BAD_ARGUMENT;
 	}
 	/* Length and (for NIST curves) the uncompressed-point prefix. */
-	if (peer == NULL || peer_len != pub_len) {
+	if (peer == NULL || peer_len != g->peer_len || peer_len > sizeof pt) {
 		return WT_ERR_ILLEGAL_PARAMETER;
 	}
 	if (curve != BR_EC_curve25519 && peer[0] != 0x04) {
@@ -203,7 +146,7 @@ wt_kex_derive(const wt_kex *kx, const uint8_t *peer, size_t peer_len,
 			memcpy(shared, pt, 32);
 		}
 	} else {
-		xlen = priv_len;
+		xlen = g->shared_len;
 		if (ok) {
 			memcpy(shared, pt + 1, xlen);
 		}
@@ -214,6 +157,107 @@ wt_kex_derive(const wt_kex *kx, const uint8_t *peer, size_t peer_len,
 	}
 	*shared_len = xlen;
 	return 0;
+}
+
+/* ---- the table: one row per group, in preference order */
+
+#define WT_EC_ROW(id, name, curve, priv, pub) \
+	{ id, name, pub, pub, priv, priv, 1, curve, wt_ec_keygen, wt_ec_set_private, wt_ec_derive }
+
+/* Every row must fit the storage of wt_kex (WT_KEX_*_MAX in wt_crypto.h). */
+#define WT_ROW_FITS(priv, pub) _Static_assert((priv) <= WT_KEX_PRIV_MAX && (priv) <= WT_KEX_SHARED_MAX && \
+	(pub) <= WT_KEX_PUB_MAX && (pub) <= WT_KEX_PEER_MAX, "a group row exceeds the wt_kex storage")
+WT_ROW_FITS(32, 32);
+WT_ROW_FITS(32, 65);
+WT_ROW_FITS(48, 97);
+
+const wt_group wt_groups[] = {
+	WT_EC_ROW(WT_GROUP_X25519,    "x25519",    BR_EC_curve25519, 32, 32),
+	WT_EC_ROW(WT_GROUP_SECP256R1, "secp256r1", BR_EC_secp256r1,  32, 65),
+	WT_EC_ROW(WT_GROUP_SECP384R1, "secp384r1", BR_EC_secp384r1,  48, 97),
+};
+const size_t wt_num_groups = sizeof wt_groups / sizeof wt_groups[0];
+
+const wt_group *
+wt_group_find(uint16_t group)
+{
+	for (size_t i = 0; i < wt_num_groups; i++) {
+		if (wt_groups[i].id == group) {
+			return &wt_groups[i];
+		}
+	}
+	return NULL;
+}
+
+int
+wt_kex_supported(uint16_t group)
+{
+	return wt_group_find(group) != NULL;
+}
+
+const char *
+wt_group_name(uint16_t group)
+{
+	const wt_group *g = wt_group_find(group);
+	return g ? g->name : "unknown";
+}
+
+int
+wt_kex_generate(wt_kex *kx, uint16_t group, wt_rng_fn rng, void *rng_ctx)
+{
+	const wt_group *g;
+	int err;
+
+	if (kx == NULL) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	memset(kx, 0, sizeof *kx);
+	g = wt_group_find(group);
+	if (rng == NULL || g == NULL) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	kx->group = group;
+	err = g->keygen(g, kx, rng, rng_ctx);
+	if (err) {
+		wt_kex_wipe(kx);
+	}
+	return err;
+}
+
+int
+wt_kex_set_private(wt_kex *kx, uint16_t group, const uint8_t *priv, size_t priv_len)
+{
+	const wt_group *g;
+	int err;
+
+	if (kx == NULL) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	memset(kx, 0, sizeof *kx);
+	g = wt_group_find(group);
+	if (priv == NULL || g == NULL) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	kx->group = group;
+	err = g->set_private(g, kx, priv, priv_len);
+	if (err) {
+		wt_kex_wipe(kx);
+	}
+	return err;
+}
+
+int
+wt_kex_derive(const wt_kex *kx, const uint8_t *peer, size_t peer_len,
+	uint8_t *shared, size_t *shared_len)
+{
+	const wt_group *g;
+
+	if (kx == NULL || shared == NULL || shared_len == NULL
+		|| (g = wt_group_find(kx->group)) == NULL)
+	{
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	return g->derive(g, kx, peer, peer_len, shared, shared_len);
 }
 
 void

@@ -13,7 +13,9 @@
  * (e.g. Ed25519 roots in a system bundle); a malformed certificate fails
  * the whole add.
  */
+#include <string.h>
 #include "wt_x509.h"
+#include "wt_bytes.h"
 #include "wt_error.h"
 
 void
@@ -276,4 +278,111 @@ wt_trust_add(wt_trust_store *ts, const uint8_t *data, size_t len)
 		ts->arena_used = used0;
 	}
 	return r;
+}
+
+/* ------------------------------------------------- caller-allocated growth */
+
+size_t
+wt_trust_arena_need(const wt_trust_store *ts, size_t len)
+{
+	/* the DER at the top of the free space, the anchor below it: twice the input suffices */
+	return ts->arena_used + 2 * len + 64;
+}
+
+size_t
+wt_trust_slots_need(const wt_trust_store *ts, size_t len, size_t limit)
+{
+	size_t room = ts->num + len / 64 + 1;
+	return room > limit ? limit : room;
+}
+
+uint8_t *
+wt_trust_move_arena(wt_trust_store *ts, uint8_t *to, size_t cap)
+{
+	uint8_t *from = ts->arena;
+	if (ts->arena_used) memcpy(to, from, ts->arena_used);
+	for (size_t i = 0; i < ts->num; i++) {
+		br_x509_trust_anchor *ta = &ts->anchors[i];
+		if (ts->info && ts->info[i].name_constraints)
+			ts->info[i].name_constraints = to + (ts->info[i].name_constraints - from);
+		ta->dn.data = to + (ta->dn.data - from);
+		if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
+			ta->pkey.key.rsa.n = to + (ta->pkey.key.rsa.n - from);
+			ta->pkey.key.rsa.e = to + (ta->pkey.key.rsa.e - from);
+		} else if (ta->pkey.key_type == BR_KEYTYPE_EC) {
+			ta->pkey.key.ec.q = to + (ta->pkey.key.ec.q - from);
+		}
+	}
+	if (from) wt_wipe(from, ts->arena_used);
+	ts->arena = to;
+	ts->arena_len = cap;
+	return from;
+}
+
+void
+wt_trust_set_arrays(wt_trust_store *ts, br_x509_trust_anchor *anchors, wt_anchor_info *info, size_t max)
+{
+	ts->anchors = anchors;
+	ts->info = info;
+	ts->max = max;
+}
+
+/* ------------------------------------------------------ PEM chain decode */
+
+typedef struct {
+	uint8_t *buf;
+	size_t cap, len, start;
+	int overflow;
+} wt_chain_job;
+
+static void
+wt_chain_append(void *ctx, const void *data, size_t len)
+{
+	wt_chain_job *j = ctx;
+	if (j->overflow || j->len + len > j->cap) { j->overflow = 1; return; }
+	memcpy(j->buf + j->len, data, len);
+	j->len += len;
+}
+
+int
+wt_pem_chain_decode(const uint8_t *data, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+{
+	wt_chain_job j = { out, cap, 0, 0, 0 };
+	int count = 0;
+	*out_len = 0;
+	if (len && data[0] == 0x30) {                /* DER */
+		if (len + 3 > cap) return -WT_ERR_BUFFER_TOO_SMALL;
+		wt_put_u24(j.buf, (uint32_t)len);
+		memcpy(j.buf + 3, data, len);
+		j.len = 3 + len;
+		count = 1;
+	} else {
+		br_pem_decoder_context pc;
+		int in_cert = 0;
+		br_pem_decoder_init(&pc);
+		while (len) {
+			size_t n = br_pem_decoder_push(&pc, data, len);
+			data += n;
+			len -= n;
+			int ev = br_pem_decoder_event(&pc);
+			if (ev == BR_PEM_BEGIN_OBJ) {
+				in_cert = strcmp(br_pem_decoder_name(&pc), "CERTIFICATE") == 0;
+				if (in_cert) {
+					j.start = j.len;
+					wt_chain_append(&j, "\0\0\0", 3);
+				}
+				br_pem_decoder_setdest(&pc, in_cert ? wt_chain_append : NULL, in_cert ? &j : NULL);
+			} else if (ev == BR_PEM_END_OBJ && in_cert) {
+				if (j.overflow) return -WT_ERR_BUFFER_TOO_SMALL;
+				wt_put_u24(j.buf + j.start, (uint32_t)(j.len - j.start - 3));
+				count++;
+				in_cert = 0;
+			} else if (ev == BR_PEM_ERROR) {
+				return -WT_ERR_BAD_ARGUMENT;
+			}
+		}
+	}
+	if (count == 0) return -WT_ERR_BAD_ARGUMENT;
+	*out_len = j.len;
+	return count;
 }

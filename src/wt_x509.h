@@ -71,6 +71,36 @@ int wt_trust_add(wt_trust_store *ts, const uint8_t *data, size_t len);
  */
 void wt_trust_keep_info(wt_trust_store *ts, wt_anchor_info *info);
 
+/*
+ * Growing a store whose memory the caller allocates (the allocation policy
+ * is the caller's; the arena layout is the store's): before wt_trust_add,
+ * make room for wt_trust_arena_need() arena bytes and wt_trust_slots_need()
+ * anchors; move the arena with wt_trust_move_arena (to a larger area before
+ * the add, to one of arena_used bytes after it); re-point `anchors` / `info`
+ * at copies of at least `num` entries with wt_trust_set_arrays.
+ */
+/** \brief Arena bytes the store needs for an add of `len` input bytes (PEM is decoded into the free space). */
+size_t wt_trust_arena_need(const wt_trust_store *ts, size_t len);
+/** \brief Anchor entries the store needs for an add of `len` input bytes (a certificate is over 64 bytes), at most `limit`. */
+size_t wt_trust_slots_need(const wt_trust_store *ts, size_t len, size_t limit);
+/**
+ * \brief Move the arena to `to` (`cap` >= arena_used bytes, caller-owned):
+ * copy it, re-point every anchor's DN, key and nameConstraints at the copy,
+ * and wipe the old arena. \return the old arena, for the caller to release.
+ */
+uint8_t *wt_trust_move_arena(wt_trust_store *ts, uint8_t *to, size_t cap);
+/** \brief The anchor (and info) arrays now live at `anchors` / `info` (copies, `max` entries each). */
+void wt_trust_set_arrays(wt_trust_store *ts, br_x509_trust_anchor *anchors, wt_anchor_info *info, size_t max);
+
+/**
+ * \brief A certificate chain (PEM with one or more CERTIFICATE blocks, leaf
+ * first, or one DER certificate) as a TLS certificate_list body: u24 length +
+ * DER per certificate, into `out` (`cap` bytes, caller-owned); *out_len gets
+ * its length. \return the number of certificates, or a negated wt_err:
+ * -WT_ERR_BUFFER_TOO_SMALL, -WT_ERR_BAD_ARGUMENT (bad PEM, no certificate).
+ */
+int wt_pem_chain_decode(const uint8_t *data, size_t len, uint8_t *out, size_t cap, size_t *out_len);
+
 /* ------------------------------------------------------ certificate facts */
 
 typedef enum {

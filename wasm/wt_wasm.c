@@ -48,12 +48,15 @@ typedef struct {
 	uint8_t *out;                    /* once compacted: the output area, WT_OUT_IDLE or WT_RECORD_OUT_SIZE bytes */
 	uint8_t pins[WT_MAX_PINS * 32];  /* SHA-256 of SubjectPublicKeyInfo DER (wt_conn_add_pin) */
 	size_t num_pins;
+	struct wt_verify_out *verify;    /* results of the last wt_verify_chain on this conn, malloc'd by it */
 } wt_conn;
 
 /* Once compacted, an idle connection keeps only this much output area (an
  * alert, a KeyUpdate answer); it grows to WT_RECORD_OUT_SIZE when a record is
  * written and shrinks back when JS reports the writer idle (wt_conn_idle). */
 #define WT_OUT_IDLE 128
+
+static void wt_conn_verify_release(wt_conn *c);
 
 static int
 wt_conn_rng(void *ctx, uint8_t *out, size_t len)
@@ -98,6 +101,7 @@ wt_conn_free(wt_conn *c)
 	free(c->session);
 	if (c->early) wt_wipe(c->early, c->early_len);
 	free(c->early);
+	wt_conn_verify_release(c);
 	wt_wipe(c, sizeof *c);
 	free(c);
 }
@@ -114,38 +118,13 @@ wt_conn_set_server_name(wt_conn *c, const char *name, size_t len)
 	return 0;
 }
 
-/*
- * Point every anchor's DN and public key, which live in an arena at `from`, at
- * the same offsets in a copy of that arena at `to`.
- */
-static void
-wt_anchors_rebase(br_x509_trust_anchor *ta, wt_anchor_info *info, size_t num, const uint8_t *from, uint8_t *to)
-{
-	for (size_t i = 0; i < num; i++) {
-		if (info && info[i].name_constraints) {
-			info[i].name_constraints = to + (info[i].name_constraints - from);
-		}
-		ta[i].dn.data = to + (ta[i].dn.data - from);
-		if (ta[i].pkey.key_type == BR_KEYTYPE_RSA) {
-			ta[i].pkey.key.rsa.n = to + (ta[i].pkey.key.rsa.n - from);
-			ta[i].pkey.key.rsa.e = to + (ta[i].pkey.key.rsa.e - from);
-		} else if (ta[i].pkey.key_type == BR_KEYTYPE_EC) {
-			ta[i].pkey.key.ec.q = to + (ta[i].pkey.key.ec.q - from);
-		}
-	}
-}
-
-/* Move the store's arena to a new allocation of `cap` bytes (>= arena_used). */
+/* Move the store's arena to a new allocation of `cap` bytes (>= arena_used); the layout is wt_trust.c's. */
 static int
-wt_trust_move_arena(wt_trust_store *ts, size_t cap)
+wt_conn_trust_arena(wt_trust_store *ts, size_t cap)
 {
 	uint8_t *arena = malloc(cap ? cap : 1);
 	if (!arena) return -1;
-	if (ts->arena_used) memcpy(arena, ts->arena, ts->arena_used);
-	wt_anchors_rebase(ts->anchors, ts->info, ts->num, ts->arena, arena);
-	if (ts->arena) { wt_wipe(ts->arena, ts->arena_used); free(ts->arena); }
-	ts->arena = arena;
-	ts->arena_len = cap;
+	free(wt_trust_move_arena(ts, arena, cap));
 	return 0;
 }
 
@@ -160,28 +139,24 @@ EMSCRIPTEN_KEEPALIVE int
 wt_conn_add_ca(wt_conn *c, const uint8_t *data, size_t len)
 {
 	wt_trust_store *ts = &c->trust;
-	size_t room = ts->num + len / 64 + 1;          /* a certificate is > 64 bytes */
-	if (room > WT_CONN_ANCHORS) room = WT_CONN_ANCHORS;
+	size_t room = wt_trust_slots_need(ts, len, WT_CONN_ANCHORS);
 	if (room > ts->max) {
 		br_x509_trust_anchor *a = realloc(ts->anchors, room * sizeof *a);
 		if (!a) return -WT_ERR_INTERNAL;
-		ts->anchors = a;
+		wt_trust_set_arrays(ts, a, ts->info, ts->max);
 		wt_anchor_info *in = realloc(ts->info, room * sizeof *in);
 		if (!in) return -WT_ERR_INTERNAL;
-		ts->info = in;                                /* the anchors' facts, same index */
-		ts->max = room;
+		wt_trust_set_arrays(ts, a, in, room);         /* the anchors' facts, same index */
 	}
-	/* room for the parse: PEM input is decoded into the arena's free space
-	   (the DER at its top, the anchor below), so twice the input suffices */
-	if (wt_trust_move_arena(ts, ts->arena_used + 2 * len + 64) != 0) return -WT_ERR_INTERNAL;
+	if (wt_conn_trust_arena(ts, wt_trust_arena_need(ts, len)) != 0) return -WT_ERR_INTERNAL;
 	int n = wt_trust_add(ts, data, len);
-	if (wt_trust_move_arena(ts, ts->arena_used) != 0) return -WT_ERR_INTERNAL;
-	if (ts->num && ts->num < ts->max) {
+	if (wt_conn_trust_arena(ts, ts->arena_used) != 0) return -WT_ERR_INTERNAL;
+	if (ts->num && ts->num < ts->max) {             /* trimmed to what was used */
 		br_x509_trust_anchor *a = realloc(ts->anchors, ts->num * sizeof *a);
-		if (a) ts->anchors = a;
+		if (a) wt_trust_set_arrays(ts, a, ts->info, ts->max);
 		wt_anchor_info *in = realloc(ts->info, ts->num * sizeof *in);
-		if (in) ts->info = in;
-		if (a && in) ts->max = ts->num;
+		if (in) wt_trust_set_arrays(ts, ts->anchors, in, ts->max);
+		if (a && in) wt_trust_set_arrays(ts, a, in, ts->num);
 	}
 	c->cfg.anchors = ts->anchors;
 	c->cfg.num_anchors = ts->num;
@@ -190,67 +165,20 @@ wt_conn_add_ca(wt_conn *c, const uint8_t *data, size_t len)
 
 #define WT_CLIENT_CHAIN_MAX 12288
 
-typedef struct {
-	uint8_t *buf;
-	size_t len, start;
-	int overflow;
-} wt_chain_job;
-
-static void
-wt_chain_append(void *ctx, const void *data, size_t len)
-{
-	wt_chain_job *j = ctx;
-	if (j->overflow || j->len + len > WT_CLIENT_CHAIN_MAX) { j->overflow = 1; return; }
-	memcpy(j->buf + j->len, data, len);
-	j->len += len;
-}
-
 /*
  * Client certificate chain: PEM with one or more CERTIFICATE blocks (leaf
- * first), or one DER certificate. Returns the number of certificates, or a
- * negated wt_err.
+ * first), or one DER certificate (decoded by wt_pem_chain_decode). Returns
+ * the number of certificates, or a negated wt_err.
  */
 EMSCRIPTEN_KEEPALIVE int
 wt_conn_set_client_cert(wt_conn *c, const uint8_t *data, size_t len)
 {
 	if (!c->client_chain && !(c->client_chain = malloc(WT_CLIENT_CHAIN_MAX))) return -WT_ERR_INTERNAL;
-	wt_chain_job j = { c->client_chain, 0, 0, 0 };
-	int count = 0;
-	if (len && data[0] == 0x30) {                /* DER */
-		if (len + 3 > WT_CLIENT_CHAIN_MAX) return -WT_ERR_BUFFER_TOO_SMALL;
-		wt_put_u24(j.buf, (uint32_t)len);
-		memcpy(j.buf + 3, data, len);
-		j.len = 3 + len;
-		count = 1;
-	} else {
-		br_pem_decoder_context pc;
-		int in_cert = 0;
-		br_pem_decoder_init(&pc);
-		while (len) {
-			size_t n = br_pem_decoder_push(&pc, data, len);
-			data += n;
-			len -= n;
-			int ev = br_pem_decoder_event(&pc);
-			if (ev == BR_PEM_BEGIN_OBJ) {
-				in_cert = strcmp(br_pem_decoder_name(&pc), "CERTIFICATE") == 0;
-				if (in_cert) {
-					j.start = j.len;
-					wt_chain_append(&j, "\0\0\0", 3);
-				}
-				br_pem_decoder_setdest(&pc, in_cert ? wt_chain_append : NULL, in_cert ? &j : NULL);
-			} else if (ev == BR_PEM_END_OBJ && in_cert) {
-				if (j.overflow) return -WT_ERR_BUFFER_TOO_SMALL;
-				wt_put_u24(j.buf + j.start, (uint32_t)(j.len - j.start - 3));
-				count++;
-				in_cert = 0;
-			} else if (ev == BR_PEM_ERROR) {
-				return -WT_ERR_BAD_ARGUMENT;
-			}
-		}
-	}
-	if (count == 0) return -WT_ERR_BAD_ARGUMENT;
+	size_t n;
+	int count = wt_pem_chain_decode(data, len, c->client_chain, WT_CLIENT_CHAIN_MAX, &n);
+	if (count < 0) return count;
 	c->cfg.client_chain = c->client_chain;
-	c->cfg.client_chain_len = j.len;
+	c->cfg.client_chain_len = n;
 	return count;
 }
 
@@ -505,11 +433,11 @@ EMSCRIPTEN_KEEPALIVE int wt_conn_state(wt_conn *c) { return (int)wt_engine_state
 EMSCRIPTEN_KEEPALIVE int wt_conn_error(wt_conn *c) { return wt_engine_error(&c->eng); }
 EMSCRIPTEN_KEEPALIVE const char *wt_conn_error_detail(wt_conn *c) { return wt_engine_error_detail(&c->eng); }
 EMSCRIPTEN_KEEPALIVE int wt_conn_peer_alert(wt_conn *c) { return wt_engine_peer_alert(&c->eng); }
-EMSCRIPTEN_KEEPALIVE int wt_conn_version(wt_conn *c) { return c->eng.version; }
-EMSCRIPTEN_KEEPALIVE int wt_conn_cipher(wt_conn *c) { return c->eng.cipher; }
-EMSCRIPTEN_KEEPALIVE int wt_conn_group(wt_conn *c) { return c->eng.group; }
-EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_alpn_ptr(wt_conn *c) { return c->eng.alpn_sel; }
-EMSCRIPTEN_KEEPALIVE size_t wt_conn_alpn_len(wt_conn *c) { return c->eng.alpn_sel_len; }
+EMSCRIPTEN_KEEPALIVE int wt_conn_version(wt_conn *c) { return wt_engine_version(&c->eng); }
+EMSCRIPTEN_KEEPALIVE int wt_conn_cipher(wt_conn *c) { return wt_engine_cipher(&c->eng); }
+EMSCRIPTEN_KEEPALIVE int wt_conn_group(wt_conn *c) { return wt_engine_group(&c->eng); }
+EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_alpn_ptr(wt_conn *c) { const uint8_t *p; wt_engine_alpn(&c->eng, &p); return p; }
+EMSCRIPTEN_KEEPALIVE size_t wt_conn_alpn_len(wt_conn *c) { const uint8_t *p; return wt_engine_alpn(&c->eng, &p); }
 
 /* The peer chain: u24 length + DER, repeated, leaf first. */
 EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_chain_ptr(wt_conn *c) { return c->chain; }
@@ -517,7 +445,7 @@ EMSCRIPTEN_KEEPALIVE int wt_conn_resumed(wt_conn *c) { return wt_engine_resumed(
 EMSCRIPTEN_KEEPALIVE size_t wt_conn_session_len(wt_conn *c) { const uint8_t *p; return wt_engine_session(&c->eng, &p); }
 EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_session_ptr(wt_conn *c) { const uint8_t *p; wt_engine_session(&c->eng, &p); return p; }
 EMSCRIPTEN_KEEPALIVE int wt_conn_key_update(wt_conn *c, int request_peer) { return wt_engine_key_update(&c->eng, request_peer); }
-EMSCRIPTEN_KEEPALIVE size_t wt_conn_chain_len(wt_conn *c) { return c->eng.chain_len; }
+EMSCRIPTEN_KEEPALIVE size_t wt_conn_chain_len(wt_conn *c) { return wt_engine_chain_len(&c->eng); }
 
 /*
  * After the handshake (and after JS has read the chain): give back what only
@@ -582,14 +510,31 @@ wt_w32le(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
 }
 
-/* Results of the last wt_verify_chain call (the wasm module is single-threaded). */
-static char wt_verify_detail_buf[512];
-static char wt_verify_log_buf[4096];
-static uint32_t wt_verify_path_buf[WT_MAX_PATH];
-static size_t wt_verify_path_n;
-static int wt_verify_anchor = -1;
-static unsigned wt_verify_budget_sigs, wt_verify_budget_names;   /* 0: the defaults */
-static unsigned wt_verify_sigs;
+/*
+ * The results of wt_verify_chain live in memory the conn owns (allocated on
+ * its first wt_verify_chain, freed by wt_conn_free), not in static buffers.
+ * The argument-less readers (wt_verify_detail, wt_verify_path_*, wt_verify_log,
+ * wt_verify_sig_checks: exports kept as they were) read the conn of the
+ * latest wt_verify_chain call, while it lives (the module is single-threaded);
+ * wt_verify_chain_to writes everything into a caller-owned area instead.
+ */
+struct wt_verify_out {
+	char detail[512];
+	char log[4096];
+	uint32_t path[WT_MAX_PATH];
+	size_t path_n;
+	int anchor;
+	unsigned sigs;
+};
+static wt_conn *wt_verify_last;   /* whose results the readers show, or NULL */
+static unsigned wt_verify_budget_sigs, wt_verify_budget_names;   /* settings, not results; 0: the defaults */
+
+static void
+wt_conn_verify_release(wt_conn *c)
+{
+	if (wt_verify_last == c) wt_verify_last = NULL;
+	if (c->verify) { wt_wipe(c->verify, sizeof *c->verify); free(c->verify); c->verify = NULL; }
+}
 
 /* Parse u24 length + DER, repeated, into spans (at most WT_VERIFY_MAX_CERTS). \return the count or -1. */
 static int
@@ -634,25 +579,29 @@ wt_verify_run(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *ho
  * length + DER, repeated, leaf first (the rest in any order); `host` may be
  * empty (no name check); `purpose` is WT_PURPOSE_SERVER or _CLIENT.
  * Returns 0 or a wt_err; then wt_verify_detail() and wt_verify_path_*()
- * (module-static results: see wt_verify_chain_to for caller-owned ones).
+ * (results owned by `c`, shown while it lives; wt_verify_chain_to writes them
+ * into a caller-owned area).
  */
 EMSCRIPTEN_KEEPALIVE int
 wt_verify_chain(wt_conn *c, const uint8_t *chain, size_t chain_len,
 	const char *host, size_t host_len, double unix_seconds, int purpose)
 {
-	wt_verify_path_n = 0;
+	if (!c->verify && !(c->verify = calloc(1, sizeof *c->verify))) return WT_ERR_INTERNAL;
+	struct wt_verify_out *o = c->verify;
+	wt_verify_last = c;
+	o->path_n = 0;
 	wt_verify_result res;
 	memset(&res, 0, sizeof res);
-	res.log = wt_verify_log_buf;
-	res.log_cap = sizeof wt_verify_log_buf;
+	res.log = o->log;
+	res.log_cap = sizeof o->log;
 	int err = wt_verify_run(c, chain, chain_len, host, host_len, unix_seconds, purpose, &res,
-		wt_verify_detail_buf, sizeof wt_verify_detail_buf);
+		o->detail, sizeof o->detail);
 	/* the certificates sent on the path (the anchor, last, is not one of them) */
 	for (size_t i = 0; i < res.path_len; i++) {
-		if (res.path[i] >= 0 && wt_verify_path_n < WT_MAX_PATH) wt_verify_path_buf[wt_verify_path_n++] = (uint32_t)res.path[i];
+		if (res.path[i] >= 0 && o->path_n < WT_MAX_PATH) o->path[o->path_n++] = (uint32_t)res.path[i];
 	}
-	wt_verify_anchor = res.path_len > 0 && res.path[res.path_len - 1] < 0 ? -res.path[res.path_len - 1] - 1 : -1;
-	wt_verify_sigs = res.sig_checks;
+	o->anchor = res.path_len > 0 && res.path[res.path_len - 1] < 0 ? -res.path[res.path_len - 1] - 1 : -1;
+	o->sigs = res.sig_checks;
 	return err;
 }
 
@@ -691,9 +640,10 @@ wt_verify_chain_to(wt_conn *c, const uint8_t *chain, size_t chain_len, const cha
 	return err;
 }
 
-EMSCRIPTEN_KEEPALIVE const char *wt_verify_detail(void) { return wt_verify_detail_buf; }
-EMSCRIPTEN_KEEPALIVE const uint32_t *wt_verify_path_ptr(void) { return wt_verify_path_buf; }
-EMSCRIPTEN_KEEPALIVE size_t wt_verify_path_len(void) { return wt_verify_path_n; }
+static const struct wt_verify_out *wt_verify_cur(void) { return wt_verify_last ? wt_verify_last->verify : NULL; }
+EMSCRIPTEN_KEEPALIVE const char *wt_verify_detail(void) { return wt_verify_cur() ? wt_verify_cur()->detail : ""; }
+EMSCRIPTEN_KEEPALIVE const uint32_t *wt_verify_path_ptr(void) { return wt_verify_cur() ? wt_verify_cur()->path : NULL; }
+EMSCRIPTEN_KEEPALIVE size_t wt_verify_path_len(void) { return wt_verify_cur() ? wt_verify_cur()->path_n : 0; }
 /* Budgets for later wt_verify_chain calls (bench/x509-budget.mjs); 0: the defaults
    (WT_VERIFY_SIG_BUDGET, WT_VERIFY_NAME_BUDGET). Handshakes always use the defaults. */
 EMSCRIPTEN_KEEPALIVE void
@@ -703,8 +653,8 @@ wt_verify_set_budget(unsigned sigs, unsigned names)
 	wt_verify_budget_names = names;
 }
 /* The anchor the last wt_verify_chain path ended at (index in the order added), or -1. */
-EMSCRIPTEN_KEEPALIVE int wt_verify_path_anchor(void) { return wt_verify_anchor; }
+EMSCRIPTEN_KEEPALIVE int wt_verify_path_anchor(void) { return wt_verify_cur() ? wt_verify_cur()->anchor : -1; }
 /* One line per candidate path that failed: "#0 > #2 > ca[1]: CODE: detail". */
-EMSCRIPTEN_KEEPALIVE const char *wt_verify_log(void) { return wt_verify_log_buf; }
+EMSCRIPTEN_KEEPALIVE const char *wt_verify_log(void) { return wt_verify_cur() ? wt_verify_cur()->log : ""; }
 /* Signature checks the last wt_verify_chain did (the budget is WT_VERIFY_SIG_BUDGET). */
-EMSCRIPTEN_KEEPALIVE unsigned wt_verify_sig_checks(void) { return wt_verify_sigs; }
+EMSCRIPTEN_KEEPALIVE unsigned wt_verify_sig_checks(void) { return wt_verify_cur() ? wt_verify_cur()->sigs : 0; }

@@ -1,6 +1,6 @@
 /*
  * test_crypto_vectors.c — Wycheproof vectors through the wasmtls crypto
- * wrappers (wt_hkdf.c, wt_aead.c, wt_kex.c, wt_sig.c), plus a few direct
+ * wrappers (wt_hkdf.c, wt_aead.c, wt_kex.c, wt_sig_verify.c), plus a few direct
  * checks of behaviour the vectors do not cover (key generation, RNG
  * failure, argument validation, DER strictness).
  *

@@ -209,9 +209,9 @@ send_finished13(void)
 {
 	uint8_t th[WT_MAX_HASH_LEN], fin[4 + WT_MAX_HASH_LEN];
 	wt_th_hash(&c.e, th);
-	fin[0] = WT_HS_FINISHED; fin[1] = 0; fin[2] = 0; fin[3] = (uint8_t)c.e.ks.hlen;
-	wt_ks_finished(&c.e.ks, c.e.ks.s_hs, th, fin + 4);
-	return feed_sealed(WT_CT_HANDSHAKE, fin, 4 + c.e.ks.hlen);
+	fin[0] = WT_HS_FINISHED; fin[1] = 0; fin[2] = 0; fin[3] = (uint8_t)c.e.t13.ks.hlen;
+	wt_ks_finished(&c.e.t13.ks, c.e.t13.ks.s_hs, th, fin + 4);
+	return feed_sealed(WT_CT_HANDSHAKE, fin, 4 + c.e.t13.ks.hlen);
 }
 
 /* A resumed TLS 1.3 handshake to the connected state, with this suite. */
@@ -451,7 +451,7 @@ test_early_data_suite(void)
 	int rc;
 	/* the session's suite is ChaCha20 (SHA-256): AES-128-GCM has the same hash but is not the session's */
 	CHECK(start(WT_FUZZ_SESSION_EARLY) == 0);
-	CHECK(c.e.early_status == WT_EARLY_PENDING);
+	CHECK(c.e.t13.early_status == WT_EARLY_PENDING);
 	sh_opts o = { .key_share = 1, .psk = 1, .suite = WT_TLS_AES_128_GCM_SHA256 };
 	CHECK(send_sh(&o) == 0);
 	rc = send_ee(early, sizeof early);
@@ -461,7 +461,7 @@ test_early_data_suite(void)
 	o.suite = WT_TLS_CHACHA20_POLY1305_SHA256;
 	CHECK(send_sh(&o) == 0);
 	rc = send_ee(early, sizeof early);
-	CHECKF(rc == 0 && c.e.early_status == WT_EARLY_ACCEPTED, "0-RTT with the session's suite: %d %s", rc, c.e.detail);
+	CHECKF(rc == 0 && c.e.t13.early_status == WT_EARLY_ACCEPTED, "0-RTT with the session's suite: %d %s", rc, c.e.detail);
 	rc = send_finished13();
 	CHECKF(rc == 0 && wt_engine_state(&c.e) == WT_ST_CONNECTED, "connected after 0-RTT: %d %s", rc, c.e.detail);
 	/* without early data the server may pick another suite of the same hash */
@@ -620,7 +620,7 @@ test_sequence_limits13(void)
 	CHECKF(out == (5 + 4 + 1 + 16) + (5 + 5 + 1 + 16), "the data record and the KeyUpdate record: %zu bytes", out);
 	/* and the new keys are the next generation of the client secret */
 	uint8_t next[WT_MAX_HASH_LEN];
-	memcpy(next, c.e.ks.c_ap, sizeof next);
+	memcpy(next, c.e.t13.ks.c_ap, sizeof next);
 	CHECK(c.e.wr.on && c.e.state == WT_ST_CONNECTED);
 }
 
@@ -664,7 +664,7 @@ send_finished12(int correct)
 {
 	uint8_t th[WT_MAX_HASH_LEN], fin[4 + WT_TLS12_VERIFY_LEN] = { WT_HS_FINISHED, 0, 0, WT_TLS12_VERIFY_LEN };
 	wt_th_hash(&c.e, th);
-	wt_tls12_finished(&br_sha256_vtable, c.e.master12, 0, th, 32, fin + 4);
+	wt_tls12_finished(&br_sha256_vtable, c.e.t12.master, 0, th, 32, fin + 4);
 	if (!correct) fin[4] ^= 1;
 	return feed_sealed(WT_CT_HANDSHAKE, fin, sizeof fin);
 }
@@ -697,7 +697,7 @@ test_tls12_session_after_finished(void)
 	wt_session s;
 	CHECK(n && wt_session_decode(&s, sess, n) == 0 && s.secret_len == 48 && memcmp(s.secret, master, 48) == 0 &&
 		s.ticket_len == 12 && memcmp(s.ticket, "new ticket!!", 12) == 0);
-	CHECKF(all_zero(c.e.master12, sizeof c.e.master12), "master12 wiped once both Finished are done");
+	CHECKF(all_zero(c.e.t12.master, sizeof c.e.t12.master), "master12 wiped once both Finished are done");
 
 	/* TLS 1.2 warnings: 4 in a row pass, the 5th fails */
 	static const uint8_t unrecognized[2] = { 1, 112 };
@@ -769,7 +769,7 @@ test_tls12_staple_kept(void)
 		wt_w_u16(&w, EXT_STATUS_REQUEST); wt_w_u16(&w, 0);
 		wt_w_close(&w, exts, 2);
 		hs_close(&m, &w, at);
-		CHECKF(feed_plain(WT_CT_HANDSHAKE, m.b, m.n) == 0 && c.e.status12, "TLS 1.2 ServerHello: %s", c.e.detail);
+		CHECKF(feed_plain(WT_CT_HANDSHAKE, m.b, m.n) == 0 && c.e.t12.status, "TLS 1.2 ServerHello: %s", c.e.detail);
 		w = hs_open(&m, WT_HS_CERTIFICATE, &at);
 		size_t list = wt_w_open(&w, 3);
 		wt_w_u24(&w, (uint32_t)der_len);
@@ -781,7 +781,7 @@ test_tls12_staple_kept(void)
 			CHECKF(rc == WT_ERR_BUFFER_TOO_SMALL && strstr(c.e.detail, "CertificateStatus"),
 				"chain buffer too small for the deferred check: %d %s", rc, c.e.detail);
 		else
-			CHECKF(rc == 0 && c.e.chain_pending12 && wt_engine_state(&c.e) == WT_ST_TLS12_WAIT_SKE,
+			CHECKF(rc == 0 && c.e.t12.chain_pending && wt_engine_state(&c.e) == WT_ST_TLS12_WAIT_SKE,
 				"chain kept for its staple: %d %s", rc, c.e.detail);
 	}
 }
@@ -795,9 +795,9 @@ typedef struct {
 static void
 capture13(secrets13 *k)
 {
-	memcpy(k->c_ap, c.e.ks.c_ap, 32);
-	memcpy(k->s_ap, c.e.ks.s_ap, 32);
-	memcpy(k->res_master, c.e.res_master, 32);
+	memcpy(k->c_ap, c.e.t13.ks.c_ap, 32);
+	memcpy(k->s_ap, c.e.t13.ks.s_ap, 32);
+	memcpy(k->res_master, c.e.t13.res_master, 32);
 	wt_ks_traffic_key(&br_sha256_vtable, k->c_ap, 32, k->ckey, k->civ);
 	wt_ks_traffic_key(&br_sha256_vtable, k->s_ap, 32, k->skey, k->siv);
 	const uint8_t *sess = NULL;
@@ -832,8 +832,8 @@ test_wiping(void)
 	secrets13 k;
 	/* the master secret is gone once the resumption secret is derived */
 	CHECK(connect13(WT_FUZZ_SESSION_TLS13, 0) == 0);
-	CHECKF(all_zero(c.e.ks.secret, sizeof c.e.ks.secret), "TLS 1.3 master secret wiped after res_master");
-	CHECK(all_zero(c.e.ks.c_hs, sizeof c.e.ks.c_hs) && all_zero(c.e.ks.s_hs, sizeof c.e.ks.s_hs));
+	CHECKF(all_zero(c.e.t13.ks.secret, sizeof c.e.t13.ks.secret), "TLS 1.3 master secret wiped after res_master");
+	CHECK(all_zero(c.e.t13.ks.c_hs, sizeof c.e.t13.ks.c_hs) && all_zero(c.e.t13.ks.s_hs, sizeof c.e.t13.ks.s_hs));
 
 	/* after wt_fail (a forged record): no traffic secret, record key, resumption secret or session */
 	msg nst = new_session_ticket13(3600);
@@ -866,9 +866,9 @@ test_wiping(void)
 	sh_opts o = { .key_share = 1 };
 	CHECK(send_sh(&o) == 0);
 	memset(&k, 0, sizeof k);
-	memcpy(k.c_ap, c.e.ks.c_hs, 32);      /* the handshake traffic secrets, in the same slots */
-	memcpy(k.s_ap, c.e.ks.s_hs, 32);
-	memcpy(k.res_master, c.e.ks.secret, 32);   /* the handshake secret */
+	memcpy(k.c_ap, c.e.t13.ks.c_hs, 32);      /* the handshake traffic secrets, in the same slots */
+	memcpy(k.s_ap, c.e.t13.ks.s_hs, 32);
+	memcpy(k.res_master, c.e.t13.ks.secret, 32);   /* the handshake secret */
 	wt_ks_traffic_key(&br_sha256_vtable, k.c_ap, 32, k.ckey, k.civ);
 	wt_ks_traffic_key(&br_sha256_vtable, k.s_ap, 32, k.skey, k.siv);
 	memset(k.psk, 0xff, sizeof k.psk);

@@ -446,7 +446,7 @@ test_handshakes(const server_identity *id)
 			"handshake with %s: err %d (%s)", wt_cipher_name(suites[i]), err, wt_engine_error_detail(&sess.e));
 		if (err == 0) {
 			CHECK(sess.e.version == WT_VERSION_TLS12 && sess.e.cipher == suites[i]);
-			CHECK(sess.e.group == WT_GROUP_X25519 && sess.e.ems == 1 && sess.e.secure_renegotiation == 1);
+			CHECK(sess.e.group == WT_GROUP_X25519 && sess.e.t12.ems == 1 && sess.e.t12.secure_renegotiation == 1);
 			exchange_data(&sess);
 		}
 		wt_engine_wipe(&sess.e);
@@ -497,7 +497,7 @@ test_ems_required(const server_identity *id)
 
 	sc.flags = WT_FLAG_ALLOW_NO_EMS;
 	err = run_handshake(&sess, id, &sc);
-	CHECKF(err == 0 && sess.e.ems == 0, "no EMS accepted when allowed (got %d: %s)", err, wt_engine_error_detail(&sess.e));
+	CHECKF(err == 0 && sess.e.t12.ems == 0, "no EMS accepted when allowed (got %d: %s)", err, wt_engine_error_detail(&sess.e));
 	if (err == 0) exchange_data(&sess);
 }
 

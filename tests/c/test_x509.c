@@ -930,6 +930,53 @@ test_path_validation(void)
 #undef T2030
 }
 
+/* ------------------------------------- caller-allocated growth, PEM chains */
+
+/* Issue 17 item 5: the arena move and PEM chain decoding that wasm/ used to do, now in src/. */
+static void
+test_trust_growth_and_pem_chain(void)
+{
+	store s;
+	store_init(&s);
+	CHECK(wt_trust_arena_need(&s.ts, 1000) == s.ts.arena_used + 2064);
+	CHECK(wt_trust_slots_need(&s.ts, 6400, 1024) == 101 && wt_trust_slots_need(&s.ts, 640000, 1024) == 1024);
+	CHECK(wt_trust_add(&s.ts, f_bundle.data, f_bundle.len) == 2);
+	size_t used = s.ts.arena_used;
+	static uint8_t moved[8192];
+	uint8_t *old = wt_trust_move_arena(&s.ts, moved, sizeof moved);
+	CHECK(old == s.arena && s.ts.arena == moved && s.ts.arena_len == sizeof moved && s.ts.arena_used == used);
+	int wiped = 1;
+	for (size_t i = 0; i < used; i++) wiped &= s.arena[i] == 0;
+	CHECKF(wiped, "the old arena is wiped");
+	for (size_t i = 0; i < s.ts.num; i++) {
+		const br_x509_trust_anchor *ta = &s.anchors[i];
+		const uint8_t *k = ta->pkey.key_type == BR_KEYTYPE_RSA ? ta->pkey.key.rsa.n : ta->pkey.key.ec.q;
+		CHECKF(ta->dn.data >= moved && ta->dn.data < moved + used && k >= moved && k < moved + used,
+			"anchor %zu points into the new arena", i);
+	}
+	vres r;
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_root2) == 0, "moved store verifies: %s", r.detail);
+	CHECKF(VERIFY(&r, &s, "localhost", T_2030_01_01, &f_leaf_ec, &f_inter) == 0, "%s", r.detail);
+	br_x509_trust_anchor copy[8];
+	memcpy(copy, s.anchors, sizeof copy);
+	wt_trust_set_arrays(&s.ts, copy, s.info, 8);
+	CHECK(s.ts.anchors == copy && s.ts.max == 8);
+
+#define U24(p) (((size_t)(p)[0] << 16) | ((size_t)(p)[1] << 8) | (p)[2])
+	/* PEM chain: the bundle holds root2, a foreign block, text and root: two certificates, in order */
+	static uint8_t out[16384];
+	size_t n = 0;
+	CHECK(wt_pem_chain_decode(f_bundle.data, f_bundle.len, out, sizeof out, &n) == 2);
+	CHECK(n == 6 + f_root2.len + f_root.len);
+	CHECK(U24(out) == f_root2.len && memcmp(out + 3, f_root2.data, f_root2.len) == 0);
+	CHECK(U24(out + 3 + f_root2.len) == f_root.len && memcmp(out + 6 + f_root2.len, f_root.data, f_root.len) == 0);
+	CHECK(wt_pem_chain_decode(f_root.data, f_root.len, out, sizeof out, &n) == 1 && n == 3 + f_root.len);
+	CHECK(wt_pem_chain_decode(f_bundle.data, f_bundle.len, out, f_root2.len + 10, &n) == -WT_ERR_BUFFER_TOO_SMALL);
+	CHECK(wt_pem_chain_decode(f_root.data, f_root.len, out, f_root.len + 2, &n) == -WT_ERR_BUFFER_TOO_SMALL);
+	static const char junk[] = "no certificate here\n";
+	CHECK(wt_pem_chain_decode((const uint8_t *)junk, strlen(junk), out, sizeof out, &n) == -WT_ERR_BAD_ARGUMENT && n == 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -942,5 +989,6 @@ main(int argc, char **argv)
 	test_verify();
 	test_trust_boundary();
 	test_path_validation();
+	test_trust_growth_and_pem_chain();
 	return WT_TEST_SUMMARY();
 }

@@ -1,5 +1,5 @@
 /*
- * wt_handshake12.c — the TLS 1.2 client handshake (RFC 5246 §7.3 with
+ * wt_hs12.c — the TLS 1.2 client handshake (RFC 5246 §7.3 with
  * RFC 8422 ECDHE, RFC 7627 extended master secret, RFC 5746
  * renegotiation_info), entered when the ServerHello selects TLS 1.2.
  * One handler per server message:
@@ -10,46 +10,12 @@
  *   TLS12_WAIT_CCS ─CCS (record layer)→ TLS12_WAIT_FINISHED ─Finished→ CONNECTED
  *   CONNECTED: HelloRequest → warning no_renegotiation (never renegotiates)
  *
- * Shared with TLS 1.3 (wt_handshake.c): the ClientHello, chain verification
+ * Shared with TLS 1.3 (wt_hs_common.c): the ClientHello, chain verification
  * (wt_hs_accept_chain), ALPN checks, the transcript and the record layer.
  */
-#include "wt_engine_internal.h"
+#include "wt_hs12.h"
 #include "wt_keysched12.h"
 
-#define EXT_SERVER_NAME             0
-#define EXT_STATUS_REQUEST          5
-#define EXT_SESSION_TICKET         35
-#define EXT_RECORD_SIZE_LIMIT      28
-#define EXT_EC_POINT_FORMATS       11
-#define EXT_ALPN                   16
-#define EXT_EXTENDED_MASTER_SECRET 23
-#define EXT_RENEGOTIATION_INFO     0xff01
-
-/* Offered in this order: ChaCha20 first (fastest constant-time choice in
- * wasm), ECDSA before RSA for the same cipher. */
-const uint16_t wt_hs12_suites[] = {
-	WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-	WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-};
-const size_t wt_hs12_num_suites = sizeof wt_hs12_suites / sizeof wt_hs12_suites[0];
-
-int
-wt_hs12_suite_known(uint16_t suite)
-{
-	return wt_hs_in_list(wt_hs12_suites, wt_hs12_num_suites, suite);
-}
-
-static int
-wt_suite_is_ecdsa(uint16_t suite)
-{
-	return suite == WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 ||
-		suite == WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 ||
-		suite == WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256;
-}
 
 /* ---------------------------------------------------------- ServerHello */
 
@@ -59,7 +25,8 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 {
 	if (compression != 0)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello selects compression");
-	if (!wt_hs12_suite_known(suite))
+	const wt_suite *row = wt_suite_find_version(suite, WT_VERSION_TLS12);
+	if (!row)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 			"the server selected TLS 1.2 cipher suite 0x%04x, which was not offered", suite);
 	/* our session id is random: an echo accepts our ticket (RFC 5077 §3.4), or is a resumption we did not offer */
@@ -103,7 +70,7 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 		}
 		case EXT_EXTENDED_MASTER_SECRET:
 			if (body.n) body.bad = 1;
-			e->ems = 1;
+			e->t12.ems = 1;
 			break;
 		case EXT_RECORD_SIZE_LIMIT: {
 			int err = wt_hs_accept_record_limit(e, &body, 0);
@@ -112,17 +79,17 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 		}
 		case EXT_SESSION_TICKET:   /* RFC 5077: a NewSessionTicket comes before the server's CCS */
 			if (body.n) body.bad = 1;
-			e->ticket12 = 1;
+			e->t12.ticket = 1;
 			break;
 		case EXT_STATUS_REQUEST:   /* RFC 6066 §8: a CertificateStatus may follow the Certificate */
 			if (body.n) body.bad = 1;
-			e->status12 = 1;
+			e->t12.status = 1;
 			break;
 		case EXT_RENEGOTIATION_INFO: {
 			wt_reader rc = wt_r_vec(&body, 1);
 			if (rc.n) return wt_fail(e, WT_ERR_HANDSHAKE_FAILURE,
 				"renegotiation_info carries data in an initial handshake (RFC 5746)");
-			e->secure_renegotiation = 1;
+			e->t12.secure_renegotiation = 1;
 			break;
 		}
 		default:
@@ -136,7 +103,7 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 	if (exts.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerHello extensions");
 	if (!point_formats_ok)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "the server does not accept uncompressed EC points");
-	if (!e->ems && !(e->flags & WT_FLAG_ALLOW_NO_EMS))
+	if (!e->t12.ems && !(e->flags & WT_FLAG_ALLOW_NO_EMS))
 		return wt_fail(e, WT_ERR_HANDSHAKE_FAILURE,
 			"the server negotiated TLS 1.2 without the extended master secret (RFC 7627), "
 			"which wasmtls requires to prevent triple-handshake attacks");
@@ -149,10 +116,10 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 	wt_th_update(e, msg, len);
 	if (echoed) {
 		/* abbreviated handshake: [NewSessionTicket], CCS and Finished from the server, then ours */
-		if (!e->ems)
+		if (!e->t12.ems)
 			return wt_fail(e, WT_ERR_HANDSHAKE_FAILURE,
 				"the server resumed a session without the extended master secret (RFC 7627 §5.3)");
-		memcpy(e->master12, e->resume.secret, 48);
+		memcpy(e->t12.master, e->resume.secret, 48);
 		wt_wipe(e->resume.secret, sizeof e->resume.secret);
 		e->resumed = 1;
 		wt_event_push(e, WT_EV_IN, WT_EV_RESUMED, 0, 0);
@@ -190,7 +157,7 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE, len);
 	wt_th_update(e, msg, len);
 	e->state = WT_ST_TLS12_WAIT_SKE;
-	if (e->status12 && !(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) && n > 0) {
+	if (e->t12.status && !(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) && n > 0) {
 		/* keep the chain; verify it once we know whether an OCSP response is stapled */
 		size_t need = 0;
 		for (size_t i = 0; i < n; i++) need += 3 + chain[i].len;
@@ -201,7 +168,7 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 				memcpy(e->chain_buf + e->chain_len + 3, chain[i].der, chain[i].len);
 				e->chain_len += 3 + chain[i].len;
 			}
-			e->chain_pending12 = 1;
+			e->t12.chain_pending = 1;
 			return 0;
 		}
 		/* verifying now would drop the staple that may follow: refuse rather than skip the OCSP check */
@@ -218,7 +185,7 @@ wt_accept_chain12(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *o
 {
 	int err = wt_hs_accept_chain(e, chain, n, ocsp, ocsp_len);
 	if (err) return err;
-	int want = wt_suite_is_ecdsa(e->cipher) ? BR_KEYTYPE_EC : BR_KEYTYPE_RSA;
+	int want = wt_suite_find(e->cipher)->auth_key;
 	if (e->peer_key.key.key_type != want)
 		return wt_fail(e, WT_ERR_UNSUPPORTED_CERTIFICATE,
 			"the server's certificate has an %s key but the suite it chose, %s, needs %s",
@@ -240,7 +207,7 @@ wt_accept_pending_chain12(wt_engine *e, const uint8_t *ocsp, size_t ocsp_len)
 		chain[n].len = c.n;
 		n++;
 	}
-	e->chain_pending12 = 0;
+	e->t12.chain_pending = 0;
 	return wt_accept_chain12(e, chain, n, ocsp, ocsp_len);
 }
 
@@ -254,9 +221,9 @@ wt_on_certificate_status12(wt_engine *e, const uint8_t *msg, size_t len)
 	if (!wt_r_done(&r) || type != 1 || resp.n == 0)
 		return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateStatus");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE_STATUS, len);
-	int err = e->chain_pending12 ? wt_accept_pending_chain12(e, resp.p, resp.n) : 0;
+	int err = e->t12.chain_pending ? wt_accept_pending_chain12(e, resp.p, resp.n) : 0;
 	if (err) return err;
-	e->status12 = 0;   /* at most one */
+	e->t12.status = 0;   /* at most one */
 	wt_th_update(e, msg, len);
 	return 0;
 }
@@ -277,7 +244,8 @@ wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 		return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerKeyExchange");
 	if (curve_type != 3)   /* named_curve */
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerKeyExchange curve type %u (only named curves)", curve_type);
-	if (!wt_hs_in_list(wt_hs_groups, wt_hs_num_groups, group))
+	const wt_group *g = wt_group_find(group);
+	if (!g || !g->tls12)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 			"the server chose group 0x%04x for ECDHE, which was not offered", group);
 	if (!wt_hs_in_list(wt_hs_sig_schemes, wt_hs_num_sig_schemes, scheme))
@@ -299,7 +267,7 @@ wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 
 	int err = wt_kex_generate(&e->kex, group, e->rng, e->rng_ctx);
 	if (err) return wt_fail(e, err, "key share generation failed");
-	err = wt_kex_derive(&e->kex, point.p, point.n, e->pms12, &e->pms12_len);
+	err = wt_kex_derive(&e->kex, point.p, point.n, e->t12.pms, &e->t12.pms_len);
 	if (err) return wt_fail(e, err, "the server's ECDHE public key is invalid for %s", wt_group_name(group));
 	e->group = group;
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_SERVER_KEY_EXCHANGE, len);
@@ -339,11 +307,11 @@ wt_on_certificate_request12(wt_engine *e, const uint8_t *msg, size_t len)
 static void
 wt_install_keys12(wt_engine *e, int client)
 {
-	wt_aead_alg alg = wt_suite_aead(e->cipher);
-	size_t key_len = wt_aead_key_len(alg);
-	size_t iv_len = alg == WT_AEAD_CHACHA20_POLY1305 ? 12 : 4;
+	const wt_suite *s = wt_suite_find(e->cipher);
+	wt_aead_alg alg = s->aead;
+	size_t key_len = s->key_len, iv_len = s->iv_len;
 	uint8_t ck[32], sk[32], civ[12], siv[12];
-	wt_tls12_key_block(wt_suite_hash(e->cipher), e->master12, e->client_random, e->server_random,
+	wt_tls12_key_block(s->hash, e->t12.master, e->client_random, e->server_random,
 		key_len, iv_len, ck, sk, civ, siv);
 	if (client)
 		wt_record_dir_set12(&e->wr, alg, ck, civ);
@@ -367,7 +335,7 @@ wt_send_ccs_finished12(wt_engine *e)
 	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
 	uint8_t th[WT_MAX_HASH_LEN], fin[WT_TLS12_VERIFY_LEN];
 	wt_th_hash(e, th);
-	wt_tls12_finished(hash, e->master12, 1, th, hlen, fin);
+	wt_tls12_finished(hash, e->t12.master, 1, th, hlen, fin);
 	err = wt_send_handshake(e, WT_HS_FINISHED, fin, sizeof fin);
 	wt_wipe(fin, sizeof fin);
 	return err;
@@ -404,11 +372,11 @@ wt_on_server_hello_done(wt_engine *e, const uint8_t *msg, size_t len)
 	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
 	uint8_t th[WT_MAX_HASH_LEN];
 	wt_th_hash(e, th);   /* session_hash: ClientHello .. ClientKeyExchange */
-	if (e->ems)
-		wt_tls12_master_ems(hash, e->pms12, e->pms12_len, th, hlen, e->master12);
+	if (e->t12.ems)
+		wt_tls12_master_ems(hash, e->t12.pms, e->t12.pms_len, th, hlen, e->t12.master);
 	else
-		wt_tls12_master(hash, e->pms12, e->pms12_len, e->client_random, e->server_random, e->master12);
-	wt_wipe(e->pms12, sizeof e->pms12);
+		wt_tls12_master(hash, e->t12.pms, e->t12.pms_len, e->client_random, e->server_random, e->t12.master);
+	wt_wipe(e->t12.pms, sizeof e->t12.pms);
 
 	if (e->cert_requested && e->client_scheme) {
 		/* CertificateVerify: a signature over the hash of every handshake message so far */
@@ -453,7 +421,7 @@ wt_on_finished12(wt_engine *e, const uint8_t *msg, size_t len)
 	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
 	uint8_t th[WT_MAX_HASH_LEN], expect[WT_TLS12_VERIFY_LEN];
 	wt_th_hash(e, th);
-	wt_tls12_finished(hash, e->master12, 0, th, hlen, expect);
+	wt_tls12_finished(hash, e->t12.master, 0, th, hlen, expect);
 	int ok = wt_ct_equal(expect, msg + 4, WT_TLS12_VERIFY_LEN);
 	wt_wipe(expect, sizeof expect);
 	if (!ok) return wt_fail(e, WT_ERR_BAD_FINISHED, "the server's Finished does not match the handshake");
@@ -466,7 +434,7 @@ wt_on_finished12(wt_engine *e, const uint8_t *msg, size_t len)
 	}
 	/* both directions have their keys and both Finished are done: the master secret lives on only
 	 * in the session encoding (if the server gave a ticket), raised now that the server is verified */
-	wt_wipe(e->master12, sizeof e->master12);
+	wt_wipe(e->t12.master, sizeof e->t12.master);
 	wt_hs_raise_session(e);
 	e->state = WT_ST_CONNECTED;
 	return 0;
@@ -482,8 +450,8 @@ wt_on_new_session_ticket12(wt_engine *e, const uint8_t *msg, size_t len)
 	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed NewSessionTicket");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_NEW_SESSION_TICKET, len);
 	wt_th_update(e, msg, len);
-	e->ticket12 = 0;   /* at most one */
-	if (ticket.n == 0 || !e->ems) return 0;   /* no ticket after all; no resumption without EMS */
+	e->t12.ticket = 0;   /* at most one */
+	if (ticket.n == 0 || !e->t12.ems) return 0;   /* no ticket after all; no resumption without EMS */
 
 	wt_session s;
 	memset(&s, 0, sizeof s);
@@ -492,7 +460,7 @@ wt_on_new_session_ticket12(wt_engine *e, const uint8_t *msg, size_t len)
 	s.received_at = e->now;
 	s.lifetime = hint == 0 || hint > 604800 ? 7200 : hint;   /* 0: unspecified */
 	s.flags = WT_SESSION_EMS;
-	memcpy(s.secret, e->master12, 48);
+	memcpy(s.secret, e->t12.master, 48);
 	s.secret_len = 48;
 	/* kept, not raised: the server's Finished has not been verified yet */
 	wt_hs_keep_session_pending(e, &s, ticket);
@@ -520,10 +488,10 @@ wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 		if (type == WT_HS_CERTIFICATE) return wt_on_certificate12(e, msg, len);
 		break;
 	case WT_ST_TLS12_WAIT_SKE:
-		if (type == WT_HS_CERTIFICATE_STATUS && e->status12) return wt_on_certificate_status12(e, msg, len);
+		if (type == WT_HS_CERTIFICATE_STATUS && e->t12.status) return wt_on_certificate_status12(e, msg, len);
 		if (type == WT_HS_SERVER_KEY_EXCHANGE) {
 			/* no CertificateStatus came (the server may omit it): verify without one */
-			int err = e->chain_pending12 ? wt_accept_pending_chain12(e, NULL, 0) : 0;
+			int err = e->t12.chain_pending ? wt_accept_pending_chain12(e, NULL, 0) : 0;
 			if (err) return err;
 			return wt_on_server_key_exchange(e, msg, len);
 		}
@@ -533,7 +501,7 @@ wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 		if (type == WT_HS_SERVER_HELLO_DONE) return wt_on_server_hello_done(e, msg, len);
 		break;
 	case WT_ST_TLS12_WAIT_CCS:
-		if (type == WT_HS_NEW_SESSION_TICKET && e->ticket12) return wt_on_new_session_ticket12(e, msg, len);
+		if (type == WT_HS_NEW_SESSION_TICKET && e->t12.ticket) return wt_on_new_session_ticket12(e, msg, len);
 		break;
 	case WT_ST_TLS12_WAIT_FINISHED:
 		if (type == WT_HS_FINISHED) return wt_on_finished12(e, msg, len);

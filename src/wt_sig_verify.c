@@ -1,5 +1,5 @@
 /*
- * wt_sig.c — verification of the server's CertificateVerify (TLS 1.3) and
+ * wt_sig_verify.c — verification of the server's CertificateVerify (TLS 1.3) and
  * ServerKeyExchange (TLS 1.2) signatures.
  *
  *   ECDSA            strict DER -> raw r||s here, then br_ecdsa_i31_vrfy_raw

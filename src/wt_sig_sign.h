@@ -1,5 +1,5 @@
 /*
- * wt_sign.h — the client's private key (for client certificates): decoding
+ * wt_sig_sign.h — the client's private key (for client certificates): decoding
  * from PEM or DER, and TLS signatures with it.
  *
  *   ECDSA        br_ecdsa_i31_sign_asn1 on br_ec_all_m31 (RFC 6979
@@ -12,8 +12,8 @@
  * A wt_privkey owns copies of every key component; wipe it with
  * wt_privkey_wipe() when done.
  */
-#ifndef WT_SIGN_H
-#define WT_SIGN_H
+#ifndef WT_SIG_SIGN_H
+#define WT_SIG_SIGN_H
 
 #include <stddef.h>
 #include <stdint.h>

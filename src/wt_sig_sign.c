@@ -1,7 +1,7 @@
 /*
- * wt_sign.c — private key decoding and TLS signatures for client certificates.
+ * wt_sig_sign.c — private key decoding and TLS signatures for client certificates.
  */
-#include "wt_sign.h"
+#include "wt_sig_sign.h"
 #include "inner.h"          /* br_mgf1_xor */
 #include "wt_bytes.h"
 #include "wt_error.h"

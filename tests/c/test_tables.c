@@ -1,0 +1,225 @@
+/*
+ * test_tables.c — the cipher-suite and key-exchange-group tables (issue 17
+ * item 3): every row is consistent with the primitives it names and fits the
+ * storage sized for the table; the ClientHello offers exactly the rows, in
+ * table order; and the largest ClientHello wasmtls builds leaves room for
+ * one more key share of a post-quantum hybrid size (X25519MLKEM768: 1184 +
+ * 32 bytes), within the one-record limit of an unprotected handshake message.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "wt_engine_internal.h"
+#include "wt_suite.h"
+#include "wt_test.h"
+
+#define EXT_SUPPORTED_GROUPS 10
+#define EXT_KEY_SHARE 51
+
+/* The hybrid share of the next issue: ML-KEM-768 encapsulation key + X25519. */
+#define HYBRID_SHARE (1184 + 32)
+
+static uint64_t ctr;
+static int
+rng(void *ctx, uint8_t *out, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++) out[i] = (uint8_t)(++ctr * 131u >> 3);
+	return 0;
+}
+
+static size_t
+hash_out_len(const br_hash_class *h)
+{
+	return (size_t)((h->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
+}
+
+static void
+test_suite_rows(void)
+{
+	CHECK(wt_num_suites == 9);
+	for (size_t i = 0; i < wt_num_suites; i++) {
+		const wt_suite *s = &wt_suites[i];
+		CHECKF(wt_suite_find(s->id) == s, "row %zu found by its id", i);
+		CHECKF(hash_out_len(s->hash) == s->hash_len, "%s: hash length", s->name);
+		CHECKF(wt_aead_key_len(s->aead) == s->key_len, "%s: key length", s->name);
+		CHECKF(strcmp(wt_cipher_name(s->id), s->name) == 0, "%s: name", s->name);
+		CHECKF(strncmp(s->name, "TLS_", 4) == 0, "%s: IANA name", s->name);
+		if (s->version == WT_VERSION_TLS13) {
+			CHECKF((s->id >> 8) == 0x13 && s->iv_len == 12 && s->auth_key == 0, "%s: 1.3 row", s->name);
+			int gcm = s->aead != WT_AEAD_CHACHA20_POLY1305;
+			CHECKF(s->rekey_records == (gcm ? WT_AES_GCM_RECORD_LIMIT : 0), "%s: rekey limit", s->name);
+		} else {
+			CHECKF(s->version == WT_VERSION_TLS12, "%s: version", s->name);
+			CHECKF(s->iv_len == (s->aead == WT_AEAD_CHACHA20_POLY1305 ? 12 : 4), "%s: 1.2 iv", s->name);
+			CHECKF(s->auth_key == (strstr(s->name, "_ECDSA_") ? BR_KEYTYPE_EC : BR_KEYTYPE_RSA),
+				"%s: server key type", s->name);
+			CHECKF(s->rekey_records == 0, "%s: no KeyUpdate in 1.2", s->name);
+		}
+		/* preference order: TLS 1.3 rows first */
+		if (i > 0) CHECK(!(wt_suites[i - 1].version == WT_VERSION_TLS12 && s->version == WT_VERSION_TLS13));
+	}
+	CHECK(wt_suite_find(0x1304) == NULL && strcmp(wt_cipher_name(0x1304), "unknown") == 0);
+	CHECK(wt_suite_aead(0xC009) == WT_AEAD_NONE && wt_suite_hash(0xC009) == &br_sha256_vtable);
+	CHECK(wt_suite_find_version(WT_TLS_AES_128_GCM_SHA256, WT_VERSION_TLS12) == NULL);
+}
+
+static void
+test_group_rows(void)
+{
+	CHECK(wt_num_groups == 3);
+	for (size_t i = 0; i < wt_num_groups; i++) {
+		const wt_group *g = &wt_groups[i];
+		CHECKF(wt_group_find(g->id) == g && strcmp(wt_group_name(g->id), g->name) == 0, "row %zu", i);
+		CHECKF(g->priv_len <= WT_KEX_PRIV_MAX && g->pub_len <= WT_KEX_PUB_MAX &&
+			g->peer_len <= WT_KEX_PEER_MAX && g->shared_len <= WT_KEX_SHARED_MAX,
+			"%s fits the wt_kex storage", g->name);
+		/* the row's functions give the row's sizes */
+		wt_kex a, b;
+		uint8_t sa[WT_KEX_SHARED_MAX], sb[WT_KEX_SHARED_MAX];
+		size_t la = 0, lb = 0;
+		CHECK(wt_kex_generate(&a, g->id, rng, NULL) == 0 && wt_kex_generate(&b, g->id, rng, NULL) == 0);
+		CHECKF(a.pub_len == g->pub_len && a.priv_len == g->priv_len, "%s: sizes", g->name);
+		CHECK(wt_kex_derive(&a, b.pub, b.pub_len, sa, &la) == 0 && wt_kex_derive(&b, a.pub, a.pub_len, sb, &lb) == 0);
+		CHECKF(la == g->shared_len && lb == la && memcmp(sa, sb, la) == 0, "%s: shared secret", g->name);
+		wt_kex_wipe(&a);
+		wt_kex_wipe(&b);
+	}
+	CHECK(wt_group_find(0x0019) == NULL && strcmp(wt_group_name(0x0019), "unknown") == 0);
+}
+
+/* Find extension `type` in a ClientHello body. */
+static wt_reader
+ch_extension(const uint8_t *body, size_t len, uint32_t type, wt_reader *suites)
+{
+	wt_reader r = wt_reader_of(body, len), none = { NULL, 0, 1 };
+	wt_r_u16(&r);
+	wt_r_bytes(&r, 32);
+	wt_r_vec(&r, 1);
+	*suites = wt_r_vec(&r, 2);
+	wt_r_vec(&r, 1);
+	wt_reader exts = wt_r_vec(&r, 2);
+	while (exts.n && !exts.bad) {
+		uint32_t t = wt_r_u16(&exts);
+		wt_reader b = wt_r_vec(&exts, 2);
+		if (t == type) return b;
+	}
+	return none;
+}
+
+static uint8_t work[WT_MIN_BUFFER_SIZE];
+static wt_engine e;
+
+/* Start an engine; return the ClientHello body (in the send window) and its length. */
+static const uint8_t *
+client_hello(wt_config *cfg, size_t *len)
+{
+	*len = 0;
+	if (wt_engine_init(&e, cfg, work, sizeof work) || wt_engine_start(&e)) return NULL;
+	size_t n;
+	const uint8_t *p = wt_engine_send_buf(&e, &n);
+	if (n < 9 || p[0] != WT_CT_HANDSHAKE || p[5] != WT_HS_CLIENT_HELLO) return NULL;
+	*len = ((size_t)p[6] << 16) | ((size_t)p[7] << 8) | p[8];
+	return p + 9;
+}
+
+static void
+test_client_hello_lists(void)
+{
+	wt_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.rng = rng;
+	cfg.server_name = "example.com";
+	size_t len;
+	const uint8_t *ch = client_hello(&cfg, &len);
+	CHECK(ch != NULL);
+	if (!ch) return;
+	wt_reader suites;
+	wt_reader groups = ch_extension(ch, len, EXT_SUPPORTED_GROUPS, &suites);
+	wt_reader gl = wt_r_vec(&groups, 2);
+	CHECK(suites.n == 2 * wt_num_suites && gl.n == 2 * wt_num_groups);
+	for (size_t i = 0; i < wt_num_suites; i++) CHECKF(wt_r_u16(&suites) == wt_suites[i].id, "suite %zu", i);
+	for (size_t i = 0; i < wt_num_groups; i++) CHECKF(wt_r_u16(&gl) == wt_groups[i].id, "group %zu", i);
+	wt_engine_wipe(&e);
+
+	/* TLS 1.2 only: the 1.2 rows alone, in order */
+	cfg.max_version = WT_VERSION_TLS12;
+	ch = client_hello(&cfg, &len);
+	CHECK(ch != NULL);
+	if (!ch) return;
+	ch_extension(ch, len, EXT_SUPPORTED_GROUPS, &suites);
+	size_t k = 0;
+	for (size_t i = 0; i < wt_num_suites; i++)
+		if (wt_suites[i].version == WT_VERSION_TLS12) {
+			CHECKF(wt_r_u16(&suites) == wt_suites[i].id, "1.2 suite %zu", i);
+			k++;
+		}
+	CHECK(k == 6 && suites.n == 0);
+	wt_engine_wipe(&e);
+}
+
+/*
+ * The largest ClientHello: a 253-byte server name, a 256-byte ALPN list, the
+ * largest TLS 1.3 session that encodes (PSK identity + binder), plus the
+ * largest HelloRetryRequest cookie the engine keeps. One more key share of
+ * HYBRID_SHARE bytes (and its supported_groups entry) must still fit: an
+ * unprotected handshake message is one record (WT_MAX_PLAINTEXT with its
+ * 4-byte header), and wt_out_scratch's area is larger than that.
+ */
+static void
+test_client_hello_budget(void)
+{
+	static char name[254];
+	static uint8_t alpn[256], ticket[WT_SESSION_MAX], enc[WT_SESSION_MAX];
+	memset(name, 'a', 253);
+	for (size_t i = 63; i < 253; i += 64) name[i] = '.';
+	name[253] = 0;
+	for (size_t i = 0; i < sizeof alpn; i += 64) { alpn[i] = 63; memset(alpn + i + 1, 'h', 63); }
+	wt_session s;
+	memset(&s, 0, sizeof s);
+	s.version = WT_VERSION_TLS13;
+	s.cipher = WT_TLS_AES_256_GCM_SHA384;
+	s.received_at = 1000;
+	s.lifetime = 3600;
+	s.secret_len = 48;
+	memcpy(s.server_name, name, 253);
+	s.server_name_len = 253;
+	s.alpn_len = 255;
+	s.ticket = ticket;
+	size_t enc_len = 0;
+	for (s.ticket_len = sizeof ticket; s.ticket_len > 0 && !enc_len; s.ticket_len--)
+		enc_len = wt_session_encode(&s, enc, sizeof enc);
+	CHECK(enc_len > 0);
+
+	wt_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.rng = rng;
+	cfg.server_name = name;
+	cfg.alpn = alpn;
+	cfg.alpn_len = sizeof alpn;
+	cfg.session = enc;
+	cfg.session_len = enc_len;
+	cfg.now = 1000;
+	cfg.key_share_group = WT_GROUP_SECP384R1;   /* the largest share today */
+	size_t len;
+	const uint8_t *ch = client_hello(&cfg, &len);
+	CHECK(ch != NULL && e.resume_offered);
+	size_t cookie = 4 + 2 + sizeof e.t13.cookie;   /* extension header, length, the largest cookie kept */
+	size_t hybrid = 4 + HYBRID_SHARE + 2;      /* KeyShareEntry header and key, supported_groups entry */
+	size_t limit = WT_MAX_PLAINTEXT - 4;
+	printf("largest ClientHello body: %zu bytes (+ cookie %zu + hybrid share %zu = %zu); limit %zu "
+		"(one record)\n", len, cookie, hybrid, len + cookie + hybrid, limit);
+	CHECK(len + cookie + hybrid <= limit);
+	/* the output area (where wt_out_scratch builds it) holds such a record, with room to seal */
+	CHECK(WT_RECORD_OUT_SIZE >= 5 + 4 + limit + WT_RECORD_OVERHEAD);
+	wt_engine_wipe(&e);
+}
+
+int
+main(void)
+{
+	test_suite_rows();
+	test_group_rows();
+	test_client_hello_lists();
+	test_client_hello_budget();
+	return WT_TEST_SUMMARY();
+}
