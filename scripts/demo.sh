@@ -20,14 +20,18 @@
 # Environment: WASMTLS_DEMO_PORT (TLS, 8443), WASMTLS_DEMO_WS_PORT (websockify,
 # 8080), WASMTLS_DEMO_WISP_PORT (8081), WASMTLS_DEMO_HTTP_PORT (page, 8000),
 # WASMTLS_DEMO_SCENARIO_PORT (first scenario port, 8444: ports 8444-8451),
-# WASMTLS_DEMO_ONCE=1 (stop after the CLI check and one page fetch: for CI).
+# WASMTLS_DEMO_ONCE=1 (stop after the CLI check and one page fetch: for CI),
+# WASMTLS_DEMO_NO_BUILD=1 (skip scripts/build.sh: js/dist must be built).
 # Without WASMTLS_DEMO_ONCE it runs until Ctrl-C or SIGTERM, then stops every
 # server it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# only what the demo needs: no sanitizer/fuzz build (set WT_NO_ASAN=0 to build it anyway)
-WT_NO_ASAN=${WT_NO_ASAN:-1} bash scripts/build.sh
+# only what the demo needs: no sanitizer/fuzz build (set WT_NO_ASAN=0 to build it anyway);
+# WASMTLS_DEMO_NO_BUILD=1 uses the existing build (tests/node/demo-scenarios.test.mjs: the suite built it)
+if [ "${WASMTLS_DEMO_NO_BUILD:-}" != 1 ]; then
+	WT_NO_ASAN=${WT_NO_ASAN:-1} bash scripts/build.sh
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wasmtls-demo.XXXXXX")
 pids=()

@@ -29,6 +29,7 @@ import { browserSkipReason, launchChromium } from './helpers/browser.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = path.join(ROOT, 'test-output');
 const skip = browserSkipReason()
+  ?? (fs.existsSync(path.join(ROOT, 'js/dist/wasmtls.wasm')) ? null : 'js/dist/wasmtls.wasm missing (run scripts/build.sh)')
   ?? (fs.existsSync(path.join(ROOT, 'node_modules/@mercuryworkshop/wisp-js')) ? false : 'npm @mercuryworkshop/wisp-js missing (the scenarios go through the Wisp server)');
 
 // What each scenario must show: the code, and how far the handshake got.
@@ -72,7 +73,7 @@ function stopDemo() {
 before(async () => {
   if (skip) return;
   const env = {
-    ...process.env, WT_SKIP_SETUP: '1',
+    ...process.env, WT_SKIP_SETUP: '1', WASMTLS_DEMO_NO_BUILD: '1', // the suite built js/dist
     WASMTLS_DEMO_PORT: String(await getFreePort()), WASMTLS_DEMO_WS_PORT: String(await getFreePort()),
     WASMTLS_DEMO_WISP_PORT: String(await getFreePort()), WASMTLS_DEMO_HTTP_PORT: String(await getFreePort()),
     WASMTLS_DEMO_SCENARIO_PORT: String(await freeRange(8)),
