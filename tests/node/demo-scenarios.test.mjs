@@ -173,6 +173,7 @@ test('demo page: the working server (default), then every scenario from the pick
     assert.ok(names.includes(want.reached), `${sc.id} reached ${want.reached}: ${names}`);
     assert.equal(names.at(-1), 'Failed', `${sc.id}: ${names}`);
     assert.match(r.rows.at(-1).text, new RegExp(`failed: ${want.code}`));
+    if (want.reached === 'Certificate') assert.equal(names.at(-2), 'Alert', `${sc.id}: wasmtls's alert ends the steps: ${names}`);
     if (want.reached === 'ClientHello') assert.ok(!names.includes('Certificate'), `${sc.id} never saw a certificate: ${names}`);
     if (sc.id === 'silent') {
       assert.deepEqual(names, ['ClientHello', 'Failed'], 'nothing came back');
