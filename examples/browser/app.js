@@ -5,6 +5,14 @@
 // Defaults come from /demo/config.json when the demo server (`npm run demo`)
 // provides it (it also carries the demo's private CA), then from the query
 // string (?host=&port=&servername=&proxy=&kind=websocket|wisp).
+//
+// config.json may list troubleshooting scenarios ({ id, name, host, port,
+// serverName, shows, expect, timeoutMs? }): local servers that make the
+// handshake fail for one reason each. The picker offers them next to the
+// working server (the default; ?scenario=ID preselects one); they are reached
+// through the Wisp server, and the page shows the timeline up to the failing
+// step, the error's code, message and hint, and whether the code is the one
+// the scenario expects.
 import { connect, webSocket, wisp } from '../../js/index.browser.js';
 
 const $ = (id) => document.getElementById(id);
@@ -16,6 +24,9 @@ const BUILTIN_DEFAULTS = { host: 'localhost', port: 8443, serverName: '', proxy:
 /** One Wisp factory per URL, so connections share its WebSocket. */
 const wispFactories = new Map();
 let current = null; // { socket, reader }
+let defaults = null;
+let scenarios = [];
+const DEFAULT_TIMEOUT_MS = 10000;
 
 async function loadDefaults() {
   const d = { ...BUILTIN_DEFAULTS };
@@ -28,11 +39,8 @@ async function loadDefaults() {
     if (q.has(param)) d[key] = q.get(param);
   }
   if (d.kind === 'wisp' && d.wispProxy && !q.has('proxy')) d.proxy = d.wispProxy;
-  $('host').value = d.host;
-  $('port').value = d.port;
-  $('servername').value = d.serverName;
-  $('proxy').value = d.proxy;
-  $('proxy-kind').value = d.kind;
+  defaults = d;
+  applyServer(d);
   $('ca').value = d.ca;
   $('message').value = d.message;
   $('proxy-kind').addEventListener('change', () => {
@@ -42,7 +50,63 @@ async function loadDefaults() {
     showProxyNote();
   });
   showProxyNote();
+  // Scenarios need the Wisp server: websockify has one fixed target.
+  scenarios = Array.isArray(d.scenarios) && d.wispProxy ? d.scenarios : [];
+  if (scenarios.length) {
+    const picker = $('scenario');
+    picker.append(...scenarios.map((sc) => {
+      const opt = document.createElement('option');
+      opt.value = sc.id;
+      opt.textContent = `${sc.name} (port ${sc.port})`;
+      return opt;
+    }));
+    $('scenario-row').hidden = false;
+    picker.addEventListener('change', () => pickScenario(picker.value));
+    if (q.has('scenario') && scenarios.some((sc) => sc.id === q.get('scenario'))) {
+      picker.value = q.get('scenario');
+      pickScenario(picker.value);
+    } else {
+      showScenarioAbout(null);
+    }
+  }
   document.body.dataset.ready = 'true';
+}
+
+function applyServer(s) {
+  $('host').value = s.host;
+  $('port').value = s.port;
+  $('servername').value = s.serverName ?? '';
+  $('proxy').value = s.proxy;
+  $('proxy-kind').value = s.kind;
+}
+
+function selectedScenario() {
+  const id = $('scenario').value;
+  return scenarios.find((sc) => sc.id === id) ?? null;
+}
+
+/** Fill the form for a scenario (through the Wisp server), or back to the working server ('' ). */
+function pickScenario(id) {
+  const sc = scenarios.find((x) => x.id === id) ?? null;
+  if (sc) applyServer({ host: sc.host, port: sc.port, serverName: sc.serverName, proxy: defaults.wispProxy, kind: 'wisp' });
+  else applyServer(defaults);
+  showProxyNote();
+  showScenarioAbout(sc);
+  clearResult();
+  $('timeline-card').hidden = true;
+  setStatus('', 'idle');
+}
+
+function showScenarioAbout(sc) {
+  const about = $('scenario-about');
+  about.hidden = false;
+  if (!sc) {
+    about.textContent = `The working server, or pick one of ${scenarios.length} local servers that each make the handshake fail for one reason, to see where it stops and what the error says.`;
+    return;
+  }
+  const code = document.createElement('code');
+  code.textContent = sc.expect;
+  about.replaceChildren(`${sc.shows.charAt(0).toUpperCase()}${sc.shows.slice(1)}${sc.timeoutMs ? ` (timeoutMs: ${sc.timeoutMs})` : ''}. Expected error: `, code);
 }
 
 function showProxyNote() {
@@ -63,12 +127,12 @@ function transportFor(kind, url) {
 
 const ARROWS = { out: '→', in: '←' };
 
-function drawTimeline(steps, totalMs) {
+function drawTimeline(steps, totalMs, failure = null) {
   const body = $('timeline').querySelector('tbody');
   // Bars run from the ClientHello to the last step (or now, while connecting).
   const first = steps[0]?.ms ?? 0;
-  const span = Math.max(totalMs, ...steps.map((s) => s.ms)) - first || 1;
-  body.replaceChildren(...steps.map((s) => {
+  const span = Math.max(totalMs, failure?.ms ?? 0, ...steps.map((s) => s.ms)) - first || 1;
+  const rows = steps.map((s) => {
     const tr = document.createElement('tr');
     tr.className = `${s.bytes ? s.dir : 'local'}${s.name === 'Alert' ? ' alert' : ''}`;
     tr.dataset.name = s.name;
@@ -87,7 +151,18 @@ function drawTimeline(steps, totalMs) {
       name.append(detail);
     }
     return tr;
-  }));
+  });
+  if (failure) { // the point where the handshake stopped, with the error code
+    const tr = document.createElement('tr');
+    tr.className = 'failed';
+    tr.dataset.name = 'Failed';
+    tr.innerHTML = '<td class="dir" title="the handshake failed">✗</td><td class="name"></td><td class="num"></td>' +
+      `<td class="num">${failure.ms.toFixed(1)}</td>` +
+      `<td class="bar-cell"><div class="bar"><span style="left:calc(${(100 * (failure.ms - first) / span).toFixed(1)}% - .25rem)"></span></div></td>`;
+    tr.querySelector('.name').textContent = `failed: ${failure.code}`;
+    rows.push(tr);
+  }
+  body.replaceChildren(...rows);
 }
 
 function addRow(dl, key, value) {
@@ -127,12 +202,35 @@ function drawParams(info) {
   }));
 }
 
-function showError(err) {
+function showError(err, expected = null) {
   $('error').hidden = false;
   $('error-code').textContent = err?.code ?? 'ERROR';
   $('error-message').textContent = err?.message ?? String(err);
   $('error-hint').textContent = err?.hint ? `Hint: ${err.hint}` : '';
   $('error-hint').hidden = !err?.hint;
+  showExpected(err?.code ?? 'ERROR', expected);
+}
+
+/** For a scenario: does the outcome match the code it is meant to show? */
+function showExpected(got, expected) {
+  const p = $('error-expect');
+  p.hidden = !expected;
+  if (!expected) return;
+  const match = got === expected;
+  p.className = `expect ${match ? 'match' : 'mismatch'}`;
+  const code = document.createElement('code');
+  code.textContent = expected;
+  p.replaceChildren(match ? 'This is the error this scenario shows: ' : 'This scenario should fail with ', code,
+    match ? '.' : ` (got ${got}).`);
+}
+
+function clearResult() {
+  if (current) { current.socket.close().catch(() => {}); current = null; }
+  $('error').hidden = true;
+  $('error-expect').hidden = true;
+  $('params-card').hidden = true;
+  $('talk-card').hidden = true;
+  $('reply').textContent = '';
 }
 
 function setStatus(text, state) {
@@ -144,11 +242,8 @@ function setStatus(text, state) {
 
 async function onConnect(ev) {
   ev.preventDefault();
-  if (current) { current.socket.close().catch(() => {}); current = null; }
-  $('error').hidden = true;
-  $('params-card').hidden = true;
-  $('talk-card').hidden = true;
-  $('reply').textContent = '';
+  clearResult();
+  const scenario = selectedScenario();
   $('timeline-card').hidden = false;
   drawTimeline([], 1);
   $('connect').disabled = true;
@@ -164,11 +259,11 @@ async function onConnect(ev) {
       serverName: $('servername').value.trim() || undefined,
       ca: ca || undefined,
       alpn: ['http/1.1'],
-      timeoutMs: 10000,
+      timeoutMs: scenario?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       transport: transportFor($('proxy-kind').value, $('proxy').value.trim()),
     });
   } catch (err) { // e.g. a malformed proxy URL
-    showError(err);
+    showError(err, scenario?.expect);
     setStatus('failed', 'failed');
     $('connect').disabled = false;
     return;
@@ -191,11 +286,19 @@ async function onConnect(ev) {
     current = { socket, reader: null };
     readReplies(socket);
     setStatus(`connected in ${info.timings.handshakeMs.toFixed(0)} ms`, 'open');
+    if (scenario) { // a scenario server that let the handshake through: say so
+      $('error').hidden = false;
+      $('error-code').textContent = '';
+      $('error-message').textContent = 'The handshake succeeded.';
+      $('error-hint').hidden = true;
+      showExpected('no error', scenario.expect);
+    }
   } catch (err) {
     live = false;
-    drawTimeline(socket.steps, performance.now() - started);
-    showError(err);
-    setStatus('failed', 'failed');
+    const failedMs = performance.now() - started;
+    drawTimeline(socket.steps, failedMs, { ms: failedMs, code: err?.code ?? 'ERROR' });
+    showError(err, scenario?.expect);
+    setStatus(`failed: ${err?.code ?? 'error'}`, 'failed');
   } finally {
     $('connect').disabled = false;
   }
