@@ -1,0 +1,257 @@
+// wasmtls's web-proxy transports (wasmtls/bare-transport: bare-mux's BareTransport;
+// wasmtls/proxy-transport: @mercuryworkshop/proxy-transports' ProxyTransport) in headless
+// Chromium, loaded unbundled from a static server, through a Wisp server (npm wisp-js) to Node
+// origins with the test PKI, all on 127.0.0.1: the transport objects directly (GET / POST with
+// checksummed binary bodies, raw redirects, forbidden request headers, gzip, abort, a bad
+// certificate, a WebSocket echo) and then through each library's own client (bare-mux's
+// SharedWorker + BareClient; proxy-transports' BareCompatibleClient).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http2 from 'node:http2';
+import https from 'node:https';
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { getPki } from './helpers/pki.mjs';
+import { browserSkipReason, launchChromium } from './helpers/browser.mjs';
+import { startStaticServer } from '../../scripts/static-server.mjs';
+import { startWispServer } from '../../scripts/wisp-server.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const skip = browserSkipReason() ?? false;
+if (skip) console.log(`# SKIP proxy-transports: ${skip}`);
+
+const sha = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
+const BLOB = crypto.randomBytes(300_000);
+const TEXT = 'wasmtls proxy transport gzip body\n'.repeat(2000);
+
+let pki, origin, wsHttps, bad, wisp, web, browser;
+const hanging = new Set();
+const seen = { hang: 0 };
+
+function handler(req, res) {
+  const url = new URL(req.url, 'https://127.0.0.1');
+  if (url.pathname === '/blob') {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': BLOB.length });
+    res.end(BLOB);
+  } else if (url.pathname === '/echo') {
+    const parts = [];
+    req.on('data', (d) => parts.push(d));
+    req.on('end', () => {
+      const body = Buffer.concat(parts);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-sha256': sha(body), 'x-method': req.method, 'x-length': String(body.length) });
+      res.end(body);
+    });
+  } else if (url.pathname === '/redirect') {
+    res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: '/blob?via=redirect', 'content-type': 'text/plain' });
+    res.end('moved');
+  } else if (url.pathname === '/headers') {
+    res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': ['a=1; Path=/', 'b=2; Path=/'], 'x-multi': 'one' });
+    res.end(JSON.stringify({ cookie: req.headers.cookie ?? null, referer: req.headers.referer ?? null, origin: req.headers.origin ?? null, 'x-test': req.headers['x-test'] ?? null, version: req.httpVersion }));
+  } else if (url.pathname === '/gzip') {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
+    res.end(zlib.gzipSync(TEXT));
+  } else if (url.pathname === '/hang') {
+    seen.hang++;
+    hanging.add(res);
+    req.on('close', () => hanging.delete(res));
+  } else {
+    res.writeHead(404);
+    res.end();
+  }
+}
+
+before(async () => {
+  if (skip) return;
+  pki = getPki();
+  const leaf = pki.leaves.p256;
+  origin = http2.createSecureServer({ cert: leaf.chainPem, key: leaf.keyPem, allowHTTP1: true }, handler);
+  origin.listen(0, '127.0.0.1');
+  await once(origin, 'listening');
+  wsHttps = https.createServer({ cert: leaf.chainPem, key: leaf.keyPem });
+  new WebSocketServer({ server: wsHttps, handleProtocols: (set) => (set.has('chat') ? 'chat' : false) }).on('connection', (ws, req) => {
+    ws.send(JSON.stringify({ cookie: req.headers.cookie ?? null, origin: req.headers.origin ?? null, protocol: ws.protocol }));
+    ws.on('message', (d, binary) => ws.send(d, { binary }));
+  });
+  wsHttps.listen(0, '127.0.0.1');
+  await once(wsHttps, 'listening');
+  bad = https.createServer({ cert: pki.unknown.chainPem, key: pki.unknown.keyPem }, (_q, r) => r.end('x'));
+  bad.listen(0, '127.0.0.1');
+  await once(bad, 'listening');
+  wisp = await startWispServer({ allow: [origin, wsHttps, bad].map((s) => ({ host: '127.0.0.1', port: s.address().port })) });
+  web = await startStaticServer({
+    mounts: {
+      '/bare-mux/': path.join(ROOT, 'node_modules/@mercuryworkshop/bare-mux/dist'),
+      '/proxy-transports/': path.join(ROOT, 'node_modules/@mercuryworkshop/proxy-transports/dist'),
+    },
+  });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  for (const res of hanging) res.stream?.destroy?.() ?? res.destroy?.();
+  await Promise.all([web?.stop(), wisp?.stop()]);
+  for (const s of [origin, wsHttps, bad]) {
+    if (!s) continue;
+    s.closeAllConnections?.();
+    await new Promise((r) => s.close(() => r()));
+  }
+});
+
+const params = () => ({
+  wispUrl: wisp.url, ca: pki.rootPem,
+  base: `https://127.0.0.1:${origin.address().port}`,
+  badBase: `https://127.0.0.1:${bad.address().port}`,
+  wsUrl: `wss://127.0.0.1:${wsHttps.address().port}/`,
+  badWs: `wss://127.0.0.1:${bad.address().port}/`,
+});
+
+/** Runs in the page: the transport object directly, as bare-mux / proxy-transports would call it. */
+async function direct({ kind, http, wispUrl, ca, base, badBase, wsUrl, badWs }) {
+  const mod = await import(kind === 'bare' ? '/js/proxy-transports/bare-transport.js' : '/js/proxy-transports/proxy-transport.js');
+  const { WasmTlsError } = await import('/js/fetch/index.browser.js');
+  const T = mod.default;
+  const t = new T(http ? { wisp: wispUrl, tls: { ca }, http } : { wisp: wispUrl, tls: { ca } });
+  const before = t.ready;
+  await t.init();
+  const hdrs = (obj) => (kind === 'bare' ? obj : Object.entries(obj).flatMap(([n, v]) => (Array.isArray(v) ? v.map((x) => [n, x]) : [[n, v]])));
+  const get = (headers, name) => (kind === 'bare' ? headers[name] ?? null
+    : (() => { const v = headers.filter(([n]) => n === name).map(([, x]) => x); return v.length === 0 ? null : v.length === 1 ? v[0] : v; })());
+  const hex = async (buf) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const bytes = async (body) => new Uint8Array(await new Response(body).arrayBuffer());
+  const random = (n) => { const b = new Uint8Array(n); for (let i = 0; i < n; i += 65536) crypto.getRandomValues(b.subarray(i, i + 65536)); return b; };
+  const out = { ready: [before, t.ready], meta: kind === 'bare' ? t.meta() : null };
+
+  const g = await t.request(new URL(`${base}/blob`), 'GET', null, hdrs({ 'x-test': 'get' }), undefined);
+  const gb = await bytes(g.body);
+  out.get = { status: g.status, len: gb.length, sha: await hex(gb), type: get(g.headers, 'content-type'), stream: g.body instanceof ReadableStream };
+
+  const up = random(65536 * 3 + 7);
+  const p = await t.request(new URL(`${base}/echo`), 'POST', up.buffer, hdrs({ 'content-type': 'application/octet-stream' }), undefined);
+  const pb = await bytes(p.body);
+  out.post = { status: p.status, sent: await hex(up), got: get(p.headers, 'x-sha256'), echoed: await hex(pb), method: get(p.headers, 'x-method') };
+
+  // a ReadableStream body, as bare-mux's BareClient hands it over
+  const up2 = random(100_000);
+  const rs = new ReadableStream({ start(c) { c.enqueue(up2.slice(0, 40_000)); c.enqueue(up2.slice(40_000)); c.close(); } });
+  const p2 = await t.request(new URL(`${base}/echo`), 'PUT', rs, hdrs({}), undefined);
+  out.postStream = { status: p2.status, sent: await hex(up2), got: get(p2.headers, 'x-sha256'), echoed: await hex(await bytes(p2.body)), method: get(p2.headers, 'x-method') };
+
+  out.redirects = [];
+  for (const status of [301, 302, 303, 307, 308]) {
+    const r = await t.request(new URL(`${base}/redirect?status=${status}`), 'GET', null, hdrs({}), undefined);
+    out.redirects.push({ status: r.status, location: get(r.headers, 'location'), body: new TextDecoder().decode(await bytes(r.body)) });
+  }
+
+  const h = await t.request(new URL(`${base}/headers`), 'GET', null,
+    hdrs({ cookie: 'session=abc; theme=dark', referer: `${base}/page`, origin: base, 'x-test': 'headers', connection: 'close', host: 'evil.example' }), undefined);
+  out.headers = { status: h.status, echo: JSON.parse(new TextDecoder().decode(await bytes(h.body))), setCookie: get(h.headers, 'set-cookie'), multi: get(h.headers, 'x-multi') };
+
+  const z = await t.request(new URL(`${base}/gzip`), 'GET', null, hdrs({}), undefined);
+  out.gzip = { text: new TextDecoder().decode(await bytes(z.body)), encoding: get(z.headers, 'content-encoding') };
+
+  const ac = new AbortController();
+  const started = performance.now();
+  setTimeout(() => ac.abort(), 300);
+  try {
+    await t.request(new URL(`${base}/hang`), 'GET', null, hdrs({}), ac.signal);
+    out.abort = 'resolved';
+  } catch (err) { out.abort = { name: err.name, ms: performance.now() - started }; }
+
+  try {
+    await t.request(new URL(`${badBase}/`), 'GET', null, hdrs({}), undefined);
+    out.badCert = 'resolved';
+  } catch (err) { out.badCert = { code: err.code, typed: err instanceof WasmTlsError }; }
+
+  try {
+    await t.request(new URL('http://127.0.0.1:1/'), 'GET', null, hdrs({}), undefined);
+    out.plainHttp = 'resolved';
+  } catch (err) { out.plainHttp = { code: err.code, httpCode: err.httpCode }; }
+
+  out.ws = await new Promise((resolve) => {
+    const r = { events: [] };
+    const payload = random(70_000);
+    let step = 0;
+    const [send, close] = t.connect(new URL(wsUrl), ['chat', 'other'], hdrs({ cookie: 'ws=1', origin: base }),
+      (protocol, extensions) => { r.events.push('open'); r.protocol = protocol; r.extensions = extensions ?? null; },
+      async (data) => {
+        step++;
+        if (step === 1) { r.hello = JSON.parse(data); send(payload.buffer.slice(0)); }
+        else if (step === 2) { r.binary = { type: data instanceof ArrayBuffer ? 'ArrayBuffer' : typeof data, sha: await hex(data), sent: await hex(payload) }; send('héllo'); }
+        else if (step === 3) { r.text = data; close(1000, 'bye'); }
+      },
+      (code, reason) => { r.events.push('close'); r.close = [code, reason]; resolve(r); },
+      (error) => { r.events.push('error'); r.error = error; });
+  });
+  out.wsBad = await new Promise((resolve) => {
+    const r = { events: [] };
+    t.connect(new URL(badWs), [], hdrs({}), () => r.events.push('open'), () => r.events.push('message'),
+      (code) => { r.events.push('close'); r.code = code; resolve(r); },
+      (error) => { r.events.push('error'); r.error = error; });
+  });
+  await t.close();
+  return out;
+}
+
+function checkDirect(out, kind, http) {
+  assert.equal(out.headers.echo.version, http ? '1.1' : '2.0', 'the HTTP version negotiated');
+  assert.deepEqual(out.ready, [false, true]);
+  if (kind === 'bare') assert.deepEqual(out.meta, {});
+  assert.deepEqual(out.get, { status: 200, len: BLOB.length, sha: sha(BLOB), type: 'application/octet-stream', stream: true });
+  assert.equal(out.post.status, 200);
+  assert.equal(out.post.got, out.post.sent, 'the server received the bytes sent');
+  assert.equal(out.post.echoed, out.post.sent, 'the echoed body is the bytes sent');
+  assert.equal(out.post.method, 'POST');
+  assert.deepEqual([out.postStream.status, out.postStream.got, out.postStream.echoed, out.postStream.method],
+    [200, out.postStream.sent, out.postStream.sent, 'PUT']);
+  // redirects come back raw: the 30x itself, its Location and body; not followed
+  assert.deepEqual(out.redirects, [301, 302, 303, 307, 308].map((status) => ({ status, location: '/blob?via=redirect', body: 'moved' })));
+  // forbidden request headers of a browser's Request (Cookie, Referer, Origin) still reach the server;
+  // Host and Connection given by the caller do not (fetch writes its own)
+  assert.deepEqual(out.headers.echo.cookie, 'session=abc; theme=dark');
+  assert.equal(out.headers.echo.referer, out.headers.echo.origin + '/page');
+  assert.match(out.headers.echo.origin, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(out.headers.echo['x-test'], 'headers');
+  assert.equal(out.headers.multi, 'one');
+  // known limit (docs/PROXY-TRANSPORTS.md): a browser's Response drops Set-Cookie, and the
+  // public wasmtls/fetch API hands over only that Response
+  assert.equal(out.headers.setCookie, null);
+  // gzip decoded by wasmtls/fetch: the encoding header that no longer describes the body is gone
+  assert.deepEqual(out.gzip, { text: TEXT, encoding: null });
+  assert.equal(out.abort.name, 'AbortError');
+  assert.ok(out.abort.ms < 5000, `abort took ${out.abort.ms} ms`);
+  assert.deepEqual(out.badCert, { code: 'UNKNOWN_CA', typed: true });
+  assert.deepEqual(out.plainHttp, { code: 'INVALID_OPTION', httpCode: 'UNSUPPORTED_SCHEME' });
+  assert.equal(out.ws.protocol, 'chat');
+  assert.deepEqual(out.ws.hello, { cookie: 'ws=1', origin: out.headers.echo.origin, protocol: 'chat' });
+  assert.equal(out.ws.binary.type, 'ArrayBuffer');
+  assert.equal(out.ws.binary.sha, out.ws.binary.sent);
+  assert.equal(out.ws.text, 'héllo');
+  assert.deepEqual(out.ws.events, ['open', 'close']);
+  assert.equal(out.ws.close[0], 1000);
+  assert.deepEqual(out.wsBad.events, ['error', 'close']);
+  assert.match(out.wsBad.error, /^UNKNOWN_CA: /);
+  assert.equal(out.wsBad.code, 1006);
+}
+
+for (const kind of ['bare', 'proxy']) {
+  for (const http of [undefined, '1.1']) {
+    test(`Chromium: the ${kind === 'bare' ? 'bare-mux BareTransport' : 'proxy-transports ProxyTransport'} object directly (${http ? 'HTTP/1.1' : 'h2'}) through Wisp`, { skip, timeout: 90_000 }, async () => {
+      const page = await browser.context.newPage();
+      const errors = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      await page.goto(`${web.url}package.json`);
+      const hangsBefore = seen.hang;
+      const out = await page.evaluate(direct, { kind, http, ...params() });
+      checkDirect(out, kind, http);
+      assert.equal(seen.hang, hangsBefore + 1, 'the aborted request reached the server once');
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+  }
+}
