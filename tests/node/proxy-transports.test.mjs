@@ -255,3 +255,73 @@ for (const kind of ['bare', 'proxy']) {
     });
   }
 }
+
+/** Runs in the page: the transports through the libraries' own clients. */
+async function viaLibraries({ wispUrl, ca, base, wsUrl }) {
+  const hex = async (buf) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const random = (n) => { const b = new Uint8Array(n); for (let i = 0; i < n; i += 65536) crypto.getRandomValues(b.subarray(i, i + 65536)); return b; };
+  const wsEcho = (ws) => new Promise((resolve, reject) => {
+    const payload = random(50_000);
+    const r = {};
+    let step = 0;
+    ws.binaryType = 'arraybuffer';
+    ws.addEventListener('open', () => { r.protocol = ws.protocol ?? ws.protocols; });
+    ws.addEventListener('message', async (e) => {
+      step++;
+      if (step === 1) { r.hello = JSON.parse(e.data); ws.send(payload); }
+      else if (step === 2) { r.binary = (await hex(e.data)) === (await hex(payload)); ws.close(1000, 'bye'); }
+    });
+    ws.addEventListener('close', (e) => { r.close = e.code; resolve(r); });
+    ws.addEventListener('error', () => reject(new Error('ws error')));
+  });
+  const run = async (client) => {
+    const res = {};
+    const g = await client.fetch(`${base}/blob`);
+    res.get = [g.status, await hex(await g.arrayBuffer())];
+    const up = random(123_457);
+    const p = await client.fetch(`${base}/echo`, { method: 'POST', body: up.buffer.slice(0), headers: kind === 'bare' ? { 'content-type': 'application/octet-stream' } : [['content-type', 'application/octet-stream']] });
+    res.post = [p.status, p.headers.get('x-sha256'), await hex(await p.arrayBuffer()), await hex(up)];
+    const m = await client.fetch(`${base}/redirect?status=307`, { redirect: 'manual' });
+    res.manual = [m.status, m.headers.get('location')];
+    const f = await client.fetch(`${base}/redirect?status=302`);
+    res.follow = [f.status, await hex(await f.arrayBuffer())];
+    // bare-mux: createWebSocket(remote, protocols, __deprecated_donotuse_websocket, requestHeaders)
+    res.ws = await wsEcho(kind === 'bare' ? client.createWebSocket(wsUrl, ['chat'], undefined, { cookie: 'lib=1' }) : client.createWebSocket(wsUrl, ['chat'], [['cookie', 'lib=1']]));
+    return res;
+  };
+  let kind = 'proxy';
+  const { BareCompatibleClient } = await import('/proxy-transports/index.mjs');
+  const { default: ProxyT } = await import('/js/proxy-transports/proxy-transport.js');
+  const out = { proxy: await run(new BareCompatibleClient(new ProxyT({ wisp: wispUrl, tls: { ca } }))) };
+  kind = 'bare';
+  const { BareMuxConnection, BareClient } = await import('/bare-mux/index.mjs');
+  const conn = new BareMuxConnection('/bare-mux/worker.js');
+  await conn.setTransport('/js/proxy-transports/bare-transport.js', [{ wisp: wispUrl, tls: { ca } }]);
+  out.transportName = await conn.getTransport();
+  out.bare = await run(new BareClient());
+  return out;
+}
+
+test('Chromium: through proxy-transports\' BareCompatibleClient and bare-mux\'s SharedWorker + BareClient', { skip, timeout: 90_000 }, async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(`${web.url}package.json`);
+  const out = await page.evaluate(viaLibraries, params());
+  assert.equal(out.transportName, '/js/proxy-transports/bare-transport.js');
+  for (const kind of ['proxy', 'bare']) {
+    const r = out[kind];
+    assert.deepEqual(r.get, [200, sha(BLOB)], kind);
+    assert.equal(r.post[0], 200, kind);
+    assert.equal(r.post[1], r.post[3], `${kind}: the server got the bytes sent`);
+    assert.equal(r.post[2], r.post[3], `${kind}: the echo is the bytes sent`);
+    assert.deepEqual(r.manual, [307, '/blob?via=redirect'], kind);
+    // the library follows the raw 302 the transport returned
+    assert.deepEqual(r.follow, [200, sha(BLOB)], kind);
+    assert.deepEqual(r.ws.hello.cookie, 'lib=1', kind);
+    assert.equal(r.ws.binary, true, kind);
+    assert.equal(r.ws.close, 1000, kind);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
