@@ -325,3 +325,39 @@ test('Chromium: through proxy-transports\' BareCompatibleClient and bare-mux\'s 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('types: the classes are assignable to bare-mux\'s BareTransport and proxy-transports\' ProxyTransport (tsc --strict)', { timeout: 120_000 }, async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
+  if (!fs.existsSync(tsc)) { t.skip('typescript is not installed'); return; }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasmtls-types-proxy-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'wasmtls'), 'dir');
+    fs.symlinkSync(path.join(ROOT, 'node_modules', '@mercuryworkshop'), path.join(dir, 'node_modules', '@mercuryworkshop'), 'dir');
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer-proxy', private: true, type: 'module' }));
+    fs.writeFileSync(path.join(dir, 'consumer.ts'), `
+import type { BareTransport } from '@mercuryworkshop/bare-mux';
+import type { ProxyTransport } from '@mercuryworkshop/proxy-transports';
+import WasmTlsBareTransport from 'wasmtls/bare-transport';
+import WasmTlsProxyTransport from 'wasmtls/proxy-transport';
+export const bare: BareTransport = new WasmTlsBareTransport({ wisp: 'ws://127.0.0.1:1/', tls: { ca: 'pem' }, http: '1.1' });
+export const proxy: ProxyTransport = new WasmTlsProxyTransport({ wisp: 'ws://127.0.0.1:1/' });
+// @ts-expect-error not an option
+new WasmTlsProxyTransport({ wisp: 'ws://127.0.0.1:1/', follow: true });
+`);
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      // bundler resolution: the libraries' own .d.ts re-export extensionless relative paths
+      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'], skipLibCheck: true },
+      files: ['consumer.ts'],
+    }));
+    let out = '';
+    let status = 0;
+    try { out = execFileSync(tsc, ['-p', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 110_000 }); } catch (err) { status = err.status ?? 1; out = `${err.stdout ?? ''}${err.stderr ?? ''}`; }
+    assert.equal(status, 0, out);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
