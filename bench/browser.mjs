@@ -342,8 +342,8 @@ function epoxyTargets(R) {
     const value = a != null && b ? a / b : null;
     t.push({ name, value: r2(value), pass: value != null && value <= limit, detail: `ratio (wasmtls ${a} / epoxy-tls ${b})` });
   };
-  add('Chromium/Wisp handshake median <= 0.7x epoxy-tls', ours?.medianMs, theirs?.medianMs, 0.7);
-  add('Chromium/Wisp main-thread CPU/handshake <= 0.7x epoxy-tls', ours?.cpuMsPerHandshake, theirs?.cpuMsPerHandshake, 0.7);
+  add('Wisp handshake median <= 0.7x epoxy-tls', ours?.medianMs, theirs?.medianMs, 0.7);
+  add('Wisp main-thread CPU/handshake <= 0.7x epoxy-tls', ours?.cpuMsPerHandshake, theirs?.cpuMsPerHandshake, 0.7);
   add('Chromium cold start <= epoxy-tls', R.coldStart?.medianMs, E.coldStart?.medianMs, 1);
   return t;
 }
