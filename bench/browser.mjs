@@ -8,7 +8,7 @@
 //
 // Per transport: full handshake latency (connect() → opened; median, p90 over HS_N sequential
 // connects after 2 warm-ups) and download MB/s (10^6 bytes / s, connect() to last byte, like the
-// Node bench) for ChaCha20-Poly1305 and AES-128-GCM, and as a baseline the same download over the
+// Node bench) for ChaCha20-Poly1305, AES-128-GCM and AES-256-GCM, and as a baseline the same download over the
 // bare transport from a plain TCP server (no TLS: what the proxy path itself allows). Cold start: import of js/index.browser.js +
 // loadWasmBrowser() in a fresh browser context (no HTTP cache: the static server sends no-store).
 // Main-thread CPU per handshake: CDP Performance.getMetrics TaskDuration (all main-thread tasks of the
