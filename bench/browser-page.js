@@ -2,9 +2,14 @@
 // (js/index.browser.js) through a WebSocket proxy (websockify) or a Wisp server. Nothing is
 // imported until asked, so coldStart() in a fresh page times the import and the wasm load.
 // Results are raw numbers; bench/browser.mjs computes the medians.
+// window.epoxyBench runs the same measurements on npm @mercuryworkshop/epoxy-tls (rustls in wasm,
+// its own Wisp client), served by bench/browser.mjs under /epoxy/ (the package's full/ directory:
+// epoxy.js + epoxy.wasm, the non-bundled build, so the wasm is fetched and compiled like ours).
 
 const ENTRY = '/js/index.browser.js';
+const EPOXY = '/epoxy/epoxy.js';
 const enc = new TextEncoder();
+const dec = new TextDecoder();
 /** One transport factory per proxy: a wisp() factory shares one WebSocket between connections. */
 const factories = new Map();
 /** ms the last transport took to open (WebSocket to websockify; Wisp stream, or session + stream). */
@@ -43,20 +48,56 @@ async function requestBytes(pair, bytes) {
   while (got < bytes) {
     const { value, done } = await reader.read();
     if (done) break;
-    got += value.length;
+    got += value.byteLength;
   }
   return { got, reader };
+}
+
+/** Resource Timing entries that appeared while `fn` ran: what the page downloaded for it. */
+async function fetchedDuring(fn) {
+  const before = new Set(performance.getEntriesByType('resource').map((e) => e.name));
+  const result = await fn();
+  const resources = performance.getEntriesByType('resource').filter((e) => !before.has(e.name))
+    .map((e) => ({ url: e.name, transferSize: e.transferSize, bodyBytes: e.decodedBodySize }));
+  return { ...result, resources };
+}
+
+/** Read a `{ readable }` (or epoxy's `{ read }`) stream to its end as text. */
+async function readAllText(readable) {
+  const reader = readable.getReader();
+  let text = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += dec.decode(value instanceof Uint8Array ? value : new Uint8Array(value), { stream: true });
+  }
+  return text + dec.decode();
 }
 
 window.wasmtlsBench = {
   /** import of the browser entry, then its first wasm fetch + compile + instantiate (ms). */
   async coldStart() {
-    const t0 = performance.now();
+    return fetchedDuring(async () => {
+      const t0 = performance.now();
+      const m = await import(ENTRY);
+      const t1 = performance.now();
+      const wasm = await m.loadWasmBrowser();
+      const t2 = performance.now();
+      return { importMs: t1 - t0, instantiateMs: t2 - t1, totalMs: t2 - t0, simd: wasm.exports.wt_build_simd() === 1 };
+    });
+  },
+
+  /** The suite the server says it negotiated with us ("i0\n" → "<protocol> <suite>"), and our own view. */
+  async serverView({ kind, url, port, ca }) {
     const m = await import(ENTRY);
-    const t1 = performance.now();
-    const wasm = await m.loadWasmBrowser();
-    const t2 = performance.now();
-    return { importMs: t1 - t0, instantiateMs: t2 - t1, totalMs: t2 - t0, simd: wasm.exports.wt_build_simd() === 1 };
+    const s = open(m, { kind, url, port, ca });
+    const info = await s.opened;
+    const w = s.writable.getWriter();
+    await w.write(enc.encode('i0\n'));
+    w.releaseLock();
+    const line = (await readAllText(s.readable)).trim();
+    await closeSocket(s);
+    return { server: line, client: `${info.version} ${info.cipher}` };
   },
 
   /** `warmup` then `n` sequential full handshakes: connect() → opened (ms each), then close. */
@@ -109,6 +150,98 @@ window.wasmtlsBench = {
     await reader.cancel().catch(() => {});
     t.close?.();
     if (got !== bytes) throw new Error(`${kind} raw download: got ${got} of ${bytes}`);
+    return { ms, bytes: got };
+  },
+};
+
+/** One EpoxyClient (one Wisp WebSocket, a new stream per connect) per Wisp URL + CA. */
+const epoxyClients = new Map();
+async function epoxyClient(wispUrl, ca) {
+  const key = `${wispUrl} ${ca ?? ''}`;
+  if (!epoxyClients.has(key)) {
+    const m = await import(EPOXY);
+    await m.default({ module_or_path: new URL('/epoxy/epoxy.wasm', location.href) });
+    const o = new m.EpoxyClientOptions();
+    o.wisp_v2 = false; // wasmtls's wisp() speaks Wisp v1; the same protocol for both
+    o.udp_extension_required = false;
+    // The bench CA as epoxy's only extra root (rustls verifies the chain against it: the same CA
+    // wasmtls is given). Without it the chain must fail: see rejectsWithoutCa().
+    if (ca) o.pem_files = [ca];
+    epoxyClients.set(key, new m.EpoxyClient(wispUrl, o));
+  }
+  return epoxyClients.get(key);
+}
+
+/** connect_tls resolves once rustls finished the handshake (the stream can carry data). */
+const epoxyConnect = (client, port) => client.connect_tls(`tls://127.0.0.1:${port}`);
+
+// Cancel the readable, then abort the writable (epoxy 2.1.19-1: write.close() on a TLS stream takes
+// the whole headless Chromium down here, so the graceful close is not used).
+async function epoxyClose(s) {
+  await s.read.cancel().catch(() => {});
+  await s.write.abort().catch(() => {});
+}
+
+window.epoxyBench = {
+  /** import of epoxy.js, then its init(): fetch + compile + instantiate epoxy.wasm (ms). */
+  async coldStart() {
+    return fetchedDuring(async () => {
+      const t0 = performance.now();
+      const m = await import(EPOXY);
+      const t1 = performance.now();
+      await m.default({ module_or_path: new URL('/epoxy/epoxy.wasm', location.href) });
+      const t2 = performance.now();
+      return { importMs: t1 - t0, instantiateMs: t2 - t1, totalMs: t2 - t0, version: m.info.version };
+    });
+  },
+
+  /** The same `warmup` + `n` sequential handshakes as wasmtlsBench.handshakes: connect_tls() → resolved. */
+  async handshakes({ url, port, ca, n, warmup = 2 }) {
+    const client = await epoxyClient(url, ca);
+    for (let i = 0; i < warmup; i++) await epoxyClose(await epoxyConnect(client, port));
+    const latencies = [];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      const s = await epoxyConnect(client, port);
+      latencies.push(performance.now() - start);
+      await epoxyClose(s);
+    }
+    return { latencies, wallMs: performance.now() - t0 };
+  },
+
+  /** The suite the server negotiated with epoxy (epoxy's API does not report it). */
+  async serverView({ url, port, ca }) {
+    const client = await epoxyClient(url, ca);
+    const s = await epoxyConnect(client, port);
+    const w = s.write.getWriter();
+    await w.write(enc.encode('i0\n'));
+    w.releaseLock();
+    const line = (await readAllText(s.read)).trim();
+    await epoxyClose(s);
+    return { server: line };
+  },
+
+  /** Without the bench CA (epoxy's built-in roots only) the handshake must fail: the CA is really used. */
+  async rejectsWithoutCa({ url, port }) {
+    const client = await epoxyClient(url, null);
+    try {
+      const s = await epoxyConnect(client, port);
+      await epoxyClose(s);
+      return { rejected: false };
+    } catch (err) { return { rejected: true, error: String(err?.message ?? err) }; }
+  },
+
+  /** "d<bytes>\n", read until `bytes` arrived; ms from connect_tls() to the last byte. */
+  async download({ url, port, ca, bytes }) {
+    const client = await epoxyClient(url, ca);
+    const start = performance.now();
+    const s = await epoxyConnect(client, port);
+    const { got, reader } = await requestBytes({ readable: s.read, writable: s.write }, bytes);
+    const ms = performance.now() - start;
+    reader.releaseLock();
+    await epoxyClose(s);
+    if (got !== bytes) throw new Error(`epoxy download: got ${got} of ${bytes}`);
     return { ms, bytes: got };
   },
 };

@@ -8,14 +8,23 @@
 //
 // Per transport: full handshake latency (connect() → opened; median, p90 over HS_N sequential
 // connects after 2 warm-ups) and download MB/s (10^6 bytes / s, connect() to last byte, like the
-// Node bench) for ChaCha20-Poly1305 and AES-128-GCM, and as a baseline the same download over the
+// Node bench) for ChaCha20-Poly1305, AES-128-GCM and AES-256-GCM, and as a baseline the same download over the
 // bare transport from a plain TCP server (no TLS: what the proxy path itself allows). Cold start: import of js/index.browser.js +
 // loadWasmBrowser() in a fresh browser context (no HTTP cache: the static server sends no-store).
+// Main-thread CPU per handshake: CDP Performance.getMetrics TaskDuration (all main-thread tasks of the
+// page's renderer) before and after N handshakes, divided by N (close included).
+//
+// Side by side with npm @mercuryworkshop/epoxy-tls (rustls in wasm; R.epoxy): the same page, the same
+// Wisp server, the same loopback TLS servers, the same CA (epoxy's EpoxyClientOptions.pem_files; a
+// check that epoxy rejects the chain without it is part of the result). Handshakes and downloads of
+// the two peers run interleaved in rounds (ABAB…) so that load from other work on the machine hits both;
+// cold starts alternate, each in a fresh context. R.epoxy.targets: the issue 18 browser targets.
 // Used by bench/run.mjs; `node bench/browser.mjs [--quick]` runs it alone and prints JSON.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { getPki } from '../tests/node/helpers/pki.mjs';
 import { CHROMIUM, browserSkipReason, startWebsockify } from '../tests/node/helpers/browser.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
@@ -25,16 +34,48 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const WASM = path.join(ROOT, 'js/dist/wasmtls.wasm');
 const PAGE = 'bench/browser-page.html';
+// epoxy's non-bundled build (JS + a separate .wasm, fetched like ours), mounted at /epoxy/.
+const EPOXY_PKG = path.join(ROOT, 'node_modules/@mercuryworkshop/epoxy-tls');
+const EPOXY_DIR = path.join(EPOXY_PKG, 'full');
 const STEP_TIMEOUT_MS = 5 * 60 * 1000;
 
 const SUITES = {
   'CHACHA20-POLY1305': 'TLS_CHACHA20_POLY1305_SHA256',
   'AES-128-GCM': 'TLS_AES_128_GCM_SHA256',
+  'AES-256-GCM': 'TLS_AES_256_GCM_SHA384',
 };
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const r2 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 100) / 100);
+const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
+
+/** What a cold start fetched (Resource Timing entries from the page), sized from the files served. */
+function downloadSize(resources) {
+  const files = resources.map((r) => {
+    const p = new URL(r.url).pathname;
+    const file = p.startsWith('/epoxy/') ? path.join(EPOXY_DIR, p.slice('/epoxy/'.length)) : path.join(ROOT, p);
+    const buf = fs.readFileSync(file);
+    return { file: path.relative(ROOT, file), bytes: buf.length, gzip: gz(buf), transferSize: r.transferSize };
+  });
+  const sum = (k, f = () => true) => files.filter(f).reduce((a, x) => a + x[k], 0);
+  const isWasm = (x) => x.file.endsWith('.wasm');
+  return { files, bytes: sum('bytes'), gzip: sum('gzip'), wasmBytes: sum('bytes', isWasm), wasmGzip: sum('gzip', isWasm),
+    jsBytes: sum('bytes', (x) => !isWasm(x)), jsGzip: sum('gzip', (x) => !isWasm(x)) };
+}
+
+/** Main-thread time of the page's renderer over `fn`: CDP TaskDuration / ScriptDuration deltas (ms). */
+async function mainThread(cdp, fn) {
+  const read = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const g = (n) => metrics.find((x) => x.name === n)?.value ?? 0;
+    return { task: g('TaskDuration'), script: g('ScriptDuration') };
+  };
+  const a = await read();
+  const result = await fn();
+  const b = await read();
+  return { result, taskMs: (b.task - a.task) * 1000, scriptMs: (b.script - a.script) * 1000 };
+}
 
 function withTimeout(promise, what, ms = STEP_TIMEOUT_MS) {
   let timer;
@@ -91,7 +132,9 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
   const HS_N = quick ? 5 : 40;
   const BULK = quick ? 4 << 20 : 32 << 20;
   const BULK_RUNS = quick ? 1 : 3;
-  const COLD_RUNS = 3;
+  const COLD_RUNS = quick ? 2 : 5;
+  const ROUNDS = quick ? 1 : 4; // interleaved wasmtls / epoxy handshake rounds of HS_N / ROUNDS each
+  const epoxyOk = fs.existsSync(path.join(EPOXY_DIR, 'epoxy.wasm'));
 
   const pki = getPki();
   const leaf = pki.leaves.p256;
@@ -114,31 +157,35 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
     }
     const wisp = await startWispServer({ allow: Object.keys(specs).map((name) => ({ host: '127.0.0.1', port: P[name] })) });
     stops.push(() => wisp.stop());
-    const web = await startStaticServer();
+    const web = await startStaticServer(epoxyOk ? { mounts: { '/epoxy/': EPOXY_DIR } } : {});
     stops.push(() => web.stop());
     const pageUrl = `${web.url}${PAGE}`;
 
     browser = await launch();
     const R = {
       chromium: browser.version(),
-      params: { handshakes: HS_N, warmups: 2, bulkBytes: BULK, bulkRuns: BULK_RUNS, coldRuns: COLD_RUNS },
+      params: { handshakes: HS_N, warmups: 2, bulkBytes: BULK, bulkRuns: BULK_RUNS, coldRuns: COLD_RUNS, epoxyRounds: ROUNDS },
       transports: {},
       coldStart: null,
       notes: 'latency = connect() → opened in the page; websockify: a new WebSocket (and proxy-side TCP connection) per ' +
         'connect; wisp: one shared WebSocket, a new Wisp stream per connect (transportOpenMedianMs: the part of the latency ' +
         'until the proxy connection was open). MB/s = 10^6 bytes / s from connect() to the last byte; ' +
-        'rawDownMBps: the same download from a plain TCP server over the bare transport (no TLS).',
+        'rawDownMBps: the same download from a plain TCP server over the bare transport (no TLS). ' +
+        'cpuMsPerHandshake: CDP TaskDuration delta (main thread) over the N handshakes / N, close included.',
     };
 
     // Cold start first, each in its own context (no renderer, memory cache or compiled code shared).
-    log('browser: cold start (fresh context: import + loadWasmBrowser)');
+    log(`browser: cold start (fresh context: import + instantiate), wasmtls${epoxyOk ? ' and epoxy-tls alternating' : ''}`);
     const cold = [];
+    const epoxyCold = [];
     for (let i = 0; i < COLD_RUNS; i++) {
-      const context = await browser.newContext();
-      try {
-        const { page } = await openPage(context, pageUrl);
-        cold.push(await withTimeout(page.evaluate(() => window.wasmtlsBench.coldStart()), 'cold start'));
-      } finally { await context.close(); }
+      for (const [bench, out] of [['wasmtlsBench', cold], ...(epoxyOk ? [['epoxyBench', epoxyCold]] : [])]) {
+        const context = await browser.newContext();
+        try {
+          const { page } = await openPage(context, pageUrl);
+          out.push(await withTimeout(page.evaluate((b) => window[b].coldStart(), bench), `${bench} cold start`));
+        } finally { await context.close(); }
+      }
     }
     R.coldStart = {
       runs: COLD_RUNS,
@@ -148,9 +195,12 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
       allMs: cold.map((c) => r2(c.totalMs)),
       wasmBuild: cold.every((c) => c.simd) ? 'js/dist/wasmtls-simd.wasm' : 'js/dist/wasmtls.wasm',
     };
+    R.download = downloadSize(cold[0].resources);
 
     const context = await browser.newContext();
     const { page, errors } = await openPage(context, pageUrl);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
     const ca = pki.rootPem;
     const targets = {
       websockify: (name) => ({ kind: 'websocket', url: ws[name].url, port: P[name] }),
@@ -160,9 +210,12 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
       const T = (R.transports[transport] = {});
       log(`browser ${transport}: ${HS_N} handshakes (TLS 1.3 P-256)`);
       try {
-        const hs = await withTimeout(page.evaluate((a) => window.wasmtlsBench.handshakes(a),
-          { ...target('tls13-p256'), ca, n: HS_N, warmup: 2 }), `${transport} handshakes`);
+        await withTimeout(page.evaluate((a) => window.wasmtlsBench.handshakes(a),
+          { ...target('tls13-p256'), ca, n: 0, warmup: 2 }), `${transport} warm-up`);
+        const { result: hs, taskMs, scriptMs } = await mainThread(cdp, () => withTimeout(page.evaluate((a) => window.wasmtlsBench.handshakes(a),
+          { ...target('tls13-p256'), ca, n: HS_N, warmup: 0 }), `${transport} handshakes`));
         T.handshake = { n: HS_N, medianMs: r2(median(hs.latencies)), p90Ms: r2(pct(hs.latencies, 0.9)),
+          cpuMsPerHandshake: r2(taskMs / HS_N), scriptMsPerHandshake: r2(scriptMs / HS_N),
           transportOpenMedianMs: r2(median(hs.transportMs)),
           wallMsPerHandshake: r2(hs.wallMs / HS_N), version: hs.version, cipher: hs.cipher, group: hs.group };
         if (transport === 'websockify') T.webSocketStream = hs.webSocketStream;
@@ -191,6 +244,17 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
         T.rawDownMBps = r2(median(rates));
       } catch (err) { log(`  ${transport} raw download: FAILED ${err.message}`); T.rawDownMBps = { error: String(err.message ?? err) }; }
     }
+    if (epoxyOk) R.epoxy = await vsEpoxy({ page, cdp, wisp, P, ca, HS_N, ROUNDS, BULK, BULK_RUNS, log });
+    else R.epoxy = { skipped: `${path.relative(ROOT, EPOXY_DIR)}/epoxy.wasm missing (npm install: devDependency @mercuryworkshop/epoxy-tls)` };
+    if (epoxyOk && !R.epoxy.error) {
+      R.epoxy.coldStart = {
+        runs: COLD_RUNS, medianMs: r2(median(epoxyCold.map((c) => c.totalMs))),
+        importMedianMs: r2(median(epoxyCold.map((c) => c.importMs))), instantiateMedianMs: r2(median(epoxyCold.map((c) => c.instantiateMs))),
+        allMs: epoxyCold.map((c) => r2(c.totalMs)),
+      };
+      R.epoxy.download = downloadSize(epoxyCold[0].resources);
+      R.epoxy.targets = epoxyTargets(R);
+    }
     if (errors.length) R.pageErrors = errors;
     await context.close();
     return R;
@@ -198,6 +262,90 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
     await browser?.close().catch(() => {});
     for (const stop of stops.reverse()) await Promise.resolve().then(stop).catch(() => {});
   }
+}
+
+/**
+ * wasmtls and epoxy-tls over the same Wisp server to the same servers, interleaved: handshakes in
+ * ROUNDS rounds (ABAB…, each peer warmed up first), CPU from CDP TaskDuration over each round;
+ * downloads per suite alternating run by run; the suite each server negotiated with each peer.
+ */
+async function vsEpoxy({ page, cdp, wisp, P, ca, HS_N, ROUNDS, BULK, BULK_RUNS, log }) {
+  const E = { package: '@mercuryworkshop/epoxy-tls', version: null, build: 'full/epoxy.js + full/epoxy.wasm (non-bundled)',
+    transport: 'wisp (v1, one WebSocket per client, a stream per connection)', target: 'tls://127.0.0.1:<port> (IP SAN; wasmtls: 127.0.0.1 with SNI localhost)',
+    caCheck: null, handshake: {}, downMBps: {}, negotiated: {} };
+  try {
+    E.version = JSON.parse(fs.readFileSync(path.join(EPOXY_PKG, 'package.json'), 'utf8')).version;
+    const w = (name) => ({ kind: 'wisp', url: wisp.url, port: P[name], ca });
+    const peers = {
+      wasmtls: (fn, a) => page.evaluate(([f, x]) => window.wasmtlsBench[f](x), [fn, a]),
+      'epoxy-tls': (fn, a) => page.evaluate(([f, x]) => window.epoxyBench[f](x), [fn, a]),
+    };
+    E.caCheck = await withTimeout(peers['epoxy-tls']('rejectsWithoutCa', { url: wisp.url, port: P['tls13-p256'] }), 'epoxy CA check');
+    log(`browser wisp vs epoxy-tls: ${HS_N} handshakes each in ${ROUNDS} interleaved rounds; epoxy without the CA: ${E.caCheck.rejected ? 'rejected' : 'ACCEPTED'}`);
+    const per = Math.ceil(HS_N / ROUNDS);
+    const acc = {};
+    for (const name of Object.keys(peers)) {
+      await withTimeout(peers[name]('handshakes', { ...w('tls13-p256'), n: 0, warmup: 2 }), `${name} warm-up`);
+      acc[name] = { lat: [], taskMs: 0, scriptMs: 0, n: 0, rounds: [] };
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 ? ['epoxy-tls', 'wasmtls'] : ['wasmtls', 'epoxy-tls'];
+      for (const name of order) {
+        const { result, taskMs, scriptMs } = await mainThread(cdp, () => withTimeout(peers[name]('handshakes',
+          { ...w('tls13-p256'), n: per, warmup: 0 }), `${name} handshakes`));
+        const a = acc[name];
+        a.lat.push(...result.latencies); a.taskMs += taskMs; a.scriptMs += scriptMs; a.n += per;
+        a.rounds.push({ medianMs: r2(median(result.latencies)), cpuMsPerHandshake: r2(taskMs / per) });
+      }
+    }
+    for (const [name, a] of Object.entries(acc)) {
+      E.handshake[name] = { n: a.n, medianMs: r2(median(a.lat)), p90Ms: r2(pct(a.lat, 0.9)),
+        cpuMsPerHandshake: r2(a.taskMs / a.n), scriptMsPerHandshake: r2(a.scriptMs / a.n), rounds: a.rounds };
+    }
+    for (const name of Object.keys(peers)) {
+      E.negotiated[name] = {};
+      for (const server of ['tls13-p256', ...Object.keys(SUITES).map((s) => `bulk13-${s}`)]) {
+        try {
+          const v = await withTimeout(peers[name]('serverView', w(server)), `${name} server view`);
+          E.negotiated[name][server] = v.server + (v.client ? ` (client: ${v.client})` : '');
+        } catch (err) { E.negotiated[name][server] = { error: String(err.message ?? err) }; }
+      }
+    }
+    for (const [suite, cipher] of Object.entries(SUITES)) {
+      log(`browser wisp vs epoxy-tls: download ${BULK / 2 ** 20} MiB ${suite}, ${BULK_RUNS} runs each, alternating`);
+      const rates = { wasmtls: [], 'epoxy-tls': [] };
+      const errs = {};
+      for (let i = 0; i < BULK_RUNS; i++) {
+        for (const name of i % 2 ? ['epoxy-tls', 'wasmtls'] : ['wasmtls', 'epoxy-tls']) {
+          try {
+            const d = await withTimeout(peers[name]('download', { ...w(`bulk13-${suite}`), bytes: BULK, cipher }), `${name} download ${suite}`);
+            rates[name].push(d.bytes / 1e6 / (d.ms / 1000));
+          } catch (err) { errs[name] = String(err.message ?? err); }
+        }
+      }
+      E.downMBps[suite] = Object.fromEntries(Object.entries(rates).map(([n, x]) => [n, errs[n] ? { error: errs[n] } : r2(median(x))]));
+    }
+    return E;
+  } catch (err) {
+    log(`  epoxy-tls: FAILED ${err.message}`);
+    return { ...E, error: String(err.message ?? err) };
+  }
+}
+
+/** Issue 18's browser targets, as ratios wasmtls / epoxy-tls measured in this run. */
+function epoxyTargets(R) {
+  const E = R.epoxy;
+  const ours = E.handshake?.wasmtls;
+  const theirs = E.handshake?.['epoxy-tls'];
+  const t = [];
+  const add = (name, a, b, limit) => {
+    const value = a != null && b ? a / b : null;
+    t.push({ name, value: r2(value), pass: value != null && value <= limit, detail: `ratio (wasmtls ${a} / epoxy-tls ${b})` });
+  };
+  add('Wisp handshake median <= 0.7x epoxy-tls', ours?.medianMs, theirs?.medianMs, 0.7);
+  add('Wisp main-thread CPU/handshake <= 0.7x epoxy-tls', ours?.cpuMsPerHandshake, theirs?.cpuMsPerHandshake, 0.7);
+  add('Chromium cold start <= epoxy-tls', R.coldStart?.medianMs, E.coldStart?.medianMs, 1);
+  return t;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -326,6 +326,8 @@ function targets(R) {
   add('browser WASM+JS <= 60 KB gzip', R.size.totalGzip / 1000, R.size.totalGzip <= 60000, 'KB');
   add('cold start <= 15 ms', R.coldStartMs.wasmtls, R.coldStartMs.wasmtls <= 15, 'ms');
   add('WASM heap per idle connection <= 40 KiB', R.heap?.kibPerConnection, R.heap?.kibPerConnection <= 40, 'KiB');
+  // Chromium over Wisp, against epoxy-tls in the same run (bench/browser.mjs computes them).
+  for (const x of R.browser?.epoxy?.targets ?? []) t.push(x);
   return t;
 }
 
@@ -371,17 +373,49 @@ function print(R) {
   else {
     lines.push(`  Chromium ${b.chromium}; ${b.params.handshakes} handshakes (TLS 1.3 P-256); download ${b.params.bulkBytes / 2 ** 20} MiB, median of ${b.params.bulkRuns} (MB/s)`);
     for (const [name, t] of Object.entries(b.transports)) {
-      const hs = t.handshake?.error ? `FAILED: ${t.handshake.error}` : `${fmt(t.handshake?.medianMs, ' ms').padStart(9)} / ${fmt(t.handshake?.p90Ms, ' ms').padStart(9)} (proxy open ${fmt(t.handshake?.transportOpenMedianMs, ' ms')})`;
+      const hs = t.handshake?.error ? `FAILED: ${t.handshake.error}` : `${fmt(t.handshake?.medianMs, ' ms').padStart(9)} / ${fmt(t.handshake?.p90Ms, ' ms').padStart(9)} (proxy open ${fmt(t.handshake?.transportOpenMedianMs, ' ms')}; main-thread CPU ${fmt(t.handshake?.cpuMsPerHandshake, ' ms')})`;
       const dl = Object.entries(t.downMBps ?? {}).map(([s, v]) => `${s} ${v?.error ? `FAILED: ${v.error}` : fmt(v)}`).join(', ');
       const raw = t.rawDownMBps?.error ? 'FAILED' : fmt(t.rawDownMBps);
       lines.push(`  ${name.padEnd(11)} handshake median / p90 ${hs}   down ${dl} (no TLS: ${raw})`);
     }
     const c = b.coldStart;
     lines.push(`  cold start (fresh context, import + loadWasmBrowser, median of ${c.runs}): ${c.medianMs} ms (import ${c.importMedianMs} + wasm ${c.instantiateMedianMs}; ${c.wasmBuild})`);
+    printEpoxy(b, lines, fmt, ratio);
   }
   lines.push('\nTargets');
   for (const t of R.targets) lines.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(52)} measured ${t.value ?? '–'} ${t.detail}`);
   console.log(lines.join('\n'));
+}
+
+/** wasmtls next to epoxy-tls (Chromium, the same Wisp server and TLS servers; bench/browser.mjs vsEpoxy). */
+function printEpoxy(b, lines, fmt, ratio) {
+  const E = b.epoxy;
+  lines.push('\nBrowser: wasmtls vs epoxy-tls (Chromium, same Wisp server, same TLS servers, same CA); ratios are wasmtls / epoxy-tls');
+  if (!E || E.skipped || E.error) { lines.push(`  ${E?.skipped ? `skipped: ${E.skipped}` : `FAILED: ${E?.error}`}`); return; }
+  lines.push(`  ${E.package} ${E.version} (${E.build}); CA given as pem_files — without it epoxy ${E.caCheck?.rejected ? 'rejects the chain' : 'ACCEPTED the chain (CA not in effect!)'}`);
+  const ours = E.handshake.wasmtls;
+  const theirs = E.handshake['epoxy-tls'];
+  const row = (label, a, b, unit) => lines.push(`  ${label.padEnd(34)} ${fmt(a, unit).padStart(10)} ${fmt(b, unit).padStart(10)}${ratio(a, b)}`);
+  lines.push(`  ${''.padEnd(34)} ${'wasmtls'.padStart(10)} ${'epoxy-tls'.padStart(10)}`);
+  row(`handshake median (n=${ours?.n}, ${b.params.epoxyRounds} rounds)`, ours?.medianMs, theirs?.medianMs, ' ms');
+  row('handshake p90', ours?.p90Ms, theirs?.p90Ms, ' ms');
+  row('main-thread CPU per handshake', ours?.cpuMsPerHandshake, theirs?.cpuMsPerHandshake, ' ms');
+  row('  of which script', ours?.scriptMsPerHandshake, theirs?.scriptMsPerHandshake, ' ms');
+  for (const [suite, v] of Object.entries(E.downMBps)) {
+    const e = (x) => (x?.error ? null : x);
+    row(`download ${suite} (MB/s)`, e(v.wasmtls), e(v['epoxy-tls']), '');
+    for (const [n, x] of Object.entries(v)) if (x?.error) lines.push(`    ${n} FAILED: ${x.error}`);
+  }
+  row(`cold start (median of ${E.coldStart?.runs})`, b.coldStart?.medianMs, E.coldStart?.medianMs, ' ms');
+  const kb = (x) => (x == null ? null : Math.round(x / 100) / 10);
+  row('downloaded JS + wasm, raw (KB)', kb(b.download?.bytes), kb(E.download?.bytes), '');
+  row('downloaded JS + wasm, gzip -9 (KB)', kb(b.download?.gzip), kb(E.download?.gzip), '');
+  lines.push(`    wasmtls: ${(b.download?.files ?? []).map((f) => `${f.file} ${f.bytes} B`).join(', ')}`);
+  lines.push(`    epoxy-tls: ${(E.download?.files ?? []).map((f) => `${f.file} ${f.bytes} B`).join(', ')}`);
+  lines.push('  negotiated (as the server reports it):');
+  for (const [n, v] of Object.entries(E.negotiated)) {
+    lines.push(`    ${n.padEnd(10)} ${Object.entries(v).map(([srv, x]) => `${srv}: ${x?.error ? `FAILED ${x.error}` : x}`).join('; ')}`);
+  }
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

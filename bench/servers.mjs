@@ -5,7 +5,8 @@
 //   client sends "D<bytes>\n" → server sends <bytes> bytes, then ends;
 //   client sends "U<bytes>\n" then <bytes> bytes → server replies "K" once all arrived, then ends;
 //   client sends "d<bytes>\n" → server sends <bytes> bytes and does not end: the client closes
-//     (bench/browser.mjs: websockify 0.10 drops data still queued for the client when the target closes).
+//     (bench/browser.mjs: websockify 0.10 drops data still queued for the client when the target closes);
+//   client sends "i0\n" → server sends "<protocol> <IANA suite name>\n" (what it negotiated with this client), then ends.
 // A client that only handshakes just closes.
 //
 // Input (argv[2]): JSON { pki: <getPki() result>, servers: { name: tls.createServer options } };
@@ -36,7 +37,10 @@ function serve(sock) {
     remaining = Number(head.subarray(1, nl).toString('latin1'));
     const rest = head.subarray(nl + 1);
     if (mode === 'D' || mode === 'd') sendDown(sock, remaining, mode === 'D');
-    else if (mode === 'U') {
+    else if (mode === 'i') {
+      const c = typeof sock.getCipher === 'function' ? sock.getCipher() : null;
+      sock.end(`${sock.getProtocol?.() ?? 'plain'} ${c?.standardName ?? c?.name ?? 'none'}\n`);
+    } else if (mode === 'U') {
       remaining -= rest.length;
       if (remaining <= 0) { mode = 'done'; sock.end('K'); }
     } else sock.destroy();
