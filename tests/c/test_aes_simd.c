@@ -232,7 +232,7 @@ bench(void)
 		printf("bench aes-256-ctr wt_aesgcm: %.1f MB/s\n", (double)n * sizeof rec / t / 1e6);
 		n = 0; t0 = now();
 		do { for (int m = 0; m < 16; m++, n++) br_ghash_ctmul64(y, k.h, rec, sizeof rec); t = now() - t0; } while (t < 0.3);
-		printf("bench ghash_ctmul64: %.1f MB/s\n", (double)n * sizeof rec / t / 1e6);
+		printf("bench ghash ctmul64: %.1f MB/s\n", (double)n * sizeof rec / t / 1e6);
 	}
 }
 
