@@ -39,3 +39,16 @@ target_compile_options(test_mlkem_wasm PRIVATE ${WT_WARNINGS} ${WT_WASM_CFLAGS})
 target_link_options(test_mlkem_wasm PRIVATE ${WT_WASM_CFLAGS}
   -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH -sEXIT_RUNTIME=1 -sENVIRONMENT=node -sWASM_ASYNC_COMPILATION=0)
 set_target_properties(test_mlkem_wasm PROPERTIES SUFFIX ".cjs")
+
+# AES-GCM primitive (src/wt_aes_simd.c): Wycheproof + differential test, and
+# `--bench` (bench/aes.mjs). In build/wasm-simd this is the vector-permute
+# code; in build/wasm the BearSSL fallback (today's AEAD, the baseline).
+add_executable(test_aes_simd_wasm
+  ${PROJECT_SOURCE_DIR}/tests/c/test_aes_simd.c ${PROJECT_SOURCE_DIR}/tests/c/wt_json.c)
+target_include_directories(test_aes_simd_wasm PRIVATE ${PROJECT_SOURCE_DIR}/tests/c)
+target_compile_definitions(test_aes_simd_wasm PRIVATE WT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_link_libraries(test_aes_simd_wasm PRIVATE wasmtls bearssl)
+target_compile_options(test_aes_simd_wasm PRIVATE ${WT_WARNINGS} ${WT_WASM_CFLAGS})
+target_link_options(test_aes_simd_wasm PRIVATE ${WT_WASM_CFLAGS}
+  -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH -sEXIT_RUNTIME=1 -sENVIRONMENT=node -sWASM_ASYNC_COMPILATION=0)
+set_target_properties(test_aes_simd_wasm PROPERTIES SUFFIX ".cjs")

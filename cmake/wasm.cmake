@@ -50,6 +50,11 @@ if(WT_WASM_SIMD)
   set_source_files_properties(${WT_WASM_SSE2_SOURCE} PROPERTIES COMPILE_OPTIONS "${WT_WASM_HOT_OPT};-msse2;-DBR_SSE2=1;-DBR_amd64=1;-DBR_TARGETS_X86_UP=;-DBR_TARGETS_X86_DOWN=;-I${PROJECT_SOURCE_DIR}/wasm/sse2")
 endif()
 
+# The AES-GCM primitive (src/wt_aes_simd.c) is a hot path too.
+if(WT_WASM_HOT_OPT)
+  set_source_files_properties(${PROJECT_SOURCE_DIR}/src/wt_aes_simd.c PROPERTIES COMPILE_OPTIONS "${WT_WASM_HOT_OPT}")
+endif()
+
 add_library(wasmtls STATIC ${WT_SOURCES})
 target_include_directories(wasmtls PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(wasmtls PUBLIC bearssl)
