@@ -44,3 +44,12 @@ export function versionName(version) {
   if (version === 0x0303) return 'TLSv1.2';
   return version ? `0x${version.toString(16).padStart(4, '0')}` : '';
 }
+
+/** Status word bits returned by every wt_conn_* call that moves bytes (wasm/wt_io.h). */
+export const IO = Object.freeze({
+  SEND: 0x1, RECV: 0x2, WRITE: 0x4, READ: 0x8, EVENTS: 0x10, CONNECTED: 0x20, PEER_CLOSED: 0x40,
+  CLOSED: 0x80, FAILED: 0x100, SESSION: 0x200, WANT_WRITE: 0x400,
+});
+
+/** u32 fields of a wt_io (wasm/wt_io.h). */
+export const IO_FIELDS = 14;
