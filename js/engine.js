@@ -5,9 +5,8 @@
  * It never awaits; connection.js's pump decides when to move bytes.
  */
 import { WasmTlsError } from './errors.js';
-import { EVENT_KIND, IO, IO_FIELDS, STATE, versionName } from './names.js';
+import { EARLY_NAMES, ERR, EVENT_KIND, FLAG, IO, IO_FIELDS, STATE, versionName } from './names.js';
 
-const FLAG_INSECURE_SKIP_VERIFY = 1;
 const EVENT_SIZE = 8;
 
 export class Engine {
@@ -54,7 +53,7 @@ export class Engine {
       if (err) throw new WasmTlsError('INVALID_OPTION', `alpn list is not acceptable (${this.errorName(err)})`);
     }
     x.wt_conn_set_time(conn, cfg.nowSeconds);
-    x.wt_conn_set_flags(conn, cfg.insecureSkipVerify ? FLAG_INSECURE_SKIP_VERIFY : 0);
+    x.wt_conn_set_flags(conn, cfg.insecureSkipVerify ? FLAG.INSECURE_SKIP_VERIFY : 0);
     if (cfg.keyShareGroup) x.wt_conn_set_key_share(conn, cfg.keyShareGroup);
     if (cfg.minVersion || cfg.maxVersion) x.wt_conn_set_versions(conn, cfg.minVersion ?? 0, cfg.maxVersion ?? 0);
     if (cfg.cert && cfg.key) {
@@ -83,7 +82,7 @@ export class Engine {
    * @returns {{ status: 'not-sent' | 'pending' | 'accepted' | 'rejected', sent: number }}
    */
   earlyData() {
-    const status = ['not-sent', 'pending', 'accepted', 'rejected'][this.x.wt_conn_early_status(this.conn)] ?? 'not-sent';
+    const status = EARLY_NAMES[this.x.wt_conn_early_status(this.conn)] ?? 'not-sent';
     return { status, sent: this.x.wt_conn_early_sent(this.conn) };
   }
 
@@ -280,7 +279,7 @@ export class Engine {
    */
   error(err) {
     const { x, wasm, conn } = this;
-    const code = err || x.wt_conn_error(conn) || 2 /* INTERNAL */;
+    const code = err || x.wt_conn_error(conn) || ERR.INTERNAL;
     const name = this.errorName(code);
     const text = wasm.cstring(x.wt_error_text(code));
     const detail = wasm.cstring(x.wt_conn_error_detail(conn)) || undefined;
