@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// Generate js/constants.js from the C headers: engine states (wt_state), event kinds (WT_EV_*),
+// Generate js/core/constants.js from the C headers: engine states (wt_state), event kinds (WT_EV_*),
 // handshake types (WT_HS_*), keys kinds (WT_KEYS_*), error codes (WT_ERROR_LIST) and the status
 // word of wasm/wt_io.h (WT_IO_*). The numbers JS uses come from here, never typed by hand.
-//   node scripts/gen-constants.mjs          write js/constants.js
-//   node scripts/gen-constants.mjs --check  exit 1 if js/constants.js is not what the headers give
+//   node scripts/gen-constants.mjs          write js/core/constants.js
+//   node scripts/gen-constants.mjs --check  exit 1 if js/core/constants.js is not what the headers give
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = path.join(ROOT, 'js', 'constants.js');
+const OUT = path.join(ROOT, 'js', 'core', 'constants.js');
 const read = (rel) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 
 /** `#define PREFIXNAME value` lines (decimal or hex values), in file order. */
@@ -112,11 +112,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (process.argv.includes('--check')) {
     const now = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
     if (now !== text) {
-      console.error('gen-constants: js/constants.js is stale: run node scripts/gen-constants.mjs');
+      console.error('gen-constants: js/core/constants.js is stale: run node scripts/gen-constants.mjs');
       process.exit(1);
     }
   } else if (!fs.existsSync(OUT) || fs.readFileSync(OUT, 'utf8') !== text) {
     fs.writeFileSync(OUT, text);
-    console.log('gen-constants: wrote js/constants.js');
+    console.log('gen-constants: wrote js/core/constants.js');
   }
 }

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../../scripts/gen-constants.mjs';
-import { instantiateFresh } from '../../js/wasm.js';
-import { STATE, STATE_NAMES, ERR, IO, IO_FIELDS, EVENT_KIND, HANDSHAKE_TYPE_NAMES } from '../../js/names.js';
+import { instantiateFresh } from '../../js/core/wasm.js';
+import { STATE, STATE_NAMES, ERR, IO, IO_FIELDS, EVENT_KIND, HANDSHAKE_TYPE_NAMES } from '../../js/core/names.js';
 
 const ROOT = new URL('../..', import.meta.url);
 
-test('js/constants.js is what the C headers give (run node scripts/gen-constants.mjs)', () => {
-  const committed = fs.readFileSync(new URL('js/constants.js', ROOT), 'utf8');
+test('js/core/constants.js is what the C headers give (run node scripts/gen-constants.mjs)', () => {
+  const committed = fs.readFileSync(new URL('js/core/constants.js', ROOT), 'utf8');
   assert.equal(committed, generate());
 });
 

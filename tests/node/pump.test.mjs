@@ -1,4 +1,4 @@
-// The pump (js/connection.js) over scripted in-memory transports, no sockets: the server is Node's own
+// The pump (js/core/connection.js) over scripted in-memory transports, no sockets: the server is Node's own
 // tls.TLSSocket over an in-memory Duplex, the client's transport a pair of web streams in front of it
 // whose delivery is scripted — as written, one byte at a time, 7-byte pieces (records split anywhere),
 // whole flights coalesced into one chunk. Backpressure both ways (a reader that does not read; a
@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createConnect } from '../../js/api.js';
-import { instantiateFresh } from '../../js/wasm.js';
+import { createConnect } from '../../js/core/api.js';
+import { instantiateFresh } from '../../js/core/wasm.js';
 import { getPki } from './helpers/pki.mjs';
 import { withTimeout } from './helpers/servers.mjs';
 import { readUntil, readToEnd, patternBytes, sha256 } from './helpers/streams.mjs';

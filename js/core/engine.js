@@ -117,7 +117,7 @@ export class Engine {
     return this.io.result;
   }
 
-  /** The engine state (js/names.js STATE) as of the last call. */
+  /** The engine state (js/core/names.js STATE) as of the last call. */
   state() { return this.io.state; }
 
   /** The status word now (nothing moves). */

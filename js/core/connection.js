@@ -8,7 +8,7 @@ import { encodeSession } from './session.js';
 import { Engine } from './engine.js';
 import { WasmTlsError, asTransportError } from './errors.js';
 import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, IO, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
-import { describeCertificate, fingerprint256 } from './x509.js';
+import { describeCertificate, fingerprint256 } from '../x509/x509.js';
 import { applyTrustPolicy } from './trust.js';
 import { anchorCertificate } from './anchors.js';
 import { policyDigest, sameDigest } from './policy.js';
@@ -91,7 +91,7 @@ class TlsConnection {
     this.session = null;
     /** @type {Uint8Array[]} sessions given before the verdict (engine encoding): published once open */
     this.heldSessions = [];
-    /** @type {Uint8Array | null} this connection's trust-policy digest (js/policy.js) */
+    /** @type {Uint8Array | null} this connection's trust-policy digest (js/core/policy.js) */
     this.policy = null;
     this.socket = this.makeSocket();
     this.timer = Number.isFinite(options.timeoutMs)
@@ -160,7 +160,7 @@ class TlsConnection {
       this.ca = ca;
       this.policy = await policyDigest(this.options, ca);
       if (this.phase === 'done') return;
-      // a session is resumed only under the trust policy it was made under (js/session.js)
+      // a session is resumed only under the trust policy it was made under (js/core/session.js)
       const session = this.options.session && sameDigest(this.options.session.policy, this.policy)
         ? this.options.session.bytes : null;
       this.engine = new Engine(wasm);
@@ -300,7 +300,7 @@ class TlsConnection {
         verifiedChain: verifiedChain.filter(Boolean),
         timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
       };
-      // the verify hook (js/trust.js) decides before `opened` resolves
+      // the verify hook (js/core/trust.js) decides before `opened` resolves
       (resumed ? Promise.resolve() : applyTrustPolicy(this.options, info)).then(
         () => this.onVerdict(info, early),
         (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
@@ -653,7 +653,7 @@ let mozillaRoots = null;
 /** @param {(() => Promise<Array<string | Uint8Array>>) | undefined} hook */
 function defaultAnchors(hook) {
   if (!hook) {
-    mozillaRoots ??= import('./roots.js').then((m) => m.default);
+    mozillaRoots ??= import('../roots.js').then((m) => m.default);
     mozillaRoots.catch(() => { mozillaRoots = null; });
     return mozillaRoots;
   }
