@@ -46,7 +46,7 @@ typedef struct {
 #define WT_IO_FIELDS 14
 
 /* The `type` of a WT_EV_KEYS event: which traffic keys were installed (the
- * values src/ pushes; named here for js/constants.js until the engine names them). */
+ * values src/ pushes; named here for js/core/constants.js until the engine names them). */
 #define WT_KEYS_EARLY       1
 #define WT_KEYS_HANDSHAKE   2
 #define WT_KEYS_APPLICATION 3
