@@ -215,8 +215,8 @@ function browserSize() {
   let skip = new Set(['roots.js']);
   if (!fs.existsSync(browserEntry)) {
     entry = path.join(ROOT, 'js/index.node.js');
-    skip = new Set(['load-node.js', 'transport-node-tcp.js', 'roots.js']);
-    note = 'js/index.browser.js absent: js/index.node.js import graph minus load-node.js and transport-node-tcp.js';
+    skip = new Set(['load-node.js', 'node-tcp.js', 'roots.js']);
+    note = 'js/index.browser.js absent: js/index.node.js import graph minus load-node.js and transports/node-tcp.js';
   }
   const files = importGraph(entry, skip);
   const plainBytes = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));

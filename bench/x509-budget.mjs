@@ -17,7 +17,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadWasmNode } from '../js/load-node.js';
-import { verifyChain } from '../js/verify.js';
+import { verifyChain } from '../js/x509/verify.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIX = path.join(HERE, '..', 'tests', 'fixtures', 'x509-path');

@@ -14,10 +14,10 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { connect, WasmTlsError } from './index.node.js';
-import { parseAddress } from './address.js';
-import { skipInsecureWarning } from './api.js';
-import { formatSummary, formatFailure, errorJson } from './cli-format.js';
-import { runVerify, VERIFY_USAGE } from './cli-verify.js';
+import { parseAddress } from './core/address.js';
+import { skipInsecureWarning } from './core/api.js';
+import { formatSummary, formatFailure, errorJson } from './cli/format.js';
+import { runVerify, VERIFY_USAGE } from './cli/verify.js';
 
 const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
                        [--min-version V] [--max-version V] [--cert FILE --key FILE]
@@ -126,7 +126,7 @@ function flushStdout() {
 
 async function main() {
   if (process.argv[2] === 'verify') return runVerify(process.argv.slice(3));
-  if (process.argv[2] === 'fetch') return (await import('./cli-fetch.js')).runFetch(process.argv.slice(3));
+  if (process.argv[2] === 'fetch') return (await import('./cli/fetch.js')).runFetch(process.argv.slice(3));
   let args;
   try {
     args = parseArgs(process.argv.slice(2));

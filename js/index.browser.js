@@ -8,14 +8,14 @@
  *   const socket = connect('example.com:443', { transport: webSocket('wss://proxy.example/') });
  *   const info = await socket.opened;
  */
-import { createConnect, createUpgrade, createInit } from './api.js';
+import { createConnect, createUpgrade, createInit } from './core/api.js';
 import { loadWasmBrowser } from './load-browser.js';
-import { webSocket } from './transport-websocket.js';
-import { wisp } from './transport-wisp.js';
+import { webSocket } from './transports/websocket.js';
+import { wisp } from './transports/wisp.js';
 
-export { WasmTlsError } from './errors.js';
-export { HINTS } from './hints.js';
-export { parseCertificate, describeCertificate } from './x509.js';
+export { WasmTlsError } from './core/errors.js';
+export { HINTS } from './core/hints.js';
+export { parseCertificate, describeCertificate } from './x509/x509.js';
 export { webSocket, wisp, loadWasmBrowser };
 
 /**

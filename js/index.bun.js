@@ -4,15 +4,15 @@
  *   import { connect } from 'wasmtls';
  *   const socket = connect('example.com:443', { ca: pem });
  */
-import { createConnect, createUpgrade, createInit } from './api.js';
+import { createConnect, createUpgrade, createInit } from './core/api.js';
 import { loadWasmBun, readWasmBun } from './load-bun.js';
-import { webSocket } from './transport-websocket.js';
-import { wisp } from './transport-wisp.js';
-import { bunTcpTransport } from './transport-bun-tcp.js';
+import { webSocket } from './transports/websocket.js';
+import { wisp } from './transports/wisp.js';
+import { bunTcpTransport } from './transports/bun-tcp.js';
 
-export { WasmTlsError } from './errors.js';
-export { HINTS } from './hints.js';
-export { parseCertificate, describeCertificate } from './x509.js';
+export { WasmTlsError } from './core/errors.js';
+export { HINTS } from './core/hints.js';
+export { parseCertificate, describeCertificate } from './x509/x509.js';
 
 const runtime = {
   loadWasm: loadWasmBun,

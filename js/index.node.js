@@ -5,16 +5,16 @@
  *   const socket = connect('example.com:443', { ca: pem });
  *   const info = await socket.opened;
  */
-import { createConnect, createUpgrade, createInit } from './api.js';
+import { createConnect, createUpgrade, createInit } from './core/api.js';
 import { loadWasmNode, readWasmNode } from './load-node.js';
-import { webSocket } from './transport-websocket.js';
-import { wisp } from './transport-wisp.js';
-import { nodeTcpTransport } from './transport-node-tcp.js';
+import { webSocket } from './transports/websocket.js';
+import { wisp } from './transports/wisp.js';
+import { nodeTcpTransport } from './transports/node-tcp.js';
 import { loadNodeDefaultCa } from './load-node-ca.js';
 
-export { WasmTlsError } from './errors.js';
-export { HINTS } from './hints.js';
-export { parseCertificate, describeCertificate } from './x509.js';
+export { WasmTlsError } from './core/errors.js';
+export { HINTS } from './core/hints.js';
+export { parseCertificate, describeCertificate } from './x509/x509.js';
 
 /**
  * Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`.

@@ -6,13 +6,13 @@
  *   import { connect } from 'wasmtls';
  *   const socket = connect('db.example.com:5432', { ca: env.CA_PEM });
  */
-import { createConnect, createUpgrade, createInit } from './api.js';
+import { createConnect, createUpgrade, createInit } from './core/api.js';
 import { loadWasmWorkerd } from './load-workerd.js';
-import { workerdTcpTransport } from './transport-workerd-tcp.js';
+import { workerdTcpTransport } from './transports/workerd-tcp.js';
 
-export { WasmTlsError } from './errors.js';
-export { HINTS } from './hints.js';
-export { parseCertificate, describeCertificate } from './x509.js';
+export { WasmTlsError } from './core/errors.js';
+export { HINTS } from './core/hints.js';
+export { parseCertificate, describeCertificate } from './x509/x509.js';
 
 const runtime = { loadWasm: loadWasmWorkerd, transports: { tcp: workerdTcpTransport } };
 

@@ -3,13 +3,13 @@
  * this module with `new URL(…, import.meta.url)` so it works unbundled from a
  * static origin and with bundlers that understand that pattern.
  */
-import { instantiate, loadedWasm, readPreferringSimd } from './wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd } from './core/wasm.js';
 
 // Two literal `new URL(…, import.meta.url)` so bundlers see (and copy) both builds.
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
-/** @type {Promise<import('./wasm.js').WasmTls> | null} */
+/** @type {Promise<import('./core/wasm.js').WasmTls> | null} */
 let loading = null;
 
 /**
@@ -20,7 +20,7 @@ let loading = null;
  * (see wasm.js), else compiles from the bytes.
  * @param {URL | string | WebAssembly.Module} [source] another URL or a precompiled module
  *   (the same as `init({ wasm: source })`)
- * @returns {Promise<import('./wasm.js').WasmTls>}
+ * @returns {Promise<import('./core/wasm.js').WasmTls>}
  */
 export function loadWasmBrowser(source) {
   if (source === undefined && !loading && loadedWasm()) return loadedWasm(); // init({ wasm }) chose it

@@ -3,12 +3,12 @@
  * SIMD build js/dist/wasmtls-simd.wasm where Bun has wasm SIMD, else
  * js/dist/wasmtls.wasm.
  */
-import { instantiate, loadedWasm, readPreferringSimd } from './wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd } from './core/wasm.js';
 
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
-/** @returns {Promise<import('./wasm.js').WasmTls>} */
+/** @returns {Promise<import('./core/wasm.js').WasmTls>} */
 export function loadWasmBun() {
   if (loadedWasm()) return loadedWasm(); // init({ wasm }) or an earlier connection
   const read = (url) => globalThis.Bun.file(url).arrayBuffer().catch((err) => {

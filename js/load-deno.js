@@ -3,12 +3,12 @@
  * js/dist/wasmtls-simd.wasm where Deno has wasm SIMD (always, in practice),
  * else js/dist/wasmtls.wasm (needs only --allow-read for that file).
  */
-import { instantiate, loadedWasm, readPreferringSimd } from './wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd } from './core/wasm.js';
 
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
-/** @returns {Promise<import('./wasm.js').WasmTls>} */
+/** @returns {Promise<import('./core/wasm.js').WasmTls>} */
 export function loadWasmDeno() {
   if (loadedWasm()) return loadedWasm(); // init({ wasm }) or an earlier connection
   const read = (url) => globalThis.Deno.readFile(url).catch((err) => {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { instantiate, loadedWasm, readPreferringSimd } from './wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd } from './core/wasm.js';
 
 const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
 const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
 
-/** @type {Promise<import('./wasm.js').WasmTls> | null} */
+/** @type {Promise<import('./core/wasm.js').WasmTls> | null} */
 let loading = null;
 
 const MISSING_WASM_HELP = 'if wasmtls was bundled, copy node_modules/wasmtls/js/dist/*.wasm into a dist/ folder next to the bundle, ' +
@@ -30,7 +30,7 @@ export function readWasmNode(where) {
  * build js/dist/wasmtls-simd.wasm (Node has wasm SIMD), or js/dist/wasmtls.wasm
  * where it is missing. The environment variable WASMTLS_WASM may name another
  * build (tests, debugging).
- * @returns {Promise<import('./wasm.js').WasmTls>}
+ * @returns {Promise<import('./core/wasm.js').WasmTls>}
  */
 export function loadWasmNode() {
   if (!loading && loadedWasm()) return loadedWasm(); // init({ wasm }) chose it

@@ -6,9 +6,9 @@
  * Workers run V8, which always has wasm SIMD: the SIMD build is imported.
  */
 import wasmModule from './dist/wasmtls-simd.wasm';
-import { instantiate } from './wasm.js';
+import { instantiate } from './core/wasm.js';
 
-/** @returns {Promise<import('./wasm.js').WasmTls>} */
+/** @returns {Promise<import('./core/wasm.js').WasmTls>} */
 export function loadWasmWorkerd() {
   return instantiate(wasmModule);
 }

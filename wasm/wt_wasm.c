@@ -3,9 +3,9 @@
  *
  * One `wt_conn` per TLS connection: an engine plus the memory it works in,
  * allocated here (the engine itself never allocates). Every function takes
- * and returns plain i32/f64 values so the JS side needs no BigInt. Window
- * functions come in pairs: *_ptr returns where the bytes are, *_len how many
- * (computed by the same engine call, cached in the conn).
+ * and returns plain i32/f64 values so the JS side needs no BigInt. Calls
+ * that move bytes return a status word and leave every window in one struct
+ * (wt_io.h, wt_conn_io) that JS reads in one pass.
  *
  * Randomness: the one import, env.wt_js_random(ptr, len), is
  * crypto.getRandomValues on the JS side.
@@ -20,6 +20,7 @@
 #include "wt_engine.h"
 #include "wt_x509.h"
 #include "wt_bytes.h"
+#include "wt_io.h"
 
 __attribute__((import_module("env"), import_name("wt_js_random")))
 extern int wt_js_random(uint8_t *out, size_t len);
@@ -38,7 +39,6 @@ typedef struct {
 	uint8_t *buf;
 	size_t buf_len;                  /* WT_CONN_BUFFER, less after wt_conn_compact */
 	uint8_t *chain;
-	size_t win_len;                  /* length of the last window asked for */
 	uint8_t *client_chain;           /* u24 + DER per certificate, malloc'd by wt_conn_set_client_cert */
 	wt_privkey client_key;
 	uint8_t *session;                /* session to resume, malloc'd by wt_conn_set_session */
@@ -49,11 +49,18 @@ typedef struct {
 	uint8_t pins[WT_MAX_PINS * 32];  /* SHA-256 of SubjectPublicKeyInfo DER (wt_conn_add_pin) */
 	size_t num_pins;
 	struct wt_verify_out *verify;    /* results of the last wt_verify_chain on this conn, malloc'd by it */
+	wt_io io;                        /* the windows and the status word (wt_conn_io; windows section) */
+	uint8_t closed;                  /* our side closed: wt_conn_close, or the transport ended */
+	uint8_t chain_taken;             /* JS read the handshake's results: compaction may happen */
+	uint8_t want_write;              /* JS has app data to write (wt_conn_want_write) */
+	uint8_t last_full;               /* the last record written was full-size */
 } wt_conn;
 
+static uint32_t wt_conn_status(wt_conn *c, int result);
+
 /* Once compacted, an idle connection keeps only this much output area (an
- * alert, a KeyUpdate answer); it grows to WT_RECORD_OUT_SIZE when a record is
- * written and shrinks back when JS reports the writer idle (wt_conn_idle). */
+ * alert, a KeyUpdate answer); it grows to WT_RECORD_OUT_SIZE while the app
+ * writes (wt_conn_want_write) and shrinks back when the writer is done. */
 #define WT_OUT_IDLE 128
 
 static void wt_conn_verify_release(wt_conn *c);
@@ -277,14 +284,13 @@ wt_conn_set_key_update_bytes(wt_conn *c, double bytes)
 	c->cfg.key_update_bytes = bytes > 0 ? (uint64_t)bytes : 0;
 }
 
-EMSCRIPTEN_KEEPALIVE int
+EMSCRIPTEN_KEEPALIVE uint32_t
 wt_conn_start(wt_conn *c)
 {
 	int err = wt_engine_init(&c->eng, &c->cfg, c->buf, WT_CONN_BUFFER);
-	if (err) return err;
-	err = wt_engine_set_pins(&c->eng, c->pins, c->num_pins, c->cfg.anchors ? c->trust.info : NULL);
-	if (err) return err;
-	return wt_engine_start(&c->eng);
+	if (!err) err = wt_engine_set_pins(&c->eng, c->pins, c->num_pins, c->cfg.anchors ? c->trust.info : NULL);
+	if (!err) err = wt_engine_start(&c->eng);
+	return wt_conn_status(c, err);   /* the status word; the error is also in io.result */
 }
 
 /*
@@ -328,24 +334,15 @@ wt_conn_path_at(wt_conn *c, size_t i)
 }
 
 /* ------------------------------------------------------------------ windows */
-
-EMSCRIPTEN_KEEPALIVE uint8_t *
-wt_conn_recv_ptr(wt_conn *c)
-{
-	return wt_engine_recv_buf(&c->eng, &c->win_len);
-}
-
-EMSCRIPTEN_KEEPALIVE int
-wt_conn_recv_done(wt_conn *c, size_t n)
-{
-	return wt_engine_recv_done(&c->eng, n);
-}
-
-EMSCRIPTEN_KEEPALIVE const uint8_t *
-wt_conn_send_ptr(wt_conn *c)
-{
-	return wt_engine_send_buf(&c->eng, &c->win_len);
-}
+/*
+ * Every call that moves bytes returns the status word (wt_io.h) and leaves
+ * the windows in c->io (wt_conn_io): JS reads the struct once, does what the
+ * word allows, and calls again. The memory policy is decided here, from the
+ * state: compaction once connected and JS has taken the handshake's results
+ * (wt_conn_take_chain); the large output area while the app writes
+ * (wt_conn_want_write), given back when the output drained and the writer
+ * is done (the last record was not full-size, or JS said so).
+ */
 
 /* Swap the compacted connection's output area for one of `cap` bytes (nothing may be pending). */
 static void
@@ -366,65 +363,161 @@ wt_conn_out_pending(wt_conn *c)
 	return n != 0;
 }
 
-EMSCRIPTEN_KEEPALIVE void
-wt_conn_send_done(wt_conn *c, size_t n)
+/* Is the output area the large one (or the work buffer's, before compaction)? */
+static int
+wt_conn_out_large(const wt_conn *c)
 {
-	wt_engine_send_done(&c->eng, n);
+	return !c->out || c->eng.out_cap >= WT_RECORD_OUT_SIZE;
 }
 
-/* The writer went idle: give the large output area back (if compacted and nothing is pending). */
-EMSCRIPTEN_KEEPALIVE void
-wt_conn_idle(wt_conn *c)
+/* Give the large output area back if the connection is compacted and nothing is pending. */
+static void
+wt_conn_out_shrink(wt_conn *c)
 {
 	if (c->out && c->eng.out_cap > WT_OUT_IDLE && !wt_conn_out_pending(c)) wt_conn_resize_out(c, WT_OUT_IDLE);
 }
 
-EMSCRIPTEN_KEEPALIVE const uint8_t *
-wt_conn_read_ptr(wt_conn *c)
+/*
+ * After the handshake (and after JS has taken the chain): give back what only
+ * the handshake needed — the chain copy, the trust anchors, the tail of the
+ * handshake area (shrunk in place) — and move output to its own small area,
+ * grown when the app writes and shrunk again when the writer is done.
+ * Returns 0 or a wt_err (not connected yet, output pending: tried again later).
+ */
+static int
+wt_conn_compact_now(wt_conn *c)
 {
-	return wt_engine_read_buf(&c->eng, &c->win_len);
+	if (c->out) return 0;   /* compacted already */
+	if (wt_engine_state(&c->eng) != WT_ST_CONNECTED || wt_conn_out_pending(c)) return WT_ERR_BAD_ARGUMENT;
+	uint8_t *out = malloc(WT_OUT_IDLE);
+	if (!out) return WT_ERR_BUFFER_TOO_SMALL;   /* stays as it is: uncompacted, still working */
+	int err = wt_engine_compact(&c->eng, WT_MIN_HS_SIZE, out, WT_OUT_IDLE);
+	if (err) { free(out); return err; }
+	c->out = out;
+	size_t keep = WT_RECORD_IN_SIZE + WT_MIN_HS_SIZE;
+	if (emmalloc_realloc_try(c->buf, keep) == c->buf) c->buf_len = keep;
+	if (c->chain) { wt_wipe(c->chain, WT_CONN_CHAIN); free(c->chain); c->chain = NULL; }
+	free(c->trust.anchors);
+	free(c->trust.info);
+	if (c->trust.arena) { wt_wipe(c->trust.arena, c->trust.arena_used); free(c->trust.arena); }
+	memset(&c->trust, 0, sizeof c->trust);
+	c->cfg.anchors = NULL;
+	c->cfg.num_anchors = 0;
+	c->eng.anchor_info = NULL;   /* freed above; only the handshake used it */
+	return 0;
 }
 
-EMSCRIPTEN_KEEPALIVE void
+/* The memory policy, then the status word and windows. */
+static uint32_t
+wt_conn_status(wt_conn *c, int result)
+{
+	if (c->chain_taken && !c->out) wt_conn_compact_now(c);
+	return wt_io_update(&c->io, &c->eng, wt_conn_out_large(c), c->closed, result);
+}
+
+/** The connection's wt_io: 14 u32 fields (wt_io.h); its address never changes. */
+EMSCRIPTEN_KEEPALIVE const wt_io *
+wt_conn_io(wt_conn *c)
+{
+	return &c->io;
+}
+
+/** The status word now (nothing moves). */
+EMSCRIPTEN_KEEPALIVE uint32_t
+wt_conn_poll(wt_conn *c)
+{
+	return wt_conn_status(c, 0);
+}
+
+/** `n` bytes were written at io.recv_ptr: process them. */
+EMSCRIPTEN_KEEPALIVE uint32_t
+wt_conn_recv_done(wt_conn *c, size_t n)
+{
+	return wt_conn_status(c, wt_engine_recv_done(&c->eng, n));
+}
+
+/** `n` bytes of io.send_ptr were handed to the transport. */
+EMSCRIPTEN_KEEPALIVE uint32_t
+wt_conn_send_done(wt_conn *c, size_t n)
+{
+	wt_engine_send_done(&c->eng, n);
+	if (!(c->want_write && c->last_full)) wt_conn_out_shrink(c);
+	return wt_conn_status(c, 0);
+}
+
+/**
+ * The app has data to write (`want` 1) or none any more (0). With 1 the
+ * output area grows to take a full record (once nothing is pending: else the
+ * send window first), and the write window opens; with 0 it is given back.
+ */
+EMSCRIPTEN_KEEPALIVE uint32_t
+wt_conn_want_write(wt_conn *c, int want)
+{
+	c->want_write = want ? 1 : 0;
+	if (!want) wt_conn_out_shrink(c);
+	else if (c->out && c->eng.out_cap < WT_RECORD_OUT_SIZE && !wt_conn_out_pending(c)) wt_conn_resize_out(c, WT_RECORD_OUT_SIZE);
+	return wt_conn_status(c, 0);
+}
+
+/** `n` bytes were written at io.write_ptr: seal them as one record. */
+EMSCRIPTEN_KEEPALIVE uint32_t
+wt_conn_write_done(wt_conn *c, size_t n)
+{
+	c->last_full = n > 0 && n >= c->io.write_len;
+	return wt_conn_status(c, wt_engine_write_done(&c->eng, n));
+}
+
+/** `n` bytes of io.read_ptr were delivered to the app. */
+EMSCRIPTEN_KEEPALIVE uint32_t
 wt_conn_read_done(wt_conn *c, size_t n)
 {
 	wt_engine_read_done(&c->eng, n);
+	return wt_conn_status(c, 0);
 }
 
-EMSCRIPTEN_KEEPALIVE uint8_t *
-wt_conn_write_ptr(wt_conn *c)
-{
-	if (c->out && c->eng.out_cap < WT_RECORD_OUT_SIZE) {
-		/* a full-size record needs the large area: take the pending bytes first (empty window) */
-		if (wt_conn_out_pending(c)) { c->win_len = 0; return NULL; }
-		wt_conn_resize_out(c, WT_RECORD_OUT_SIZE);
-	}
-	return wt_engine_write_buf(&c->eng, &c->win_len);
-}
-
-EMSCRIPTEN_KEEPALIVE int
-wt_conn_write_done(wt_conn *c, size_t n)
-{
-	return wt_engine_write_done(&c->eng, n);
-}
-
-/* Length of the window returned by the last *_ptr call. */
-EMSCRIPTEN_KEEPALIVE size_t
-wt_conn_win_len(wt_conn *c)
-{
-	return c->win_len;
-}
-
-EMSCRIPTEN_KEEPALIVE int
+/** Queue close_notify (io.result: 0 or the error). */
+EMSCRIPTEN_KEEPALIVE uint32_t
 wt_conn_close(wt_conn *c)
 {
-	return wt_engine_close(&c->eng);
+	int err = wt_engine_close(&c->eng);
+	if (err != WT_ERR_BUFFER_TOO_SMALL) c->closed = 1;
+	return wt_conn_status(c, err);
 }
 
-EMSCRIPTEN_KEEPALIVE int
+/** The transport ended (io.result: 0 if the peer had closed cleanly, else the error). */
+EMSCRIPTEN_KEEPALIVE uint32_t
 wt_conn_eof(wt_conn *c)
 {
-	return wt_engine_eof(&c->eng);
+	int err = wt_engine_eof(&c->eng);
+	if (err) c->closed = 1;
+	return wt_conn_status(c, err);
+}
+
+/** TLS 1.3: send a KeyUpdate now (io.result: 0, WT_ERR_BAD_ARGUMENT or the error). */
+EMSCRIPTEN_KEEPALIVE uint32_t
+wt_conn_key_update(wt_conn *c, int request_peer)
+{
+	return wt_conn_status(c, wt_engine_key_update(&c->eng, request_peer));
+}
+
+/** The events at io.events_ptr were taken. */
+EMSCRIPTEN_KEEPALIVE uint32_t
+wt_conn_events_clear(wt_conn *c)
+{
+	wt_engine_events_clear(&c->eng);
+	return wt_conn_status(c, 0);
+}
+
+/**
+ * JS has taken what only the handshake keeps (chain, verified path,
+ * negotiated parameters): from now on the connection compacts itself as soon
+ * as it is connected and nothing is pending (this call or a later one).
+ */
+EMSCRIPTEN_KEEPALIVE uint32_t
+wt_conn_take_chain(wt_conn *c)
+{
+	c->chain_taken = 1;
+	return wt_conn_status(c, 0);
 }
 
 /* -------------------------------------------------------------------- state */
@@ -444,49 +537,7 @@ EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_chain_ptr(wt_conn *c) { return c->ch
 EMSCRIPTEN_KEEPALIVE int wt_conn_resumed(wt_conn *c) { return wt_engine_resumed(&c->eng); }
 EMSCRIPTEN_KEEPALIVE size_t wt_conn_session_len(wt_conn *c) { const uint8_t *p; return wt_engine_session(&c->eng, &p); }
 EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_session_ptr(wt_conn *c) { const uint8_t *p; wt_engine_session(&c->eng, &p); return p; }
-EMSCRIPTEN_KEEPALIVE int wt_conn_key_update(wt_conn *c, int request_peer) { return wt_engine_key_update(&c->eng, request_peer); }
 EMSCRIPTEN_KEEPALIVE size_t wt_conn_chain_len(wt_conn *c) { return wt_engine_chain_len(&c->eng); }
-
-/*
- * After the handshake (and after JS has read the chain): give back what only
- * the handshake needed — the chain copy, the trust anchors, the tail of the
- * handshake area (shrunk in place) — and move output to its own small area,
- * grown when a record is written (wt_conn_write_ptr) and shrunk again when
- * the writer is idle (wt_conn_idle). Returns 0 or a wt_err.
- */
-EMSCRIPTEN_KEEPALIVE int
-wt_conn_compact(wt_conn *c)
-{
-	if (c->out) return 0;   /* compacted already */
-	uint8_t *out = malloc(WT_OUT_IDLE);
-	if (!out) return WT_ERR_BUFFER_TOO_SMALL;   /* stays as it is: uncompacted, still working */
-	int err = wt_engine_compact(&c->eng, WT_MIN_HS_SIZE, out, WT_OUT_IDLE);
-	if (err) { free(out); return err; }
-	c->out = out;
-	size_t keep = WT_RECORD_IN_SIZE + WT_MIN_HS_SIZE;
-	if (emmalloc_realloc_try(c->buf, keep) == c->buf) c->buf_len = keep;
-	if (c->chain) { wt_wipe(c->chain, WT_CONN_CHAIN); free(c->chain); c->chain = NULL; }
-	free(c->trust.anchors);
-	free(c->trust.info);
-	if (c->trust.arena) { wt_wipe(c->trust.arena, c->trust.arena_used); free(c->trust.arena); }
-	memset(&c->trust, 0, sizeof c->trust);
-	c->cfg.anchors = NULL;
-	c->cfg.num_anchors = 0;
-	c->eng.anchor_info = NULL;   /* freed above; only the handshake used it */
-	return 0;
-}
-
-/* Events: an array of 8-byte wt_event {u8 dir, u8 kind, u16 type, u32 len}. */
-EMSCRIPTEN_KEEPALIVE const wt_event *
-wt_conn_events_ptr(wt_conn *c)
-{
-	unsigned n;
-	const wt_event *ev = wt_engine_events(&c->eng, &n);
-	c->win_len = n;
-	return ev;
-}
-
-EMSCRIPTEN_KEEPALIVE void wt_conn_events_clear(wt_conn *c) { wt_engine_events_clear(&c->eng); }
 
 /* --------------------------------------------------------------------- names */
 

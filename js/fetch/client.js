@@ -3,8 +3,8 @@
  * pooled wasmtls sockets. Runtime-neutral: the runtime entry (index.node.js, …) hands in its
  * `connect()`.
  */
-import { WasmTlsError } from '../errors.js';
-import { parseAddress } from '../address.js';
+import { WasmTlsError } from '../core/errors.js';
+import { parseAddress } from '../core/address.js';
 import { HttpError, protocolError } from './errors.js';
 import { H1Connection, DEFAULT_MAX_HEADER_SIZE } from './http1.js';
 import { Pool } from './pool.js';

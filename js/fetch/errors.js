@@ -11,7 +11,7 @@
  *   TOO_MANY_REDIRECTS, REDIRECT_NOT_ALLOWED, BAD_REDIRECT, BODY_NOT_REPLAYABLE (code 'HTTP_REDIRECT');
  *   UNSUPPORTED_SCHEME, INVALID_REQUEST (code 'INVALID_OPTION').
  */
-import { WasmTlsError } from '../errors.js';
+import { WasmTlsError } from '../core/errors.js';
 
 export class HttpError extends WasmTlsError {
   /**

@@ -5,7 +5,7 @@
  * turns nghttp2's events into per-stream responses. Received DATA is handed back to nghttp2
  * (wt_h2_consume, which opens the windows again) only when the application reads it.
  */
-import { WasmTlsError } from '../errors.js';
+import { WasmTlsError } from '../core/errors.js';
 import { HttpError, protocolError } from './errors.js';
 
 const WINDOW = 1 << 20;           // our per-stream and connection receive window

@@ -9,7 +9,7 @@ import { makeWebSocket } from './websocket.js';
 
 export { responseInfo } from './client.js';
 export { HttpError } from './errors.js';
-export { WasmTlsError } from '../errors.js';
+export { WasmTlsError } from '../core/errors.js';
 
 export const { fetch, createFetch } = makeFetchApi(connect);
 

@@ -10,7 +10,7 @@ import { makeWebSocket } from './websocket.js';
 
 export { responseInfo } from './client.js';
 export { HttpError } from './errors.js';
-export { WasmTlsError } from '../errors.js';
+export { WasmTlsError } from '../core/errors.js';
 
 /** The h2 wasm is read from disk the first time a server selects h2. */
 export const { fetch, createFetch } = makeFetchApi(connect, { h2Wasm: () => readFile(new URL('../dist/wasmtls-h2.wasm', import.meta.url)) });

@@ -11,7 +11,7 @@ import h2Module from '../dist/wasmtls-h2.wasm';
 
 export { responseInfo } from './client.js';
 export { HttpError } from './errors.js';
-export { WasmTlsError } from '../errors.js';
+export { WasmTlsError } from '../core/errors.js';
 
 export const { fetch, createFetch } = makeFetchApi(connect, { h2Wasm: h2Module });
 

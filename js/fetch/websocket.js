@@ -6,7 +6,7 @@
  */
 import { H1Connection } from './http1.js';
 import { HttpError } from './errors.js';
-import { parseAddress } from '../address.js';
+import { parseAddress } from '../core/address.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;

@@ -53,7 +53,7 @@ test('the browser entry imports nothing from node: (static walk of its import gr
   }
   assert.deepEqual(bad, [], 'only relative imports are allowed on the browser path');
   const files = [...seen].map((f) => path.relative(ROOT, f)).sort();
-  for (const f of ['js/api.js', 'js/connection.js', 'js/load-browser.js', 'js/transport-websocket.js', 'js/transport-wisp.js', 'js/wasm.js']) {
+  for (const f of ['js/core/api.js', 'js/core/connection.js', 'js/load-browser.js', 'js/transports/websocket.js', 'js/transports/wisp.js', 'js/core/wasm.js']) {
     assert.ok(files.includes(f), `${f} is in the graph (${files.join(', ')})`);
   }
   for (const f of files) assert.doesNotMatch(f, /node/, `${f} looks Node-specific`);

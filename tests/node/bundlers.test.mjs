@@ -63,7 +63,7 @@ function run(args, { cwd = ROOT, env = {}, timeoutMs = 30_000 } = {}) {
 /**
  * A script that connects once (after `prelude`) and prints one JSON line, then exits: a wasm
  * load failure after TCP connected leaves that socket open until the server closes it (a leak in
- * js/connection.js's run(), reported to its owner), which must not slow this test down.
+ * js/core/connection.js's run(), reported to its owner), which must not slow this test down.
  */
 function clientScript(importFrom, prelude = '') {
   return `

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { startSServer, startRawServer, getFreePort } from './helpers/servers.mjs';
 import { reverseLines } from './helpers/streams.mjs';
-import { spkiPin } from '../../js/trust.js';
+import { spkiPin } from '../../js/core/trust.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'js', 'cli.js');
@@ -238,7 +238,7 @@ function derOf(pem) {
   return new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64'));
 }
 
-/** Does js/connection.js (the lead's part) call the runtime's defaultCa hook yet? */
+/** Does js/core/connection.js (the lead's part) call the runtime's defaultCa hook yet? */
 
 describe('cli.js: --version, --pin, hints, NODE_EXTRA_CA_CERTS', { timeout: 90_000 }, () => {
   it('--version prints the package version and exits 0', async () => {

@@ -72,7 +72,7 @@ function assertClientResult(res, runtime) {
 
 test('npm pack: the tarball has the prebuilt wasm, JS, types, README, LICENSE and notices, and nothing else', () => {
   const files = pkg.files;
-  for (const f of ['js/dist/wasmtls.wasm', 'js/dist/wasmtls-simd.wasm', 'js/index.d.ts', 'js/node.d.ts', 'js/node.js', 'js/cli.js', 'README.md', 'LICENSE',
+  for (const f of ['js/dist/wasmtls.wasm', 'js/dist/wasmtls-simd.wasm', 'js/index.d.ts', 'js/node-duplex.d.ts', 'js/node-duplex.js', 'js/cli.js', 'README.md', 'LICENSE',
     'THIRD_PARTY_NOTICES', 'package.json', 'js/index.node.js', 'js/index.workerd.js', 'js/index.deno.js', 'js/index.bun.js']) {
     assert.ok(files.includes(f), `${f} is in the tarball`);
   }
@@ -80,7 +80,7 @@ test('npm pack: the tarball has the prebuilt wasm, JS, types, README, LICENSE an
   assert.deepEqual(stray, [], 'no sources, tests or build files in the tarball');
   const installed = JSON.parse(fs.readFileSync(path.join(pkg.dir, 'node_modules/wasmtls/package.json'), 'utf8'));
   assert.deepEqual(Object.keys(installed.exports['.']), ['workerd', 'deno', 'bun', 'browser', 'node', 'default']);   // types: the .d.ts next to each entry
-  assert.equal(installed.exports['./node'].types, './js/node.d.ts');
+  assert.equal(installed.exports['./node'].types, './js/node-duplex.d.ts');
   assert.equal(installed.types, './js/index.d.ts');
   assert.ok(installed.bin.wasmtls);
   assert.ok(installed.engines.node);

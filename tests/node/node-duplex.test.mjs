@@ -10,7 +10,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { connectDuplex, upgradeDuplex, WasmTlsError } from '../../js/node.js';
+import { connectDuplex, upgradeDuplex, WasmTlsError } from '../../js/node-duplex.js';
 import { upgrade } from '../../js/index.node.js';
 import { getPki } from './helpers/pki.mjs';
 import { getFreePort, startNodeTlsServer, withTimeout } from './helpers/servers.mjs';

@@ -63,7 +63,7 @@ test('the README starts with install and use; the repository commands are under 
 
 test('no test, source or development files are shipped; both wasm builds and the CHANGELOG are', () => {
   for (const f of ['js/dist/wasmtls.wasm', 'js/dist/wasmtls-simd.wasm', 'js/dist/roots-data.js', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES', 'package.json',
-    'js/index.d.ts', 'js/index.node.d.ts', 'js/index.deno.d.ts', 'js/index.bun.d.ts', 'js/index.workerd.d.ts', 'js/index.browser.d.ts', 'js/node.d.ts', 'js/roots.d.ts']) {
+    'js/index.d.ts', 'js/index.node.d.ts', 'js/index.deno.d.ts', 'js/index.bun.d.ts', 'js/index.workerd.d.ts', 'js/index.browser.d.ts', 'js/node-duplex.d.ts', 'js/roots.d.ts']) {
     assert.ok(files.includes(f), `${f} is shipped`);
   }
   const bad = files.filter((f) => /^(tests|src|scripts|wasm|cmake|tools|docs|examples|bench|build|\.deps|node_modules|test-output)\//.test(f) ||

@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { upgradeDuplex } from '../../js/node.js';
+import { upgradeDuplex } from '../../js/node-duplex.js';
 import { getPki } from './helpers/pki.mjs';
 import { findPostgresBin, startPostgres } from './helpers/postgres.mjs';
 import { execFile } from 'node:child_process';

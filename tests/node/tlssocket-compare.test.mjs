@@ -8,7 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import tls from 'node:tls';
-import { connectDuplex, WasmTlsError } from '../../js/node.js';
+import { connectDuplex, WasmTlsError } from '../../js/node-duplex.js';
 import { getPki } from './helpers/pki.mjs';
 import { startNodeTlsServer, withTimeout } from './helpers/servers.mjs';
 

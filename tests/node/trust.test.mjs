@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, WasmTlsError } from '../../js/index.node.js';
-import { spkiPin } from '../../js/trust.js';
+import { spkiPin } from '../../js/core/trust.js';
 import { getPki } from './helpers/pki.mjs';
 import { startNodeTlsServer } from './helpers/servers.mjs';
 

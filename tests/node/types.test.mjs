@@ -217,8 +217,8 @@ test('every entry exports at run time exactly the values its declaration file de
   }
   const workerdSrc = fs.readFileSync(path.join(ROOT, 'js', 'index.workerd.js'), 'utf8');
   for (const name of declaredValues(path.join(ROOT, 'js', 'index.workerd.d.ts'))) assert.match(workerdSrc, new RegExp(`\\b${name}\\b`), `workerd exports ${name}`);
-  const node = await import('../../js/node.js');
-  assert.deepEqual(Object.keys(node).sort(), [...declaredValues(path.join(ROOT, 'js', 'node.d.ts'))].concat('WasmTlsError').sort());
+  const node = await import('../../js/node-duplex.js');
+  assert.deepEqual(Object.keys(node).sort(), [...declaredValues(path.join(ROOT, 'js', 'node-duplex.d.ts'))].concat('WasmTlsError').sort());
 });
 
 test('EngineErrorCode lists exactly the codes of src/wt_error.h (but OK)', () => {

@@ -1,4 +1,4 @@
-// `wasmtls verify` (js/cli-verify.js → wasm wt_verify_chain → wt_chain_verify_path):
+// `wasmtls verify` (js/cli/verify.js → wasm wt_verify_chain → wt_chain_verify_path):
 // one generated PKI, one case per verification outcome, each asserting the
 // stable code through the WASM build and the CLI's fixed JSON interface.
 import { describe, it, before, after } from 'node:test';
@@ -311,7 +311,7 @@ describe('C pins in a real handshake (WASM engine, node:tls server on 127.0.0.1)
   it('a pinned key only counts on the verified path: an appended extra certificate does not', async () => {
     const { connect } = await import('../../js/index.node.js');
     const { loadWasmNode } = await import('../../js/load-node.js');
-    const { spkiPin } = await import('../../js/trust.js');
+    const { spkiPin } = await import('../../js/core/trust.js');
     const { getPki } = await import('./helpers/pki.mjs');
     const { startNodeTlsServer } = await import('./helpers/servers.mjs');
     const pki = getPki();

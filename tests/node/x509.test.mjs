@@ -1,4 +1,4 @@
-// js/x509.js: the display parser for opened.peerCertificates, checked against
+// js/x509/x509.js: the display parser for opened.peerCertificates, checked against
 // node:crypto's X509Certificate on certificates made with openssl.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { parseCertificate, describeCertificate, formatIp } from '../../js/x509.js';
-import { readOne, DerError } from '../../js/der.js';
+import { parseCertificate, describeCertificate, formatIp } from '../../js/x509/x509.js';
+import { readOne, DerError } from '../../js/x509/der.js';
 
 let dir;
 const certs = {};

@@ -1,11 +1,11 @@
 /** Human-readable CLI output: the handshake summary and failures. */
-import { formatAddress } from './address.js';
-import { hintFor } from './hints.js';
+import { formatAddress } from '../core/address.js';
+import { hintFor } from '../core/hints.js';
 
 const ARROW = { out: '→', in: '←' };
 
 /**
- * @param {import('./index.d.ts').OpenedInfo} info
+ * @param {import('../index.d.ts').OpenedInfo} info
  * @param {{ hostname: string, port: number }} address
  */
 export function formatSummary(info, address) {
@@ -32,7 +32,7 @@ export function formatSummary(info, address) {
 /**
  * The hint for the CLI: worded with its flags (--ca FILE, not `ca`); a hint
  * the error brought that is not the generic API one for its code is kept.
- * @param {import('./errors.js').WasmTlsError} err
+ * @param {import('../core/errors.js').WasmTlsError} err
  * @param {{ cli?: boolean, caGiven?: boolean }} context
  */
 export function cliHint(err, context) {
@@ -43,7 +43,7 @@ export function cliHint(err, context) {
 /**
  * The "error" object of the --json line: code and message (always, in this order), then
  * the hint when there is one.
- * @param {import('./errors.js').WasmTlsError} err
+ * @param {import('../core/errors.js').WasmTlsError} err
  * @param {{ caGiven?: boolean }} [context]
  */
 export function errorJson(err, context = {}) {
@@ -54,7 +54,7 @@ export function errorJson(err, context = {}) {
 }
 
 /**
- * @param {import('./errors.js').WasmTlsError} err
+ * @param {import('../core/errors.js').WasmTlsError} err
  * @param {{ caGiven?: boolean }} [context]
  */
 export function formatFailure(err, context = {}) {

@@ -1,5 +1,5 @@
 /**
- * The trust-policy digest bound into every session (js/session.js): SHA-256
+ * The trust-policy digest bound into every session (js/core/session.js): SHA-256
  * over everything that decides whether a server is accepted — the trust
  * anchors, the pins, insecureSkipVerify, whether a verify hook is set, and
  * the server name. Two connections resume each other's sessions only when

@@ -3,8 +3,8 @@
  * with backpressure both ways (pause/resume on reads, 'drain' on writes).
  */
 import net from 'node:net';
-import { WasmTlsError, asTransportError } from './errors.js';
-import { formatAddress } from './address.js';
+import { WasmTlsError, asTransportError } from '../core/errors.js';
+import { formatAddress } from '../core/address.js';
 
 const READ_HIGH_WATER_MARK = 64 * 1024;
 
@@ -12,7 +12,7 @@ const READ_HIGH_WATER_MARK = 64 * 1024;
  * Open a TCP connection.
  * @param {{ hostname: string, port: number }} address
  * @param {{ signal?: AbortSignal }} [options]
- * @returns {Promise<import('./connection.js').Transport>}
+ * @returns {Promise<import('../core/connection.js').Transport>}
  */
 export function nodeTcpTransport(address, { signal } = {}) {
   const label = formatAddress(address);

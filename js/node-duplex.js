@@ -22,9 +22,9 @@ import net from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { connect, upgrade } from './index.node.js';
-import { socketStreams } from './transport-node-tcp.js';
-import { WasmTlsError } from './errors.js';
-import { formatAddress } from './address.js';
+import { socketStreams } from './transports/node-tcp.js';
+import { WasmTlsError } from './core/errors.js';
+import { formatAddress } from './core/address.js';
 
 /** OpenSSL's names of the TLS 1.2 suites wasmtls has (getCipher().name, as Node reports them). */
 const OPENSSL_CIPHER_NAMES = Object.freeze({
@@ -49,7 +49,7 @@ const EPHEMERAL_KEYS = Object.freeze({
  * close_notify; destroy() closes the socket.
  * @param {import('./index.d.ts').Socket} socket
  * @param {{ allowHalfOpen?: boolean, insecureSkipVerify?: boolean }} [options]  as given to connect()
- * @returns {import('./node.d.ts').TlsDuplex}
+ * @returns {import('./node-duplex.d.ts').TlsDuplex}
  */
 export function duplexFromSocket(socket, options = {}) {
   return wrap(socket, options, null);
@@ -321,4 +321,4 @@ export function upgradeDuplex(netSocket, options) {
 }
 
 export { connect, upgrade };
-export { WasmTlsError } from './errors.js';
+export { WasmTlsError } from './core/errors.js';

@@ -4,7 +4,7 @@
  * verified path names its anchor by that number. This maps it back to the
  * DER of the `ca` item that produced it, for `opened.verifiedChain`.
  */
-import { readOne, children, expect, decodeOid } from './der.js';
+import { readOne, children, expect, decodeOid } from '../x509/der.js';
 
 const decoder = new TextDecoder();
 const PEM_CERT = /-----BEGIN (?:X509 )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 )?CERTIFICATE-----/g;

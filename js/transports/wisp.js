@@ -12,8 +12,8 @@
  * shared WebSocket's bufferedAmount to drain), so a slow server slows the
  * writer instead of growing memory.
  */
-import { WasmTlsError } from './errors.js';
-import { openSocket } from './transport-websocket.js';
+import { WasmTlsError } from '../core/errors.js';
+import { openSocket } from './websocket.js';
 
 const T_CONNECT = 0x01;
 const T_DATA = 0x02;
@@ -96,7 +96,7 @@ class WispSession {
     this.ws.send(packet);
   }
 
-  /** @returns {import('./connection.js').Transport} */
+  /** @returns {import('../core/connection.js').Transport} */
   openStream(hostname, port) {
     if (this.ended) throw new WasmTlsError('CONNECT_FAILED', `the Wisp connection to ${this.url} is closed`);
     const id = this.nextId++;

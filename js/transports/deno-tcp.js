@@ -3,13 +3,13 @@
  * our writable half-closes the connection (closeWrite), so the peer's
  * close_notify can still arrive.
  */
-import { WasmTlsError, asTransportError } from './errors.js';
-import { formatAddress } from './address.js';
+import { WasmTlsError, asTransportError } from '../core/errors.js';
+import { formatAddress } from '../core/address.js';
 
 /**
  * @param {{ hostname: string, port: number }} address
  * @param {{ signal?: AbortSignal }} [options]
- * @returns {Promise<import('./connection.js').Transport>}
+ * @returns {Promise<import('../core/connection.js').Transport>}
  */
 export async function denoTcpTransport(address, { signal } = {}) {
   const label = formatAddress(address);

@@ -1,12 +1,12 @@
 /**
- * A thin, synchronous wrapper around one `wt_conn` of the wasm engine: the
- * four byte windows, events, negotiated parameters and errors. It never
- * awaits; connection.js decides when to move bytes.
+ * A thin, synchronous wrapper around one `wt_conn` of the wasm engine. Every
+ * call that moves bytes returns the engine's status word (IO bits) and leaves
+ * the windows in the conn's wt_io, read here in one pass (`sync`): this.io.
+ * It never awaits; connection.js's pump decides when to move bytes.
  */
 import { WasmTlsError } from './errors.js';
-import { EVENT_KIND, STATE, versionName } from './names.js';
+import { EARLY_NAMES, ERR, EVENT_KIND, FLAG, IO, IO_FIELDS, STATE, versionName } from './names.js';
 
-const FLAG_INSECURE_SKIP_VERIFY = 1;
 const EVENT_SIZE = 8;
 
 export class Engine {
@@ -16,6 +16,15 @@ export class Engine {
     this.x = wasm.exports;
     this.conn = this.x.wt_conn_new();
     if (!this.conn) throw new WasmTlsError('INTERNAL', 'wasmtls: cannot allocate a connection (out of wasm memory)');
+    /** where the conn's wt_io lives (fixed for its lifetime) */
+    this.ioPtr = this.x.wt_conn_io(this.conn);
+    /** @type {DataView | null} */
+    this.view = null;
+    /** the last wt_io read: status word (IO bits), state, errors, windows */
+    this.io = {
+      status: 0, state: 0, error: 0, result: 0, sendPtr: 0, sendLen: 0, recvPtr: 0, recvLen: 0,
+      writePtr: 0, writeLen: 0, readPtr: 0, readLen: 0, eventsPtr: 0, eventsLen: 0,
+    };
   }
 
   get freed() { return this.conn === 0; }
@@ -44,7 +53,7 @@ export class Engine {
       if (err) throw new WasmTlsError('INVALID_OPTION', `alpn list is not acceptable (${this.errorName(err)})`);
     }
     x.wt_conn_set_time(conn, cfg.nowSeconds);
-    x.wt_conn_set_flags(conn, cfg.insecureSkipVerify ? FLAG_INSECURE_SKIP_VERIFY : 0);
+    x.wt_conn_set_flags(conn, cfg.insecureSkipVerify ? FLAG.INSECURE_SKIP_VERIFY : 0);
     if (cfg.keyShareGroup) x.wt_conn_set_key_share(conn, cfg.keyShareGroup);
     if (cfg.minVersion || cfg.maxVersion) x.wt_conn_set_versions(conn, cfg.minVersion ?? 0, cfg.maxVersion ?? 0);
     if (cfg.cert && cfg.key) {
@@ -73,15 +82,110 @@ export class Engine {
    * @returns {{ status: 'not-sent' | 'pending' | 'accepted' | 'rejected', sent: number }}
    */
   earlyData() {
-    const status = ['not-sent', 'pending', 'accepted', 'rejected'][this.x.wt_conn_early_status(this.conn)] ?? 'not-sent';
+    const status = EARLY_NAMES[this.x.wt_conn_early_status(this.conn)] ?? 'not-sent';
     return { status, sent: this.x.wt_conn_early_sent(this.conn) };
   }
 
-  /** After the handshake and peerChain(): release what only the handshake needed. */
-  compact() { return this.x.wt_conn_compact(this.conn); }
+  /**
+   * Re-read the connection's wt_io (wasm/wt_io.h) in one pass: the status word, state, errors and
+   * the five windows. Called with the word every moving export returns.
+   * @param {number} status
+   */
+  sync(status) {
+    const buf = this.x.memory.buffer;
+    if (this.view?.buffer !== buf) this.view = new DataView(buf, this.ioPtr, IO_FIELDS * 4);
+    const v = this.view;
+    const io = this.io;
+    io.status = status >>> 0;
+    io.state = v.getUint32(4, true);
+    io.error = v.getUint32(8, true);
+    io.result = v.getUint32(12, true);
+    io.sendPtr = v.getUint32(16, true); io.sendLen = v.getUint32(20, true);
+    io.recvPtr = v.getUint32(24, true); io.recvLen = v.getUint32(28, true);
+    io.writePtr = v.getUint32(32, true); io.writeLen = v.getUint32(36, true);
+    io.readPtr = v.getUint32(40, true); io.readLen = v.getUint32(44, true);
+    io.eventsPtr = v.getUint32(48, true); io.eventsLen = v.getUint32(52, true);
+    return io.status;
+  }
 
-  /** The writer is idle: the engine may shrink its output area again (after compact()). */
-  idle() { if (!this.freed) this.x.wt_conn_idle(this.conn); }
+  /** The status word (IO bits) as of the last call. */
+  get status() { return this.io.status; }
+
+  /** Build the ClientHello. @returns {number} 0 or an error code */
+  start() {
+    this.sync(this.x.wt_conn_start(this.conn));
+    return this.io.result;
+  }
+
+  /** The engine state (js/core/names.js STATE) as of the last call. */
+  state() { return this.io.state; }
+
+  /** The status word now (nothing moves). */
+  poll() { return this.sync(this.x.wt_conn_poll(this.conn)); }
+
+  /**
+   * Give received bytes to the recv window (as many as it takes now).
+   * @param {Uint8Array} bytes @returns {number} how many were taken
+   */
+  recv(bytes) {
+    const n = Math.min(this.io.recvLen, bytes.length);
+    if (!n) return 0;
+    this.wasm.copyIn(this.io.recvPtr, n === bytes.length ? bytes : bytes.subarray(0, n));
+    this.sync(this.x.wt_conn_recv_done(this.conn, n));
+    return n;
+  }
+
+  /** Take everything in the send window, or null. @returns {Uint8Array | null} */
+  takeSend() {
+    const len = this.io.sendLen;
+    if (!len) return null;
+    const out = this.wasm.copyOut(this.io.sendPtr, len);
+    this.sync(this.x.wt_conn_send_done(this.conn, len));
+    return out;
+  }
+
+  /** Take up to `max` bytes of decrypted application data, or null if none waits. */
+  takePlaintext(max = Infinity) {
+    const len = this.io.readLen;
+    if (!len) return null;
+    const n = Math.min(len, max);
+    const out = this.wasm.copyOut(this.io.readPtr, n);
+    this.sync(this.x.wt_conn_read_done(this.conn, n));
+    return out;
+  }
+
+  /** The app has data to write (true), or none any more (false): the engine sizes its output area. */
+  wantWrite(want) { return this.sync(this.x.wt_conn_want_write(this.conn, want ? 1 : 0)); }
+
+  /**
+   * Seal one record with a prefix of `bytes` (the write window must be open).
+   * @param {Uint8Array} bytes @returns {number} bytes sealed (0 on error: see status FAILED)
+   */
+  writeRecord(bytes) {
+    const n = Math.min(this.io.writeLen, bytes.length);
+    if (!n) return 0;
+    this.wasm.copyIn(this.io.writePtr, n === bytes.length ? bytes : bytes.subarray(0, n));
+    this.sync(this.x.wt_conn_write_done(this.conn, n));
+    return this.io.error ? 0 : n;
+  }
+
+  /** Queue close_notify. @returns {number} 0 or an error code */
+  close() { this.sync(this.x.wt_conn_close(this.conn)); return this.io.result; }
+
+  /** The transport ended. @returns {number} 0 if the peer closed cleanly, else an error code */
+  eof() { this.sync(this.x.wt_conn_eof(this.conn)); return this.io.result; }
+
+  /**
+   * TLS 1.3: send a KeyUpdate now (new write keys); `requestPeer` asks the server to update too.
+   * The record appears in the send window. @returns {number} 0 or an error code
+   */
+  keyUpdate(requestPeer) {
+    this.sync(this.x.wt_conn_key_update(this.conn, requestPeer ? 1 : 0));
+    return this.io.result;
+  }
+
+  /** The handshake's results (chain, path, negotiated) were read: the engine may compact itself. */
+  takeChain() { return this.sync(this.x.wt_conn_take_chain(this.conn)); }
 
   /** Did the handshake resume the configured session? */
   resumed() { return this.x.wt_conn_resumed(this.conn) === 1; }
@@ -94,110 +198,13 @@ export class Engine {
   }
 
   /**
-   * TLS 1.3: send a KeyUpdate now (new write keys); `requestPeer` asks the server to update too.
-   * @param {boolean} requestPeer @param {Uint8Array[]} outgoing
-   * @returns {number} 0 or an error code
-   */
-  keyUpdate(requestPeer, outgoing) {
-    const err = this.x.wt_conn_key_update(this.conn, requestPeer ? 1 : 0);
-    this.takeSend(outgoing);
-    return err;
-  }
-
-  /** Build the ClientHello. @returns {number} 0 or an error code */
-  start() { return this.x.wt_conn_start(this.conn); }
-
-  state() { return this.x.wt_conn_state(this.conn); }
-
-  /**
-   * Give received bytes to the engine, as many as it accepts now. Whatever the
-   * engine wants to transmit meanwhile is appended to `outgoing`.
-   * @param {Uint8Array} bytes
-   * @param {Uint8Array[]} outgoing
-   * @returns {{ consumed: number, err: number }}
-   */
-  feed(bytes, outgoing) {
-    const { x, wasm, conn } = this;
-    let off = 0;
-    while (off < bytes.length) {
-      const ptr = x.wt_conn_recv_ptr(conn);
-      const len = x.wt_conn_win_len(conn);
-      if (!len) break;
-      const n = Math.min(len, bytes.length - off);
-      wasm.copyIn(ptr, bytes.subarray(off, off + n));
-      off += n;
-      const err = x.wt_conn_recv_done(conn, n);
-      this.takeSend(outgoing);
-      if (err) return { consumed: off, err };
-    }
-    return { consumed: off, err: 0 };
-  }
-
-  /** Move everything in the send window into `outgoing`. @param {Uint8Array[]} outgoing */
-  takeSend(outgoing) {
-    const { x, wasm, conn } = this;
-    for (;;) {
-      const ptr = x.wt_conn_send_ptr(conn);
-      const len = x.wt_conn_win_len(conn);
-      if (!len) return outgoing;
-      outgoing.push(wasm.copyOut(ptr, len));
-      x.wt_conn_send_done(conn, len);
-    }
-  }
-
-  /**
-   * Take up to `max` bytes of decrypted application data, or null if none waits.
-   * @param {number} max
-   */
-  takePlaintext(max = Infinity) {
-    const { x, wasm, conn } = this;
-    const ptr = x.wt_conn_read_ptr(conn);
-    const len = x.wt_conn_win_len(conn);
-    if (!len) return null;
-    const n = Math.min(len, max);
-    const out = wasm.copyOut(ptr, n);
-    x.wt_conn_read_done(conn, n);
-    return out;
-  }
-
-  /** True if decrypted data waits in the read window. */
-  hasPlaintext() {
-    this.x.wt_conn_read_ptr(this.conn);
-    return this.x.wt_conn_win_len(this.conn) > 0;
-  }
-
-  /**
-   * Seal one record with a prefix of `bytes`.
-   * @param {Uint8Array} bytes
-   * @returns {{ written: number, err: number }} written 0 and err 0: no window now
-   */
-  writeRecord(bytes) {
-    const { x, wasm, conn } = this;
-    const ptr = x.wt_conn_write_ptr(conn);
-    const len = x.wt_conn_win_len(conn);
-    if (!len) return { written: 0, err: 0 };
-    const n = Math.min(len, bytes.length);
-    wasm.copyIn(ptr, bytes.subarray(0, n));
-    const err = x.wt_conn_write_done(conn, n);
-    return { written: err ? 0 : n, err };
-  }
-
-  /** Queue close_notify. @returns {number} 0 or an error code */
-  close() { return this.x.wt_conn_close(this.conn); }
-
-  /** The transport ended. @returns {number} 0 if the peer closed cleanly, else an error code */
-  eof() { return this.x.wt_conn_eof(this.conn); }
-
-  /**
    * Drain the engine's event log.
    * @returns {{ dir: 'in' | 'out', kind: number, type: number, len: number }[]}
    */
   takeEvents() {
-    const { x, wasm, conn } = this;
-    const ptr = x.wt_conn_events_ptr(conn);
-    const n = x.wt_conn_win_len(conn);
+    const n = this.io.eventsLen;
     if (!n) return [];
-    const view = new DataView(wasm.exports.memory.buffer, ptr, n * EVENT_SIZE);
+    const view = new DataView(this.x.memory.buffer, this.io.eventsPtr, n * EVENT_SIZE);
     const events = [];
     for (let i = 0; i < n; i++) {
       const o = i * EVENT_SIZE;
@@ -208,7 +215,7 @@ export class Engine {
         len: view.getUint32(o + 4, true),
       });
     }
-    x.wt_conn_events_clear(conn);
+    this.sync(this.x.wt_conn_events_clear(this.conn));
     return events;
   }
 
@@ -272,7 +279,7 @@ export class Engine {
    */
   error(err) {
     const { x, wasm, conn } = this;
-    const code = err || x.wt_conn_error(conn) || 2 /* INTERNAL */;
+    const code = err || x.wt_conn_error(conn) || ERR.INTERNAL;
     const name = this.errorName(code);
     const text = wasm.cstring(x.wt_error_text(code));
     const detail = wasm.cstring(x.wt_conn_error_detail(conn)) || undefined;
@@ -303,4 +310,4 @@ function base64Bytes(b64) {
   return out;
 }
 
-export { STATE, EVENT_KIND };
+export { STATE, EVENT_KIND, IO };

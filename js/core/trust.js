@@ -2,14 +2,14 @@
  * The trust policy's JS part, applied after the engine verified the chain, its path to a
  * trust anchor and the pins (all in C, before our Finished was sent), and before `opened`
  * resolves — until then nothing the server sent is readable and no application data or
- * session has left (js/connection.js):
+ * session has left (js/core/connection.js):
  *   verify  the caller's hook verify(chain, info): `chain` is the verified path (leaf → trust
  *           anchor), `info.sentCertificates` what the server sent (unverified). May be async;
  *           throwing or returning false refuses the connection (a thrown WasmTlsError as is,
  *           anything else as BAD_CERTIFICATE).
  * spkiPin() computes the `pins` format (base64 SHA-256 of a SubjectPublicKeyInfo).
  */
-import { readOne, children, expect } from './der.js';
+import { readOne, children, expect } from '../x509/der.js';
 import { WasmTlsError } from './errors.js';
 
 const SEQUENCE = 0x30;

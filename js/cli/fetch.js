@@ -10,9 +10,9 @@
 import { readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createFetch, responseInfo } from './fetch/index.node.js';
-import { WasmTlsError } from './errors.js';
-import { skipInsecureWarning } from './api.js';
+import { createFetch, responseInfo } from '../fetch/index.node.js';
+import { WasmTlsError } from '../core/errors.js';
+import { skipInsecureWarning } from '../core/api.js';
 
 export const FETCH_USAGE = `usage: wasmtls fetch URL [--ca FILE] [--connect-to HOST:PORT] [--http1.1 | --http2] [-X METHOD]
                      [-H 'Name: value']... [-d DATA | -d @FILE] [-o FILE] [--insecure] [--pin B64]... [--json]

@@ -4,7 +4,7 @@
  * (wt_chain_verify_ex through the wasm export wt_verify_chain_to, whose results land
  * in memory this call owns, not in module-static buffers).
  */
-import { WasmTlsError } from './errors.js';
+import { WasmTlsError } from '../core/errors.js';
 
 export const PURPOSE = Object.freeze({ server: 0, client: 1 });
 
@@ -21,7 +21,7 @@ function chainBlob(certs) {
 }
 
 /**
- * @param {import('./wasm.js').WasmTls} wasm
+ * @param {import('../core/wasm.js').WasmTls} wasm
  * @param {{ chain: Uint8Array[], ca: (Uint8Array|string)[], host?: string,
  *           nowSeconds?: number, purpose?: 'server'|'client' }} req
  * `path` lists the certificates sent on the path verified (on failure: the

@@ -1,6 +1,6 @@
 /**
  * Sessions as users keep them: an opaque string "wtls2.<base64url>" around
- * the trust-policy digest (js/policy.js, 32 bytes) and the engine's session
+ * the trust-policy digest (js/core/policy.js, 32 bytes) and the engine's session
  * encoding (src/wt_session.h). It holds the resumption secret of a
  * connection: store it like a password, never log it.
  *

@@ -3,13 +3,13 @@
  * (`secureTransport: 'off'`); wasmtls runs TLS on top of it.
  */
 import { connect as cloudflareConnect } from 'cloudflare:sockets';
-import { WasmTlsError } from './errors.js';
-import { formatAddress } from './address.js';
+import { WasmTlsError } from '../core/errors.js';
+import { formatAddress } from '../core/address.js';
 
 /**
  * @param {{ hostname: string, port: number }} address
  * @param {{ signal?: AbortSignal }} [options]
- * @returns {Promise<import('./connection.js').Transport>}
+ * @returns {Promise<import('../core/connection.js').Transport>}
  */
 export async function workerdTcpTransport(address, { signal } = {}) {
   const label = formatAddress(address);

@@ -5,15 +5,15 @@
  * when its bytes were handed to the socket (backpressure). Reads pause the
  * socket while the readable is full.
  */
-import { WasmTlsError, asTransportError } from './errors.js';
-import { formatAddress } from './address.js';
+import { WasmTlsError, asTransportError } from '../core/errors.js';
+import { formatAddress } from '../core/address.js';
 
 const READ_HIGH_WATER_MARK = 64 * 1024;
 
 /**
  * @param {{ hostname: string, port: number }} address
  * @param {{ signal?: AbortSignal }} [options]
- * @returns {Promise<import('./connection.js').Transport>}
+ * @returns {Promise<import('../core/connection.js').Transport>}
  */
 export async function bunTcpTransport(address, { signal } = {}) {
   const label = formatAddress(address);

@@ -12,7 +12,7 @@
  * if the reader falls more than MAX_QUEUED_BYTES behind, the transport fails
  * with TRANSPORT_CLOSED instead of growing memory without bound.
  */
-import { WasmTlsError } from './errors.js';
+import { WasmTlsError } from '../core/errors.js';
 
 const READ_HIGH_WATER_MARK = 256 * 1024;
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
@@ -25,7 +25,7 @@ const DRAIN_POLL_MS = 5;
  * @param {{ protocols?: string | string[], stream?: boolean }} [options]  protocols: WebSocket
  *   subprotocols (websockify accepts none or 'binary'); stream: false to use a plain WebSocket even
  *   where WebSocketStream exists
- * @returns {(address: { hostname: string, port: number }, opts?: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>}
+ * @returns {(address: { hostname: string, port: number }, opts?: { signal?: AbortSignal }) => Promise<import('../core/connection.js').Transport>}
  */
 export function webSocket(url, { protocols, stream = true } = {}) {
   const href = String(url);
@@ -36,7 +36,7 @@ export function webSocket(url, { protocols, stream = true } = {}) {
 
 /**
  * A WebSocketStream as a transport: pull-based reads (true backpressure).
- * @returns {Promise<import('./connection.js').Transport>}
+ * @returns {Promise<import('../core/connection.js').Transport>}
  */
 async function openWebSocketStream(url, protocols, signal) {
   if (signal?.aborted) throw new WasmTlsError('CONNECT_FAILED', `connecting to ${url} was aborted`);
@@ -125,7 +125,7 @@ export function openSocket(url, protocols, signal) {
   });
 }
 
-/** @returns {Promise<import('./connection.js').Transport>} */
+/** @returns {Promise<import('../core/connection.js').Transport>} */
 async function openWebSocket(url, protocols, signal) {
   const ws = await openSocket(url, protocols, signal);
   return webSocketStreams(ws, url);
@@ -135,7 +135,7 @@ async function openWebSocket(url, protocols, signal) {
  * Web streams over an open WebSocket.
  * @param {WebSocket} ws
  * @param {string} url for messages
- * @returns {import('./connection.js').Transport}
+ * @returns {import('../core/connection.js').Transport}
  */
 function webSocketStreams(ws, url) {
   let readableDone = false;

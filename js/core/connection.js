@@ -7,8 +7,8 @@
 import { encodeSession } from './session.js';
 import { Engine } from './engine.js';
 import { WasmTlsError, asTransportError } from './errors.js';
-import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
-import { describeCertificate, fingerprint256 } from './x509.js';
+import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, IO, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
+import { describeCertificate, fingerprint256 } from '../x509/x509.js';
 import { applyTrustPolicy } from './trust.js';
 import { anchorCertificate } from './anchors.js';
 import { policyDigest, sameDigest } from './policy.js';
@@ -68,13 +68,21 @@ class TlsConnection {
     this.readCancelled = false;  // the app cancelled the readable: discard plaintext
     this.writeClosed = false;    // our close_notify is queued
     this.pendingWrite = Promise.resolve();
-    this.demand = null;          // resolves when the readable wants more data
+    this.demand = null;          // resolves when the pump may want transport bytes again
     this.pendingReadError = null; // error to raise on the readable once its queue is drained
     this.peerFinished = false;   // close_notify and then EOF from the peer
     this.closing = null;
     this.closeWriteP = null;
-    this.writing = 0;            // writeData calls in progress
-    this.idleTimer = null;       // reports an idle writer to the engine (shrinks its output area)
+    /** @type {Uint8Array | null} transport bytes the recv window has not taken yet */
+    this.inbox = null;
+    /** @type {{ bytes: Uint8Array, off: number, resolve?: () => void, reject?: (e: unknown) => void }[]} app data to seal, in order */
+    this.writes = [];
+    this.sealing = false;        // a sealed app record is with the transport (backpressure: one at a time)
+    this.asked = false;          // the engine was asked for a write window since the last record or send
+    this.wantsWrite = false;     // the engine holds its large output area for us
+    this.writerIdle = false;     // the writes drained: the next pump gives the output area back
+    this.pumping = false;
+    this.repump = false;
 
     this.opened = deferred();
     this.closed = deferred();
@@ -83,7 +91,7 @@ class TlsConnection {
     this.session = null;
     /** @type {Uint8Array[]} sessions given before the verdict (engine encoding): published once open */
     this.heldSessions = [];
-    /** @type {Uint8Array | null} this connection's trust-policy digest (js/policy.js) */
+    /** @type {Uint8Array | null} this connection's trust-policy digest (js/core/policy.js) */
     this.policy = null;
     this.socket = this.makeSocket();
     this.timer = Number.isFinite(options.timeoutMs)
@@ -102,7 +110,7 @@ class TlsConnection {
     const readable = new ReadableStream({
       start: (c) => { this.readController = c; },
       pull: () => this.onPull(),
-      cancel: () => { this.readCancelled = true; this.deliverPlaintext(); this.wake(); },
+      cancel: () => { this.readCancelled = true; this.pump(); },
     }, { highWaterMark: READABLE_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength });
 
     const writable = new WritableStream({
@@ -152,7 +160,7 @@ class TlsConnection {
       this.ca = ca;
       this.policy = await policyDigest(this.options, ca);
       if (this.phase === 'done') return;
-      // a session is resumed only under the trust policy it was made under (js/session.js)
+      // a session is resumed only under the trust policy it was made under (js/core/session.js)
       const session = this.options.session && sameDigest(this.options.session.policy, this.policy)
         ? this.options.session.bytes : null;
       this.engine = new Engine(wasm);
@@ -179,7 +187,7 @@ class TlsConnection {
       this.phase = 'handshake';
       const err = this.engine.start();
       if (err) throw this.engine.error(err);
-      this.afterEngineStep(this.engine.takeSend([]));
+      this.pump();
       await this.readLoop();
     } catch (err) {
       if (err instanceof WasmTlsError) this.fail(err);
@@ -188,44 +196,74 @@ class TlsConnection {
     }
   }
 
-  /** Feed transport bytes to the engine, pausing while the app does not read. */
+  /** Read the transport whenever the pump can take its bytes; pauses while it cannot (backpressure). */
   async readLoop() {
     for (;;) {
       if (this.phase === 'done') return;
-      if (this.engine.hasPlaintext()) { await this.waitForDemand(); continue; }
+      // after close_notify bytes are read (and ignored) until EOF
+      if (this.inbox || !(this.engine.status & (IO.RECV | IO.PEER_CLOSED))) { await this.waitForDemand(); continue; }
       const { value, done } = await this.reader.read();
       if (this.phase === 'done') return;
       if (done) { this.onTransportEnd(); return; }
-      if (this.engine.state() === STATE.CLOSED) continue; // bytes after close_notify are ignored
-      let chunk = value;
-      while (chunk.length && this.phase !== 'done') {
-        const outgoing = [];
-        const { consumed, err } = this.engine.feed(chunk, outgoing);
-        this.afterEngineStep(outgoing);
-        if (this.phase === 'done') return;
-        if (err) { this.fail(this.engine.error(err)); return; }
-        const state = this.engine.state();
-        if (state === STATE.CLOSED) break; // bytes after close_notify are ignored; wait for EOF
-        chunk = chunk.subarray(consumed);
-        if (chunk.length && consumed === 0) {
-          if (!this.engine.hasPlaintext()) {
-            throw new WasmTlsError('INTERNAL', `the engine accepts no input in state ${STATE_NAMES[state]}`);
-          }
-          await this.waitForDemand();
-        }
-      }
+      if (this.engine.status & IO.PEER_CLOSED || !value?.length) continue;
+      this.inbox = value;
+      this.pump();
     }
   }
 
-  /** After every engine call: transmit, record events, notice state changes, deliver plaintext. */
-  afterEngineStep(outgoing) {
-    if (!this.engine || this.engine.freed) return;
-    this.transmit(outgoing);
-    this.recordEvents();
-    const state = this.engine.state();
-    if (state === STATE.FAILED) { this.fail(this.engine.error()); return; }
-    if (this.phase === 'handshake' && (state === STATE.CONNECTED || state === STATE.CLOSED)) this.onHandshakeDone();
-    this.deliverPlaintext();
+  /**
+   * The one pump, shaped like BearSSL's br_sslio run-until: read the engine's status word, do
+   * what it allows (transmit the send window, take events, notice the end of the handshake,
+   * deliver the read window while the readable has room, seal pending app data into the write
+   * window, feed the recv window from the transport), repeat; return when nothing can move
+   * without the transport, the app or the verify hook. Never awaits; safe to call re-entrantly.
+   */
+  pump() {
+    if (this.pumping) { this.repump = true; return; }
+    this.pumping = true;
+    try {
+      do { this.repump = false; this.pumpOnce(); } while (this.repump);
+    } finally {
+      this.pumping = false;
+    }
+    this.wake();
+  }
+
+  pumpOnce() {
+    const engine = this.engine;
+    for (;;) {
+      if (this.phase === 'done' || !engine || engine.freed) return;
+      const st = engine.status;
+      if (st & IO.SEND) { this.asked = false; this.transmit([engine.takeSend()]); continue; }
+      // a transport chunk is fed as far as the recv window takes it before its events are looked at
+      if (this.inbox && (st & IO.RECV) && !(st & IO.PEER_CLOSED)) {
+        const n = engine.recv(this.inbox);
+        this.inbox = n < this.inbox.length ? this.inbox.subarray(n) : null;
+        continue;
+      }
+      if (st & IO.EVENTS) { this.recordEvents(); continue; }
+      if (st & IO.FAILED) { this.fail(engine.error()); return; }
+      if (this.phase === 'handshake' && (st & (IO.CONNECTED | IO.PEER_CLOSED))) { this.onHandshakeDone(); continue; }
+      if (this.phase === 'open') {
+        if (st & IO.READ) {
+          if (!this.readEnded && (this.readCancelled || this.readController.desiredSize > 0)) { this.deliver(); continue; }
+        } else if ((st & IO.PEER_CLOSED) && !this.readEnded) { this.endReadable(); continue; }
+        if (this.writes.length) {
+          if (!this.sealing) { this.writeStep(st); continue; }
+        } else if (this.writerIdle && !this.sealing) {
+          this.writerIdle = false;
+          if (this.wantsWrite) { this.wantsWrite = false; engine.wantWrite(false); continue; }
+        }
+      }
+      if (this.inbox) {
+        if (st & IO.PEER_CLOSED) { this.inbox = null; continue; } // bytes after close_notify are ignored; wait for EOF
+        if (!(st & IO.READ)) {
+          this.fail(new WasmTlsError('INTERNAL', `the engine accepts no input in state ${STATE_NAMES[engine.state()]}`));
+          return;
+        }
+      }
+      return;
+    }
   }
 
   /**
@@ -243,8 +281,9 @@ class TlsConnection {
     const path = resumed ? [] : this.engine.verifiedPath();
     const anchorCounts = this.engine.anchorCounts;
     const early = this.options.earlyData ? this.engine.earlyData() : null;
-    // the chain copy, the trust anchors and most of the handshake buffer are not needed any more
-    if (this.engine.state() === STATE.CONNECTED) this.engine.compact();
+    // the chain copy, the trust anchors and most of the handshake buffer are not needed any more:
+    // the engine compacts itself once connected and nothing is pending
+    this.engine.takeChain();
     const described = sent.map(describeOrRaw);
     const pathDescribed = path.map((at) => {
       if ('sent' in at) return described[at.sent];
@@ -261,7 +300,7 @@ class TlsConnection {
         verifiedChain: verifiedChain.filter(Boolean),
         timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
       };
-      // the verify hook (js/trust.js) decides before `opened` resolves
+      // the verify hook (js/core/trust.js) decides before `opened` resolves
       (resumed ? Promise.resolve() : applyTrustPolicy(this.options, info)).then(
         () => this.onVerdict(info, early),
         (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
@@ -277,19 +316,16 @@ class TlsConnection {
       // ahead of anything written to `writable`
       const taken = early.status === 'accepted' ? early.sent : 0;
       this.bytesWritten += taken;
-      try {
-        this.sendNow(this.options.earlyData.subarray(taken));
-      } catch (err) {
-        this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err }));
-        return;
-      }
+      const rest = this.options.earlyData.subarray(taken);
+      if (rest.length) this.writes.unshift({ bytes: rest, off: 0 });
+      this.pump();
+      if (this.phase === 'done') return;
     }
     this.opened.resolve(info);
     // sessions held so far follow `opened`'s reactions and come before data that arrived with them
     // (as Node emits 'session' after 'secureConnect', before 'data')
     if (this.heldSessions.length) queueMicrotask(() => this.flushSessions());
-    this.deliverPlaintext();
-    this.wake();
+    this.pump();
   }
 
   onTransportEnd() {
@@ -338,8 +374,7 @@ class TlsConnection {
 
   onPull() {
     if (this.pendingReadError && this.queuedBytes() === 0) this.readController.error(this.pendingReadError);
-    this.deliverPlaintext();
-    this.wake();
+    this.pump();
   }
 
   /** Bytes waiting in the readable's queue. */
@@ -347,18 +382,11 @@ class TlsConnection {
     return READABLE_HIGH_WATER_MARK - (this.readController.desiredSize ?? READABLE_HIGH_WATER_MARK);
   }
 
-  /** Move decrypted data into the readable while it has room. */
-  deliverPlaintext() {
-    const engine = this.engine;
-    if (!engine || engine.freed || this.readEnded || this.phase !== 'open') return;
-    for (;;) {
-      if (!this.readCancelled && this.readController.desiredSize <= 0) break;
-      const chunk = engine.takePlaintext();
-      if (!chunk) break;
-      this.bytesRead += chunk.length;
-      if (!this.readCancelled) this.readController.enqueue(chunk);
-    }
-    if (engine.state() === STATE.CLOSED && !engine.hasPlaintext()) this.endReadable();
+  /** Move the read window into the readable (the pump calls this while it has room). */
+  deliver() {
+    const chunk = this.engine.takePlaintext();
+    this.bytesRead += chunk.length;
+    if (!this.readCancelled) this.readController.enqueue(chunk);
   }
 
   /**
@@ -386,13 +414,12 @@ class TlsConnection {
     if (!this.writeClosed) {
       this.writeClosed = true;
       this.engine.close();
-      this.transmit(this.engine.takeSend([])); // may fail if the peer is gone: ignored once done
+      this.transmit(this.takeSend()); // may fail if the peer is gone: ignored once done
     }
     this.finish();
   }
 
   waitForDemand() {
-    if (this.readCancelled) return Promise.resolve();
     return new Promise((resolve) => { this.demand = resolve; });
   }
 
@@ -404,58 +431,60 @@ class TlsConnection {
 
   /* ---------------------------------------------------------------- writing */
 
-  /** Encrypt and send one chunk given to the writable, record by record. */
+  /** Queue one chunk given to the writable; resolves once all its records went to the transport. */
   async writeData(chunk) {
-    this.writing++;
-    try {
-      await this.writeRecords(toBytes(chunk));
-    } finally {
-      this.writing--;
-      // Once no write follows within this turn of the event loop, the engine may give its
-      // 17 KiB output area back (an idle connection keeps ~34 KiB of wasm heap instead of ~51).
-      if (!this.writing && !this.idleTimer) {
-        this.idleTimer = setTimeout(() => {
-          this.idleTimer = null;
-          if (!this.writing && this.engine && this.phase !== 'done') this.engine.idle();
-        }, 0);
-      }
-    }
-  }
-
-  async writeRecords(bytes) {
+    const bytes = toBytes(chunk);
     await this.opened.promise;
-    for (let off = 0, idle = 0; off < bytes.length;) {
-      this.assertWritable();
-      const { written, err } = this.engine.writeRecord(bytes.subarray(off));
-      if (err) { const e = this.engine.error(err); this.fail(e); throw e; }
-      this.recordEvents(); // KeyUpdates we send
-      const sent = this.transmit(this.engine.takeSend([]));
-      if (!written) {
-        const state = this.engine.state();
-        if (state === STATE.FAILED) { const e = this.engine.error(); this.fail(e); throw e; }
-        // No window: the send window had to drain first; give up if it stays shut.
-        if (++idle > 3) throw new WasmTlsError('CLOSED', `the connection no longer accepts data (state ${STATE_NAMES[state]})`);
-        await sent;
-        continue;
-      }
-      idle = 0;
-      off += written;
-      this.bytesWritten += written;
-      await sent; // backpressure: a slow network slows the writer
-    }
+    this.assertWritable();
+    if (!bytes.length) return;
+    await new Promise((resolve, reject) => {
+      this.writes.push({ bytes, off: 0, resolve, reject });
+      this.writerIdle = false;
+      this.pump();
+    });
   }
 
-  /** Seal and queue `bytes` at once (no awaiting: they go before any later write). */
-  sendNow(bytes) {
-    for (let off = 0; off < bytes.length;) {
-      const { written, err } = this.engine.writeRecord(bytes.subarray(off));
-      if (err) throw this.engine.error(err);
-      this.transmit(this.engine.takeSend([])).catch(() => {});
-      if (!written) throw new WasmTlsError('INTERNAL', 'no write window right after the handshake');
-      off += written;
-      this.bytesWritten += written;
+  /** The pump has app data and no sealed record in flight: seal one record, or open the write window. */
+  writeStep(st) {
+    const engine = this.engine;
+    const w = this.writes[0];
+    if (this.writeClosed) {
+      this.writes.shift();
+      w.reject?.(new WasmTlsError('CLOSED', 'the connection is closing: no more writes'));
+      return;
     }
-    this.recordEvents();
+    if (!(st & IO.WRITE)) {
+      // a compacted engine keeps a small output area: ask for the large one (once per record)
+      if ((st & IO.WANT_WRITE) && !this.asked) { this.asked = this.wantsWrite = true; engine.wantWrite(true); return; }
+      this.writes.shift();
+      const e = new WasmTlsError('CLOSED', `the connection no longer accepts data (state ${STATE_NAMES[engine.state()]})`);
+      if (w.reject) w.reject(e); else this.fail(e);
+      return;
+    }
+    const n = engine.writeRecord(w.off ? w.bytes.subarray(w.off) : w.bytes);
+    this.asked = false;
+    if (!n) return; // failed: the pump fails the connection (and the writes with it)
+    w.off += n;
+    this.bytesWritten += n;
+    const done = w.off === w.bytes.length;
+    if (done) this.writes.shift();
+    // the record (and a KeyUpdate after it) goes now; the next is sealed once the transport took it
+    this.sealing = true;
+    this.transmit(this.takeSend()).then(() => {
+      this.sealing = false;
+      if (done) w.resolve?.();
+      this.pump();
+      if (!this.writes.length && !this.sealing) this.writerIdle = true; // given back at the next pump
+    }, (err) => {
+      this.sealing = false;
+      w.reject?.(err);
+    });
+  }
+
+  /** The send window as a list for transmit() (empty or one chunk). */
+  takeSend() {
+    const chunk = this.engine.takeSend();
+    return chunk ? [chunk] : [];
   }
 
   assertWritable() {
@@ -485,9 +514,9 @@ class TlsConnection {
       await this.opened.promise.catch(() => {}); // closing before the handshake ends: close_notify once open
       await this.pendingWrite.catch(() => {});
       if (this.phase !== 'open' || this.writeClosed) return;
-      const err = this.engine.close();
       this.writeClosed = true;
-      const sent = this.transmit(this.engine.takeSend([]));
+      const err = this.engine.close();
+      const sent = this.transmit(this.takeSend());
       if (err) { const e = this.engine.error(err); this.fail(e); throw e; }
       await sent;
       await this.writer.close().catch(() => {});
@@ -535,7 +564,6 @@ class TlsConnection {
 
   async release(error) {
     clearTimeout(this.timer);
-    clearTimeout(this.idleTimer);
     this.signal?.removeEventListener('abort', this.onAbort);
     for (const bytes of this.heldSessions.splice(0)) bytes.fill(0); // never published: the verdict failed
     this.opened.reject(error); // no-op once resolved
@@ -544,10 +572,11 @@ class TlsConnection {
       this.readEnded = true;
       try { this.readController.close(); } catch { /* errored or closed */ }
     }
+    for (const w of this.writes.splice(0)) w.reject?.(error);
     this.wake();
     // A fatal alert may still sit in the send window.
     if (this.engine && !this.engine.freed) {
-      this.transmit(this.engine.takeSend([]));
+      this.transmit(this.takeSend());
       this.engine.free();
     }
     this.abortTransport.abort();
@@ -624,7 +653,7 @@ let mozillaRoots = null;
 /** @param {(() => Promise<Array<string | Uint8Array>>) | undefined} hook */
 function defaultAnchors(hook) {
   if (!hook) {
-    mozillaRoots ??= import('./roots.js').then((m) => m.default);
+    mozillaRoots ??= import('../roots.js').then((m) => m.default);
     mozillaRoots.catch(() => { mozillaRoots = null; });
     return mozillaRoots;
   }

@@ -9,11 +9,11 @@
  * {"ok":true} or {"ok":false,"error":{"code","message"}}; exit 0 or 1 (2: usage).
  */
 import { readFile } from 'node:fs/promises';
-import { loadWasmNode } from './load-node.js';
-import { verifyChain } from './verify.js';
-import { parseCertificate } from './x509.js';
-import { WasmTlsError } from './errors.js';
-import { hintFor } from './hints.js';
+import { loadWasmNode } from '../load-node.js';
+import { verifyChain } from '../x509/verify.js';
+import { parseCertificate } from '../x509/x509.js';
+import { WasmTlsError } from '../core/errors.js';
+import { hintFor } from '../core/hints.js';
 
 export const VERIFY_USAGE = `usage: wasmtls verify LEAF.pem [--ca FILE]... [--chain FILE] [--host NAME | --ip ADDR] [--time UNIX_SECONDS] [--purpose server|client] [--json]
   --ca FILE        trusted CA certificates, PEM (several per file) or DER (repeatable; default: the bundled Mozilla roots)
@@ -121,7 +121,7 @@ export async function runVerify(argv) {
       for (const f of args.ca) ca.push(...await readCerts(f, '--ca'));
       anchorsFrom = `${ca.length} certificate(s) from ${args.ca.join(', ')}`;
     } else {
-      const roots = await import('./roots.js');
+      const roots = await import('../roots.js');
       ca = roots.default;
       anchorsFrom = `the bundled Mozilla roots (${roots.ROOTS_COUNT}, ca-certificates ${roots.ROOTS_VERSION})`;
     }
