@@ -14,36 +14,8 @@ if [ -f "$DEST/inc/bearssl.h" ]; then
 	exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-	if command -v sudo >/dev/null; then SUDO="sudo"; fi
-fi
-
-have_deb_src() {
-	grep -rqsE '^[[:space:]]*(deb-src[[:space:]]|Types:.*deb-src)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null
-}
-
-# Add deb-src entries mirroring the existing deb ones.
-ensure_deb_src() {
-	have_deb_src && return 0
-	echo "fetch-bearssl: adding deb-src entries"
-	local tmp
-	tmp=$(mktemp)
-	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-		sed -E 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources >"$tmp"
-		$SUDO install -m 644 "$tmp" /etc/apt/sources.list.d/wasmtls-src.sources
-	elif [ -f /etc/apt/sources.list ]; then
-		sed -nE 's/^[[:space:]]*deb[[:space:]]/deb-src /p' /etc/apt/sources.list >"$tmp"
-		$SUDO install -m 644 "$tmp" /etc/apt/sources.list.d/wasmtls-src.list
-	else
-		rm -f "$tmp"
-		echo "fetch-bearssl: no apt sources found to derive deb-src from" >&2
-		exit 1
-	fi
-	rm -f "$tmp"
-	$SUDO apt-get update -qq
-}
+# shellcheck source=lib/deb-src.sh
+. scripts/lib/deb-src.sh
 
 verify() {
 	echo "$SHA256  $CACHE/$ORIG" | sha256sum -c --status
@@ -54,7 +26,7 @@ if [ -f "$CACHE/$ORIG" ] && verify; then
 	echo "fetch-bearssl: using cached $ORIG"
 else
 	rm -f "$CACHE/$ORIG"
-	ensure_deb_src
+	ensure_deb_src fetch-bearssl
 	echo "fetch-bearssl: downloading bearssl source package"
 	# The index may be missing even with deb-src configured: update once and retry.
 	if ! (cd "$CACHE" && apt-get source --download-only -qq bearssl 2>/dev/null); then

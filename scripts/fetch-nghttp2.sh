@@ -20,36 +20,8 @@ if [ -f "$DEST/lib/nghttp2_session.c" ]; then
 	exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-	if command -v sudo >/dev/null; then SUDO="sudo"; fi
-fi
-
-have_deb_src() {
-	grep -rqsE '^[[:space:]]*(deb-src[[:space:]]|Types:.*deb-src)' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null
-}
-
-# Add deb-src entries mirroring the existing deb ones.
-ensure_deb_src() {
-	have_deb_src && return 0
-	echo "fetch-nghttp2: adding deb-src entries"
-	local tmp
-	tmp=$(mktemp)
-	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-		sed -E 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources >"$tmp"
-		$SUDO install -m 644 "$tmp" /etc/apt/sources.list.d/wasmtls-src.sources
-	elif [ -f /etc/apt/sources.list ]; then
-		sed -nE 's/^[[:space:]]*deb[[:space:]]/deb-src /p' /etc/apt/sources.list >"$tmp"
-		$SUDO install -m 644 "$tmp" /etc/apt/sources.list.d/wasmtls-src.list
-	else
-		rm -f "$tmp"
-		echo "fetch-nghttp2: no apt sources found to derive deb-src from" >&2
-		exit 1
-	fi
-	rm -f "$tmp"
-	$SUDO apt-get update -qq
-}
+# shellcheck source=lib/deb-src.sh
+. scripts/lib/deb-src.sh
 
 verify() {
 	printf '%s  %s\n' "$SHA256" "$CACHE/$ORIG" "$DEBIAN_SHA256" "$CACHE/$DEBIAN" "$DSC_SHA256" "$CACHE/$DSC" |
@@ -61,7 +33,7 @@ if [ -f "$CACHE/$ORIG" ] && [ -f "$CACHE/$DEBIAN" ] && [ -f "$CACHE/$DSC" ] && v
 	echo "fetch-nghttp2: using cached $ORIG"
 else
 	rm -f "$CACHE/$ORIG" "$CACHE/$DEBIAN" "$CACHE/$DSC"
-	ensure_deb_src
+	ensure_deb_src fetch-nghttp2
 	echo "fetch-nghttp2: downloading nghttp2 source package"
 	# The index may be missing even with deb-src configured: update once and retry.
 	if ! (cd "$CACHE" && apt-get source --download-only -qq nghttp2 2>/dev/null); then
