@@ -116,6 +116,13 @@ export interface CommonOptions {
    * requests. What the server does not take is sent right after the handshake, before any write.
    */
   earlyData?: string | Uint8Array | ArrayBuffer;
+  /**
+   * TLS key log (NSS key log format, as Wireshark reads it): a function given each line (no newline)
+   * as the secret is derived, or `true` for the socket's 'keylog' events only. SECRET material:
+   * anyone with the lines can decrypt the connection. Default: off (the engine keeps no key log).
+   * In Node and the CLI, the SSLKEYLOGFILE environment variable also appends the lines to that file.
+   */
+  keylog?: ((line: string) => void) | boolean;
 }
 
 export interface PublicKeyInfo {
@@ -225,7 +232,15 @@ export interface SocketBase {
   /** 'session': the server gave a session (`event.session`, also in `socket.session`). */
   addEventListener(type: 'session', listener: (event: SessionEvent) => void, options?: { once?: boolean; signal?: AbortSignal } | boolean): void;
   removeEventListener(type: 'session', listener: (event: SessionEvent) => void, options?: { capture?: boolean } | boolean): void;
+  /** 'keylog': a key log line (`event.line`), only with the `keylog` option or SSLKEYLOGFILE. */
+  addEventListener(type: 'keylog', listener: (event: KeylogEvent) => void, options?: { once?: boolean; signal?: AbortSignal } | boolean): void;
+  removeEventListener(type: 'keylog', listener: (event: KeylogEvent) => void, options?: { capture?: boolean } | boolean): void;
 }
+
+/** The 'keylog' event of a Socket: one NSS key log line without newline, e.g. `CLIENT_TRAFFIC_SECRET_0 <client_random> <secret>`. */
+export type KeylogEvent = Event & {
+  readonly line: string;
+};
 
 /** The 'session' event of a Socket. */
 export type SessionEvent = Event & {

@@ -11,6 +11,7 @@ import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
 import { nodeTcpTransport } from './transports/node-tcp.js';
 import { loadNodeDefaultCa } from './load-node-ca.js';
+import { sslKeylogFile } from './keylog-node.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
@@ -29,6 +30,8 @@ const runtime = {
   // no `ca`: the bundled roots plus NODE_EXTRA_CA_CERTS, as Node does
   defaultCa: loadNodeDefaultCa,
   warn: (message, code) => process.emitWarning(message, { code }),
+  // SSLKEYLOGFILE=path: append the NSS key log lines there (secret material; unset by default)
+  keylogFile: sslKeylogFile,
 };
 
 export const connect = createConnect(runtime);

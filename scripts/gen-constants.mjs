@@ -64,6 +64,7 @@ export function generate() {
   const ioBits = defines(io, 'WT_IO_', { skip: ['FIELDS'] });
   const flags = defines(engine, 'WT_FLAG_');
   const early = defines(engine, 'WT_EARLY_');
+  const keylog = defines(engine, 'WT_KEYLOG_');
   const ioFields = /^#define WT_IO_FIELDS (\d+)/m.exec(io)?.[1];
   if (!ioFields) throw new Error('gen-constants: WT_IO_FIELDS not found');
   const names = [];
@@ -95,6 +96,9 @@ export const FLAG = Object.freeze(${obj(flags, hex)});
 
 /** What became of 0-RTT data (WT_EARLY_*), by number. */
 export const EARLY_NAMES = Object.freeze(${list(early.map(([k]) => k.toLowerCase().replace(/_/g, '-')))});
+
+/** Key-log labels (WT_KEYLOG_*): the NSS key log label of each record type, by number. */
+export const KEYLOG_LABELS = Object.freeze(${byValue(keylog, (k) => k)});
 
 /** Error codes (WT_ERROR_LIST): the number the engine reports for each WasmTlsError code. */
 export const ERR = Object.freeze(${obj(err)});

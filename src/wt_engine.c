@@ -68,6 +68,10 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	e->chain_buf = cfg->chain_buf;
 	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;
 	e->t13.key_update_bytes = cfg->key_update_bytes;
+	if ((cfg->flags & WT_FLAG_KEYLOG) && cfg->keylog_buf && cfg->keylog_cap) {
+		e->keylog = cfg->keylog_buf;
+		e->keylog_cap = cfg->keylog_cap;
+	}
 	e->t13.early_data = cfg->early_data;
 	e->t13.early_data_len = cfg->early_data ? cfg->early_data_len : 0;
 	e->peer_limit = WT_MAX_PLAINTEXT;
@@ -140,6 +144,26 @@ wt_engine_alpn(const wt_engine *e, const uint8_t **name)
 }
 
 /* ----------------------------------------------------------------- events */
+
+size_t
+wt_engine_keylog(const wt_engine *e, const uint8_t **p)
+{
+	*p = e->keylog;
+	return e->keylog ? e->keylog_len : 0;
+}
+
+void
+wt_engine_keylog_clear(wt_engine *e)
+{
+	if (e->keylog) wt_wipe(e->keylog, e->keylog_cap);
+	e->keylog_len = 0;
+}
+
+unsigned
+wt_engine_keylog_dropped(const wt_engine *e)
+{
+	return e->keylog_dropped;
+}
 
 const wt_event *
 wt_engine_events(const wt_engine *e, unsigned *count)
@@ -585,5 +609,6 @@ wt_engine_wipe(wt_engine *e)
 	if (e->in) wt_wipe(e->in, WT_RECORD_IN_SIZE);
 	if (e->out) wt_wipe(e->out, e->out_cap);
 	if (e->hs) wt_wipe(e->hs, e->hs_cap);
+	if (e->keylog) wt_wipe(e->keylog, e->keylog_cap);
 	wt_wipe(e, sizeof *e);
 }

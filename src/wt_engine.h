@@ -87,6 +87,7 @@ typedef enum {
 /* Configuration flags. */
 #define WT_FLAG_INSECURE_SKIP_VERIFY 0x0001  /* tests only: no chain or name check */
 #define WT_FLAG_ALLOW_NO_EMS         0x0002  /* TLS 1.2: accept a server without extended master secret */
+#define WT_FLAG_KEYLOG               0x0004  /* report secrets to wt_config.keylog_buf (SECRET material; off by default) */
 
 /* Event kinds (see wt_engine_events). */
 #define WT_EV_HANDSHAKE  1   /* type = handshake message type */
@@ -98,6 +99,19 @@ typedef enum {
 #define WT_EV_SESSION    7   /* a resumable session is ready (wt_engine_session); type = version */
 #define WT_EV_RESUMED    8   /* the server accepted our session: abbreviated handshake */
 #define WT_EV_EARLY      9   /* 0-RTT data: type = WT_EARLY_* (sent, accepted, rejected), len = bytes */
+#define WT_EV_KEYLOG    10   /* a key-log record was appended (wt_engine_keylog); type = WT_KEYLOG_* label */
+
+/* Key-log labels (NSS key log format). A record in the key-log buffer is
+ * u8 label, u8 generation N (KeyUpdates, for the *_TRAFFIC_SECRET_N labels),
+ * u8 secret length, client_random[32], secret. */
+#define WT_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET      1
+#define WT_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET  2
+#define WT_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET  3
+#define WT_KEYLOG_CLIENT_TRAFFIC_SECRET            4
+#define WT_KEYLOG_SERVER_TRAFFIC_SECRET            5
+#define WT_KEYLOG_EXPORTER_SECRET                  6
+#define WT_KEYLOG_CLIENT_RANDOM                    7   /* TLS 1.2: the master secret */
+#define WT_KEYLOG_RECORD_MAX  (3 + 32 + 48)
 
 #define WT_EV_IN  0          /* from the peer */
 #define WT_EV_OUT 1          /* to the peer */
@@ -159,6 +173,12 @@ typedef struct {
 	 * only for idempotent requests. See wt_engine_early_data(). Caller-owned. */
 	const uint8_t *early_data;
 	size_t early_data_len;
+	/* Optional key log (with WT_FLAG_KEYLOG only): each secret is appended here
+	 * as it is derived (records as described at WT_KEYLOG_*) and a WT_EV_KEYLOG
+	 * event raised; a record that does not fit is dropped (wt_engine_keylog_dropped).
+	 * Caller-owned; drain and wipe it with wt_engine_keylog / wt_engine_keylog_clear. */
+	uint8_t *keylog_buf;
+	size_t keylog_cap;
 } wt_config;
 
 /* What became of the 0-RTT data (wt_engine_early_data). */
@@ -280,6 +300,12 @@ typedef struct {
 
 	wt_event events[WT_MAX_EVENTS];
 	unsigned num_events;
+
+	/* key log (WT_FLAG_KEYLOG): caller-owned buffer, NULL when off */
+	uint8_t *keylog;
+	size_t keylog_cap, keylog_len;
+	unsigned keylog_dropped;
+	uint8_t keylog_gen_c, keylog_gen_s;   /* application traffic secret generation N */
 } wt_engine;
 
 /**
@@ -381,6 +407,16 @@ size_t wt_engine_alpn(const wt_engine *e, const uint8_t **name);
 size_t wt_engine_chain_len(const wt_engine *e);
 /** \brief Size of the current output area (WT_RECORD_OUT_SIZE until wt_engine_compact / wt_engine_set_out). */
 size_t wt_engine_out_cap(const wt_engine *e);
+
+/**
+ * \brief The key log records appended since the last wt_engine_keylog_clear()
+ * (NULL / 0 when the key log is off). Secret material.
+ */
+size_t wt_engine_keylog(const wt_engine *e, const uint8_t **p);
+/** \brief Wipe the key-log buffer (after the caller took its records). */
+void wt_engine_keylog_clear(wt_engine *e);
+/** \brief Records dropped because the key-log buffer was full. */
+unsigned wt_engine_keylog_dropped(const wt_engine *e);
 
 /** \brief Events recorded since the last wt_engine_events_clear(). */
 const wt_event *wt_engine_events(const wt_engine *e, unsigned *count);

@@ -121,6 +121,7 @@ wt_hs12_on_server_hello(wt_engine *e, const uint8_t *random, wt_reader sid,
 				"the server resumed a session without the extended master secret (RFC 7627 §5.3)");
 		memcpy(e->t12.master, e->resume.secret, 48);
 		wt_wipe(e->resume.secret, sizeof e->resume.secret);
+		wt_keylog(e, WT_KEYLOG_CLIENT_RANDOM, 0, e->t12.master, WT_TLS12_MASTER_LEN);
 		e->resumed = 1;
 		wt_event_push(e, WT_EV_IN, WT_EV_RESUMED, 0, 0);
 		e->state = WT_ST_TLS12_WAIT_CCS;
@@ -377,6 +378,7 @@ wt_on_server_hello_done(wt_engine *e, const uint8_t *msg, size_t len)
 	else
 		wt_tls12_master(hash, e->t12.pms, e->t12.pms_len, e->client_random, e->server_random, e->t12.master);
 	wt_wipe(e->t12.pms, sizeof e->t12.pms);
+	wt_keylog(e, WT_KEYLOG_CLIENT_RANDOM, 0, e->t12.master, WT_TLS12_MASTER_LEN);
 
 	if (e->cert_requested && e->client_scheme) {
 		/* CertificateVerify: a signature over the hash of every handshake message so far */

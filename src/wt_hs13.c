@@ -46,6 +46,7 @@ wt_hs13_send_early_data(wt_engine *e)
 	wt_keysched ks;
 	wt_ks_init_psk(&ks, hash, e->resume.secret, e->resume.secret_len);
 	wt_ks_early_traffic(&ks, th, secret);
+	wt_keylog(e, WT_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET, 0, secret, ks.hlen);
 	wt_ks_wipe(&ks);
 	int err = wt_send_ccs(e);
 	if (err) { wt_wipe(secret, sizeof secret); return err; }
@@ -266,6 +267,8 @@ wt_hs13_on_server_hello(wt_engine *e, const wt_server_hello *sh, const uint8_t *
 	wt_wipe(e->resume.secret, sizeof e->resume.secret);   /* used once */
 	wt_ks_handshake(&e->t13.ks, shared, shared_len, th);
 	wt_wipe(shared, sizeof shared);
+	wt_keylog(e, WT_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET, 0, e->t13.ks.c_hs, e->t13.ks.hlen);
+	wt_keylog(e, WT_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET, 0, e->t13.ks.s_hs, e->t13.ks.hlen);
 	wt_record_dir_set(&e->rd, hash, wt_suite_aead(suite), e->t13.ks.s_hs);
 	/* with early data out, our early keys stay on until EncryptedExtensions says whether it was taken */
 	if (e->t13.early_status == WT_EARLY_PENDING && !e->resumed) wt_early_rejected(e);
@@ -546,6 +549,14 @@ wt_on_finished(wt_engine *e, const uint8_t *msg, size_t len)
 	/* application secrets cover ClientHello..server Finished */
 	wt_th_hash(e, th);
 	wt_ks_application(&e->t13.ks, th);
+	if (e->keylog) {
+		uint8_t exp[WT_MAX_HASH_LEN];
+		wt_ks_exporter(&e->t13.ks, th, exp);
+		wt_keylog(e, WT_KEYLOG_CLIENT_TRAFFIC_SECRET, 0, e->t13.ks.c_ap, e->t13.ks.hlen);
+		wt_keylog(e, WT_KEYLOG_SERVER_TRAFFIC_SECRET, 0, e->t13.ks.s_ap, e->t13.ks.hlen);
+		wt_keylog(e, WT_KEYLOG_EXPORTER_SECRET, 0, exp, e->t13.ks.hlen);
+		wt_wipe(exp, sizeof exp);
+	}
 
 	int err = wt_send_client_flight(e);
 	if (err) return err;
@@ -617,6 +628,7 @@ wt_hs_send_key_update(wt_engine *e, int request_peer)
 	int err = wt_send_handshake(e, WT_HS_KEY_UPDATE, body, 1);
 	if (err) return err;
 	wt_ks_update(&e->t13.ks, e->t13.ks.c_ap);
+	wt_keylog(e, WT_KEYLOG_CLIENT_TRAFFIC_SECRET, ++e->keylog_gen_c, e->t13.ks.c_ap, e->t13.ks.hlen);
 	wt_record_dir_set(&e->wr, e->t13.ks.hash, wt_suite_aead(e->cipher), e->t13.ks.c_ap);
 	e->t13.written_since_update = 0;
 	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 4, 0);
@@ -636,6 +648,7 @@ wt_on_key_update(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_KEY_UPDATE, len);
 	wt_aead_alg alg = wt_suite_aead(e->cipher);
 	wt_ks_update(&e->t13.ks, e->t13.ks.s_ap);
+	wt_keylog(e, WT_KEYLOG_SERVER_TRAFFIC_SECRET, ++e->keylog_gen_s, e->t13.ks.s_ap, e->t13.ks.hlen);
 	wt_record_dir_set(&e->rd, e->t13.ks.hash, alg, e->t13.ks.s_ap);
 	e->hs_boundary = 1;
 	if (request == 1 && !e->write_closed) {

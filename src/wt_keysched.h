@@ -66,6 +66,9 @@ void wt_ks_handshake(wt_keysched *ks, const uint8_t *shared, size_t shared_len, 
 /** \brief Master Secret and both application traffic secrets; `th` covers ClientHello..server Finished. */
 void wt_ks_application(wt_keysched *ks, const uint8_t *th);
 
+/** \brief exporter_master_secret = Derive-Secret(Master Secret, "exp master", th) (for the key log); after wt_ks_application. */
+void wt_ks_exporter(const wt_keysched *ks, const uint8_t *th, uint8_t *out);
+
 /** \brief Finished verify_data = HMAC(finished_key(base_secret), th); hlen bytes. */
 void wt_ks_finished(const wt_keysched *ks, const uint8_t *base_secret, const uint8_t *th, uint8_t *out);
 

@@ -28,6 +28,7 @@ extern int wt_js_random(uint8_t *out, size_t len);
 #define WT_CONN_BUFFER   (WT_MIN_BUFFER_SIZE + 24576)
 #define WT_CONN_CHAIN    32768
 #define WT_CONN_ANCHORS  1024
+#define WT_CONN_KEYLOG   (8 * WT_KEYLOG_RECORD_MAX)
 
 typedef struct {
 	wt_engine eng;
@@ -54,6 +55,7 @@ typedef struct {
 	uint8_t chain_taken;             /* JS read the handshake's results: compaction may happen */
 	uint8_t want_write;              /* JS has app data to write (wt_conn_want_write) */
 	uint8_t last_full;               /* the last record written was full-size */
+	uint8_t keylog[WT_CONN_KEYLOG];  /* key-log records (WT_FLAG_KEYLOG only), wiped once JS took them */
 } wt_conn;
 
 static uint32_t wt_conn_status(wt_conn *c, int result);
@@ -227,6 +229,9 @@ EMSCRIPTEN_KEEPALIVE void
 wt_conn_set_flags(wt_conn *c, uint32_t flags)
 {
 	c->cfg.flags = flags;
+	/* the key log exists only when asked for */
+	c->cfg.keylog_buf = (flags & WT_FLAG_KEYLOG) ? c->keylog : NULL;
+	c->cfg.keylog_cap = (flags & WT_FLAG_KEYLOG) ? sizeof c->keylog : 0;
 }
 
 /* min/max: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3); checked by wt_conn_start. */
@@ -507,6 +512,18 @@ wt_conn_events_clear(wt_conn *c)
 	wt_engine_events_clear(&c->eng);
 	return wt_conn_status(c, 0);
 }
+
+/*
+ * Key log (WT_FLAG_KEYLOG): records as described at WT_KEYLOG_* in
+ * wt_engine.h, raised by WT_EV_KEYLOG events. Secret material: JS formats
+ * them and calls wt_conn_keylog_clear, which wipes the buffer.
+ */
+EMSCRIPTEN_KEEPALIVE const uint8_t *wt_conn_keylog_ptr(wt_conn *c) { const uint8_t *p; wt_engine_keylog(&c->eng, &p); return p; }
+EMSCRIPTEN_KEEPALIVE size_t wt_conn_keylog_len(wt_conn *c) { const uint8_t *p; return wt_engine_keylog(&c->eng, &p); }
+EMSCRIPTEN_KEEPALIVE void wt_conn_keylog_clear(wt_conn *c) { wt_engine_keylog_clear(&c->eng); }
+/* 1 if the engine has a key log (the flag was set before wt_conn_start), else 0. */
+EMSCRIPTEN_KEEPALIVE int wt_conn_keylog_enabled(wt_conn *c) { return c->eng.keylog != NULL; }
+EMSCRIPTEN_KEEPALIVE unsigned wt_conn_keylog_dropped(wt_conn *c) { return wt_engine_keylog_dropped(&c->eng); }
 
 /**
  * JS has taken what only the handshake keeps (chain, verified path,

@@ -72,6 +72,7 @@ export function createConnect(runtime) {
       return failedSocket(err instanceof WasmTlsError ? err : invalidOption(String(err?.message ?? err), err));
     }
     if (opts.insecureSkipVerify) warnInsecure(runtime);
+    addKeylogFile(runtime, opts);
     return refineHints(openConnection({
       wasm: runtime.loadWasm(), openTransport, options: opts, label: formatAddress(parsed), defaultCa: runtime.defaultCa,
     }), opts);
@@ -105,10 +106,22 @@ export function createUpgrade(runtime) {
       return failedSocket(err instanceof WasmTlsError ? err : invalidOption(String(err?.message ?? err), err));
     }
     if (opts.insecureSkipVerify) warnInsecure(runtime);
+    addKeylogFile(runtime, opts);
     return refineHints(openConnection({
       wasm: runtime.loadWasm(), openTransport: () => transport, options: opts, label: opts.serverName, defaultCa: runtime.defaultCa,
     }), opts);
   };
+}
+
+/**
+ * The runtime's key log file (Node: $SSLKEYLOGFILE), if any, joins the `keylog` option: both get
+ * every line. Neither set: the engine keeps no key log.
+ */
+function addKeylogFile(runtime, opts) {
+  const sink = runtime.keylogFile?.();
+  if (!sink) return;
+  const own = opts.keylog;
+  opts.keylog = typeof own === 'function' ? (line) => { sink(line); own(line); } : sink;
 }
 
 /** Validate the byte pair given to upgrade(); returns it as a Transport. */

@@ -178,6 +178,7 @@ class TlsConnection {
         session,
         keyUpdateAfterBytes: this.options.keyUpdateAfterBytes,
         earlyData: this.options.earlyData,
+        keylog: !!this.options.keylog,
       });
       const transport = await transportPromise;
       if (this.phase === 'done') return;
@@ -597,11 +598,24 @@ class TlsConnection {
   recordEvents() {
     const events = this.engine.takeEvents();
     if (!events.length) return;
+    if (this.options.keylog) this.publishKeylog();
     const ms = now() - this.t0;
     for (const ev of events) {
       // the timeline keeps the handshake and the first post-handshake steps, not a step per KeyUpdate forever
       if (this.steps.length < MAX_STEPS) this.steps.push(this.stepOf(ev, ms));
       if (ev.kind === EVENT_KIND.SESSION) this.onSession();
+    }
+  }
+
+  /** The key log lines of the secrets just derived: to the `keylog` function and as 'keylog' events. */
+  publishKeylog() {
+    for (const line of this.engine.takeKeylog()) {
+      if (typeof this.options.keylog === 'function') {
+        try { this.options.keylog(line); } catch { /* a logger's failure is not the connection's */ }
+      }
+      const event = new Event('keylog');
+      event.line = line;
+      this.events.dispatchEvent(event);
     }
   }
 

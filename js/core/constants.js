@@ -36,6 +36,7 @@ export const EVENT_KIND = Object.freeze({
   SESSION: 7,
   RESUMED: 8,
   EARLY: 9,
+  KEYLOG: 10,
 });
 
 /** Handshake message types (WT_HS_*). */
@@ -88,10 +89,22 @@ export const KEYS_NAMES = Object.freeze({
 export const FLAG = Object.freeze({
   INSECURE_SKIP_VERIFY: 0x1,
   ALLOW_NO_EMS: 0x2,
+  KEYLOG: 0x4,
 });
 
 /** What became of 0-RTT data (WT_EARLY_*), by number. */
 export const EARLY_NAMES = Object.freeze(['not-sent', 'pending', 'accepted', 'rejected']);
+
+/** Key-log labels (WT_KEYLOG_*): the NSS key log label of each record type, by number. */
+export const KEYLOG_LABELS = Object.freeze({
+  1: 'CLIENT_EARLY_TRAFFIC_SECRET',
+  2: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+  3: 'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+  4: 'CLIENT_TRAFFIC_SECRET',
+  5: 'SERVER_TRAFFIC_SECRET',
+  6: 'EXPORTER_SECRET',
+  7: 'CLIENT_RANDOM',
+});
 
 /** Error codes (WT_ERROR_LIST): the number the engine reports for each WasmTlsError code. */
 export const ERR = Object.freeze({

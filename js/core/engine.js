@@ -5,7 +5,7 @@
  * It never awaits; connection.js's pump decides when to move bytes.
  */
 import { WasmTlsError } from './errors.js';
-import { EARLY_NAMES, ERR, EVENT_KIND, FLAG, IO, IO_FIELDS, STATE, versionName } from './names.js';
+import { EARLY_NAMES, ERR, EVENT_KIND, FLAG, IO, IO_FIELDS, KEYLOG_LABELS, STATE, versionName } from './names.js';
 
 const EVENT_SIZE = 8;
 
@@ -33,7 +33,7 @@ export class Engine {
    * Apply the configuration; throws a WasmTlsError for values the engine refuses.
    * @param {{ serverName: string, ca: Uint8Array[], alpnWire: Uint8Array | null,
    *           nowSeconds: number, insecureSkipVerify: boolean, keyShareGroup?: number,
-   *           minVersion?: number, maxVersion?: number }} cfg
+   *           minVersion?: number, maxVersion?: number, keylog?: boolean }} cfg
    */
   configure(cfg) {
     const { x, wasm, conn } = this;
@@ -53,7 +53,7 @@ export class Engine {
       if (err) throw new WasmTlsError('INVALID_OPTION', `alpn list is not acceptable (${this.errorName(err)})`);
     }
     x.wt_conn_set_time(conn, cfg.nowSeconds);
-    x.wt_conn_set_flags(conn, cfg.insecureSkipVerify ? FLAG.INSECURE_SKIP_VERIFY : 0);
+    x.wt_conn_set_flags(conn, (cfg.insecureSkipVerify ? FLAG.INSECURE_SKIP_VERIFY : 0) | (cfg.keylog ? FLAG.KEYLOG : 0));
     if (cfg.keyShareGroup) x.wt_conn_set_key_share(conn, cfg.keyShareGroup);
     if (cfg.minVersion || cfg.maxVersion) x.wt_conn_set_versions(conn, cfg.minVersion ?? 0, cfg.maxVersion ?? 0);
     if (cfg.cert && cfg.key) {
@@ -195,6 +195,36 @@ export class Engine {
     const { x, wasm, conn } = this;
     const len = x.wt_conn_session_len(conn);
     return len ? wasm.copyOut(x.wt_conn_session_ptr(conn), len) : null;
+  }
+
+  /** Whether the engine keeps a key log (only when `keylog` was configured). */
+  keylogEnabled() {
+    return this.x.wt_conn_keylog_enabled(this.conn) === 1;
+  }
+
+  /**
+   * Drain the key log: the NSS key log lines (no newline) of the secrets derived since the last
+   * call. The engine's copy is wiped. Secret material.
+   * @returns {string[]}
+   */
+  takeKeylog() {
+    const { x, conn } = this;
+    const len = x.wt_conn_keylog_len(conn);
+    if (!len) return [];
+    const bytes = new Uint8Array(x.memory.buffer, x.wt_conn_keylog_ptr(conn), len);
+    const lines = [];
+    const hexOf = (a) => Array.from(a, (b) => b.toString(16).padStart(2, '0')).join('');
+    for (let o = 0; o + 35 <= len;) {
+      const label = KEYLOG_LABELS[bytes[o]];
+      const gen = bytes[o + 1], n = bytes[o + 2];
+      const random = hexOf(bytes.subarray(o + 3, o + 35));
+      const secret = hexOf(bytes.subarray(o + 35, o + 35 + n));
+      const name = label === 'CLIENT_TRAFFIC_SECRET' || label === 'SERVER_TRAFFIC_SECRET' ? `${label}_${gen}` : label;
+      if (label) lines.push(`${name} ${random} ${secret}`);
+      o += 35 + n;
+    }
+    x.wt_conn_keylog_clear(conn);
+    return lines;
   }
 
   /**

@@ -3,7 +3,7 @@ import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
 const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key',
-  'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData', 'allowHalfOpen', 'signal'];
+  'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData', 'allowHalfOpen', 'signal', 'keylog'];
 /** Protocol versions by their Node.js names. */
 export const VERSIONS = Object.freeze({ 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 });
 const encoder = new TextEncoder();
@@ -39,7 +39,19 @@ export function normalizeOptions(options, address) {
     earlyData: earlyDataOf(o.earlyData),
     allowHalfOpen: booleanOf(o.allowHalfOpen, 'allowHalfOpen'),
     signal: signalOf(o.signal),
+    keylog: keylogOf(o.keylog),
   };
+}
+
+/**
+ * `keylog`: a function `(line) => void` given each NSS key log line, or `true` (the socket's 'keylog'
+ * events only). Off by default: the lines are the connection's secrets.
+ * @returns {((line: string) => void) | true | null}
+ */
+function keylogOf(value) {
+  if (value === undefined || value === null || value === false) return null;
+  if (value === true || typeof value === 'function') return value;
+  throw invalidOption(`keylog must be a function (line) => void or true (got ${typeof value})`);
 }
 
 /** `signal`: an AbortSignal; aborting it fails the socket with ABORTED. */
