@@ -13,7 +13,7 @@ import { connect } from '../../js/index.node.js';
 import { Engine } from '../../js/core/engine.js';
 import { loadWasmNode } from '../../js/load-node.js';
 import { getPki } from './helpers/pki.mjs';
-import { startNodeTlsServer } from './helpers/servers.mjs';
+import { startNodeTlsServer, startSServer } from './helpers/servers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(ROOT, 'js', 'cli.js');
@@ -45,6 +45,15 @@ async function echo(s, n) {
 }
 
 const sorted = (a) => [...a].sort();
+/**
+ * OpenSSL 3.0 (Node's and openssl s_server's) logs every secret after a KeyUpdate as
+ * `CLIENT_TRAFFIC_SECRET_N` / `SERVER_TRAFFIC_SECRET_N` literally; NSS numbers them _1, _2 … in
+ * order, as wasmtls does. The k-th `_N` line of a direction is _k.
+ */
+function numbered(lines) {
+  const count = { CLIENT: 0, SERVER: 0 };
+  return lines.map((l) => l.replace(/^(CLIENT|SERVER)_TRAFFIC_SECRET_N /, (_, d) => `${d}_TRAFFIC_SECRET_${++count[d]} `));
+}
 const labels = (a) => sorted(new Set(a.map((l) => l.split(' ')[0])));
 
 describe('key log (NSS format) against Node tls', () => {
@@ -63,6 +72,63 @@ describe('key log (NSS format) against Node tls', () => {
     assert.deepEqual(sorted(viaOption), sorted(lines));
     assert.deepEqual(viaEvent, viaOption);
     for (const l of viaOption) assert.match(l, /^[A-Z_0-9]+ [0-9a-f]{64} ([0-9a-f]{64}|[0-9a-f]{96})$/);
+  });
+
+  it('TLS 1.3 after our KeyUpdates: CLIENT_TRAFFIC_SECRET_1, _2 match what the server derived', async () => {
+    const { srv, lines } = await server('TLSv1.3');
+    const got = [];
+    const s = connect({ hostname: '127.0.0.1', port: srv.port },
+      { serverName: 'localhost', ca: pki.rootPem, keylog: (line) => got.push(line), keyUpdateAfterBytes: 1024 });
+    await s.opened;
+    await echo(s, 3000);
+    assert.ok(got.some((l) => l.startsWith('CLIENT_TRAFFIC_SECRET_2 ')), got.join('\n'));
+    assert.ok(lines.filter((l) => l.startsWith('CLIENT_TRAFFIC_SECRET_N ')).length >= 2, 'the server logged the updated secrets');
+    assert.deepEqual(sorted(got), sorted(numbered(lines)));
+  });
+
+  it('TLS 1.3 KeyUpdate both ways (openssl s_server "K"): SERVER_ and CLIENT_TRAFFIC_SECRET_1 match its -keylogfile', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wt-keylog-')), 'server.keylog');
+    const srv = await startSServer({ leaf: pki.leaves.p256, mode: 'plain', args: ['-keylogfile', file] });
+    servers.push(srv);
+    const got = [];
+    const s = connect({ hostname: '127.0.0.1', port: srv.port },
+      { serverName: 'localhost', ca: pki.rootPem, keylog: (line) => got.push(line) });
+    await s.opened;
+    const writer = s.writable.getWriter();
+    const reader = s.readable.getReader();
+    await writer.write(Buffer.from('ping\n'));
+    while (!srv.stdout().includes('ping')) await new Promise((r) => setTimeout(r, 20));
+    srv.child.stdin.write('K\n');   // KeyUpdate with update_requested: we answer with our own
+    await new Promise((r) => setTimeout(r, 100));
+    srv.child.stdin.write('pong\n');
+    let text = '';
+    while (!text.includes('pong')) text += Buffer.from((await reader.read()).value).toString();
+    await writer.write(Buffer.from('after\n'));   // under our updated keys: the server reads it
+    while (!srv.stdout().includes('after')) await new Promise((r) => setTimeout(r, 20));
+    await s.close();
+    const theirs = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    assert.ok(got.some((l) => l.startsWith('SERVER_TRAFFIC_SECRET_1 ')), got.join('\n'));
+    assert.ok(got.some((l) => l.startsWith('CLIENT_TRAFFIC_SECRET_1 ')), got.join('\n'));
+    assert.deepEqual(sorted(got), sorted(numbered(theirs)));
+  });
+
+  it('SSLKEYLOGFILE through the CLI: the same lines, in a file created with mode 0600', async () => {
+    const { srv, lines } = await server('TLSv1.3');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wt-keylog-')), 'sslkeys.log');
+    const env = { ...process.env, SSLKEYLOGFILE: file };
+    delete env.NODE_EXTRA_CA_CERTS;
+    const code = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, 'connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile],
+        { cwd: ROOT, stdio: ['pipe', 'ignore', 'ignore'], env });
+      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('CLI did not exit')); }, 20_000);
+      child.on('close', (c) => { clearTimeout(timer); resolve(c); });
+      child.stdin.end('hello\n');
+    });
+    assert.equal(code, 0);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    const written = fs.readFileSync(file, 'utf8');
+    assert.ok(written.endsWith('\n'));
+    assert.deepEqual(sorted(written.trimEnd().split('\n')), sorted(lines));
   });
 
   it('TLS 1.2: CLIENT_RANDOM <client_random> <master_secret>, as the server logs it', async () => {
