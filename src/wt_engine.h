@@ -111,6 +111,7 @@ typedef enum {
 #define WT_KEYLOG_SERVER_TRAFFIC_SECRET            5
 #define WT_KEYLOG_EXPORTER_SECRET                  6
 #define WT_KEYLOG_CLIENT_RANDOM                    7   /* TLS 1.2: the master secret */
+#define WT_KEYLOG_EARLY_EXPORTER_SECRET            8   /* with 0-RTT, as OpenSSL logs it */
 #define WT_KEYLOG_RECORD_MAX  (3 + 32 + 48)
 
 #define WT_EV_IN  0          /* from the peer */

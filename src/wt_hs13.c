@@ -47,6 +47,12 @@ wt_hs13_send_early_data(wt_engine *e)
 	wt_ks_init_psk(&ks, hash, e->resume.secret, e->resume.secret_len);
 	wt_ks_early_traffic(&ks, th, secret);
 	wt_keylog(e, WT_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET, 0, secret, ks.hlen);
+	if (e->keylog) {
+		uint8_t exp[WT_MAX_HASH_LEN];
+		wt_ks_early_exporter(&ks, th, exp);
+		wt_keylog(e, WT_KEYLOG_EARLY_EXPORTER_SECRET, 0, exp, ks.hlen);
+		wt_wipe(exp, sizeof exp);
+	}
 	wt_ks_wipe(&ks);
 	int err = wt_send_ccs(e);
 	if (err) { wt_wipe(secret, sizeof secret); return err; }

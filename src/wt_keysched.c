@@ -123,6 +123,12 @@ wt_ks_application(wt_keysched *ks, const uint8_t *th)
 }
 
 void
+wt_ks_early_exporter(const wt_keysched *ks, const uint8_t *th, uint8_t *out)
+{
+	wt_derive_secret(ks, ks->secret, "e exp master", th, out);
+}
+
+void
 wt_ks_exporter(const wt_keysched *ks, const uint8_t *th, uint8_t *out)
 {
 	wt_derive_secret(ks, ks->secret, "exp master", th, out);

@@ -66,6 +66,8 @@ void wt_ks_handshake(wt_keysched *ks, const uint8_t *shared, size_t shared_len, 
 /** \brief Master Secret and both application traffic secrets; `th` covers ClientHello..server Finished. */
 void wt_ks_application(wt_keysched *ks, const uint8_t *th);
 
+/** \brief early_exporter_master_secret = Derive-Secret(Early Secret, "e exp master", th), th = Hash(ClientHello) (for the key log). */
+void wt_ks_early_exporter(const wt_keysched *ks, const uint8_t *th, uint8_t *out);
 /** \brief exporter_master_secret = Derive-Secret(Master Secret, "exp master", th) (for the key log); after wt_ks_application. */
 void wt_ks_exporter(const wt_keysched *ks, const uint8_t *th, uint8_t *out);
 

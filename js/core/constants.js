@@ -104,6 +104,7 @@ export const KEYLOG_LABELS = Object.freeze({
   5: 'SERVER_TRAFFIC_SECRET',
   6: 'EXPORTER_SECRET',
   7: 'CLIENT_RANDOM',
+  8: 'EARLY_EXPORTER_SECRET',
 });
 
 /** Error codes (WT_ERROR_LIST): the number the engine reports for each WasmTlsError code. */

@@ -112,6 +112,31 @@ describe('key log (NSS format) against Node tls', () => {
     assert.deepEqual(sorted(got), sorted(numbered(theirs)));
   });
 
+  it('TLS 1.3 0-RTT (openssl s_server -early_data): CLIENT_EARLY_TRAFFIC_SECRET too, as its -keylogfile', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wt-keylog-')), 'server.keylog');
+    const srv = await startSServer({ leaf: pki.leaves.p256, mode: 'plain', args: ['-early_data', '-keylogfile', file] });
+    servers.push(srv);
+    const waitFor = async (text) => { while (!srv.stdout().includes(text)) await new Promise((r) => setTimeout(r, 20)); };
+    const opts = { serverName: 'localhost', ca: pki.rootPem };
+    const first = connect({ hostname: '127.0.0.1', port: srv.port }, opts);
+    const session = await new Promise((resolve) => first.addEventListener('session', (ev) => resolve(ev.session)));
+    await first.close();
+    const before = fs.readFileSync(file, 'utf8');
+    const got = [];
+    const second = connect({ hostname: '127.0.0.1', port: srv.port },
+      { ...opts, session, earlyData: 'GET /early\n', keylog: (line) => got.push(line) });
+    const info = await second.opened;
+    assert.equal(info.earlyData, 'accepted');
+    await waitFor('GET /early');
+    const w = second.writable.getWriter();
+    await w.write(Buffer.from('after\n'));
+    await waitFor('after');
+    await second.close();
+    const theirs = fs.readFileSync(file, 'utf8').slice(before.length).split('\n').filter((l) => l && !l.startsWith('#'));
+    assert.ok(got.some((l) => l.startsWith('CLIENT_EARLY_TRAFFIC_SECRET ')), got.join('\n'));
+    assert.deepEqual(sorted(got), sorted(numbered(theirs)));
+  });
+
   it('SSLKEYLOGFILE through the CLI: the same lines, in a file created with mode 0600', async () => {
     const { srv, lines } = await server('TLSv1.3');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wt-keylog-')), 'sslkeys.log');
