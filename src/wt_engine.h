@@ -102,8 +102,8 @@ typedef enum {
 #define WT_EV_KEYLOG    10   /* a key-log record was appended (wt_engine_keylog); type = WT_KEYLOG_* label */
 
 /* Key-log labels (NSS key log format). A record in the key-log buffer is
- * u8 label, u8 generation N (KeyUpdates, for the *_TRAFFIC_SECRET_N labels),
- * u8 secret length, client_random[32], secret. */
+ * u8 label, u8 secret length, u32 little-endian generation N (KeyUpdates, for
+ * the *_TRAFFIC_SECRET_N labels), client_random[32], secret. */
 #define WT_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET      1
 #define WT_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET  2
 #define WT_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET  3
@@ -112,7 +112,7 @@ typedef enum {
 #define WT_KEYLOG_EXPORTER_SECRET                  6
 #define WT_KEYLOG_CLIENT_RANDOM                    7   /* TLS 1.2: the master secret */
 #define WT_KEYLOG_EARLY_EXPORTER_SECRET            8   /* with 0-RTT, as OpenSSL logs it */
-#define WT_KEYLOG_RECORD_MAX  (3 + 32 + 48)
+#define WT_KEYLOG_RECORD_MAX  (6 + 32 + 48)
 
 #define WT_EV_IN  0          /* from the peer */
 #define WT_EV_OUT 1          /* to the peer */
@@ -306,7 +306,7 @@ typedef struct {
 	uint8_t *keylog;
 	size_t keylog_cap, keylog_len;
 	unsigned keylog_dropped;
-	uint8_t keylog_gen_c, keylog_gen_s;   /* application traffic secret generation N */
+	uint32_t keylog_gen_c, keylog_gen_s;  /* application traffic secret generation N */
 } wt_engine;
 
 /**

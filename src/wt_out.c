@@ -69,17 +69,20 @@ wt_wipe_secrets(wt_engine *e)
 }
 
 void
-wt_keylog(wt_engine *e, unsigned label, unsigned gen, const uint8_t *secret, size_t len)
+wt_keylog(wt_engine *e, unsigned label, uint32_t gen, const uint8_t *secret, size_t len)
 {
 	if (!e->keylog || !(e->flags & WT_FLAG_KEYLOG) || len > 48) return;
-	size_t need = 3 + 32 + len;
+	size_t need = 6 + 32 + len;
 	if (e->keylog_cap - e->keylog_len < need) { e->keylog_dropped++; return; }
 	uint8_t *p = e->keylog + e->keylog_len;
 	p[0] = (uint8_t)label;
-	p[1] = (uint8_t)gen;
-	p[2] = (uint8_t)len;
-	memcpy(p + 3, e->client_random, 32);
-	memcpy(p + 35, secret, len);
+	p[1] = (uint8_t)len;
+	p[2] = (uint8_t)gen;
+	p[3] = (uint8_t)(gen >> 8);
+	p[4] = (uint8_t)(gen >> 16);
+	p[5] = (uint8_t)(gen >> 24);
+	memcpy(p + 6, e->client_random, 32);
+	memcpy(p + 38, secret, len);
 	e->keylog_len += need;
 	wt_event_push(e, WT_EV_OUT, WT_EV_KEYLOG, label, len);
 }

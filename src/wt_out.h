@@ -50,7 +50,7 @@ void wt_event_push(wt_engine *e, int dir, int kind, unsigned type, size_t len);
  * \brief Key log: append (label, generation, client_random, secret) and raise
  * WT_EV_KEYLOG, only when the caller enabled it (WT_FLAG_KEYLOG and a buffer).
  */
-void wt_keylog(wt_engine *e, unsigned label, unsigned gen, const uint8_t *secret, size_t len);
+void wt_keylog(wt_engine *e, unsigned label, uint32_t gen, const uint8_t *secret, size_t len);
 
 /**
  * \brief Send one handshake message (header added here), adding it to the

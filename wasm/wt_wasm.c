@@ -28,7 +28,7 @@ extern int wt_js_random(uint8_t *out, size_t len);
 #define WT_CONN_BUFFER   (WT_MIN_BUFFER_SIZE + 24576)
 #define WT_CONN_CHAIN    32768
 #define WT_CONN_ANCHORS  1024
-#define WT_CONN_KEYLOG   (8 * WT_KEYLOG_RECORD_MAX)
+#define WT_CONN_KEYLOG   (40 * WT_KEYLOG_RECORD_MAX)   /* malloc'd only with WT_FLAG_KEYLOG */
 
 typedef struct {
 	wt_engine eng;
@@ -55,7 +55,7 @@ typedef struct {
 	uint8_t chain_taken;             /* JS read the handshake's results: compaction may happen */
 	uint8_t want_write;              /* JS has app data to write (wt_conn_want_write) */
 	uint8_t last_full;               /* the last record written was full-size */
-	uint8_t keylog[WT_CONN_KEYLOG];  /* key-log records (WT_FLAG_KEYLOG only), wiped once JS took them */
+	uint8_t *keylog;                 /* WT_CONN_KEYLOG bytes of key-log records, malloc'd with WT_FLAG_KEYLOG only; wiped once JS took them */
 } wt_conn;
 
 static uint32_t wt_conn_status(wt_conn *c, int result);
@@ -110,6 +110,8 @@ wt_conn_free(wt_conn *c)
 	free(c->session);
 	if (c->early) wt_wipe(c->early, c->early_len);
 	free(c->early);
+	if (c->keylog) wt_wipe(c->keylog, WT_CONN_KEYLOG);
+	free(c->keylog);
 	wt_conn_verify_release(c);
 	wt_wipe(c, sizeof *c);
 	free(c);
@@ -228,10 +230,12 @@ wt_conn_set_time(wt_conn *c, double unix_seconds)
 EMSCRIPTEN_KEEPALIVE void
 wt_conn_set_flags(wt_conn *c, uint32_t flags)
 {
-	c->cfg.flags = flags;
 	/* the key log exists only when asked for */
+	if ((flags & WT_FLAG_KEYLOG) && !c->keylog) c->keylog = calloc(1, WT_CONN_KEYLOG);
+	if (!c->keylog) flags &= ~(uint32_t)WT_FLAG_KEYLOG;
+	c->cfg.flags = flags;
 	c->cfg.keylog_buf = (flags & WT_FLAG_KEYLOG) ? c->keylog : NULL;
-	c->cfg.keylog_cap = (flags & WT_FLAG_KEYLOG) ? sizeof c->keylog : 0;
+	c->cfg.keylog_cap = (flags & WT_FLAG_KEYLOG) ? WT_CONN_KEYLOG : 0;
 }
 
 /* min/max: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3); checked by wt_conn_start. */

@@ -214,14 +214,15 @@ export class Engine {
     const bytes = new Uint8Array(x.memory.buffer, x.wt_conn_keylog_ptr(conn), len);
     const lines = [];
     const hexOf = (a) => Array.from(a, (b) => b.toString(16).padStart(2, '0')).join('');
-    for (let o = 0; o + 35 <= len;) {
+    for (let o = 0; o + 38 <= len;) {
       const label = KEYLOG_LABELS[bytes[o]];
-      const gen = bytes[o + 1], n = bytes[o + 2];
-      const random = hexOf(bytes.subarray(o + 3, o + 35));
-      const secret = hexOf(bytes.subarray(o + 35, o + 35 + n));
+      const n = bytes[o + 1];
+      const gen = (bytes[o + 2] | (bytes[o + 3] << 8) | (bytes[o + 4] << 16)) + bytes[o + 5] * 2 ** 24;
+      const random = hexOf(bytes.subarray(o + 6, o + 38));
+      const secret = hexOf(bytes.subarray(o + 38, o + 38 + n));
       const name = label === 'CLIENT_TRAFFIC_SECRET' || label === 'SERVER_TRAFFIC_SECRET' ? `${label}_${gen}` : label;
       if (label) lines.push(`${name} ${random} ${secret}`);
-      o += 35 + n;
+      o += 38 + n;
     }
     x.wt_conn_keylog_clear(conn);
     return lines;
