@@ -107,6 +107,7 @@ void wt_aead_wipe(wt_aead_key *k);
 #define WT_GROUP_SECP256R1 0x0017
 #define WT_GROUP_SECP384R1 0x0018
 #define WT_GROUP_X25519    0x001d
+#define WT_GROUP_X25519MLKEM768 0x11ec  /* draft-ietf-tls-ecdhe-mlkem: ML-KEM-768 + X25519, TLS 1.3 only */
 
 /*
  * Key-exchange storage, sized by the largest row of the group table in
@@ -115,10 +116,10 @@ void wt_aead_wipe(wt_aead_key *k);
  * bytes) may keep its 64-byte seed in `priv` and regenerate the key in its
  * shared-secret function, or raise WT_KEX_PRIV_MAX: the row says which.
  */
-#define WT_KEX_PRIV_MAX   48     /* private key bytes kept per handshake (P-384 scalar) */
-#define WT_KEX_PUB_MAX    97     /* our key share (P-384 uncompressed point) */
-#define WT_KEX_PEER_MAX   97     /* the server's share */
-#define WT_KEX_SHARED_MAX 48     /* shared secret (P-384 X coordinate) */
+#define WT_KEX_PRIV_MAX   96     /* private bytes kept per handshake (X25519MLKEM768: ML-KEM seed 64 + X25519 scalar 32) */
+#define WT_KEX_PUB_MAX    1216   /* our key share (X25519MLKEM768: ek 1184 || X25519 32) */
+#define WT_KEX_PEER_MAX   1120   /* the server's share (X25519MLKEM768: ct 1088 || X25519 32) */
+#define WT_KEX_SHARED_MAX 64     /* shared secret (X25519MLKEM768: ML-KEM ss 32 || X25519 32) */
 
 typedef struct wt_group wt_group;
 
@@ -127,7 +128,7 @@ typedef struct {
 	uint16_t group;
 	uint8_t priv[WT_KEX_PRIV_MAX];
 	size_t priv_len;
-	uint8_t pub[WT_KEX_PUB_MAX];   /* X25519: 32 bytes; NIST: 0x04 || X || Y */
+	uint8_t pub[WT_KEX_PUB_MAX];   /* X25519: 32 bytes; NIST: 0x04 || X || Y; hybrid: ek || X25519 */
 	size_t pub_len;
 } wt_kex;
 

@@ -38,7 +38,7 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 		memcpy(e->alpn, cfg->alpn, cfg->alpn_len);
 		e->alpn_len = cfg->alpn_len;
 	}
-	e->first_group = cfg->key_share_group ? cfg->key_share_group : WT_GROUP_X25519;
+	e->first_group = cfg->key_share_group ? cfg->key_share_group : WT_GROUP_X25519MLKEM768;
 	if (!wt_kex_supported(e->first_group)) return WT_ERR_BAD_ARGUMENT;
 	e->min_version = cfg->min_version ? cfg->min_version : WT_VERSION_TLS12;
 	e->max_version = cfg->max_version ? cfg->max_version : WT_VERSION_TLS13;

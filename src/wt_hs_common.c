@@ -147,7 +147,10 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 	wt_w_u16(w, EXT_SUPPORTED_GROUPS);
 	size_t g = wt_w_open(w, 2);
 	size_t gl = wt_w_open(w, 2);
-	for (size_t i = 0; i < wt_num_groups; i++) wt_w_u16(w, wt_groups[i].id);
+	for (size_t i = 0; i < wt_num_groups; i++) {
+		/* a TLS 1.2-only hello never offers a TLS 1.3-only group (X25519MLKEM768) */
+		if (wt_groups[i].tls12 || wt_hs_offers13(e)) wt_w_u16(w, wt_groups[i].id);
+	}
 	wt_w_close(w, gl, 2);
 	wt_w_close(w, g, 2);
 
