@@ -189,6 +189,15 @@ int wt_kex_set_private(wt_kex *kx, uint16_t group, const uint8_t *priv, size_t p
 int wt_kex_derive(const wt_kex *kx, const uint8_t *peer, size_t peer_len,
 	uint8_t *shared, size_t *shared_len);
 
+/**
+ * \brief wt_kex_derive for the share of `group` the ClientHello carried:
+ * kx's own group, or x25519 when kx is X25519MLKEM768 (its X25519 key is
+ * also sent as the x25519 share, draft-ietf-tls-hybrid-design §3.2 allows
+ * the reuse). \return as wt_kex_derive; WT_ERR_BAD_ARGUMENT for another group.
+ */
+int wt_kex_derive_as(const wt_kex *kx, uint16_t group, const uint8_t *peer, size_t peer_len,
+	uint8_t *shared, size_t *shared_len);
+
 void wt_kex_wipe(wt_kex *kx);
 
 /* ------------------------------------------------------------ signatures */

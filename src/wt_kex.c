@@ -377,6 +377,31 @@ wt_kex_derive(const wt_kex *kx, const uint8_t *peer, size_t peer_len,
 	return g->derive(g, kx, peer, peer_len, shared, shared_len);
 }
 
+int
+wt_kex_derive_as(const wt_kex *kx, uint16_t group, const uint8_t *peer, size_t peer_len,
+	uint8_t *shared, size_t *shared_len)
+{
+	wt_kex x;
+	int err;
+
+	if (kx == NULL) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	if (group == kx->group) {
+		return wt_kex_derive(kx, peer, peer_len, shared, shared_len);
+	}
+	if (kx->group != WT_GROUP_X25519MLKEM768 || group != WT_GROUP_X25519 || kx->priv_len != WT_HYB_PRIV) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	memset(&x, 0, sizeof x);
+	x.group = WT_GROUP_X25519;
+	x.priv_len = 32;
+	memcpy(x.priv, kx->priv + WT_HYB_SEED, 32);
+	err = wt_kex_derive(&x, peer, peer_len, shared, shared_len);
+	wt_kex_wipe(&x);
+	return err;
+}
+
 void
 wt_kex_wipe(wt_kex *kx)
 {

@@ -177,8 +177,12 @@ test_client_hello_lists(void)
 	wt_reader kl = wt_r_vec(&ks, 2);
 	CHECK(wt_r_u16(&kl) == WT_GROUP_X25519MLKEM768);
 	wt_reader key = wt_r_vec(&kl, 2);
-	CHECK(!kl.bad && key.n == 1216 && kl.n == 0);
-	printf("default ClientHello body (X25519MLKEM768 share): %zu bytes\n", len);
+	CHECK(!kl.bad && key.n == 1216);
+	/* ... and an x25519 share with the same X25519 key (the hybrid's last 32 bytes) */
+	CHECK(wt_r_u16(&kl) == WT_GROUP_X25519);
+	wt_reader key2 = wt_r_vec(&kl, 2);
+	CHECK(!kl.bad && key2.n == 32 && kl.n == 0 && memcmp(key2.p, key.p + 1184, 32) == 0);
+	printf("default ClientHello body (X25519MLKEM768 + x25519 shares): %zu bytes\n", len);
 	wt_engine_wipe(&e);
 	cfg.key_share_group = WT_GROUP_X25519;
 	ch = client_hello(&cfg, &len);

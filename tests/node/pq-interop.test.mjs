@@ -89,11 +89,11 @@ describe('X25519MLKEM768 against OpenSSL 3.5 (Node 26 tls server)', { skip: !hav
     assert.ok(!r.names.includes('HelloRetryRequest'));
   });
 
-  it('ecdhCurve X25519 only: HelloRetryRequest from the hybrid to x25519', async () => {
+  it('ecdhCurve X25519 only: the x25519 share sent beside the hybrid is taken (no HRR)', async () => {
     const srv = await server({ ecdhCurve: 'X25519' });
     const r = await roundTrip(srv.port);
     assert.equal(r.info.group, 'x25519');
-    assert.ok(r.names.includes('HelloRetryRequest'), r.names.join(','));
+    assert.ok(!r.names.includes('HelloRetryRequest'), r.names.join(','));
   });
 
   it('ecdhCurve P-384 only: HelloRetryRequest to secp384r1', async () => {
@@ -127,5 +127,49 @@ describe('X25519MLKEM768 against OpenSSL 3.5 (Node 26 tls server)', { skip: !hav
     assert.equal(second.info.resumed, true, second.names.join(','));
     assert.equal(second.info.group, 'X25519MLKEM768');
     assert.ok(srv.lines.some((l) => /^CONN TLSv1.3 \S+ resumed$/.test(l)), srv.lines.join('|'));
+  });
+
+  it("groups: ['x25519'] sends no hybrid; ['secp384r1', 'X25519MLKEM768'] starts with P-384", async () => {
+    const srv = await server({});
+    const a = await roundTrip(srv.port, { groups: ['x25519'] });
+    assert.equal(a.info.group, 'x25519');
+    const p384first = await server({ ecdhCurve: 'P-384:X25519MLKEM768' });
+    const b = await roundTrip(p384first.port, { groups: ['secp384r1', 'X25519MLKEM768'] });
+    assert.equal(b.info.group, 'secp384r1');
+    assert.ok(!b.names.includes('HelloRetryRequest'), b.names.join(','));
+    // a server that only takes the hybrid, asked second: HelloRetryRequest to it
+    const hyb = await server({ ecdhCurve: 'X25519MLKEM768' });
+    const c = await roundTrip(hyb.port, { groups: ['secp256r1', 'X25519MLKEM768'] });
+    assert.equal(c.info.group, 'X25519MLKEM768');
+    assert.ok(c.names.includes('HelloRetryRequest'), c.names.join(','));
+    const d = await roundTrip(hyb.port, { groups: 'x25519,X25519MLKEM768' });
+    assert.equal(d.info.group, 'X25519MLKEM768');
+  });
+
+  it('handshake time: X25519MLKEM768 vs x25519 (reported)', async () => {
+    const srv = await server({});
+    const N = 15;
+    const t = { hyb: [], cls: [] };
+    for (let i = 0; i < N; i++) {
+      t.hyb.push((await roundTrip(srv.port, { groups: ['X25519MLKEM768'] })).ms);
+      t.cls.push((await roundTrip(srv.port, { groups: ['x25519'] })).ms);
+    }
+    const med = (a) => a.sort((x, y) => x - y)[a.length >> 1];
+    console.log(`handshake median of ${N} (loopback, wall ms, server included): X25519MLKEM768 ${med(t.hyb).toFixed(2)}, x25519 ${med(t.cls).toFixed(2)}`);
+  });
+});
+
+describe('groups option validation', () => {
+  for (const [groups, why] of [[['X25519'], 'wrong case'], [['x448'], 'unknown'], [[], 'empty'], [['x25519', 'x25519'], 'repeated'], [42, 'not a list']]) {
+    it(`groups ${JSON.stringify(groups)} (${why}) -> INVALID_OPTION`, async () => {
+      const s = connect({ hostname: '127.0.0.1', port: 1 }, { groups });
+      s.closed.catch(() => {});
+      await assert.rejects(s.opened, (e) => e.code === 'INVALID_OPTION');
+    });
+  }
+  it("groups ['X25519MLKEM768'] with maxVersion TLSv1.2 -> INVALID_OPTION", async () => {
+    const s = connect({ hostname: '127.0.0.1', port: 1 }, { groups: ['X25519MLKEM768'], maxVersion: 'TLSv1.2' });
+    s.closed.catch(() => {});
+    await assert.rejects(s.opened, (e) => e.code === 'INVALID_OPTION');
   });
 });
