@@ -191,6 +191,61 @@ test_client_hello_lists(void)
 	wt_engine_wipe(&e);
 }
 
+/* wt_config.groups: the order and the first share; bad lists refused */
+static void
+test_config_groups(void)
+{
+	wt_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.rng = rng;
+	cfg.server_name = "example.com";
+	static const uint16_t two[2] = { WT_GROUP_SECP256R1, WT_GROUP_X25519 };
+	cfg.groups = two;
+	cfg.num_groups = 2;
+	size_t len;
+	wt_reader suites;
+	const uint8_t *ch = client_hello(&cfg, &len);
+	CHECK(ch != NULL);
+	if (!ch) return;
+	wt_reader g = ch_extension(ch, len, EXT_SUPPORTED_GROUPS, &suites);
+	wt_reader gl = wt_r_vec(&g, 2);
+	CHECK(gl.n == 4 && wt_r_u16(&gl) == WT_GROUP_SECP256R1 && wt_r_u16(&gl) == WT_GROUP_X25519);
+	wt_reader ks = ch_extension(ch, len, EXT_KEY_SHARE, &suites);
+	wt_reader kl = wt_r_vec(&ks, 2);
+	CHECK(wt_r_u16(&kl) == WT_GROUP_SECP256R1 && wt_r_vec(&kl, 2).n == 65 && kl.n == 0 && !kl.bad);
+	wt_engine_wipe(&e);
+	/* the hybrid alone: one share, no x25519 beside it */
+	static const uint16_t hyb[1] = { WT_GROUP_X25519MLKEM768 };
+	cfg.groups = hyb;
+	cfg.num_groups = 1;
+	ch = client_hello(&cfg, &len);
+	CHECK(ch != NULL);
+	if (!ch) return;
+	ks = ch_extension(ch, len, EXT_KEY_SHARE, &suites);
+	kl = wt_r_vec(&ks, 2);
+	CHECK(wt_r_u16(&kl) == WT_GROUP_X25519MLKEM768 && wt_r_vec(&kl, 2).n == 1216 && kl.n == 0 && !kl.bad);
+	wt_engine_wipe(&e);
+	/* ... which a TLS 1.2-only hello cannot use */
+	cfg.max_version = WT_VERSION_TLS12;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	cfg.max_version = 0;
+	/* unknown (secp521r1), repeated, too many, or a key share not in the list */
+	static const uint16_t unknown[1] = { 0x0019 }, rep[2] = { WT_GROUP_X25519, WT_GROUP_X25519 };
+	cfg.groups = unknown;
+	cfg.num_groups = 1;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	cfg.groups = rep;
+	cfg.num_groups = 2;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	cfg.num_groups = WT_MAX_GROUPS + 1;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	cfg.groups = two;
+	cfg.num_groups = 2;
+	cfg.key_share_group = WT_GROUP_SECP384R1;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	wt_engine_wipe(&e);
+}
+
 /*
  * X25519MLKEM768: the client row against a server built from the parts
  * (ML-KEM-768 encaps to ek, X25519 with the client's public), and the
@@ -300,6 +355,7 @@ main(void)
 	test_suite_rows();
 	test_group_rows();
 	test_hybrid_row();
+	test_config_groups();
 	test_client_hello_lists();
 	test_client_hello_budget();
 	return WT_TEST_SUMMARY();
