@@ -146,6 +146,31 @@ describe('X25519MLKEM768 against OpenSSL 3.5 (Node 26 tls server)', { skip: !hav
     assert.equal(d.info.group, 'X25519MLKEM768');
   });
 
+  it('CLI: --json says "group":"X25519MLKEM768"; --groups x25519 picks x25519; a bad name exits non-zero', async () => {
+    const srv = await server({});
+    const CLI = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
+    const run = (extra) => new Promise((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost',
+        '--ca', pki.rootFile, '--json', ...extra], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '', err = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { err += d; });
+      child.on('close', (code) => resolve({ code, out, err }));
+      child.stdin.end('ping\n');
+    });
+    const json = (r) => JSON.parse(r.err.trim().split('\n').filter((l) => l.startsWith('{')).pop());
+    const a = await run([]);
+    assert.equal(a.code, 0, a.err);
+    assert.equal(a.out, 'ping\n');
+    assert.equal(json(a).group, 'X25519MLKEM768');
+    const b = await run(['--groups', 'x25519,secp256r1']);
+    assert.equal(b.code, 0, b.err);
+    assert.equal(json(b).group, 'x25519');
+    const c = await run(['--groups', 'x448']);
+    assert.notEqual(c.code, 0);
+    assert.match(c.err, /INVALID_OPTION/);
+  });
+
   it('handshake time: X25519MLKEM768 vs x25519 (reported)', async () => {
     const srv = await server({});
     const N = 15;
