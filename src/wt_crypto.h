@@ -113,8 +113,8 @@ void wt_aead_wipe(wt_aead_key *k);
  * Key-exchange storage, sized by the largest row of the group table in
  * wt_kex.c (each row is checked against these at compile time there). A
  * row whose private key is large (ML-KEM-768's decapsulation key is 2400
- * bytes) may keep its 64-byte seed in `priv` and regenerate the key in its
- * shared-secret function, or raise WT_KEX_PRIV_MAX: the row says which.
+ * bytes) keeps its 64-byte seed in `priv` (with the X25519 scalar) and
+ * regenerates the key in its shared-secret function.
  */
 #define WT_KEX_PRIV_MAX   96     /* private bytes kept per handshake (X25519MLKEM768: ML-KEM seed 64 + X25519 scalar 32) */
 #define WT_KEX_PUB_MAX    1216   /* our key share (X25519MLKEM768: ek 1184 || X25519 32) */
@@ -164,7 +164,7 @@ const wt_group *wt_group_find(uint16_t group);
 /** \brief 1 if the group is one wasmtls implements. */
 int wt_kex_supported(uint16_t group);
 
-/** \brief Name of a named group ("x25519", "secp256r1", "secp384r1"), or "unknown". */
+/** \brief Name of a named group ("X25519MLKEM768", "x25519", "secp256r1", "secp384r1"), or "unknown". */
 const char *wt_group_name(uint16_t group);
 
 /**
