@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
- *                 [--min-version V] [--max-version V] [--cert FILE --key FILE]
+ *                 [--min-version V] [--max-version V] [--groups a,b] [--cert FILE --key FILE]
  *                 [--session-in FILE] [--session-out FILE] [--pin BASE64]... [--json] [--insecure]
  * wasmtls --version
  *
@@ -20,7 +20,7 @@ import { formatSummary, formatFailure, errorJson } from './cli/format.js';
 import { runVerify, VERIFY_USAGE } from './cli/verify.js';
 
 const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] [--alpn a,b] [--timeout-ms T]
-                       [--min-version V] [--max-version V] [--cert FILE --key FILE]
+                       [--min-version V] [--max-version V] [--groups a,b] [--cert FILE --key FILE]
                        [--session-in FILE] [--session-out FILE] [--pin BASE64]... [--json] [--insecure]
        wasmtls --version
   HOST may be a name, an IPv4 address or [IPv6]
@@ -30,6 +30,7 @@ const USAGE = `usage: wasmtls connect HOST:PORT [--servername NAME] [--ca FILE] 
   --timeout-ms T     handshake timeout (default 30000)
   --min-version V    lowest version accepted: TLSv1.2 (default) or TLSv1.3
   --max-version V    highest version offered: TLSv1.3 (default) or TLSv1.2
+  --groups a,b       key-exchange groups in preference order (default X25519MLKEM768,x25519,secp256r1,secp384r1)
   --cert FILE        client certificate (PEM: the leaf, then its intermediates), for servers that ask
   --key FILE         its private key (PEM or DER: PKCS#8, SEC1 EC or PKCS#1 RSA)
   --session-in FILE  resume the session saved in FILE (a full handshake if it cannot be used)
@@ -74,6 +75,7 @@ function parseArgs(argv) {
       }
       case '--min-version': args.minVersion = value(arg); break;
       case '--max-version': args.maxVersion = value(arg); break;
+      case '--groups': args.groups = value(arg).split(',').filter(Boolean); break;
       case '--cert': args.cert = value(arg); break;
       case '--key': args.key = value(arg); break;
       case '--session-in': args.sessionIn = value(arg); break;
@@ -181,6 +183,7 @@ async function main() {
     timeoutMs: args.timeoutMs,
     minVersion: args.minVersion,
     maxVersion: args.maxVersion,
+    groups: args.groups,
     cert,
     key,
     session,

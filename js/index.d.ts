@@ -87,6 +87,12 @@ export interface CommonOptions {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Highest protocol version to offer. Default 'TLSv1.3'. */
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /**
+   * Key-exchange groups in preference order (supported_groups; the first is the initial key share).
+   * Default ['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1']. X25519MLKEM768 is TLS 1.3 only.
+   * Unknown or repeated names: INVALID_OPTION.
+   */
+  groups?: Array<'X25519MLKEM768' | 'x25519' | 'secp256r1' | 'secp384r1'>;
   /** SPKI SHA-256 pins (base64, 44 characters): one certificate of the verified path must match, else PIN_MISMATCH. */
   pins?: string | string[];
   /**
@@ -177,7 +183,7 @@ export interface OpenedInfo {
   version: string;
   /** IANA name, e.g. 'TLS_AES_128_GCM_SHA256'. */
   cipher: string;
-  /** Key-exchange group, e.g. 'x25519', 'secp256r1'. */
+  /** Key-exchange group, e.g. 'X25519MLKEM768', 'x25519', 'secp256r1'. */
   group: string;
   /** Negotiated ALPN protocol, or null. */
   alpn: string | null;

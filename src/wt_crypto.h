@@ -107,18 +107,19 @@ void wt_aead_wipe(wt_aead_key *k);
 #define WT_GROUP_SECP256R1 0x0017
 #define WT_GROUP_SECP384R1 0x0018
 #define WT_GROUP_X25519    0x001d
+#define WT_GROUP_X25519MLKEM768 0x11ec  /* draft-ietf-tls-ecdhe-mlkem: ML-KEM-768 + X25519, TLS 1.3 only */
 
 /*
  * Key-exchange storage, sized by the largest row of the group table in
  * wt_kex.c (each row is checked against these at compile time there). A
  * row whose private key is large (ML-KEM-768's decapsulation key is 2400
- * bytes) may keep its 64-byte seed in `priv` and regenerate the key in its
- * shared-secret function, or raise WT_KEX_PRIV_MAX: the row says which.
+ * bytes) keeps its 64-byte seed in `priv` (with the X25519 scalar) and
+ * regenerates the key in its shared-secret function.
  */
-#define WT_KEX_PRIV_MAX   48     /* private key bytes kept per handshake (P-384 scalar) */
-#define WT_KEX_PUB_MAX    97     /* our key share (P-384 uncompressed point) */
-#define WT_KEX_PEER_MAX   97     /* the server's share */
-#define WT_KEX_SHARED_MAX 48     /* shared secret (P-384 X coordinate) */
+#define WT_KEX_PRIV_MAX   96     /* private bytes kept per handshake (X25519MLKEM768: ML-KEM seed 64 + X25519 scalar 32) */
+#define WT_KEX_PUB_MAX    1216   /* our key share (X25519MLKEM768: ek 1184 || X25519 32) */
+#define WT_KEX_PEER_MAX   1120   /* the server's share (X25519MLKEM768: ct 1088 || X25519 32) */
+#define WT_KEX_SHARED_MAX 64     /* shared secret (X25519MLKEM768: ML-KEM ss 32 || X25519 32) */
 
 typedef struct wt_group wt_group;
 
@@ -127,7 +128,7 @@ typedef struct {
 	uint16_t group;
 	uint8_t priv[WT_KEX_PRIV_MAX];
 	size_t priv_len;
-	uint8_t pub[WT_KEX_PUB_MAX];   /* X25519: 32 bytes; NIST: 0x04 || X || Y */
+	uint8_t pub[WT_KEX_PUB_MAX];   /* X25519: 32 bytes; NIST: 0x04 || X || Y; hybrid: ek || X25519 */
 	size_t pub_len;
 } wt_kex;
 
@@ -163,7 +164,7 @@ const wt_group *wt_group_find(uint16_t group);
 /** \brief 1 if the group is one wasmtls implements. */
 int wt_kex_supported(uint16_t group);
 
-/** \brief Name of a named group ("x25519", "secp256r1", "secp384r1"), or "unknown". */
+/** \brief Name of a named group ("X25519MLKEM768", "x25519", "secp256r1", "secp384r1"), or "unknown". */
 const char *wt_group_name(uint16_t group);
 
 /**
@@ -186,6 +187,15 @@ int wt_kex_set_private(wt_kex *kx, uint16_t group, const uint8_t *priv, size_t p
  * point (wrong length, not on the curve, X25519 all-zero result).
  */
 int wt_kex_derive(const wt_kex *kx, const uint8_t *peer, size_t peer_len,
+	uint8_t *shared, size_t *shared_len);
+
+/**
+ * \brief wt_kex_derive for the share of `group` the ClientHello carried:
+ * kx's own group, or x25519 when kx is X25519MLKEM768 (its X25519 key is
+ * also sent as the x25519 share, draft-ietf-tls-hybrid-design §3.2 allows
+ * the reuse). \return as wt_kex_derive; WT_ERR_BAD_ARGUMENT for another group.
+ */
+int wt_kex_derive_as(const wt_kex *kx, uint16_t group, const uint8_t *peer, size_t peer_len,
 	uint8_t *shared, size_t *shared_len);
 
 void wt_kex_wipe(wt_kex *kx);

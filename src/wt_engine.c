@@ -38,13 +38,29 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 		memcpy(e->alpn, cfg->alpn, cfg->alpn_len);
 		e->alpn_len = cfg->alpn_len;
 	}
-	e->first_group = cfg->key_share_group ? cfg->key_share_group : WT_GROUP_X25519;
-	if (!wt_kex_supported(e->first_group)) return WT_ERR_BAD_ARGUMENT;
+	if (cfg->num_groups) {
+		if (cfg->groups == NULL || cfg->num_groups > WT_MAX_GROUPS) return WT_ERR_BAD_ARGUMENT;
+		for (size_t i = 0; i < cfg->num_groups; i++) {
+			if (!wt_kex_supported(cfg->groups[i]) || wt_hs_in_list(e->groups, e->num_groups, cfg->groups[i]))
+				return WT_ERR_BAD_ARGUMENT;
+			e->groups[e->num_groups++] = cfg->groups[i];
+		}
+	} else {
+		for (size_t i = 0; i < wt_num_groups && i < WT_MAX_GROUPS; i++) e->groups[e->num_groups++] = wt_groups[i].id;
+	}
+	e->first_group = cfg->key_share_group ? cfg->key_share_group : e->groups[0];
+	if (!wt_hs_in_list(e->groups, e->num_groups, e->first_group)) return WT_ERR_BAD_ARGUMENT;
 	e->min_version = cfg->min_version ? cfg->min_version : WT_VERSION_TLS12;
 	e->max_version = cfg->max_version ? cfg->max_version : WT_VERSION_TLS13;
 	if (e->min_version < WT_VERSION_TLS12 || e->max_version > WT_VERSION_TLS13 ||
 	    e->min_version > e->max_version)
 		return WT_ERR_BAD_ARGUMENT;
+	if (e->max_version < WT_VERSION_TLS13) {
+		/* a TLS 1.2-only hello needs a TLS 1.2 (ECDHE) group */
+		int any = 0;
+		for (size_t i = 0; i < e->num_groups; i++) any |= wt_group_find(e->groups[i])->tls12;
+		if (!any) return WT_ERR_BAD_ARGUMENT;
+	}
 
 	if (cfg->client_chain_len) {
 		/* a well-formed certificate_list body with a key to go with it */

@@ -118,6 +118,8 @@ typedef enum {
 #define WT_EV_OUT 1          /* to the peer */
 
 /** \brief One step of the handshake, for timelines and debugging. 8 bytes, ABI-stable. */
+#define WT_MAX_GROUPS 8   /* entries of wt_config.groups */
+
 typedef struct {
 	uint8_t dir;
 	uint8_t kind;
@@ -143,8 +145,13 @@ typedef struct {
 	/* ALPN ProtocolNameList contents (u8-length-prefixed names); copied. */
 	const uint8_t *alpn;
 	size_t alpn_len;
-	/* Group of the initial key share; 0 means X25519. */
+	/* Group of the initial key share; 0 means the first of `groups`. */
 	uint16_t key_share_group;
+	/* supported_groups in preference order (caller-owned, copied; at most
+	 * WT_MAX_GROUPS distinct implemented groups); NULL/0 means every row of
+	 * wt_groups: X25519MLKEM768, x25519, secp256r1, secp384r1. */
+	const uint16_t *groups;
+	size_t num_groups;
 	/* Protocol versions to offer, WT_VERSION_TLS12 or WT_VERSION_TLS13;
 	 * 0 means the default (min TLS 1.2, max TLS 1.3). */
 	uint16_t min_version, max_version;
@@ -218,6 +225,8 @@ typedef struct {
 	void *rng_ctx;
 	uint32_t flags;
 	uint16_t first_group;
+	uint16_t groups[WT_MAX_GROUPS];   /* supported_groups, preference order */
+	uint8_t num_groups;
 	uint16_t min_version, max_version;
 	uint8_t *chain_buf;
 	size_t chain_cap, chain_len;

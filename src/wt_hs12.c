@@ -246,7 +246,7 @@ wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 	if (curve_type != 3)   /* named_curve */
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerKeyExchange curve type %u (only named curves)", curve_type);
 	const wt_group *g = wt_group_find(group);
-	if (!g || !g->tls12)
+	if (!g || !g->tls12 || !wt_hs_in_list(e->groups, e->num_groups, group))
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 			"the server chose group 0x%04x for ECDHE, which was not offered", group);
 	if (!wt_hs_in_list(wt_hs_sig_schemes, wt_hs_num_sig_schemes, scheme))

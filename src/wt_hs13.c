@@ -161,7 +161,7 @@ wt_on_hello_retry_request(wt_engine *e, uint16_t suite, wt_sh_exts *x, const uin
 	if (!x->has_key_share && !x->cookie)
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "HelloRetryRequest that would not change the ClientHello");
 	if (x->has_key_share) {
-		if (!wt_group_find(x->ks_group) || x->ks_group == e->kex.group)
+		if (!wt_hs_in_list(e->groups, e->num_groups, x->ks_group) || wt_hs_sent_share(e, x->ks_group))
 			return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 				"HelloRetryRequest asks for group 0x%04x, which is not offered or already sent", x->ks_group);
 	}
@@ -235,7 +235,7 @@ wt_hs13_on_server_hello(wt_engine *e, const wt_server_hello *sh, const uint8_t *
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello suite differs from HelloRetryRequest's");
 	if (!x.has_key_share)
 		return wt_fail(e, WT_ERR_MISSING_EXTENSION, "ServerHello without key_share (PSK-only is not offered)");
-	if (x.ks_group != e->kex.group)
+	if (!wt_hs_sent_share(e, x.ks_group))
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerHello key share for group 0x%04x, not the one sent", x.ks_group);
 
 	if (x.has_psk) {
@@ -255,7 +255,7 @@ wt_hs13_on_server_hello(wt_engine *e, const wt_server_hello *sh, const uint8_t *
 
 	uint8_t shared[WT_KEX_SHARED_MAX];
 	size_t shared_len;
-	err = wt_kex_derive(&e->kex, x.ks_key, x.ks_key_len, shared, &shared_len);
+	err = wt_kex_derive_as(&e->kex, x.ks_group, x.ks_key, x.ks_key_len, shared, &shared_len);
 	wt_kex_wipe(&e->kex);
 	if (err) {
 		wt_wipe(shared, sizeof shared);

@@ -25,6 +25,22 @@ const size_t wt_hs_num_sig_schemes = 9;
 static const uint8_t wt_downgrade_tls12[8] = { 0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01 };
 
 int wt_hs_offers13(const wt_engine *e) { return e->max_version >= WT_VERSION_TLS13; }
+
+/* The ClientHello's key_share has an x25519 entry besides the X25519MLKEM768 one. */
+int
+wt_hs_sends_x25519_too(const wt_engine *e)
+{
+	/* after a HelloRetryRequest, the one share it asked for (RFC 8446 §4.1.2) */
+	return e->kex.group == WT_GROUP_X25519MLKEM768 && !e->t13.hrr_seen &&
+		wt_hs_in_list(e->groups, e->num_groups, WT_GROUP_X25519);
+}
+
+/* A key share for `group` was in the last ClientHello. */
+int
+wt_hs_sent_share(const wt_engine *e, uint16_t group)
+{
+	return group == e->kex.group || (group == WT_GROUP_X25519 && wt_hs_sends_x25519_too(e));
+}
 int wt_hs_offers12(const wt_engine *e) { return e->min_version <= WT_VERSION_TLS12; }
 int wt_hs_resumes13(const wt_engine *e) { return e->resume_offered && e->resume.version == WT_VERSION_TLS13; }
 int wt_hs_resumes12(const wt_engine *e) { return e->resume_offered && e->resume.version == WT_VERSION_TLS12; }
@@ -147,7 +163,10 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 	wt_w_u16(w, EXT_SUPPORTED_GROUPS);
 	size_t g = wt_w_open(w, 2);
 	size_t gl = wt_w_open(w, 2);
-	for (size_t i = 0; i < wt_num_groups; i++) wt_w_u16(w, wt_groups[i].id);
+	for (size_t i = 0; i < e->num_groups; i++) {
+		/* a TLS 1.2-only hello never offers a TLS 1.3-only group (X25519MLKEM768) */
+		if (wt_group_find(e->groups[i])->tls12 || wt_hs_offers13(e)) wt_w_u16(w, e->groups[i]);
+	}
 	wt_w_close(w, gl, 2);
 	wt_w_close(w, g, 2);
 
@@ -165,6 +184,12 @@ wt_put_client_hello(wt_engine *e, wt_writer *w)
 		wt_w_u16(w, e->kex.group);
 		wt_w_u16(w, (uint32_t)e->kex.pub_len);
 		wt_w_bytes(w, e->kex.pub, e->kex.pub_len);
+		if (wt_hs_sends_x25519_too(e)) {
+			/* the hybrid's X25519 key is also the x25519 share (as the browsers do) */
+			wt_w_u16(w, WT_GROUP_X25519);
+			wt_w_u16(w, 32);
+			wt_w_bytes(w, e->kex.pub + e->kex.pub_len - 32, 32);
+		}
 		wt_w_close(w, kl, 2);
 		wt_w_close(w, k, 2);
 	}

@@ -37,6 +37,10 @@ int wt_hs_session_alpn_offered(const wt_engine *e);
 int wt_hs_early_possible(const wt_engine *e);
 /** \brief Do we offer TLS 1.3 / TLS 1.2; resume a TLS 1.3 / 1.2 session? */
 int wt_hs_offers13(const wt_engine *e);
+/* X25519MLKEM768 first share: an x25519 share (the same X25519 key) is sent too */
+int wt_hs_sends_x25519_too(const wt_engine *e);
+/* a key share for this group was in the last ClientHello */
+int wt_hs_sent_share(const wt_engine *e, uint16_t group);
 int wt_hs_offers12(const wt_engine *e);
 int wt_hs_resumes13(const wt_engine *e);
 int wt_hs_resumes12(const wt_engine *e);

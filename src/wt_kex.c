@@ -10,6 +10,14 @@
  * NIST public values are uncompressed points 0x04 || X || Y; the shared
  * secret is the X coordinate (RFC 8446 §7.4.2).
  *
+ *   X25519MLKEM768 (0x11EC, draft-ietf-tls-ecdhe-mlkem) ML-KEM-768 (wt_mlkem.c)
+ *              then X25519: client share ek || X25519 public (1216),
+ *              server share ct || X25519 public (1120), shared secret
+ *              ML-KEM ss || X25519 ss (64). TLS 1.3 only. The private state
+ *              is the 64-byte ML-KEM seed d || z followed by the X25519
+ *              scalar (96 bytes); dk (2400) is re-expanded from the seed in
+ *              derive and wiped there.
+ *
  * The groups are one table (wt_groups): a row names its sizes and its
  * keygen / set-private / shared-secret functions. The public wt_kex_*
  * functions look the row up and call it.
@@ -17,6 +25,7 @@
 #include "wt_crypto.h"
 #include "wt_bytes.h"
 #include "wt_error.h"
+#include "wt_mlkem.h"
 
 /* How many times a NIST scalar is redrawn before giving up (each draw
  * fails with probability < 2^-32 for P-256 and P-384). */
@@ -159,6 +168,109 @@ wt_ec_derive(const wt_group *g, const wt_kex *kx, const uint8_t *peer, size_t pe
 	return 0;
 }
 
+/* ---- the hybrid row X25519MLKEM768: [ML-KEM seed 64 | X25519 scalar 32] */
+
+#define WT_HYB_SEED   WT_MLKEM768_SEED_LEN
+#define WT_HYB_PRIV   (WT_MLKEM768_SEED_LEN + 32)
+#define WT_HYB_PUB    (WT_MLKEM768_EK_LEN + 32)
+#define WT_HYB_PEER   (WT_MLKEM768_CT_LEN + 32)
+#define WT_HYB_SHARED (WT_MLKEM768_SS_LEN + 32)
+
+/* Public value from kx->priv: ek || X25519 public. */
+static int
+wt_hyb_compute_public(wt_kex *kx)
+{
+	uint8_t dk[WT_MLKEM768_DK_LEN];
+	size_t n;
+	int err;
+
+	err = wt_mlkem768_keygen_derand(kx->pub, dk, kx->priv, WT_HYB_SEED);
+	wt_wipe(dk, sizeof dk);
+	if (err) {
+		return WT_ERR_INTERNAL;
+	}
+	n = br_ec_all_m31.mulgen(kx->pub + WT_MLKEM768_EK_LEN, kx->priv + WT_HYB_SEED, 32,
+		BR_EC_curve25519);
+	if (n != 32) {
+		return WT_ERR_INTERNAL;
+	}
+	kx->pub_len = WT_HYB_PUB;
+	return 0;
+}
+
+static int
+wt_hyb_keygen(const wt_group *g, wt_kex *kx, wt_rng_fn rng, void *rng_ctx)
+{
+	(void)g;
+	kx->priv_len = WT_HYB_PRIV;
+	if (rng(rng_ctx, kx->priv, WT_HYB_PRIV) != 0) {
+		return WT_ERR_RNG_FAILURE;
+	}
+	return wt_hyb_compute_public(kx);
+}
+
+static int
+wt_hyb_set_private(const wt_group *g, wt_kex *kx, const uint8_t *priv, size_t priv_len)
+{
+	(void)g;
+	if (priv_len != WT_HYB_PRIV) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	kx->priv_len = priv_len;
+	memcpy(kx->priv, priv, priv_len);
+	return wt_hyb_compute_public(kx) ? WT_ERR_BAD_ARGUMENT : 0;
+}
+
+static int
+wt_hyb_derive(const wt_group *g, const wt_kex *kx, const uint8_t *peer, size_t peer_len,
+	uint8_t *shared, size_t *shared_len)
+{
+	uint8_t ek[WT_MLKEM768_EK_LEN];
+	uint8_t dk[WT_MLKEM768_DK_LEN];
+	uint8_t ss[WT_HYB_SHARED];
+	uint8_t pt[32];
+	uint32_t ok, acc;
+	size_t i;
+	int err;
+
+	(void)g;
+	if (kx->priv_len != WT_HYB_PRIV) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	/* Exactly ct (1088) || X25519 public (32): anything else is illegal_parameter. */
+	if (peer == NULL || peer_len != WT_HYB_PEER) {
+		return WT_ERR_ILLEGAL_PARAMETER;
+	}
+	err = wt_mlkem768_keygen_derand(ek, dk, kx->priv, WT_HYB_SEED);
+	if (!err) {
+		err = wt_mlkem768_decaps(ss, peer, WT_MLKEM768_CT_LEN, dk, sizeof dk);
+	}
+	wt_wipe(dk, sizeof dk);
+	wt_wipe(ek, sizeof ek);
+	if (err) {
+		wt_wipe(ss, sizeof ss);
+		return err == WT_ERR_ILLEGAL_PARAMETER ? err : WT_ERR_INTERNAL;
+	}
+	/* X25519 part: as the x25519 row, with the all-zero (low-order) check. */
+	memcpy(pt, peer + WT_MLKEM768_CT_LEN, 32);
+	ok = br_ec_all_m31.mul(pt, 32, kx->priv + WT_HYB_SEED, 32, BR_EC_curve25519);
+	acc = 0;
+	for (i = 0; i < 32; i ++) {
+		acc |= pt[i];
+	}
+	ok &= (acc + 0xFF) >> 8;
+	memcpy(ss + WT_MLKEM768_SS_LEN, pt, 32);
+	wt_wipe(pt, sizeof pt);
+	if (!ok) {
+		wt_wipe(ss, sizeof ss);
+		return WT_ERR_ILLEGAL_PARAMETER;
+	}
+	memcpy(shared, ss, WT_HYB_SHARED);
+	wt_wipe(ss, sizeof ss);
+	*shared_len = WT_HYB_SHARED;
+	return 0;
+}
+
 /* ---- the table: one row per group, in preference order */
 
 #define WT_EC_ROW(id, name, curve, priv, pub) \
@@ -170,8 +282,13 @@ wt_ec_derive(const wt_group *g, const wt_kex *kx, const uint8_t *peer, size_t pe
 WT_ROW_FITS(32, 32);
 WT_ROW_FITS(32, 65);
 WT_ROW_FITS(48, 97);
+_Static_assert(WT_HYB_PRIV <= WT_KEX_PRIV_MAX && WT_HYB_PUB <= WT_KEX_PUB_MAX &&
+	WT_HYB_PEER <= WT_KEX_PEER_MAX && WT_HYB_SHARED <= WT_KEX_SHARED_MAX,
+	"the X25519MLKEM768 row exceeds the wt_kex storage");
 
 const wt_group wt_groups[] = {
+	{ WT_GROUP_X25519MLKEM768, "X25519MLKEM768", WT_HYB_PUB, WT_HYB_PEER, WT_HYB_PRIV, WT_HYB_SHARED,
+		0, 0, wt_hyb_keygen, wt_hyb_set_private, wt_hyb_derive },
 	WT_EC_ROW(WT_GROUP_X25519,    "x25519",    BR_EC_curve25519, 32, 32),
 	WT_EC_ROW(WT_GROUP_SECP256R1, "secp256r1", BR_EC_secp256r1,  32, 65),
 	WT_EC_ROW(WT_GROUP_SECP384R1, "secp384r1", BR_EC_secp384r1,  48, 97),
@@ -258,6 +375,31 @@ wt_kex_derive(const wt_kex *kx, const uint8_t *peer, size_t peer_len,
 		return WT_ERR_BAD_ARGUMENT;
 	}
 	return g->derive(g, kx, peer, peer_len, shared, shared_len);
+}
+
+int
+wt_kex_derive_as(const wt_kex *kx, uint16_t group, const uint8_t *peer, size_t peer_len,
+	uint8_t *shared, size_t *shared_len)
+{
+	wt_kex x;
+	int err;
+
+	if (kx == NULL) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	if (group == kx->group) {
+		return wt_kex_derive(kx, peer, peer_len, shared, shared_len);
+	}
+	if (kx->group != WT_GROUP_X25519MLKEM768 || group != WT_GROUP_X25519 || kx->priv_len != WT_HYB_PRIV) {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	memset(&x, 0, sizeof x);
+	x.group = WT_GROUP_X25519;
+	x.priv_len = 32;
+	memcpy(x.priv, kx->priv + WT_HYB_SEED, 32);
+	err = wt_kex_derive(&x, peer, peer_len, shared, shared_len);
+	wt_kex_wipe(&x);
+	return err;
 }
 
 void

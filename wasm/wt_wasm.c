@@ -33,6 +33,7 @@ extern int wt_js_random(uint8_t *out, size_t len);
 typedef struct {
 	wt_engine eng;
 	wt_config cfg;
+	uint16_t groups[WT_MAX_GROUPS];  /* cfg.groups, from wt_conn_add_group */
 	char server_name[256];
 	uint8_t alpn[256];
 	size_t alpn_len;
@@ -244,6 +245,21 @@ wt_conn_set_versions(wt_conn *c, uint32_t min_version, uint32_t max_version)
 {
 	c->cfg.min_version = (uint16_t)min_version;
 	c->cfg.max_version = (uint16_t)max_version;
+}
+
+/* Append a group (IANA NamedGroup) to supported_groups, in preference order;
+ * the first is the initial key share. 0, or WT_ERR_BAD_ARGUMENT (unknown,
+ * repeated, or more than WT_MAX_GROUPS). */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_add_group(wt_conn *c, uint32_t group)
+{
+	if (group > 0xFFFF || !wt_kex_supported((uint16_t)group) || c->cfg.num_groups >= WT_MAX_GROUPS)
+		return WT_ERR_BAD_ARGUMENT;
+	for (size_t i = 0; i < c->cfg.num_groups; i++)
+		if (c->groups[i] == group) return WT_ERR_BAD_ARGUMENT;
+	c->groups[c->cfg.num_groups++] = (uint16_t)group;
+	c->cfg.groups = c->groups;
+	return 0;
 }
 
 EMSCRIPTEN_KEEPALIVE void

@@ -174,6 +174,7 @@ class TlsConnection {
         cert: this.options.cert,
         key: this.options.key,
         maxVersion: this.options.maxVersion,
+        groups: this.options.groups,
         pins: this.options.pins,
         session,
         keyUpdateAfterBytes: this.options.keyUpdateAfterBytes,

@@ -32,7 +32,7 @@ export class Engine {
   /**
    * Apply the configuration; throws a WasmTlsError for values the engine refuses.
    * @param {{ serverName: string, ca: Uint8Array[], alpnWire: Uint8Array | null,
-   *           nowSeconds: number, insecureSkipVerify: boolean, keyShareGroup?: number,
+   *           nowSeconds: number, insecureSkipVerify: boolean, keyShareGroup?: number, groups?: number[] | null,
    *           minVersion?: number, maxVersion?: number, keylog?: boolean }} cfg
    */
   configure(cfg) {
@@ -55,6 +55,10 @@ export class Engine {
     x.wt_conn_set_time(conn, cfg.nowSeconds);
     x.wt_conn_set_flags(conn, (cfg.insecureSkipVerify ? FLAG.INSECURE_SKIP_VERIFY : 0) | (cfg.keylog ? FLAG.KEYLOG : 0));
     if (cfg.keyShareGroup) x.wt_conn_set_key_share(conn, cfg.keyShareGroup);
+    for (const g of cfg.groups ?? []) {
+      err = x.wt_conn_add_group(conn, g);
+      if (err) throw new WasmTlsError('INVALID_OPTION', `groups: 0x${g.toString(16)} is not acceptable (${this.errorName(err)})`);
+    }
     if (cfg.minVersion || cfg.maxVersion) x.wt_conn_set_versions(conn, cfg.minVersion ?? 0, cfg.maxVersion ?? 0);
     if (cfg.cert && cfg.key) {
       const n = wasm.withBytes(cfg.cert, (p, len) => x.wt_conn_set_client_cert(conn, p, len));

@@ -3,7 +3,9 @@ import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
 const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key',
-  'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData', 'allowHalfOpen', 'signal', 'keylog'];
+  'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData', 'allowHalfOpen', 'signal', 'keylog', 'groups'];
+/** Key-exchange groups by IANA name (the names of the C group table, src/wt_kex.c). */
+export const GROUPS = Object.freeze({ X25519MLKEM768: 0x11ec, x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018 });
 /** Protocol versions by their Node.js names. */
 export const VERSIONS = Object.freeze({ 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 });
 const encoder = new TextEncoder();
@@ -23,6 +25,11 @@ export function normalizeOptions(options, address) {
       throw invalidOption(`unknown option ${JSON.stringify(key)} (known: ${KNOWN.join(', ')})`);
     }
   }
+  const versions = versionsOf(o.minVersion, o.maxVersion);
+  const groups = groupsOf(o.groups);
+  if (groups && versions.maxVersion < VERSIONS['TLSv1.3'] && !groups.some((g) => g !== GROUPS.X25519MLKEM768)) {
+    throw invalidOption('groups: X25519MLKEM768 is TLS 1.3 only; a TLS 1.2-only connection needs x25519, secp256r1 or secp384r1');
+  }
   return {
     serverName: serverNameOf(o.serverName, address.hostname),
     ca: caList(o.ca),
@@ -30,7 +37,8 @@ export function normalizeOptions(options, address) {
     timeoutMs: timeoutOf(o.timeoutMs),
     transport: o.transport ?? 'tcp',
     insecureSkipVerify: insecureOf(o.insecureSkipVerify),
-    ...versionsOf(o.minVersion, o.maxVersion),
+    ...versions,
+    groups,
     ...clientCertOf(o.cert, o.key),
     pins: pinsOf(o.pins),
     verify: verifyHookOf(o.verify),
@@ -98,6 +106,25 @@ function clientCertOf(cert, key) {
     throw invalidOption(`${name} must be PEM text or DER bytes`);
   };
   return { cert: bytes(cert, 'cert'), key: bytes(key, 'key') };
+}
+
+/**
+ * `groups`: key-exchange groups in preference order, IANA names ('X25519MLKEM768', 'x25519',
+ * 'secp256r1', 'secp384r1'), as an array or a comma-separated string. The first is the initial key
+ * share. Default: all four in that order. Returns the NamedGroup code points, or null for the default.
+ */
+function groupsOf(value) {
+  if (value === undefined || value === null) return null;
+  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(list) || list.length === 0) throw invalidOption('groups must be a non-empty array of group names');
+  const ids = list.map((name) => {
+    if (typeof name !== 'string' || !Object.hasOwn(GROUPS, name)) {
+      throw invalidOption(`groups: unknown group ${JSON.stringify(name)} (known: ${Object.keys(GROUPS).join(', ')})`);
+    }
+    return GROUPS[name];
+  });
+  if (new Set(ids).size !== ids.length) throw invalidOption('groups: a group is listed twice');
+  return ids;
 }
 
 /** minVersion / maxVersion as Node names them ('TLSv1.2' | 'TLSv1.3'); default both. */

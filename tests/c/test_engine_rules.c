@@ -21,6 +21,7 @@
 #include "wt_engine_internal.h"
 #include "wt_keysched12.h"
 #include "wt_error.h"
+#include "wt_mlkem.h"
 #include "wt_test.h"
 
 #ifndef WT_SOURCE_DIR
@@ -120,6 +121,8 @@ typedef struct {
 	size_t cookie_len;
 	int dup_versions;
 	uint16_t extra_ext;       /* an empty extension of this type, 0: none */
+	int ks_delta;             /* SH: the key share this many bytes longer (> 0) or shorter (< 0) */
+	uint16_t sh_group;        /* SH: answer this group's share (default: the client's first) */
 } sh_opts;
 
 static msg
@@ -154,13 +157,28 @@ server_hello(const sh_opts *o)
 	if (o->key_share && o->hrr) {
 		wt_w_u16(&w, EXT_KEY_SHARE); wt_w_u16(&w, 2); wt_w_u16(&w, o->ks_group);
 	} else if (o->key_share) {
+		static uint8_t share[WT_KEX_PEER_MAX + 16];
+		size_t share_len;
 		wt_kex_wipe(&skex);
-		wt_kex_generate(&skex, c.e.kex.group, wt_fuzz_rng, &srv_ctr);
+		uint16_t grp = o->sh_group ? o->sh_group : c.e.kex.group;
+		if (grp == WT_GROUP_X25519MLKEM768) {
+			/* the server's hybrid share: ML-KEM ct to the client's ek || an X25519 public */
+			uint8_t ss[WT_MLKEM768_SS_LEN];
+			wt_kex_generate(&skex, WT_GROUP_X25519, wt_fuzz_rng, &srv_ctr);
+			wt_mlkem768_encaps(share, ss, c.e.kex.pub, WT_MLKEM768_EK_LEN, wt_fuzz_rng, &srv_ctr);
+			memcpy(share + WT_MLKEM768_CT_LEN, skex.pub, 32);
+			share_len = WT_MLKEM768_CT_LEN + 32;
+		} else {
+			wt_kex_generate(&skex, grp, wt_fuzz_rng, &srv_ctr);
+			memcpy(share, skex.pub, skex.pub_len);
+			share_len = skex.pub_len;
+		}
+		share_len = (size_t)((long)share_len + o->ks_delta);
 		wt_w_u16(&w, EXT_KEY_SHARE);
 		size_t x = wt_w_open(&w, 2);
-		wt_w_u16(&w, skex.group);
-		wt_w_u16(&w, (uint32_t)skex.pub_len);
-		wt_w_bytes(&w, skex.pub, skex.pub_len);
+		wt_w_u16(&w, grp);
+		wt_w_u16(&w, (uint32_t)share_len);
+		wt_w_bytes(&w, share, share_len);
 		wt_w_close(&w, x, 2);
 	}
 	if (o->cookie) {
@@ -309,8 +327,8 @@ test_hello_retry_request(void)
 	CHECKF(rc == 0 && wt_engine_state(&c.e) == WT_ST_WAIT_EE && c.e.group == WT_GROUP_SECP256R1,
 		"ServerHello after HRR: %d %s", rc, c.e.detail);
 
-	/* a group not offered (secp521r1), the group already sent (x25519), neither group nor cookie */
-	static const uint16_t bad_groups[2] = { 0x0019, WT_GROUP_X25519 };
+	/* a group not offered (secp521r1), the group already sent (X25519MLKEM768), neither group nor cookie */
+	static const uint16_t bad_groups[2] = { 0x0019, WT_GROUP_X25519MLKEM768 };
 	for (int i = 0; i < 2; i++) {
 		CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
 		sh_opts o = { .hrr = 1, .key_share = 1, .ks_group = bad_groups[i] };
@@ -321,6 +339,60 @@ test_hello_retry_request(void)
 	sh_opts none = { .hrr = 1 };
 	rc = send_sh(&none);
 	CHECKF(rc == WT_ERR_ILLEGAL_PARAMETER, "HRR changing nothing: %d %s", rc, c.e.detail);
+}
+
+/*
+ * X25519MLKEM768: the default first share (1216 bytes). A real hybrid
+ * ServerHello (ct || X25519) is taken; a share one byte short or long, or
+ * with only the X25519 part, is illegal_parameter and the alert goes out.
+ * The x25519 share sent beside it (same X25519 key) may be answered
+ * instead; an HRR asking for x25519 (already sent) is refused, one for
+ * secp384r1 regenerates a single share and completes.
+ */
+static void
+test_hybrid_key_share(void)
+{
+	int rc;
+	CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+	CHECK(c.e.kex.group == WT_GROUP_X25519MLKEM768 && c.e.kex.pub_len == 1216);
+	sh_opts sh = { .key_share = 1 };
+	rc = send_sh(&sh);
+	CHECKF(rc == 0 && wt_engine_state(&c.e) == WT_ST_WAIT_EE && c.e.group == WT_GROUP_X25519MLKEM768,
+		"hybrid ServerHello: %d %s", rc, c.e.detail);
+	static const int deltas[3] = { -1, 1, -1088 };
+	for (int i = 0; i < 3; i++) {
+		CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+		sh_opts bad = { .key_share = 1, .ks_delta = deltas[i] };
+		sent_len = 0;
+		rc = send_sh(&bad);
+		CHECKF(rc == WT_ERR_ILLEGAL_PARAMETER, "hybrid share %+d bytes: %d %s", deltas[i], rc, c.e.detail);
+		CHECKF(sent_len == 7 && sent[0] == WT_CT_ALERT && sent[5] == 2 && sent[6] == WT_ALERT_ILLEGAL_PARAMETER,
+			"illegal_parameter alert sent (%zu bytes)", sent_len);
+	}
+	/* the server takes the x25519 share */
+	CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+	sh_opts shx = { .key_share = 1, .sh_group = WT_GROUP_X25519 };
+	rc = send_sh(&shx);
+	CHECKF(rc == 0 && wt_engine_state(&c.e) == WT_ST_WAIT_EE && c.e.group == WT_GROUP_X25519,
+		"x25519 ServerHello to the two shares: %d %s", rc, c.e.detail);
+	/* a group with no share sent (secp256r1) in a ServerHello */
+	CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+	sh_opts shp = { .key_share = 1, .sh_group = WT_GROUP_SECP256R1 };
+	rc = send_sh(&shp);
+	CHECKF(rc == WT_ERR_ILLEGAL_PARAMETER, "ServerHello for an unsent share: %d %s", rc, c.e.detail);
+	/* HRR to x25519: a share was sent for it */
+	CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+	sh_opts hrrx = { .hrr = 1, .key_share = 1, .ks_group = WT_GROUP_X25519 };
+	rc = send_sh(&hrrx);
+	CHECKF(rc == WT_ERR_ILLEGAL_PARAMETER, "HRR to x25519 after sending it: %d %s", rc, c.e.detail);
+	/* HRR from the hybrid to secp384r1 */
+	CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+	sh_opts hrr = { .hrr = 1, .key_share = 1, .ks_group = WT_GROUP_SECP384R1 };
+	CHECK(send_sh(&hrr) == 0);
+	CHECKF(wt_engine_state(&c.e) == WT_ST_WAIT_SH2 && c.e.kex.group == WT_GROUP_SECP384R1 && c.e.kex.pub_len == 97,
+		"HRR to secp384r1: %s", c.e.detail);
+	rc = send_sh(&sh);
+	CHECKF(rc == 0 && c.e.group == WT_GROUP_SECP384R1, "ServerHello after HRR to secp384r1: %d %s", rc, c.e.detail);
 }
 
 static void
@@ -892,6 +964,7 @@ int
 main(void)
 {
 	test_hello_retry_request();
+	test_hybrid_key_share();
 	test_server_hello_fields();
 	test_encrypted_extensions();
 	test_ccs_and_alert_rules();

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "wt_engine_internal.h"
 #include "wt_suite.h"
+#include "wt_mlkem.h"
 #include "wt_test.h"
 
 #define EXT_SUPPORTED_GROUPS 10
@@ -66,14 +67,15 @@ test_suite_rows(void)
 static void
 test_group_rows(void)
 {
-	CHECK(wt_num_groups == 3);
+	CHECK(wt_num_groups == 4 && wt_groups[0].id == WT_GROUP_X25519MLKEM768 && !wt_groups[0].tls12);
 	for (size_t i = 0; i < wt_num_groups; i++) {
 		const wt_group *g = &wt_groups[i];
 		CHECKF(wt_group_find(g->id) == g && strcmp(wt_group_name(g->id), g->name) == 0, "row %zu", i);
 		CHECKF(g->priv_len <= WT_KEX_PRIV_MAX && g->pub_len <= WT_KEX_PUB_MAX &&
 			g->peer_len <= WT_KEX_PEER_MAX && g->shared_len <= WT_KEX_SHARED_MAX,
 			"%s fits the wt_kex storage", g->name);
-		/* the row's functions give the row's sizes */
+		/* the row's functions give the row's sizes (the KEM row: test_hybrid_row) */
+		if (g->pub_len != g->peer_len) continue;
 		wt_kex a, b;
 		uint8_t sa[WT_KEX_SHARED_MAX], sb[WT_KEX_SHARED_MAX];
 		size_t la = 0, lb = 0;
@@ -154,7 +156,140 @@ test_client_hello_lists(void)
 			k++;
 		}
 	CHECK(k == 6 && suites.n == 0);
+	/* ... and no TLS 1.3-only group (X25519MLKEM768) in supported_groups */
+	groups = ch_extension(ch, len, EXT_SUPPORTED_GROUPS, &suites);
+	gl = wt_r_vec(&groups, 2);
+	k = 0;
+	for (size_t i = 0; i < wt_num_groups; i++)
+		if (wt_groups[i].tls12) {
+			CHECKF(wt_r_u16(&gl) == wt_groups[i].id, "1.2 group %zu", i);
+			k++;
+		}
+	CHECK(k == 3 && gl.n == 0);
 	wt_engine_wipe(&e);
+
+	/* the default key share is the hybrid: group 0x11EC, 1216 bytes */
+	cfg.max_version = 0;
+	ch = client_hello(&cfg, &len);
+	CHECK(ch != NULL);
+	if (!ch) return;
+	wt_reader ks = ch_extension(ch, len, EXT_KEY_SHARE, &suites);
+	wt_reader kl = wt_r_vec(&ks, 2);
+	CHECK(wt_r_u16(&kl) == WT_GROUP_X25519MLKEM768);
+	wt_reader key = wt_r_vec(&kl, 2);
+	CHECK(!kl.bad && key.n == 1216);
+	/* ... and an x25519 share with the same X25519 key (the hybrid's last 32 bytes) */
+	CHECK(wt_r_u16(&kl) == WT_GROUP_X25519);
+	wt_reader key2 = wt_r_vec(&kl, 2);
+	CHECK(!kl.bad && key2.n == 32 && kl.n == 0 && memcmp(key2.p, key.p + 1184, 32) == 0);
+	printf("default ClientHello body (X25519MLKEM768 + x25519 shares): %zu bytes\n", len);
+	wt_engine_wipe(&e);
+	cfg.key_share_group = WT_GROUP_X25519;
+	ch = client_hello(&cfg, &len);
+	CHECK(ch != NULL);
+	printf("ClientHello body with an x25519 share: %zu bytes\n", len);
+	wt_engine_wipe(&e);
+}
+
+/* wt_config.groups: the order and the first share; bad lists refused */
+static void
+test_config_groups(void)
+{
+	wt_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.rng = rng;
+	cfg.server_name = "example.com";
+	static const uint16_t two[2] = { WT_GROUP_SECP256R1, WT_GROUP_X25519 };
+	cfg.groups = two;
+	cfg.num_groups = 2;
+	size_t len;
+	wt_reader suites;
+	const uint8_t *ch = client_hello(&cfg, &len);
+	CHECK(ch != NULL);
+	if (!ch) return;
+	wt_reader g = ch_extension(ch, len, EXT_SUPPORTED_GROUPS, &suites);
+	wt_reader gl = wt_r_vec(&g, 2);
+	CHECK(gl.n == 4 && wt_r_u16(&gl) == WT_GROUP_SECP256R1 && wt_r_u16(&gl) == WT_GROUP_X25519);
+	wt_reader ks = ch_extension(ch, len, EXT_KEY_SHARE, &suites);
+	wt_reader kl = wt_r_vec(&ks, 2);
+	CHECK(wt_r_u16(&kl) == WT_GROUP_SECP256R1 && wt_r_vec(&kl, 2).n == 65 && kl.n == 0 && !kl.bad);
+	wt_engine_wipe(&e);
+	/* the hybrid alone: one share, no x25519 beside it */
+	static const uint16_t hyb[1] = { WT_GROUP_X25519MLKEM768 };
+	cfg.groups = hyb;
+	cfg.num_groups = 1;
+	ch = client_hello(&cfg, &len);
+	CHECK(ch != NULL);
+	if (!ch) return;
+	ks = ch_extension(ch, len, EXT_KEY_SHARE, &suites);
+	kl = wt_r_vec(&ks, 2);
+	CHECK(wt_r_u16(&kl) == WT_GROUP_X25519MLKEM768 && wt_r_vec(&kl, 2).n == 1216 && kl.n == 0 && !kl.bad);
+	wt_engine_wipe(&e);
+	/* ... which a TLS 1.2-only hello cannot use */
+	cfg.max_version = WT_VERSION_TLS12;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	cfg.max_version = 0;
+	/* unknown (secp521r1), repeated, too many, or a key share not in the list */
+	static const uint16_t unknown[1] = { 0x0019 }, rep[2] = { WT_GROUP_X25519, WT_GROUP_X25519 };
+	cfg.groups = unknown;
+	cfg.num_groups = 1;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	cfg.groups = rep;
+	cfg.num_groups = 2;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	cfg.num_groups = WT_MAX_GROUPS + 1;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	cfg.groups = two;
+	cfg.num_groups = 2;
+	cfg.key_share_group = WT_GROUP_SECP384R1;
+	CHECK(wt_engine_init(&e, &cfg, work, sizeof work) == WT_ERR_BAD_ARGUMENT);
+	wt_engine_wipe(&e);
+}
+
+/*
+ * X25519MLKEM768: the client row against a server built from the parts
+ * (ML-KEM-768 encaps to ek, X25519 with the client's public), and the
+ * share lengths and X25519 low-order point refused.
+ */
+static void
+test_hybrid_row(void)
+{
+	const wt_group *g = wt_group_find(WT_GROUP_X25519MLKEM768);
+	CHECK(g != NULL && strcmp(g->name, "X25519MLKEM768") == 0 && g->pub_len == 1216 &&
+		g->peer_len == 1120 && g->shared_len == 64 && !g->tls12);
+	if (!g) return;
+	wt_kex c, s;
+	CHECK(wt_kex_generate(&c, WT_GROUP_X25519MLKEM768, rng, NULL) == 0 && c.pub_len == 1216);
+	CHECK(wt_kex_generate(&s, WT_GROUP_X25519, rng, NULL) == 0);
+	/* the server: ct, ss_kem = Encaps(ek); ss_x = X25519(s, client X25519 public) */
+	static uint8_t peer[1120 + 1];
+	uint8_t expect[64], got[64], xs[64];
+	size_t xl = 0, gl = 0;
+	CHECK(wt_mlkem768_encaps(peer, expect, c.pub, 1184, rng, NULL) == 0);
+	CHECK(wt_kex_derive(&s, c.pub + 1184, 32, xs, &xl) == 0 && xl == 32);
+	memcpy(expect + 32, xs, 32);
+	memcpy(peer + 1088, s.pub, 32);
+	CHECK(wt_kex_derive(&c, peer, 1120, got, &gl) == 0 && gl == 64 && memcmp(got, expect, 64) == 0);
+	/* a different ciphertext gives a different secret (implicit rejection), never the same */
+	peer[5] ^= 1;
+	CHECK(wt_kex_derive(&c, peer, 1120, got, &gl) == 0 && memcmp(got, expect, 32) != 0 &&
+		memcmp(got + 32, expect + 32, 32) == 0);
+	peer[5] ^= 1;
+	/* any other length: illegal_parameter */
+	static const size_t bad[] = { 0, 32, 1088, 1119, 1121, 1216 };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECKF(wt_kex_derive(&c, peer, bad[i], got, &gl) == WT_ERR_ILLEGAL_PARAMETER, "length %zu", bad[i]);
+	/* an all-zero (low-order) X25519 part: illegal_parameter */
+	memset(peer + 1088, 0, 32);
+	CHECK(wt_kex_derive(&c, peer, 1120, got, &gl) == WT_ERR_ILLEGAL_PARAMETER);
+	/* set_private: the same seed and scalar give the same share */
+	wt_kex d;
+	CHECK(wt_kex_set_private(&d, WT_GROUP_X25519MLKEM768, c.priv, c.priv_len) == 0 &&
+		d.pub_len == 1216 && memcmp(d.pub, c.pub, 1216) == 0);
+	CHECK(wt_kex_set_private(&d, WT_GROUP_X25519MLKEM768, c.priv, 64) == WT_ERR_BAD_ARGUMENT);
+	wt_kex_wipe(&c);
+	wt_kex_wipe(&s);
+	wt_kex_wipe(&d);
 }
 
 /*
@@ -199,7 +334,7 @@ test_client_hello_budget(void)
 	cfg.session = enc;
 	cfg.session_len = enc_len;
 	cfg.now = 1000;
-	cfg.key_share_group = WT_GROUP_SECP384R1;   /* the largest share today */
+	cfg.key_share_group = WT_GROUP_X25519MLKEM768;   /* the largest share (1216 bytes) */
 	size_t len;
 	const uint8_t *ch = client_hello(&cfg, &len);
 	CHECK(ch != NULL && e.resume_offered);
@@ -219,6 +354,8 @@ main(void)
 {
 	test_suite_rows();
 	test_group_rows();
+	test_hybrid_row();
+	test_config_groups();
 	test_client_hello_lists();
 	test_client_hello_budget();
 	return WT_TEST_SUMMARY();
