@@ -191,7 +191,7 @@ describe('cli.js connect', { timeout: 90_000 }, () => {
     assert.equal(r.code, 0, `exit ${r.code}\nstderr: ${r.stderr}`);
     assert.equal(r.stdout, 'sltm\n');
     assert.equal(jsonLine(r.stderr).obj.ok, true);
-    assert.match(srv.output(), /depth=0 CN = wasmtls test client rsa2048/);
+    assert.match(await srv.waitForOutput(/depth=0 CN = wasmtls test client rsa2048/), /depth=0 CN = wasmtls test client rsa2048/);
     const none = await runCli(['connect', `127.0.0.1:${srv.port}`, '--servername', 'localhost', '--ca', pki.rootFile, '--json'], 'x\n');
     assert.equal(none.code, 1);
     assert.equal(jsonLine(none.stderr).obj.error.code, 'CERTIFICATE_REQUIRED');

@@ -90,6 +90,13 @@ export async function startSServer(o) {
         output: () => out + err,
         stdout: () => out,
         stderr: () => err,
+        // s_server writes what it verified to its own pipes; those bytes can arrive after the
+        // reply on the TLS socket, so a test waits for them instead of reading them once
+        waitForOutput: async (re, ms = 5000) => {
+          const until = Date.now() + ms;
+          while (!re.test(out + err) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+          return out + err;
+        },
         stop: () => killChild(child),
       };
     }
