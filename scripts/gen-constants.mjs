@@ -59,7 +59,7 @@ export function generate() {
   const st = states(engine);
   const ev = defines(engine, 'WT_EV_', { skip: ['IN', 'OUT'] });
   const hs = defines(engine, 'WT_HS_', { skip: ['MESSAGE_HASH'] }); // a transcript stand-in, never on the wire
-  const keys = defines(io, 'WT_KEYS_');
+  const keys = defines(engine, 'WT_KEYS_');
   const err = errors(read('src/wt_error.h'));
   const ioBits = defines(io, 'WT_IO_', { skip: ['FIELDS'] });
   const flags = defines(engine, 'WT_FLAG_');

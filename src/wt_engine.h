@@ -95,7 +95,7 @@ typedef enum {
 #define WT_EV_CCS        3   /* change_cipher_spec record */
 #define WT_EV_ALERT      4   /* type = level << 8 | description */
 #define WT_EV_VERIFIED   5   /* server certificate chain accepted; len = chain length */
-#define WT_EV_KEYS       6   /* new traffic keys; type = 2 handshake, 3 application, 4 key update */
+#define WT_EV_KEYS       6   /* new traffic keys; type = WT_KEYS_* */
 #define WT_EV_SESSION    7   /* a resumable session is ready (wt_engine_session); type = version */
 #define WT_EV_RESUMED    8   /* the server accepted our session: abbreviated handshake */
 #define WT_EV_EARLY      9   /* 0-RTT data: type = WT_EARLY_* (sent, accepted, rejected), len = bytes */
@@ -116,6 +116,12 @@ typedef enum {
 
 #define WT_EV_IN  0          /* from the peer */
 #define WT_EV_OUT 1          /* to the peer */
+
+/* The `type` of a WT_EV_KEYS event: which traffic keys were installed. */
+#define WT_KEYS_EARLY       1   /* 0-RTT (client_early_traffic_secret) */
+#define WT_KEYS_HANDSHAKE   2   /* TLS 1.3 handshake traffic keys */
+#define WT_KEYS_APPLICATION 3   /* application traffic keys (TLS 1.3), or the TLS 1.2 keys after ChangeCipherSpec */
+#define WT_KEYS_KEY_UPDATE  4   /* TLS 1.3 KeyUpdate: the next application traffic keys */
 
 /** \brief One step of the handshake, for timelines and debugging. 8 bytes, ABI-stable. */
 #define WT_MAX_GROUPS 8   /* entries of wt_config.groups */

@@ -331,7 +331,7 @@ wt_send_ccs_finished12(wt_engine *e)
 	int err = wt_send_ccs(e);
 	if (err) return err;
 	wt_install_keys12(e, 1);
-	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 3, 0);
+	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, WT_KEYS_APPLICATION, 0);
 	const br_hash_class *hash = wt_suite_hash(e->cipher);
 	size_t hlen = (size_t)((hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK);
 	uint8_t th[WT_MAX_HASH_LEN], fin[WT_TLS12_VERIFY_LEN];
@@ -409,7 +409,7 @@ int
 wt_hs12_on_change_cipher_spec(wt_engine *e)
 {
 	wt_install_keys12(e, 0);
-	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, 3, 0);
+	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, WT_KEYS_APPLICATION, 0);
 	e->state = WT_ST_TLS12_WAIT_FINISHED;
 	return 0;
 }

@@ -58,7 +58,7 @@ wt_hs13_send_early_data(wt_engine *e)
 	if (err) { wt_wipe(secret, sizeof secret); return err; }
 	wt_record_dir_set(&e->wr, hash, wt_suite_aead(e->resume.cipher), secret);
 	wt_wipe(secret, sizeof secret);
-	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 1, 0);
+	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, WT_KEYS_EARLY, 0);
 
 	size_t room = wt_out_room(e);
 	size_t n = e->t13.early_data_len;
@@ -280,7 +280,7 @@ wt_hs13_on_server_hello(wt_engine *e, const wt_server_hello *sh, const uint8_t *
 	if (e->t13.early_status == WT_EARLY_PENDING && !e->resumed) wt_early_rejected(e);
 	if (e->t13.early_status != WT_EARLY_PENDING)
 		wt_record_dir_set(&e->wr, hash, wt_suite_aead(suite), e->t13.ks.c_hs);
-	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, 2, 0);
+	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, WT_KEYS_HANDSHAKE, 0);
 	e->state = WT_ST_WAIT_EE;
 	e->hs_boundary = 1;
 	return 0;
@@ -576,7 +576,7 @@ wt_on_finished(wt_engine *e, const uint8_t *msg, size_t len)
 	wt_record_dir_set(&e->wr, hash, alg, e->t13.ks.c_ap);
 	wt_wipe(e->t13.ks.c_hs, sizeof e->t13.ks.c_hs);
 	wt_wipe(e->t13.ks.s_hs, sizeof e->t13.ks.s_hs);
-	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 3, 0);
+	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, WT_KEYS_APPLICATION, 0);
 	e->state = WT_ST_CONNECTED;
 	e->hs_boundary = 1;
 	return 0;
@@ -637,7 +637,7 @@ wt_hs_send_key_update(wt_engine *e, int request_peer)
 	wt_keylog(e, WT_KEYLOG_CLIENT_TRAFFIC_SECRET, ++e->keylog_gen_c, e->t13.ks.c_ap, e->t13.ks.hlen);
 	wt_record_dir_set(&e->wr, e->t13.ks.hash, wt_suite_aead(e->cipher), e->t13.ks.c_ap);
 	e->t13.written_since_update = 0;
-	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, 4, 0);
+	wt_event_push(e, WT_EV_OUT, WT_EV_KEYS, WT_KEYS_KEY_UPDATE, 0);
 	return 0;
 }
 
@@ -661,7 +661,7 @@ wt_on_key_update(wt_engine *e, const uint8_t *msg, size_t len)
 		int err = wt_hs_send_key_update(e, 0);
 		if (err) return err;
 	}
-	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, 4, 0);
+	wt_event_push(e, WT_EV_IN, WT_EV_KEYS, WT_KEYS_KEY_UPDATE, 0);
 	return 0;
 }
 

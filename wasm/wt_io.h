@@ -45,13 +45,6 @@ typedef struct {
 /* Fields of wt_io, as u32 indexes (the JS side reads them by these). */
 #define WT_IO_FIELDS 14
 
-/* The `type` of a WT_EV_KEYS event: which traffic keys were installed (the
- * values src/ pushes; named here for js/core/constants.js until the engine names them). */
-#define WT_KEYS_EARLY       1
-#define WT_KEYS_HANDSHAKE   2
-#define WT_KEYS_APPLICATION 3
-#define WT_KEYS_KEY_UPDATE  4
-
 /**
  * \brief Recompute `io` from the engine's public API. `offer_write`: the
  * write window may be offered (the output area is large enough for a
