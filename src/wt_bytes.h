@@ -261,4 +261,20 @@ wt_base64(const uint8_t *p, size_t n, char *out)
 	return o;
 }
 
+/* ASCII lower case of one byte (names on the wire are compared case-blind, RFC 4343). */
+static inline uint8_t
+wt_ascii_lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* 1 if a[0..n) and b[0..n) are equal ignoring ASCII case (public data only: not constant time). */
+static inline int
+wt_ascii_ieq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (wt_ascii_lower(a[i]) != wt_ascii_lower(b[i])) return 0;
+	return 1;
+}
+
 #endif

@@ -10,6 +10,7 @@
  */
 #include "wt_x509.h"
 #include "wt_der.h"
+#include "wt_bytes.h"
 #include "wt_error.h"
 
 /* ----------------------------------------------------------------- OIDs */
@@ -609,12 +610,6 @@ wt_ip_parse(const char *s, size_t len, uint8_t out[16])
 
 /* ------------------------------------------------------- name matching */
 
-static uint8_t
-wt_lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
 size_t
 wt_dns_normalize(const uint8_t *name, size_t len, uint8_t out[253], int wildcard_ok)
 {
@@ -632,7 +627,7 @@ wt_dns_normalize(const uint8_t *name, size_t len, uint8_t out[253], int wildcard
 			if (c == '*' && !(wildcard_ok && i == 0 && (len == 1 || name[1] == '.'))) return 0;
 			if (++label > 63) return 0;
 		}
-		out[i] = wt_lower(c);
+		out[i] = wt_ascii_lower(c);
 	}
 	if (label == 0) return 0;
 	return len;

@@ -74,18 +74,11 @@ wt_session_decode(wt_session *s, const uint8_t *in, size_t len)
 	return 0;
 }
 
-static int
-wt_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 int
 wt_session_usable(const wt_session *s, const char *server_name, size_t server_name_len, int64_t now)
 {
 	if (s->server_name_len != server_name_len) return 0;
-	for (size_t i = 0; i < server_name_len; i++)
-		if (wt_lower((unsigned char)s->server_name[i]) != wt_lower((unsigned char)server_name[i])) return 0;
+	if (!wt_ascii_ieq((const uint8_t *)s->server_name, (const uint8_t *)server_name, server_name_len)) return 0;
 	if (now + 60 < s->received_at) return 0;
 	if (now >= s->received_at + (int64_t)s->lifetime) return 0;
 	return 1;
