@@ -8,6 +8,27 @@
 const encoder = new TextEncoder();
 /** Digest of a default trust store (the same array every time): computed once. */
 const anchorDigests = new WeakMap();
+/**
+ * Digests of small `ca` lists by their exact bytes (a `ca` option is parsed into a new array per
+ * connection, so the WeakMap above misses): the key is the bytes themselves, never a hash of
+ * them, so two different anchor sets can never share a digest. Bounded; oldest out first.
+ */
+const contentDigests = new Map();
+const CONTENT_CACHE_MAX = 16;
+const CONTENT_CACHE_BYTES = 64 * 1024;
+
+/** The exact bytes of `ca` as one string key (u32 length ‖ bytes each), or null if too big. */
+function contentKey(ca) {
+  let total = 0;
+  for (const b of ca) total += 4 + b.length;
+  if (total > CONTENT_CACHE_BYTES) return null;
+  let key = '';
+  for (const b of ca) {
+    key += String.fromCharCode(b.length >>> 16, b.length & 0xffff);
+    for (let i = 0; i < b.length; i += 4096) key += String.fromCharCode.apply(null, b.subarray(i, i + 4096));
+  }
+  return key;
+}
 
 /** SHA-256 over each item as u32 length ‖ bytes. @param {Uint8Array[]} items */
 async function digestOfList(items) {
@@ -26,10 +47,17 @@ async function digestOfList(items) {
 /** @param {Uint8Array[]} ca the anchors as given to the engine */
 async function anchorsDigest(ca) {
   let d = anchorDigests.get(ca);
+  if (d) return d;
+  const key = contentKey(ca);
+  d = key === null ? undefined : contentDigests.get(key);
   if (!d) {
     d = await digestOfList(ca);
-    anchorDigests.set(ca, d);
+    if (key !== null) {
+      if (contentDigests.size >= CONTENT_CACHE_MAX) contentDigests.delete(contentDigests.keys().next().value);
+      contentDigests.set(key, d);
+    }
   }
+  anchorDigests.set(ca, d);
   return d;
 }
 
