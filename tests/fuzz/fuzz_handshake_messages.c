@@ -8,9 +8,12 @@
  * alerts and application data after the handshake, are all parsed for real.
  *
  * Input: byte 0 = control (bit 0: skip certificate checks; bits 1-2: key
- * share group). Then records: type (1 byte), length (2 bytes, big endian,
- * clipped to what is left), plaintext. Before the engine has read keys
+ * share group, wt_fuzz_groups: 0 = X25519MLKEM768 + x25519). Then records:
+ * type (1 byte), length (2 bytes, big endian, clipped to what is left),
+ * plaintext. Before the engine has read keys
  * (ServerHello, HelloRetryRequest, CCS) the record is sent unprotected.
+ * The pq-share-N seeds are the OpenSSL 3.5 hybrid flight (openssl35-*) with
+ * its 0x11EC server share cut or padded to N bytes.
  * The corpus (corpus/handshake_messages/) holds real openssl flights
  * decrypted by capture_flight.c, so mutations start from valid handshakes.
  * Once connected the engine is compacted as in the WASM build, so the
@@ -25,14 +28,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static wt_fuzz_conn c;
 	static uint8_t rec[5 + WT_MAX_CIPHERTEXT + 64];
-	static const uint16_t groups[4] = { 0, WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1 };
 	if (size < 1) return 0;
 	c.compact = 1;
 	uint8_t ctl = data[0];
 	data++;
 	size--;
 	/* bits 6-7 of the control byte: a session to resume (none, TLS 1.3, with 0-RTT, TLS 1.2) */
-	if (wt_fuzz_conn_start_with(&c, ctl & 1, groups[(ctl >> 1) & 3], (ctl >> 6) & 3) != 0) abort();
+	if (wt_fuzz_conn_start_with(&c, ctl & 1, wt_fuzz_groups[(ctl >> 1) & 3], (ctl >> 6) & 3) != 0) abort();
 	wt_fuzz_conn_drain(&c, NULL, NULL);
 	while (size >= 3) {
 		uint8_t type = data[0];

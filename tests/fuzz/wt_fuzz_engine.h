@@ -39,6 +39,17 @@ wt_fuzz_rng(void *ctx, uint8_t *out, size_t len)
 	return 0;
 }
 
+/*
+ * The initial key share, bits 1-2 of every engine target's control byte:
+ * 0 = X25519MLKEM768 (the default: the ClientHello carries the hybrid share
+ * and an x25519 share with the same X25519 key, so a ServerHello may answer
+ * either, and a 0x11EC share of any length meets the hybrid's parser), then
+ * x25519, secp256r1, secp384r1 alone.
+ */
+static const uint16_t wt_fuzz_groups[4] = {
+	WT_GROUP_X25519MLKEM768, WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1
+};
+
 /** \brief One engine with its work buffer and RNG state. */
 typedef struct {
 	wt_engine e;
