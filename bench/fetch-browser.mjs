@@ -126,7 +126,7 @@ export async function fetchBrowserBench({ quick = false, clients = CLIENTS, log 
   const N = quick ? 10 : 100;
   const BULK = quick ? 1 << 20 : 32 << 20;
   const BULK_NAME = quick ? '1m.bin' : '32m.bin';
-  const ROUNDS = quick ? 1 : 3;
+  const ROUNDS = quick ? 1 : 5;
 
   const pki = getPki();
   const ca = pki.rootPem;
@@ -307,7 +307,7 @@ export function formatFetchBrowser(R) {
     lines.push(`  ${label.padEnd(34)}` + names.map((n) => {
       const v = get(R.clients[n]);
       const cell = fmt(v) + (withRatio && n !== 'wasmtls' && typeof v === 'number' && typeof ours === 'number' ? ratio(ours, v) : '');
-      return cell.padStart(W);
+      return ` ${cell.padStart(W - 1)}`;
     }).join(''));
   };
   lines.push(`  ${''.padEnd(34)}${names.map((n) => `${n} ${R.clients[n].version ?? ''}`.padStart(W)).join('')}`);
@@ -319,7 +319,7 @@ export function formatFetchBrowser(R) {
   row('  given a CA: gzip -9 (KB)', (c) => (c.size?.withCaOnly ? r2(c.size.withCaOnly.gzip / 1000) : null));
   row('HTTP version (client says)', (c) => c.negotiated?.httpVersion ?? 'not reported', false);
   row('ALPN (client says)', (c) => c.negotiated?.alpn ?? 'not reported', false);
-  row('TLS (client says)', (c) => (c.negotiated?.tls ? `${c.negotiated.tls.version} ${c.negotiated.tls.cipher.replace(/^TLS_/, '')}` : 'not reported'), false);
+  row('TLS (client says)', (c) => (c.negotiated?.tls ? `${c.negotiated.tls.version} ${c.negotiated.tls.cipher.replace(/^TLS_/, '').replace(/_SHA(256|384)$/, '')}` : 'not reported'), false);
   row('TCP conns via Wisp: warm-up', (c) => c.wispStreams?.warmup, false);
   row('  sequential / concurrent', (c) => (c.wispStreams ? `${c.wispStreams.sequential} / ${c.wispStreams.concurrent}` : null), false);
   row('  download', (c) => c.wispStreams?.download, false);
