@@ -81,13 +81,96 @@ function entrySize(resources) {
   return { files, bytes: sum('bytes'), gzip: sum('gzip'), jsGzip: sum('gzip', (x) => !isWasm(x)), wasmGzip: sum('gzip', isWasm) };
 }
 
-/** Wisp streams the server opened (one per TCP connection to nginx), counted in this process. */
-function countWispStreams() {
+const SUITE_NAMES = {
+  0x1301: 'TLS_AES_128_GCM_SHA256', 0x1302: 'TLS_AES_256_GCM_SHA384', 0x1303: 'TLS_CHACHA20_POLY1305_SHA256',
+  0xc02b: 'ECDHE-ECDSA-AES128-GCM-SHA256', 0xc02c: 'ECDHE-ECDSA-AES256-GCM-SHA384', 0xcca9: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+};
+const GROUP_NAMES = { 0x001d: 'x25519', 0x0017: 'secp256r1', 0x0018: 'secp384r1', 0x11ec: 'X25519MLKEM768' };
+const VERSION_NAMES = { 0x0304: 'TLSv1.3', 0x0303: 'TLSv1.2' };
+const hex4 = (x) => `0x${x.toString(16).padStart(4, '0')}`;
+
+/**
+ * The first handshake message of a TLS byte stream, if its record is complete: the ServerHello's
+ * version (supported_versions, else legacy_version), suite and key-share group, or the ClientHello's
+ * ALPN list. undefined: more bytes needed; null: not a hello (or malformed). Bounds-checked throughout.
+ */
+export function parseHello(buf, want) {
+  if (buf.length < 5) return undefined;
+  if (buf[0] !== 22) return null;
+  const recLen = buf.readUInt16BE(3);
+  if (buf.length < 5 + recLen) return undefined;
+  const b = buf.subarray(5, 5 + recLen);
+  try {
+    let o = 0;
+    const need = (n) => { if (o + n > b.length) throw new RangeError('short hello'); };
+    const u8 = () => { need(1); return b[o++]; };
+    const u16 = () => { need(2); const v = b.readUInt16BE(o); o += 2; return v; };
+    const skip = (n) => { need(n); o += n; };
+    const type = u8();
+    if (type !== (want === 'server' ? 2 : 1)) return null;
+    skip(3); // handshake length
+    const legacy = u16();
+    skip(32); // random
+    skip(u8()); // session id
+    const out = {};
+    if (want === 'server') { out.suite = u16(); skip(1); } else { skip(u16()); skip(u8()); }
+    if (o === b.length) return want === 'server' ? { version: VERSION_NAMES[legacy] ?? hex4(legacy), cipher: SUITE_NAMES[out.suite] ?? hex4(out.suite) } : { alpn: [] };
+    const end = o + 2 + u16();
+    if (end > b.length) return null;
+    let version = legacy;
+    let group = null;
+    let alpn = [];
+    while (o + 4 <= end) {
+      const et = u16();
+      const len = u16();
+      need(len);
+      const e = b.subarray(o, o + len);
+      o += len;
+      if (want === 'server' && et === 43 && len === 2) version = e.readUInt16BE(0);
+      if (want === 'server' && et === 51 && len >= 2) group = e.readUInt16BE(0);
+      if (want === 'client' && et === 16 && len >= 2) {
+        alpn = [];
+        for (let i = 2; i < len;) { const n = e[i]; if (i + 1 + n > len) return null; alpn.push(e.subarray(i + 1, i + 1 + n).toString('latin1')); i += 1 + n; }
+      }
+    }
+    if (want === 'client') return { alpn };
+    return { version: VERSION_NAMES[version] ?? hex4(version), cipher: SUITE_NAMES[out.suite] ?? hex4(out.suite),
+      group: group == null ? null : (GROUP_NAMES[group] ?? hex4(group)) };
+  } catch { return null; }
+}
+
+/**
+ * A tap on the Wisp server in this process (npm wisp-js's ServerStream): counts the streams it opened
+ * (one per TCP connection to nginx) and reads the plaintext hellos passing through each: the ALPN list
+ * the client offered (ClientHello) and the version / suite / group nginx chose (ServerHello). The
+ * server's ALPN answer is encrypted in TLS 1.3, so it is not seen here.
+ */
+function tapWisp() {
   const proto = wispInternals.ServerStream.prototype;
   const setup = proto.setup;
-  const counter = { n: 0, restore: () => { proto.setup = setup; } };
-  proto.setup = function countedSetup(...a) { counter.n++; return setup.apply(this, a); };
-  return counter;
+  const tap = { n: 0, hellos: [], restore: () => { proto.setup = setup; } };
+  proto.setup = function tappedSetup(...a) {
+    tap.n++;
+    const hello = { client: null, server: null };
+    tap.hellos.push(hello);
+    const sock = this.socket;
+    const watch = (method, want) => {
+      const orig = sock[method].bind(sock);
+      let buf = Buffer.alloc(0);
+      sock[method] = async (...args) => {
+        const data = method === 'send' ? args[0] : await orig(...args);
+        if (buf && data) {
+          buf = Buffer.concat([buf, Buffer.from(data.buffer ?? data, data.byteOffset ?? 0, data.byteLength ?? data.length)]);
+          const r = parseHello(buf, want);
+          if (r !== undefined || buf.length > 1 << 16) { hello[want] = r ?? null; buf = null; }
+        }
+        return method === 'send' ? orig(...args) : data;
+      };
+    };
+    if (sock && typeof sock.send === 'function' && typeof sock.recv === 'function') { watch('send', 'client'); watch('recv', 'server'); }
+    return setup.apply(this, a);
+  };
+  return tap;
 }
 
 async function launch() {
@@ -132,7 +215,7 @@ export async function fetchBrowserBench({ quick = false, clients = CLIENTS, log 
   const ca = pki.rootPem;
   const stops = [];
   let browser = null;
-  const wispCount = countWispStreams();
+  const wispCount = tapWisp();
   stops.push(() => wispCount.restore());
   try {
     const nginx = await startNginx({ leaf: pki.leaves.p256, sizes: { [SMALL]: 1024, [BULK_NAME]: BULK } });
@@ -157,7 +240,10 @@ export async function fetchBrowserBench({ quick = false, clients = CLIENTS, log 
       clients: {},
       notes: 'req/s: N GETs of 1 KiB over one warm client (after a warm-up GET), sequential (each awaited, body read) or all at once; ' +
         'MB/s: 10^6 bytes/s from fetch() to the last body byte; medians over the rounds (clients interleaved, order rotating). ' +
-        'wispStreams: TCP connections the Wisp server opened for that phase (0: the warm connection carried it all). ' +
+        'Each round begins with an untimed warm-up GET per client (its pool keeps the connection, or reconnects when its idle timeout ' +
+        'closed it while the others ran: wasmtls/fetch closes idle connections after 4 s by default). ' +
+        'wispStreams: TCP connections the Wisp server opened for that phase, summed over the rounds (0: the warm connection carried it all). ' +
+        'wire: the ALPN list in the ClientHello and the version / suite / group in nginx\'s ServerHello, read at the Wisp server. ' +
         'size: JS + wasm a fresh page downloaded to load the client, make one h2 request with our CA and one without (the public ' +
         'roots: built into epoxy-tls\'s and libcurl.js\'s wasm, js/dist/roots-data.js for wasmtls), gzip -9 of each file; ' +
         'size.withCaOnly: the files before the request without a CA (what a page that always passes `ca` downloads). ' +
@@ -187,7 +273,10 @@ export async function fetchBrowserBench({ quick = false, clients = CLIENTS, log 
         // (wasmtls loads its default roots, js/dist/roots-data.js, only when given no `ca`).
         if (name === 'libcurl.js') await noCa();
         C.caStore = (await call('setup', name, { wispUrl: wisp.url, ca, as: 'first' })).caStore;
+        const h0 = wispCount.hellos.length;
         const first = await call('get', 'first', smallUrl, { probe: true });
+        const wire = wispCount.hellos.slice(h0);
+        C.wire = wire.length === 1 ? { alpnOffered: wire[0].client?.alpn ?? null, ...(wire[0].server ?? {}) } : { connections: wire.length };
         C.negotiated = { status: first.status, bytes: first.bytes, httpVersion: first.httpVersion ?? null, alpn: first.alpn ?? null, tls: first.tls ?? null };
         await call('close', 'first');
         const withCa = entrySize(await resources());
@@ -213,10 +302,6 @@ export async function fetchBrowserBench({ quick = false, clients = CLIENTS, log 
         C.rounds = [];
         C.checks = { sequential: { n: 0, status200: 0, rightBytes: 0 }, concurrent: { n: 0, status200: 0, rightBytes: 0 }, download: { n: 0, status200: 0, rightBytes: 0 } };
         C.wispStreams = { warmup: 0, sequential: 0, concurrent: 0, download: 0 };
-        const w0 = wispCount.n;
-        const warm = await call('get', name, smallUrl);
-        C.wispStreams.warmup = wispCount.n - w0;
-        C.warm = { status: warm.status, bytes: warm.bytes, httpVersion: warm.httpVersion ?? null };
       }
       const add = (into, c) => { for (const k of Object.keys(into)) into[k] += c[k]; };
       for (let r = 0; r < ROUNDS; r++) {
@@ -225,8 +310,16 @@ export async function fetchBrowserBench({ quick = false, clients = CLIENTS, log 
           const C = R.clients[name];
           log(`fetch browser: round ${r + 1}/${ROUNDS} ${name}: ${N} sequential, ${N} concurrent, ${BULK / 2 ** 20} MiB`);
           const round = {};
+          const w0 = wispCount.n;
           try {
+            // Warm: one GET right before the timed phases (the pool keeps its connection, or reconnects
+            // if its idle timeout closed it while the other clients ran; wasmtls's default is 4 s).
             let w = wispCount.n;
+            const warm = await call('get', name, smallUrl);
+            C.wispStreams.warmup += wispCount.n - w;
+            C.warm = { status: warm.status, bytes: warm.bytes };
+            if (warm.status !== 200 || warm.bytes !== 1024) throw new Error(`warm-up GET: ${warm.status}, ${warm.bytes} bytes`);
+            w = wispCount.n;
             const seq = await call('requests', name, { url: smallUrl, n: N, concurrent: false });
             C.wispStreams.sequential += wispCount.n - w;
             add(C.checks.sequential, check(seq.results, 1024));
@@ -241,6 +334,7 @@ export async function fetchBrowserBench({ quick = false, clients = CLIENTS, log 
             C.wispStreams.download += wispCount.n - w;
             add(C.checks.download, check(dl.results, BULK));
             round.downMBps = r2(BULK / 1e6 / (dl.ms / 1000));
+            round.connectionsOpened = wispCount.n - w0;
           } catch (err) {
             log(`  ${name}: FAILED ${err.message}`);
             round.error = String(err.message ?? err);
@@ -320,12 +414,21 @@ export function formatFetchBrowser(R) {
   row('HTTP version (client says)', (c) => c.negotiated?.httpVersion ?? 'not reported', false);
   row('ALPN (client says)', (c) => c.negotiated?.alpn ?? 'not reported', false);
   row('TLS (client says)', (c) => (c.negotiated?.tls ? `${c.negotiated.tls.version} ${c.negotiated.tls.cipher.replace(/^TLS_/, '').replace(/_SHA(256|384)$/, '')}` : 'not reported'), false);
-  row('TCP conns via Wisp: warm-up', (c) => c.wispStreams?.warmup, false);
+  row('ALPN offered (ClientHello)', (c) => c.wire?.alpnOffered?.join(',') ?? '–', false);
+  row('nginx chose (ServerHello)', (c) => (c.wire?.cipher ? `${c.wire.version} ${c.wire.cipher.replace(/^TLS_/, '').replace(/_SHA(256|384)$/, '')}` : '–'), false);
+  row('  key share group', (c) => c.wire?.group ?? '–', false);
+  row('TCP conns via Wisp: warm-ups', (c) => c.wispStreams?.warmup, false);
   row('  sequential / concurrent', (c) => (c.wispStreams ? `${c.wispStreams.sequential} / ${c.wispStreams.concurrent}` : null), false);
   row('  download', (c) => c.wispStreams?.download, false);
   row('without the CA', (c) => (c.caCheck ? (c.caCheck.rejected ? 'rejected' : 'ACCEPTED') : null), false);
   row('every response 200, right bytes', (c) => (c.allOk ? 'yes' : c.error ? 'FAILED' : 'NO'), false);
-  lines.push('  (ratios × are wasmtls / that client; the TCP connection counts are summed over the rounds)');
+  lines.push('  (ratios × are wasmtls / that client; the TCP connection counts are summed over the rounds; hellos as seen at the Wisp server)');
+  for (const n of names) {
+    const C = R.clients[n];
+    if (!C.negotiated?.httpVersion && C.wispStreams && C.wispStreams.concurrent === 0 && C.checks?.concurrent?.n > R.params.rounds) {
+      lines.push(`  ${n} reports no HTTP version: it ran ${R.params.requests} concurrent GETs on its one warm connection (0 new TCP connections), which HTTP/1.1 cannot: h2`);
+    }
+  }
   for (const n of names) {
     const C = R.clients[n];
     if (C.error) lines.push(`  ${n} FAILED: ${C.error}`);
