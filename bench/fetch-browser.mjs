@@ -18,7 +18,10 @@
 // (HTTP version, ALPN, TLS version / cipher; null where the client does not report it), that each
 // client rejects nginx's chain without the CA (the CA is really in effect), and the size of each
 // client's fetch entry: the JS + wasm files the page downloaded in a fresh context to load the client
-// and make one h2 request (Resource Timing), raw and gzip -9.
+// and make one h2 request with the CA and one without (Resource Timing), raw and gzip -9. The Wisp
+// server (in this process) is tapped: it counts the TCP connections it opens and reads the plaintext
+// hellos (the client's ALPN offer, nginx's version / suite / group), a view that does not depend on
+// what each client reports.
 //
 //   fetchBrowserBench({ quick, clients, log }) → plain JSON (or { skipped }); formatFetchBrowser(R) → text.
 // Used by bench/run.mjs; `node bench/fetch-browser.mjs [--quick] [--json]` runs it alone.
