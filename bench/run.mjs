@@ -16,6 +16,7 @@ import { getPki } from '../tests/node/helpers/pki.mjs';
 import { wasmtlsClient, nodeTlsClient, subtlsClient, forgeClient } from './clients.mjs';
 import { browserBench } from './browser.mjs';
 import { pqBench, pqLines } from './pq.mjs';
+import { fetchBrowserBench, formatFetchBrowser } from './fetch-browser.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -303,11 +304,14 @@ async function main() {
     log('browser: Chromium through websockify and Wisp');
     R.browser = await guard('browser', () => browserBench({ quick: QUICK, log }));
   } else R.browser = { skipped: '--no-browser' };
+  // HTTP in Chromium: wasmtls/fetch vs epoxy-tls's and libcurl.js's fetch (bench/fetch-browser.mjs).
+  R.fetchBrowser = BROWSER ? await guard('fetch browser', () => fetchBrowserBench({ quick: QUICK, log })) : { skipped: '--no-browser' };
   R.targets = targets(R);
   R.pq = await guard('pq', () => pqBench({ quick: QUICK, log })); R.targets.push(...(R.pq.targets ?? []));
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, JSON.stringify(R, null, 2) + '\n');
   print(R);
+  console.log(formatFetchBrowser(R.fetchBrowser));
   log(`\nJSON written to ${path.relative(process.cwd(), OUT)}`);
   process.exit(0);
 }
