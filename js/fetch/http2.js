@@ -142,6 +142,16 @@ export class H2Connection {
     }
   }
 
+  /**
+   * Send what nghttp2 has queued at the end of this turn: requests started together (100 fetch()
+   * calls in one loop) go out as one write, so one TLS record, not one record per HEADERS frame.
+   */
+  flushSoon() {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => { this.flushQueued = false; this.flush(); });
+  }
+
   /** Send whatever nghttp2 has queued. */
   flush() {
     if (this.dead) return;
@@ -406,7 +416,7 @@ export class H2Connection {
     } else if (hasBody) {
       this.pumpBody(st, body).catch((err) => this.failStream(st, err, NGHTTP2_CANCEL));
     }
-    this.flush();
+    this.flushSoon();
     return { id, head: headP, body: () => this.bodyStream(st), cancel: (reason) => this.cancel(st, reason) };
   }
 
