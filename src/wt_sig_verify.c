@@ -520,14 +520,19 @@ wt_rsa_pkcs1_verify(const br_rsa_public_key *pk, uint16_t scheme,
 static size_t
 wt_ecdsa_sig_raw(unsigned mode, const uint8_t *sig, size_t sig_len, uint8_t *raw, size_t flen)
 {
-	uint8_t tmp[2 * 66 + 8];
+	/*
+	 * br_ecdsa_asn1_to_raw converts in place and may expand a malformed
+	 * signature (a short r and a long s: 2 * max(len r, len s) bytes):
+	 * twice the input, as br_ecdsa_i31_vrfy_asn1 sizes it.
+	 */
+	uint8_t tmp[288];
 	const uint8_t *r, *s;
 	size_t half, rl, sl;
 
 	if (mode != WT_SIGV_CERT) {
 		return wt_ecdsa_der_to_raw(sig, sig_len, raw, flen);
 	}
-	if (sig_len > sizeof tmp) {
+	if (sig_len > sizeof tmp / 2) {
 		return 0;
 	}
 	memcpy(tmp, sig, sig_len);

@@ -961,10 +961,9 @@ static void
 test_sig_hook_direct(void)
 {
 	static const uint8_t msg[] = "the signed bytes";
-	br_hmac_drbg_context drbg;
 	br_ec_private_key sk;
 	br_ec_public_key pub;
-	uint8_t kbuf[BR_EC_KBUF_PRIV_MAX_SIZE], pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
+	uint8_t kbuf[32], pbuf[65];
 	uint8_t h[32], sig[80], bad[80], ber[82];
 	br_x509_pkey xk;
 	struct hook_log log;
@@ -973,9 +972,15 @@ test_sig_hook_direct(void)
 	static const int others[] = { WT_SIG_NATIVE_CANNOT, WT_SIG_NATIVE_PENDING, 7, -5 };
 	size_t i;
 
-	br_hmac_drbg_init(&drbg, &br_sha256_vtable, "wasmtls-hook", 12);
-	CHECK(br_ec_keygen(&drbg.vtable, &br_ec_all_m31, &sk, kbuf, BR_EC_secp256r1) == 32);
-	CHECK(br_ec_compute_pub(&br_ec_all_m31, &pub, pbuf, &sk) == 65);
+	/* a fixed key (the wasm test build has no br_ec_keygen): x = 01 02 .. 20, Q = x * G */
+	for (i = 0; i < 32; i ++) kbuf[i] = (uint8_t)(i + 1);
+	sk.curve = BR_EC_secp256r1;
+	sk.x = kbuf;
+	sk.xlen = 32;
+	CHECK(br_ec_all_m31.mulgen(pbuf, kbuf, 32, BR_EC_secp256r1) == 65);
+	pub.curve = BR_EC_secp256r1;
+	pub.q = pbuf;
+	pub.qlen = 65;
 	hash_msg(&br_sha256_vtable, msg, sizeof msg, h);
 	sl = br_ecdsa_i31_sign_asn1(&br_ec_all_m31, &br_sha256_vtable, h, &sk, sig);
 	CHECK(sl > 0 && sl <= 72);
@@ -1027,6 +1032,18 @@ test_sig_hook_direct(void)
 	log.answer = WT_SIG_NATIVE_CANNOT;
 	CHECK(wt_sig_verify_req(&nv, WT_SIGV_CERT, 0x0403, &xk, msg, sizeof msg, ber, sl + 1) == 0);
 	CHECK(log.calls == 1 && log.sig_len == 64);
+	/* a short r and a 121-byte s: BearSSL's reading expands it to 242 bytes; refused (s >= n), no overflow */
+	{
+		uint8_t wide[128];
+		wide[0] = 0x30; wide[1] = 0x7E;
+		wide[2] = 0x02; wide[3] = 0x01; wide[4] = 0x01;
+		wide[5] = 0x02; wide[6] = 0x79;
+		memset(wide + 7, 0x01, 121);
+		log.calls = 0;
+		CHECK(wt_sig_verify_req(&nv, WT_SIGV_CERT, 0x0403, &xk, msg, sizeof msg, wide, sizeof wide) == WT_ERR_BAD_SIGNATURE);
+		CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS12, 0x0403, &xk, msg, sizeof msg, wide, sizeof wide) == WT_ERR_BAD_SIGNATURE);
+		CHECK(log.calls == 0);
+	}
 }
 
 #ifndef WT_TEST_NO_RSA_KEYGEN
