@@ -179,3 +179,11 @@ for (const [label, file] of [['plain', 'js/dist/wasmtls.wasm'], ['SIMD', 'js/dis
     });
   });
 }
+
+it('nativeVerify takes a boolean only', async () => {
+  const { connect } = await import('../../js/index.node.js');
+  const s = connect('127.0.0.1:1', { nativeVerify: 'yes' });
+  const err = await s.opened.then(() => null, (e) => e);
+  assert.equal(err?.code, 'INVALID_OPTION');
+  assert.match(err.message, /nativeVerify/);
+});
