@@ -101,7 +101,30 @@ export function createNodeVerifier(nodeCrypto) {
     return k;
   }
 
+  // Each algorithm family is used only once the runtime's verify passed a known answer test (a valid
+  // signature verifies, the same with one bit flipped does not), through this very code: a runtime
+  // whose node:crypto lacks an option (dsaEncoding, PSS salt length) or misreads it leaves that
+  // family to BearSSL instead of refusing good signatures.
+  /** @type {Record<string, boolean>} */
+  const usable = {};
+  const familyOf = (scheme, keyType) => (keyType === 2 ? 'ecdsa' : scheme >= 0x0804 && scheme <= 0x0806 ? 'pss' : 'pkcs1');
+  function selfTest(family) {
+    const t = KAT[family];
+    const key = hex(t.key);
+    const sig = hex(t.sig);
+    const flipped = sig.slice();
+    flipped[flipped.length - 1] ^= 1;
+    return answer(t.scheme, t.keyType, key, t.aux, KAT_MSG, sig) === 1 &&
+      answer(t.scheme, t.keyType, key, t.aux, KAT_MSG, flipped) === 0;
+  }
+
   return function nodeSigVerify(scheme, keyType, key, aux, msg, sig) {
+    const family = familyOf(scheme, keyType);
+    usable[family] ??= selfTest(family);
+    return usable[family] ? answer(scheme, keyType, key, aux, msg, sig) : -1;
+  };
+
+  function answer(scheme, keyType, key, aux, msg, sig) {
     const hashId = scheme >> 8;
     const low = scheme & 0xff;
     let hash, opts;
@@ -129,5 +152,17 @@ export function createNodeVerifier(nodeCrypto) {
     } catch {
       return -1;
     }
-  };
+  }
 }
+
+/** Known answer tests (made once with Node's node:crypto): SHA-256 over KAT_MSG. */
+const KAT_MSG = new TextEncoder().encode('wasmtls native verify self-test');
+const RSA_KEY = 'c6fcc98f7fdf65ae04723b953c08ed7eb08aab9405046edbbfc5985d7cd0dc7696b55df27209c1551272a88721e7bf3375d691bc233336f18afabc6b1b6d6b6153acdfcbb73c1f4c073f9d9cb5759751eaeb274b96228d9f21552753f674b6c0ba30c09a7d77b9c09552b7428e24cd1f3c3667b6112925b759e958f01729c55f010001';
+const KAT = {
+  ecdsa: { scheme: 0x0403, keyType: 2, aux: 23, key: '0431b177a860527b26c46639d4ef66e4431c432c891dbb28a6e8c3d64a74b73f458b6963b6ff67be43ac00df1bdb68a03cf5ca5261a6a68da503c8e9533abe59e4',
+    sig: '1126d83496ba95554c1793a04cf9be677fb6878cd6d4b1e34dc6609f5dbb9f672acfa44fa9447dafe61e8b0aa9bb4b9af1a8681b11bc64a95c414e79c6e5b37f' },
+  pkcs1: { scheme: 0x0401, keyType: 1, aux: 3, key: RSA_KEY,
+    sig: '84dcf8df1eda08d292b69935358b5f648181134320a749ae149142b00b2b71ba4fa8868633e7582b835e1a23c9cbec503f049f2a0a102c149d779a7c79a8fa115c2f2c158a370dd25bf8261a80063ca94ac75f8bad51d82a16723e758a8793459968c779024e6cf6b611e27e2df51d07494be683bbfd799bf6662c35348896c2' },
+  pss: { scheme: 0x0804, keyType: 1, aux: 3, key: RSA_KEY,
+    sig: '64a7f845a859f45e009eef84d670de3965b10c5a422f8aca112744196f897903cc947f9f99a027f3a5a720e950b47bb22fc65b0745806cbb62e06043083106c8caa75a5d1df752e96ec61e31bea60533118664c70fd920c01a9254399109a62b1ecbc6d4e7e75343dedc41ed99d101f3f63c03f3c69fa17332ad170f9bf97bb7' },
+};

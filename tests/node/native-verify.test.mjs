@@ -187,3 +187,22 @@ it('nativeVerify takes a boolean only', async () => {
   assert.equal(err?.code, 'INVALID_OPTION');
   assert.match(err.message, /nativeVerify/);
 });
+
+it('a runtime whose node:crypto misreads a request (known answer test fails) leaves that family to BearSSL', () => {
+  const ec = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = ec.publicKey.export({ format: 'jwk' });
+  const point = concat(Uint8Array.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url'));
+  const msg = new TextEncoder().encode('hello');
+  const sig = nodeCrypto.sign('sha256', msg, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' });
+  assert.equal(createNodeVerifier(nodeCrypto)(0x0403, EC, point, 23, msg, sig), 1);
+  // verify() that ignores dsaEncoding (reads DER): the ECDSA self-test fails -> -1, never a wrong 0
+  const noP1363 = { ...nodeCrypto, verify: (h, m, o, s) => nodeCrypto.verify(h, m, o.key, s) };
+  assert.equal(createNodeVerifier(noP1363)(0x0403, EC, point, 23, msg, sig), -1);
+  // verify() that says yes to everything: the flipped-bit half of the self-test fails -> -1
+  const yes = { ...nodeCrypto, verify: () => true };
+  assert.equal(createNodeVerifier(yes)(0x0403, EC, point, 23, msg, sig), -1);
+  assert.equal(createNodeVerifier(yes)(0x0804, RSA, concat(new Uint8Array(128).fill(0xff), Uint8Array.of(1, 0, 1)), 3, msg, new Uint8Array(128)), -1);
+  // no node:crypto at all: no verifier
+  assert.equal(createNodeVerifier(undefined), null);
+  assert.equal(createNodeVerifier({}), null);
+});
