@@ -12,6 +12,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as nodeCrypto from 'node:crypto';
 import { instantiateFresh, setSigVerifier, getSigVerifier } from '../../js/core/wasm.js';
 import { createNodeVerifier } from '../../js/core/native-verify.js';
+import { execFileSync } from 'node:child_process';
+import { runtimeBinary, runtimeEnv } from './helpers/packed.mjs';
 
 const root = new URL('../..', import.meta.url);
 const VECTORS = new URL('tests/vectors/wycheproof/', root);
@@ -206,3 +208,20 @@ it('a runtime whose node:crypto misreads a request (known answer test fails) lea
   assert.equal(createNodeVerifier(undefined), null);
   assert.equal(createNodeVerifier({}), null);
 });
+
+// Bun and Deno verify through their own node:crypto (BoringSSL in Bun, Rust crates in Deno): the same
+// vectors through the same seam in that runtime (tests/node/helpers/native-verify-runtime.mjs)
+for (const [name, args] of [['bun', []], ['deno', ['run', '--allow-read']]]) {
+  const rt = runtimeBinary(name);
+  it(`${name}: the native path's verdicts are Wycheproof's (and BearSSL's)`, { skip: rt.bin ? false : rt.reason, timeout: 300_000 }, () => {
+    const out = execFileSync(rt.bin, [...args, new URL('helpers/native-verify-runtime.mjs', import.meta.url).pathname, ...FILES],
+      { encoding: 'utf8', env: runtimeEnv(), timeout: 280_000, maxBuffer: 16 << 20 });
+    const r = JSON.parse(out.trim().split('\n').at(-1));
+    const version = `${name} ${rt.version.split('\n')[0].replace(/^(bun|deno) /, '')}`;
+    assert.deepEqual(r.mismatches, [], version);
+    assert.ok(r.checks > 2500, `${r.checks} checks`);
+    assert.equal(r.answers['-1'], 0, `${name} could not answer ${r.answers['-1']}`);
+    assert.ok(r.answers[1] > 500 && r.answers[0] > 500, JSON.stringify(r.answers));
+    console.log(`${version}: ${r.checks} Wycheproof checks through its node:crypto, 0 mismatches`);
+  });
+}
