@@ -10,9 +10,9 @@ const CHUNK = 64 * 1024;
 const enc = new TextEncoder();
 
 // ---- wasmtls -------------------------------------------------------------------------------
-export async function wasmtlsClient(pki) {
+export async function wasmtlsClient(pki, extra = {}) {
   const { connect } = await import('../js/index.node.js');
-  const base = (version) => ({ serverName: 'localhost', ca: pki.rootPem, minVersion: version, maxVersion: version });
+  const base = (version) => ({ serverName: 'localhost', ca: pki.rootPem, minVersion: version, maxVersion: version, ...extra });
   const open = (port, { version = 'TLSv1.3', session } = {}) => {
     const sock = connect({ hostname: '127.0.0.1', port }, { ...base(version), session });
     return {

@@ -251,6 +251,9 @@ async function main() {
     subtls: await subtlsClient(pki),
     'node-forge': await forgeClient(),
   };
+  // the same wasmtls with every signature verified by BearSSL in wasm (nativeVerify: false), for the
+  // native-verification comparison (issue 18 item 1) in the handshake rows
+  const hsClients = { ...clients, 'wasmtls/bearssl': await wasmtlsClient(pki, { nativeVerify: false }) };
   const R = { date: new Date().toISOString(), quick: QUICK,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.type()} ${os.release()}`,
       loadavg: os.loadavg().map(r2) },
@@ -261,16 +264,16 @@ async function main() {
   R.wasmBuild = (await loadWasmNode()).exports.wt_build_simd() ? 'js/dist/wasmtls-simd.wasm' : 'js/dist/wasmtls.wasm';
 
   const hsCases = [
-    ['TLS 1.3 ECDSA P-256', 'tls13-p256', { version: 'TLSv1.3' }, ['wasmtls', 'node:tls', 'subtls']],
-    ['TLS 1.3 RSA-2048', 'tls13-rsa2048', { version: 'TLSv1.3' }, ['wasmtls', 'node:tls', 'subtls']],
-    ['TLS 1.2 ECDHE-ECDSA P-256', 'tls12-p256', { version: 'TLSv1.2' }, ['wasmtls', 'node:tls']],
+    ['TLS 1.3 ECDSA P-256', 'tls13-p256', { version: 'TLSv1.3' }, ['wasmtls', 'wasmtls/bearssl', 'node:tls', 'subtls']],
+    ['TLS 1.3 RSA-2048', 'tls13-rsa2048', { version: 'TLSv1.3' }, ['wasmtls', 'wasmtls/bearssl', 'node:tls', 'subtls']],
+    ['TLS 1.2 ECDHE-ECDSA P-256', 'tls12-p256', { version: 'TLSv1.2' }, ['wasmtls', 'wasmtls/bearssl', 'node:tls']],
     ['TLS 1.1 RSA kx AES-128-CBC (forge)', 'forge-tls11-rsa', { version: 'TLSv1.1' }, ['node-forge']],
   ];
   for (const [label, server, opts, names] of hsCases) {
     R.handshake[label] = {};
     for (const name of names) {
       log(`handshake ${label}: ${name}`);
-      R.handshake[label][name] = await guard(name, () => handshakes(clients[name], P[server], opts));
+      R.handshake[label][name] = await guard(name, () => handshakes(hsClients[name], P[server], opts));
     }
   }
   log('resumed: node:tls, wasmtls');
@@ -347,8 +350,8 @@ function print(R) {
   for (const [label, row] of Object.entries(R.handshake)) {
     const base = row['node:tls'];
     for (const [name, v] of Object.entries(row)) {
-      if (v.error) { lines.push(`  ${label.padEnd(36)} ${name.padEnd(11)} FAILED: ${v.error}`); continue; }
-      lines.push(`  ${label.padEnd(36)} ${name.padEnd(11)} ${fmt(v.medianMs, ' ms').padStart(9)}${ratio(v.medianMs, base?.medianMs).padEnd(9)} / ${fmt(v.p90Ms, ' ms').padStart(9)}   CPU ${fmt(v.cpuMsPerHandshake, ' ms').padStart(9)}${ratio(v.cpuMsPerHandshake, base?.cpuMsPerHandshake)}`);
+      if (v.error) { lines.push(`  ${label.padEnd(36)} ${name.padEnd(15)} FAILED: ${v.error}`); continue; }
+      lines.push(`  ${label.padEnd(36)} ${name.padEnd(15)} ${fmt(v.medianMs, ' ms').padStart(9)}${ratio(v.medianMs, base?.medianMs).padEnd(9)} / ${fmt(v.p90Ms, ' ms').padStart(9)}   CPU ${fmt(v.cpuMsPerHandshake, ' ms').padStart(9)}${ratio(v.cpuMsPerHandshake, base?.cpuMsPerHandshake)}`);
     }
   }
   lines.push('\nResumed handshake (TLS 1.3 ticket)');

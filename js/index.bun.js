@@ -9,6 +9,8 @@ import { loadWasmBun, readWasmBun } from './load-bun.js';
 import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
 import { bunTcpTransport } from './transports/bun-tcp.js';
+import * as nodeCrypto from 'node:crypto';
+import { nodeSigVerifier } from './core/native-verify.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
@@ -20,6 +22,7 @@ const runtime = {
   transports: { tcp: bunTcpTransport },
   // 'ws://…' as webSocket(url): Bun has a global WebSocket
   urlTransport: (url) => webSocket(url),
+  sigVerify: nodeSigVerifier(nodeCrypto, process.env),
 };
 
 /** Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`. */

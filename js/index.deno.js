@@ -10,6 +10,8 @@ import { loadWasmDeno, readWasmDeno } from './load-deno.js';
 import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
 import { denoTcpTransport } from './transports/deno-tcp.js';
+import * as nodeCrypto from 'node:crypto';
+import { nodeSigVerifier } from './core/native-verify.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
@@ -21,6 +23,8 @@ const runtime = {
   transports: { tcp: denoTcpTransport },
   // 'ws://…' as webSocket(url): Deno has a global WebSocket
   urlTransport: (url) => webSocket(url),
+  // no env: reading it would need --allow-env
+  sigVerify: nodeSigVerifier(nodeCrypto),
 };
 
 /** Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`. */

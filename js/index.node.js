@@ -12,6 +12,7 @@ import { wisp } from './transports/wisp.js';
 import { nodeTcpTransport } from './transports/node-tcp.js';
 import { loadNodeDefaultCa } from './load-node-ca.js';
 import { sslKeylogFile } from './keylog-node.js';
+import { nodeSigVerifier } from './core/native-verify.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
@@ -32,6 +33,8 @@ const runtime = {
   warn: (message, code) => process.emitWarning(message, { code }),
   // SSLKEYLOGFILE=path: append the NSS key log lines there (secret material; unset by default)
   keylogFile: sslKeylogFile,
+  // signatures verified by node:crypto (WASMTLS_NATIVE_VERIFY=0 or `nativeVerify: false`: BearSSL in wasm)
+  sigVerify: nodeSigVerifier(() => process.getBuiltinModule('node:crypto'), process.env),
 };
 
 export const connect = createConnect(runtime);

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "bearssl.h"
+#include "wt_sig_verify.h"
 
 /*
  * Randomness comes only from the caller: a callback that fills `out` with

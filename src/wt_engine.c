@@ -80,6 +80,7 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	e->now = cfg->now;
 	e->rng = cfg->rng;
 	e->rng_ctx = cfg->rng_ctx;
+	e->sig_native = cfg->sig_native;
 	e->flags = cfg->flags;
 	e->chain_buf = cfg->chain_buf;
 	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;

@@ -193,6 +193,10 @@ typedef struct {
 	 * Caller-owned; drain and wipe it with wt_engine_keylog / wt_engine_keylog_clear. */
 	uint8_t *keylog_buf;
 	size_t keylog_cap;
+	/* Optional native signature verifier (wt_sig_verify.h): every signature
+	 * check of the handshake (CertificateVerify, ServerKeyExchange, each edge
+	 * of the path search, OCSP) asks it first; fn NULL: BearSSL verifies. */
+	wt_sig_native sig_native;
 } wt_config;
 
 /* What became of the 0-RTT data (wt_engine_early_data). */
@@ -229,6 +233,7 @@ typedef struct {
 	int64_t now;
 	wt_rng_fn rng;
 	void *rng_ctx;
+	wt_sig_native sig_native;
 	uint32_t flags;
 	uint16_t first_group;
 	uint16_t groups[WT_MAX_GROUPS];   /* supported_groups, preference order */

@@ -259,7 +259,7 @@ wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 	memcpy(content + 32, e->server_random, 32);
 	memcpy(content + 64, msg + 4, params_len);
 	if (!(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) || e->peer_key.key.key_type) {
-		int err = wt_sig_verify_tls12(scheme, &e->peer_key.key, content, 64 + params_len, sig.p, sig.n);
+		int err = wt_sig_verify_tls12_nv(&e->sig_native, scheme, &e->peer_key.key, content, 64 + params_len, sig.p, sig.n);
 		if (err == WT_ERR_ILLEGAL_PARAMETER)
 			return wt_fail(e, err, "ServerKeyExchange scheme 0x%04x does not match the certificate's key", scheme);
 		if (err)

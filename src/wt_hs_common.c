@@ -392,6 +392,7 @@ wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *
 		vp.now = e->now;
 		vp.ocsp = ocsp;
 		vp.ocsp_len = ocsp_len;
+		vp.native = &e->sig_native;
 		char detail[sizeof e->detail];
 		detail[0] = 0;
 		err = wt_chain_verify_ex(&vp, chain, n, &e->peer_key, &vr, detail, sizeof detail);

@@ -57,12 +57,12 @@ wt_sig_scheme_of(const wt_der_tlv *alg)
 /* Verify `sig` (BIT STRING contents) over `tbs` with algorithm `alg` and key `pk`. */
 static int
 wt_signed_ok(const uint8_t *tbs, size_t tbs_len, const wt_der_tlv *alg, wt_reader sig,
-	const br_x509_pkey *pk)
+	const br_x509_pkey *pk, const wt_sig_native *nv)
 {
 	uint16_t scheme = wt_sig_scheme_of(alg);
 	if (scheme == 0 || sig.n < 2 || sig.p[0] != 0) return 0;
 	/* X.509 ecdsa-with-SHAxxx names the hash only: any supported curve of the key (as TLS 1.2) */
-	return wt_sig_verify_tls12(scheme, pk, tbs, tbs_len, sig.p + 1, sig.n - 1) == 0;
+	return wt_sig_verify_tls12_nv(nv, scheme, pk, tbs, tbs_len, sig.p + 1, sig.n - 1) == 0;
 }
 
 /* Hash `data` with SHA-1 or SHA-256 (by OID) into out; returns the length or 0. */
@@ -150,7 +150,7 @@ wt_responder_ok(const uint8_t *der, size_t len, const wt_ocsp_subject *s, int64_
 	wt_der_tlv tbs, alg;
 	if (!wt_der_read(&cert, &tbs) || !wt_der_read(&cert, &alg)) return 0;
 	wt_reader sig = wt_der_expect(&cert, WT_DER_BIT_STRING);
-	if (sig.bad || !wt_signed_ok(tbs.raw, tbs.raw_len, &alg, sig, s->issuer_key)) return 0;
+	if (sig.bad || !wt_signed_ok(tbs.raw, tbs.raw_len, &alg, sig, s->issuer_key, s->native)) return 0;
 	br_x509_decoder_init(dc, NULL, NULL);
 	br_x509_decoder_push(dc, der, len);
 	*out = br_x509_decoder_get_pkey(dc);
@@ -199,7 +199,7 @@ wt_ocsp_check(const uint8_t *resp, size_t len, const wt_ocsp_subject *s, int64_t
 	}
 
 	/* signed by the issuer, or by a delegated responder the issuer certified */
-	int signed_ok = wt_signed_ok(tbs.raw, tbs.raw_len, &alg, sig, s->issuer_key);
+	int signed_ok = wt_signed_ok(tbs.raw, tbs.raw_len, &alg, sig, s->issuer_key, s->native);
 	if (!signed_ok && wt_der_peek(&basic) == (int)WT_DER_CTX_CONS(0)) {
 		wt_reader cw = wt_der_expect(&basic, WT_DER_CTX_CONS(0));
 		wt_reader certs = wt_der_expect(&cw, WT_DER_SEQUENCE);
@@ -209,7 +209,7 @@ wt_ocsp_check(const uint8_t *resp, size_t len, const wt_ocsp_subject *s, int64_t
 			br_x509_decoder_context dc;
 			const br_x509_pkey *rk = NULL;
 			if (wt_responder_ok(c.raw, c.raw_len, s, now, &dc, &rk)) {
-				signed_ok = wt_signed_ok(tbs.raw, tbs.raw_len, &alg, sig, rk);
+				signed_ok = wt_signed_ok(tbs.raw, tbs.raw_len, &alg, sig, rk, s->native);
 			}
 		}
 	}

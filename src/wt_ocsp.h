@@ -15,6 +15,7 @@ typedef struct {
 	const uint8_t *issuer_spki_key;   /* issuer subjectPublicKey bits, or NULL (an anchor: not compared) */
 	size_t issuer_spki_key_len;
 	const br_x509_pkey *issuer_key;   /* the issuer's public key; NULL (undecodable) is an error */
+	const wt_sig_native *native;      /* signature checks ask it first (wt_sig_verify.h), or NULL */
 } wt_ocsp_subject;
 
 /**

@@ -16,6 +16,7 @@
  * larger keys are copied by wt_pubkey_copy() but never verify.
  */
 #include "wt_crypto.h"
+#include "wt_sig_verify.h"
 #include "wt_bytes.h"
 #include "wt_error.h"
 
@@ -364,6 +365,20 @@ wt_rsa_pss_verify(const br_rsa_public_key *pk, const br_hash_class *hf,
 /* ----------------------------------------------------------- dispatch */
 
 /*
+ * Everything below is the one check (wt_sig_verify_req): the request is
+ * checked and normalized once, then answered by the native hook or by
+ * BearSSL on the very same normalized inputs.
+ *
+ *   ECDSA            r || s (field length each) from the DER signature, then
+ *                    br_ecdsa_i31_vrfy_raw on br_ec_all_m31
+ *   RSA PKCS#1 v1.5  s^e mod n (br_rsa_i31_public) compared with the whole
+ *                    expected encoding 00 01 FF.. 00 DigestInfo H (RFC 8017
+ *                    §8.2.2: encode and compare; the DigestInfo with its NULL
+ *                    parameters only, as OpenSSL and BoringSSL verify)
+ *   RSA-PSS          wt_rsa_pss_verify, salt length = hash length
+ */
+
+/*
  * For an ECDSA scheme, the curve it requires and that curve's field
  * (and order) length in bytes; 0 if the scheme is not ECDSA.
  */
@@ -402,114 +417,274 @@ wt_curve_field_len(int curve)
 	}
 }
 
-static int wt_sig_verify_any(uint16_t scheme, const br_x509_pkey *pk,
-	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len, int bind_curve);
+/* BearSSL's i31 RSA limit (BR_MAX_RSA_SIZE, 4096 bits; inner.h is not public). */
+#define WT_BR_RSA_MAX_BYTES 512
 
-int
-wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
-	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+/* Hash of a scheme's high byte (TLS HashAlgorithm), or NULL. */
+static const br_hash_class *
+wt_scheme_hash(uint16_t scheme)
 {
-	return wt_sig_verify_any(scheme, pk, msg, msg_len, sig, sig_len, 1);
+	switch (scheme >> 8) {
+	case 2: return &br_sha1_vtable;
+	case 3: return &br_sha224_vtable;
+	case 4: return &br_sha256_vtable;
+	case 5: return &br_sha384_vtable;
+	case 6: return &br_sha512_vtable;
+	default: return NULL;
+	}
 }
 
-int
-wt_sig_verify_tls12(uint16_t scheme, const br_x509_pkey *pk,
-	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
-{
-	return wt_sig_verify_any(scheme, pk, msg, msg_len, sig, sig_len, 0);
-}
+#define WT_ALG_RSA   1
+#define WT_ALG_ECDSA 3
+#define WT_ALG_PSS   8
 
+/*
+ * The algorithm and hash of `scheme` in `mode`, or 0: the TLS schemes
+ * wasmtls verifies (wt_sig_hash), plus SHA-1/SHA-224 with RSA and ECDSA
+ * for certificate signatures.
+ */
 static int
-wt_sig_verify_any(uint16_t scheme, const br_x509_pkey *pk,
-	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len, int bind_curve)
+wt_scheme_alg(unsigned mode, uint16_t scheme, const br_hash_class **hf)
 {
-	const br_hash_class *hf;
-	br_hash_compat_context hc;
-	uint8_t hash[WT_MAX_HASH_LEN];
-	size_t hlen;
-	int curve, ok;
+	switch (scheme) {
+	case WT_SIG_RSA_PSS_RSAE_SHA256: *hf = &br_sha256_vtable; return WT_ALG_PSS;
+	case WT_SIG_RSA_PSS_RSAE_SHA384: *hf = &br_sha384_vtable; return WT_ALG_PSS;
+	case WT_SIG_RSA_PSS_RSAE_SHA512: *hf = &br_sha512_vtable; return WT_ALG_PSS;
+	default: break;
+	}
+	if ((scheme & 0xFF) != WT_ALG_RSA && (scheme & 0xFF) != WT_ALG_ECDSA) return 0;
+	if ((scheme >> 8) < 4 && mode != WT_SIGV_CERT) return 0;
+	*hf = wt_scheme_hash(scheme);
+	return *hf ? (scheme & 0xFF) : 0;
+}
 
-	hf = wt_sig_hash(scheme);
-	if (hf == NULL || pk == NULL) {
+/* DigestInfo prefixes (with NULL parameters), RFC 8017 §9.2 note 1. */
+static const uint8_t wt_di_sha1[] = { 0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2B, 0x0E, 0x03, 0x02, 0x1A,
+	0x05, 0x00, 0x04, 0x14 };
+static const uint8_t wt_di_sha224[] = { 0x30, 0x2D, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+	0x03, 0x04, 0x02, 0x04, 0x05, 0x00, 0x04, 0x1C };
+static const uint8_t wt_di_sha256[] = { 0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+	0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
+static const uint8_t wt_di_sha384[] = { 0x30, 0x41, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+	0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30 };
+static const uint8_t wt_di_sha512[] = { 0x30, 0x51, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+	0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40 };
+
+/*
+ * RSASSA-PKCS1-v1_5-VERIFY (RFC 8017 §8.2.2): the signature is exactly k
+ * octets, s < n, and s^e mod n equals EMSA-PKCS1-v1_5-ENCODE(H) exactly
+ * (at least 8 octets of 0xFF). \return 1 if valid.
+ */
+static int
+wt_rsa_pkcs1_verify(const br_rsa_public_key *pk, uint16_t scheme,
+	const uint8_t *hash, size_t hlen, const uint8_t *sig, size_t sig_len)
+{
+	uint8_t em[WT_BR_RSA_MAX_BYTES], want[WT_BR_RSA_MAX_BYTES];
+	const uint8_t *di;
+	size_t dlen, nlen = pk->nlen, ps;
+	int ok;
+
+	switch (scheme >> 8) {
+	case 2: di = wt_di_sha1; dlen = sizeof wt_di_sha1; break;
+	case 3: di = wt_di_sha224; dlen = sizeof wt_di_sha224; break;
+	case 4: di = wt_di_sha256; dlen = sizeof wt_di_sha256; break;
+	case 5: di = wt_di_sha384; dlen = sizeof wt_di_sha384; break;
+	case 6: di = wt_di_sha512; dlen = sizeof wt_di_sha512; break;
+	default: return 0;
+	}
+	if (sig_len != nlen || nlen > sizeof em || nlen < dlen + hlen + 11) {
+		return 0;
+	}
+	memcpy(em, sig, nlen);
+	if (!br_rsa_i31_public(em, nlen, pk)) {
+		return 0;
+	}
+	ps = nlen - 3 - dlen - hlen;
+	want[0] = 0x00;
+	want[1] = 0x01;
+	memset(want + 2, 0xFF, ps);
+	want[2 + ps] = 0x00;
+	memcpy(want + 3 + ps, di, dlen);
+	memcpy(want + 3 + ps + dlen, hash, hlen);
+	ok = (int)wt_ct_equal(em, want, nlen);
+	wt_wipe(em, nlen);
+	return ok;
+}
+
+/*
+ * Read an ECDSA signature into r || s, each right-aligned on `flen` bytes.
+ * Strict DER (wt_ecdsa_der_to_raw), or (certificates) as BearSSL's
+ * br_ecdsa_asn1_to_raw reads it, as wt_sig_check did before. A value longer
+ * than `flen` bytes is >= n: refused. \return 2 * flen, or 0.
+ */
+static size_t
+wt_ecdsa_sig_raw(unsigned mode, const uint8_t *sig, size_t sig_len, uint8_t *raw, size_t flen)
+{
+	/*
+	 * br_ecdsa_asn1_to_raw converts in place and may expand a malformed
+	 * signature (a short r and a long s: 2 * max(len r, len s) bytes):
+	 * twice the input, as br_ecdsa_i31_vrfy_asn1 sizes it.
+	 */
+	uint8_t tmp[288];
+	const uint8_t *r, *s;
+	size_t half, rl, sl;
+
+	if (mode != WT_SIGV_CERT) {
+		return wt_ecdsa_der_to_raw(sig, sig_len, raw, flen);
+	}
+	if (sig_len > sizeof tmp / 2) {
+		return 0;
+	}
+	memcpy(tmp, sig, sig_len);
+	half = br_ecdsa_asn1_to_raw(tmp, sig_len);
+	if (half == 0 || (half & 1)) {
+		return 0;
+	}
+	half >>= 1;
+	rl = sl = half;
+	r = wt_strip_zeros(tmp, &rl);
+	s = wt_strip_zeros(tmp + half, &sl);
+	if (rl > flen || sl > flen) {
+		return 0;
+	}
+	memset(raw, 0, 2 * flen);
+	memcpy(raw + flen - rl, r, rl);
+	memcpy(raw + 2 * flen - sl, s, sl);
+	return 2 * flen;
+}
+
+int
+wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
+	const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	const br_hash_class *hf = NULL;
+	br_hash_compat_context hc;
+	br_x509_pkey norm;
+	uint8_t hash[WT_MAX_HASH_LEN], raw[2 * 66];
+	const uint8_t *vsig = sig;
+	size_t hlen, vsig_len = sig_len, flen = 0;
+	int alg, ok;
+
+	alg = wt_scheme_alg(mode, scheme, &hf);
+	if (alg == 0 || pk == NULL) {
 		return WT_ERR_ILLEGAL_PARAMETER;
 	}
 	if (sig == NULL || (msg == NULL && msg_len != 0)) {
 		return WT_ERR_BAD_SIGNATURE;
 	}
+	norm = *pk;
+	if (alg == WT_ALG_ECDSA) {
+		if (pk->key_type != BR_KEYTYPE_EC) {
+			return WT_ERR_ILLEGAL_PARAMETER;
+		}
+		if (mode == WT_SIGV_TLS13) {
+			size_t want;
+			int curve = wt_ecdsa_curve(scheme, &want);
+			if (curve == 0 || pk->key.ec.curve != curve) {
+				return WT_ERR_ILLEGAL_PARAMETER;
+			}
+		}
+		/* TLS 1.2 and certificates: the scheme names the hash; the key names the curve */
+		flen = wt_curve_field_len(pk->key.ec.curve);
+		if (flen == 0) {
+			return WT_ERR_ILLEGAL_PARAMETER;
+		}
+		/*
+		 * BearSSL rejects s == 0 and r, s >= n, but not r == 0;
+		 * both zeros are refused here.
+		 */
+		vsig_len = wt_ecdsa_sig_raw(mode, sig, sig_len, raw, flen);
+		if (vsig_len == 0 || wt_is_zero(raw, flen) || wt_is_zero(raw + flen, flen)) {
+			return WT_ERR_BAD_SIGNATURE;
+		}
+		vsig = raw;
+	} else {
+		size_t nlen, elen;
+		if (pk->key_type != BR_KEYTYPE_RSA) {
+			return WT_ERR_ILLEGAL_PARAMETER;
+		}
+		nlen = pk->key.rsa.nlen;
+		elen = pk->key.rsa.elen;
+		norm.key.rsa.n = (unsigned char *)(uintptr_t)wt_strip_zeros(pk->key.rsa.n, &nlen);
+		norm.key.rsa.e = (unsigned char *)(uintptr_t)wt_strip_zeros(pk->key.rsa.e, &elen);
+		norm.key.rsa.nlen = nlen;
+		norm.key.rsa.elen = elen;
+		/* BearSSL's i31 RSA caps moduli at BR_MAX_RSA_SIZE bits: beyond, no path verifies */
+		if (nlen == 0 || elen == 0 || nlen > WT_BR_RSA_MAX_BYTES || sig_len != nlen) {
+			return WT_ERR_BAD_SIGNATURE;
+		}
+		/* an even modulus: br_rsa_i31_public refuses it; so does this check, for both paths */
+		if ((norm.key.rsa.n[nlen - 1] & 1) == 0) {
+			return WT_ERR_BAD_SIGNATURE;
+		}
+	}
+
+	/* The hook first: the request as documented in wt_sig_verify.h. */
+	if (nv != NULL && nv->fn != NULL) {
+		int ans = WT_SIG_NATIVE_CANNOT;
+		int ask = 1;
+		if (alg == WT_ALG_ECDSA) {
+			ask = norm.key.ec.qlen == 1 + 2 * flen && norm.key.ec.q[0] == 0x04;
+		} else {
+			ask = norm.key.rsa.elen <= 8;
+		}
+		if (ask) {
+			ans = nv->fn(nv->ctx, scheme, &norm, msg, msg_len, vsig, vsig_len);
+		}
+		if (ans == WT_SIG_NATIVE_VALID) {
+			return 0;
+		}
+		if (ans == WT_SIG_NATIVE_INVALID) {
+			return WT_ERR_BAD_SIGNATURE;
+		}
+		/* CANNOT (or anything else): BearSSL decides */
+	}
+
 	hlen = wt_hf_len(hf);
 	hf->init(&hc.vtable);
 	if (msg_len) {
 		hf->update(&hc.vtable, msg, msg_len);
 	}
 	hf->out(&hc.vtable, hash);
-
-	switch (scheme) {
-	case WT_SIG_ECDSA_SECP256R1_SHA256:
-	case WT_SIG_ECDSA_SECP384R1_SHA384:
-	case WT_SIG_ECDSA_SECP521R1_SHA512: {
-		uint8_t raw[2 * 66];
-		size_t flen, rawlen;
-
-		curve = wt_ecdsa_curve(scheme, &flen);
-		if (pk->key_type != BR_KEYTYPE_EC) {
-			return WT_ERR_ILLEGAL_PARAMETER;
-		}
-		if (bind_curve) {
-			if (pk->key.ec.curve != curve) {
-				return WT_ERR_ILLEGAL_PARAMETER;
-			}
-		} else {
-			/* TLS 1.2: the scheme names the hash; the key names the curve */
-			flen = wt_curve_field_len(pk->key.ec.curve);
-			if (flen == 0) {
-				return WT_ERR_ILLEGAL_PARAMETER;
-			}
-		}
-		rawlen = wt_ecdsa_der_to_raw(sig, sig_len, raw, flen);
-		/*
-		 * BearSSL rejects s == 0 and r, s >= n, but not r == 0;
-		 * both zeros are refused here.
-		 */
-		if (rawlen == 0 || wt_is_zero(raw, flen) || wt_is_zero(raw + flen, flen)) {
-			return WT_ERR_BAD_SIGNATURE;
-		}
-		ok = br_ecdsa_i31_vrfy_raw(&br_ec_all_m31, hash, hlen,
-			&pk->key.ec, raw, rawlen) == 1;
-		return ok ? 0 : WT_ERR_BAD_SIGNATURE;
-	}
-	case WT_SIG_RSA_PKCS1_SHA256:
-	case WT_SIG_RSA_PKCS1_SHA384:
-	case WT_SIG_RSA_PKCS1_SHA512: {
-		const unsigned char *oid;
-		uint8_t got[WT_MAX_HASH_LEN];
-
-		if (pk->key_type != BR_KEYTYPE_RSA) {
-			return WT_ERR_ILLEGAL_PARAMETER;
-		}
-		oid = scheme == WT_SIG_RSA_PKCS1_SHA256 ? BR_HASH_OID_SHA256
-			: scheme == WT_SIG_RSA_PKCS1_SHA384 ? BR_HASH_OID_SHA384
-			: BR_HASH_OID_SHA512;
-		/*
-		 * br_rsa_i31_pkcs1_vrfy checks sig_len == modulus length,
-		 * s < n, the 00 01 FF..FF 00 padding (>= 8 FF) and the exact
-		 * DigestInfo prefix for this OID (it also accepts the form
-		 * without the NULL parameters, which RFC 8017 permits
-		 * verifiers to accept), and hands back the digest.
-		 */
-		ok = br_rsa_i31_pkcs1_vrfy(sig, sig_len, oid, hlen, &pk->key.rsa, got) == 1;
-		ok = ok && wt_ct_equal(got, hash, hlen);
-		return ok ? 0 : WT_ERR_BAD_SIGNATURE;
-	}
-	case WT_SIG_RSA_PSS_RSAE_SHA256:
-	case WT_SIG_RSA_PSS_RSAE_SHA384:
-	case WT_SIG_RSA_PSS_RSAE_SHA512:
-		if (pk->key_type != BR_KEYTYPE_RSA) {
-			return WT_ERR_ILLEGAL_PARAMETER;
-		}
-		/* RFC 8446 §4.2.3: salt length equals the digest length. */
-		ok = wt_rsa_pss_verify(&pk->key.rsa, hf, hash, hlen, hlen, sig, sig_len);
-		return ok ? 0 : WT_ERR_BAD_SIGNATURE;
+	switch (alg) {
+	case WT_ALG_ECDSA:
+		ok = br_ecdsa_i31_vrfy_raw(&br_ec_all_m31, hash, hlen, &norm.key.ec, vsig, vsig_len) == 1;
+		break;
+	case WT_ALG_RSA:
+		ok = wt_rsa_pkcs1_verify(&norm.key.rsa, scheme, hash, hlen, sig, sig_len);
+		break;
 	default:
-		return WT_ERR_ILLEGAL_PARAMETER;
+		/* RFC 8446 §4.2.3: salt length equals the digest length. */
+		ok = wt_rsa_pss_verify(&norm.key.rsa, hf, hash, hlen, hlen, sig, sig_len);
+		break;
 	}
+	return ok ? 0 : WT_ERR_BAD_SIGNATURE;
+}
+
+int
+wt_sig_verify_nv(const wt_sig_native *nv, uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	return wt_sig_verify_req(nv, WT_SIGV_TLS13, scheme, pk, msg, msg_len, sig, sig_len);
+}
+
+int
+wt_sig_verify_tls12_nv(const wt_sig_native *nv, uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	return wt_sig_verify_req(nv, WT_SIGV_TLS12, scheme, pk, msg, msg_len, sig, sig_len);
+}
+
+int
+wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	return wt_sig_verify_req(NULL, WT_SIGV_TLS13, scheme, pk, msg, msg_len, sig, sig_len);
+}
+
+int
+wt_sig_verify_tls12(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	return wt_sig_verify_req(NULL, WT_SIGV_TLS12, scheme, pk, msg, msg_len, sig, sig_len);
 }

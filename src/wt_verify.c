@@ -395,7 +395,7 @@ wt_search_from(wt_search *s)
 		if (!(ta->flags & BR_X509_TA_CA) || !wt_same_dn(ta->dn.data, ta->dn.len, cur->issuer, cur->issuer_len)) continue;
 		candidates++;
 		if (!wt_budget_sig(&s->bud)) return -1;
-		int sr = wt_sig_check(cur, &ta->pkey);
+		int sr = wt_sig_check(cur, &ta->pkey, p->native);
 		s->path[s->len++] = -(1 + (int)u);
 		t = wt_cur_text(s);
 		if (sr != WT_SIG_OK) {
@@ -431,7 +431,7 @@ wt_search_from(wt_search *s)
 					continue;
 				}
 				if (!wt_budget_sig(&s->bud)) return -1;
-				int sr = wt_sig_check(cur, &pk);
+				int sr = wt_sig_check(cur, &pk, p->native);
 				if (sr != WT_SIG_OK) {
 					wt_note(s, wt_sig_fail(sr, top, (int)j, NULL, cur, &t), 0);
 					s->len--;
@@ -634,6 +634,7 @@ wt_chain_verify_ex(const wt_verify_params *p, const wt_span *chain, size_t n,
 		os.serial_len = leaf->serial_len;
 		os.issuer_dn = leaf->issuer;
 		os.issuer_dn_len = leaf->issuer_len;
+		os.native = p->native;
 		if (s.path[1] >= 0) {
 			const wt_cert_info *ic = &info[s.path[1]];
 			if (wt_cert_pkey(ic, &ik)) os.issuer_key = &ik;

@@ -46,7 +46,7 @@ void wt_text_sans(wt_text *t, const wt_cert_info *ci);
 const char * wt_key_name(wt_certkey_type k);
 int wt_cert_pkey(const wt_cert_info *ci, br_x509_pkey *pk);
 int wt_same_pkey(const br_x509_pkey *a, const br_x509_pkey *b);
-int wt_sig_check(const wt_cert_info *ci, const br_x509_pkey *key);
+int wt_sig_check(const wt_cert_info *ci, const br_x509_pkey *key, const wt_sig_native *nv);
 
 /* ---- wt_name_constraints.c */
 int wt_dns_within(const uint8_t *name, size_t nlen, const uint8_t *base, size_t blen);

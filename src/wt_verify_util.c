@@ -271,33 +271,24 @@ wt_same_pkey(const br_x509_pkey *a, const br_x509_pkey *b)
 }
 
 
-/* Does `key` verify the signature on `ci`? */
+/* Does `key` verify the signature on `ci`? Through the one check (wt_sig_verify_req), native hook first. */
 int
-wt_sig_check(const wt_cert_info *ci, const br_x509_pkey *key)
+wt_sig_check(const wt_cert_info *ci, const br_x509_pkey *key, const wt_sig_native *nv)
 {
-	const br_hash_class *h;
-	const unsigned char *oid;
+	unsigned hash;
 	switch (ci->sig_hash) {
-	case br_sha1_ID: h = &br_sha1_vtable; oid = BR_HASH_OID_SHA1; break;
-	case br_sha224_ID: h = &br_sha224_vtable; oid = BR_HASH_OID_SHA224; break;
-	case br_sha256_ID: h = &br_sha256_vtable; oid = BR_HASH_OID_SHA256; break;
-	case br_sha384_ID: h = &br_sha384_vtable; oid = BR_HASH_OID_SHA384; break;
-	case br_sha512_ID: h = &br_sha512_vtable; oid = BR_HASH_OID_SHA512; break;
+	case br_sha1_ID: hash = 2; break;
+	case br_sha224_ID: hash = 3; break;
+	case br_sha256_ID: hash = 4; break;
+	case br_sha384_ID: hash = 5; break;
+	case br_sha512_ID: hash = 6; break;
 	default: return WT_SIG_UNSUPPORTED;
 	}
 	if (ci->sig_alg != WT_SIGALG_RSA && ci->sig_alg != WT_SIGALG_ECDSA) return WT_SIG_UNSUPPORTED;
 	if ((ci->sig_alg == WT_SIGALG_RSA) != (key->key_type == BR_KEYTYPE_RSA)) return WT_SIG_WRONG_KEY;
-	br_hash_compat_context hc;
-	uint8_t digest[64], got[64];
-	size_t dlen = (h->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK;
-	h->init(&hc.vtable);
-	h->update(&hc.vtable, ci->tbs, ci->tbs_len);
-	h->out(&hc.vtable, digest);
-	if (ci->sig_alg == WT_SIGALG_RSA) {
-		if (!br_rsa_i31_pkcs1_vrfy(ci->sig, ci->sig_len, oid, dlen, &key->key.rsa, got)) return WT_SIG_BAD;
-		return memcmp(got, digest, dlen) == 0 ? WT_SIG_OK : WT_SIG_BAD;
-	}
-	return br_ecdsa_i31_vrfy_asn1(&br_ec_all_m31, digest, dlen, &key->key.ec, ci->sig, ci->sig_len)
+	/* as a TLS 1.2 SignatureAndHashAlgorithm: hash << 8 | (1 rsa, 3 ecdsa) */
+	uint16_t scheme = (uint16_t)(hash << 8 | (ci->sig_alg == WT_SIGALG_RSA ? 1 : 3));
+	return wt_sig_verify_req(nv, WT_SIGV_CERT, scheme, key, ci->tbs, ci->tbs_len, ci->sig, ci->sig_len) == 0
 		? WT_SIG_OK : WT_SIG_BAD;
 }
 

@@ -230,6 +230,7 @@ typedef struct {
 	size_t ocsp_len;
 	const wt_anchor_info *anchor_info;  /* parallel to anchors (wt_trust_keep_info), or NULL */
 	unsigned sig_budget, name_budget;   /* 0: WT_VERIFY_SIG_BUDGET / WT_VERIFY_NAME_BUDGET */
+	const wt_sig_native *native;        /* signature checks ask it first (wt_sig_verify.h), or NULL */
 } wt_verify_params;
 
 /** \brief What wt_chain_verify_ex reports besides the verdict. */

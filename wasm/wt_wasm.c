@@ -7,8 +7,13 @@
  * that move bytes return a status word and leave every window in one struct
  * (wt_io.h, wt_conn_io) that JS reads in one pass.
  *
- * Randomness: the one import, env.wt_js_random(ptr, len), is
+ * Randomness: the import env.wt_js_random(ptr, len) is
  * crypto.getRandomValues on the JS side.
+ *
+ * Native signature verification: the import env.wt_js_sig_verify (see
+ * wt_conn_sig_native below for its arguments), asked first by every
+ * signature check of a connection whose switch is on
+ * (wt_conn_set_native_verify); -1 from it means BearSSL verifies.
  *
  * Lifetime: wt_conn_new() → configure (server name, CA, ALPN, time, flags) →
  * wt_conn_start() → windows … → wt_conn_free() (wipes secrets, frees).
@@ -24,6 +29,25 @@
 
 __attribute__((import_module("env"), import_name("wt_js_random")))
 extern int wt_js_random(uint8_t *out, size_t len);
+
+/*
+ * env.wt_js_sig_verify(scheme, key_type, key_ptr, key_len, aux, msg_ptr,
+ * msg_len, sig_ptr, sig_len) -> 1 valid, 0 invalid, anything else: cannot
+ * (BearSSL verifies). The request is the one wt_sig_verify.h describes:
+ *   key_type 2 (BR_KEYTYPE_EC): key = the uncompressed point 04 || X || Y,
+ *            aux = the curve (23 P-256, 24 P-384, 25 P-521);
+ *            sig = r || s, each on the curve's field length (IEEE P1363)
+ *   key_type 1 (BR_KEYTYPE_RSA): key = n || e (big-endian, no leading zeros),
+ *            aux = the length of e (1..8); sig = the signature (as long as n)
+ *   scheme   the TLS SignatureScheme: hash in the high byte (2 SHA-1,
+ *            3 SHA-224, 4 SHA-256, 5 SHA-384, 6 SHA-512); low byte 1
+ *            PKCS#1 v1.5, 3 ECDSA; 0x0804..0x0806 RSA-PSS, MGF1 with the same
+ *            hash, salt length = hash length.
+ * All of it is public data; the pointers are valid for the call only.
+ */
+__attribute__((import_module("env"), import_name("wt_js_sig_verify")))
+extern int wt_js_sig_verify(uint32_t scheme, uint32_t key_type, const uint8_t *key, size_t key_len,
+	uint32_t aux, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
 
 #define WT_CONN_BUFFER   (WT_MIN_BUFFER_SIZE + 24576)
 #define WT_CONN_CHAIN    32768
@@ -73,6 +97,28 @@ wt_conn_rng(void *ctx, uint8_t *out, size_t len)
 {
 	(void)ctx;
 	return wt_js_random(out, len) == 0 ? 0 : -1;
+}
+
+/* The hook (wt_sig_native_fn) that hands a normalized request to env.wt_js_sig_verify. */
+static int
+wt_conn_sig_native(void *ctx, uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	uint8_t rsa[512 + 8];   /* n || e: n at most 4096 bits, e at most 8 bytes (wt_sig_verify.h) */
+	int r;
+	(void)ctx;
+	if (pk->key_type == BR_KEYTYPE_EC) {
+		r = wt_js_sig_verify(scheme, BR_KEYTYPE_EC, pk->key.ec.q, pk->key.ec.qlen, (uint32_t)pk->key.ec.curve,
+			msg, msg_len, sig, sig_len);
+	} else if (pk->key_type == BR_KEYTYPE_RSA && pk->key.rsa.nlen + pk->key.rsa.elen <= sizeof rsa) {
+		memcpy(rsa, pk->key.rsa.n, pk->key.rsa.nlen);
+		memcpy(rsa + pk->key.rsa.nlen, pk->key.rsa.e, pk->key.rsa.elen);
+		r = wt_js_sig_verify(scheme, BR_KEYTYPE_RSA, rsa, pk->key.rsa.nlen + pk->key.rsa.elen,
+			(uint32_t)pk->key.rsa.elen, msg, msg_len, sig, sig_len);
+	} else {
+		return WT_SIG_NATIVE_CANNOT;
+	}
+	return r == 1 ? WT_SIG_NATIVE_VALID : r == 0 ? WT_SIG_NATIVE_INVALID : WT_SIG_NATIVE_CANNOT;
 }
 
 EMSCRIPTEN_KEEPALIVE wt_conn *
@@ -237,6 +283,52 @@ wt_conn_set_flags(wt_conn *c, uint32_t flags)
 	c->cfg.flags = flags;
 	c->cfg.keylog_buf = (flags & WT_FLAG_KEYLOG) ? c->keylog : NULL;
 	c->cfg.keylog_cap = (flags & WT_FLAG_KEYLOG) ? WT_CONN_KEYLOG : 0;
+}
+
+/*
+ * The per-connection switch for native signature verification: with `on`
+ * every signature check of the handshake (and of wt_verify_chain* on this
+ * conn) asks env.wt_js_sig_verify first; off (the default): BearSSL alone.
+ * Before wt_conn_start.
+ */
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_set_native_verify(wt_conn *c, int on)
+{
+	c->cfg.sig_native.fn = on ? wt_conn_sig_native : NULL;
+	c->cfg.sig_native.ctx = on ? c : NULL;
+}
+
+/*
+ * Test seam: one signature check through wt_sig_verify_req, with the request
+ * laid out as env.wt_js_sig_verify gets it (key_type/key/aux as there; `sig`
+ * as a TLS message carries it: DER for ECDSA). `how`: bit 0 set asks the
+ * native verifier first (else BearSSL alone); bits 1-2 the mode
+ * (0 WT_SIGV_TLS13, 1 WT_SIGV_TLS12, 2 WT_SIGV_CERT).
+ * Returns 0 (valid), WT_ERR_BAD_SIGNATURE or WT_ERR_ILLEGAL_PARAMETER.
+ */
+EMSCRIPTEN_KEEPALIVE int
+wt_sig_verify_probe(uint32_t how, uint32_t scheme, uint32_t key_type, const uint8_t *key, size_t key_len,
+	uint32_t aux, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	br_x509_pkey pk;
+	wt_sig_native nv = { wt_conn_sig_native, NULL };
+	memset(&pk, 0, sizeof pk);
+	pk.key_type = (unsigned char)key_type;
+	if (key_type == BR_KEYTYPE_EC) {
+		pk.key.ec.curve = (int)aux;
+		pk.key.ec.q = (unsigned char *)key;
+		pk.key.ec.qlen = key_len;
+	} else if (key_type == BR_KEYTYPE_RSA) {
+		if (aux == 0 || aux >= key_len) return WT_ERR_BAD_ARGUMENT;
+		pk.key.rsa.n = (unsigned char *)key;
+		pk.key.rsa.nlen = key_len - aux;
+		pk.key.rsa.e = (unsigned char *)key + key_len - aux;
+		pk.key.rsa.elen = aux;
+	} else {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	return wt_sig_verify_req((how & 1) ? &nv : NULL, (how >> 1) & 3, (uint16_t)scheme, &pk,
+		msg, msg_len, sig, sig_len);
 }
 
 /* min/max: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3); checked by wt_conn_start. */
@@ -658,6 +750,7 @@ wt_verify_run(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *ho
 	vp.purpose = purpose;
 	vp.sig_budget = wt_verify_budget_sigs;
 	vp.name_budget = wt_verify_budget_names;
+	vp.native = c->cfg.sig_native.fn ? &c->cfg.sig_native : NULL;
 	return wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
 }
 

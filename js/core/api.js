@@ -8,7 +8,7 @@ import { normalizeOptions } from './options.js';
 import { openConnection, failedSocket } from './connection.js';
 import { WasmTlsError, invalidOption } from './errors.js';
 import { hintFor } from './hints.js';
-import { instantiate } from './wasm.js';
+import { instantiate, setSigVerifier } from './wasm.js';
 
 const INSECURE_WARNING = 'wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)';
 let warnedInsecure = false;
@@ -47,15 +47,23 @@ function refineHints(socket, opts) {
  *             transports: Record<string, (address: { hostname: string, port: number }, opts: { signal?: AbortSignal }) => Promise<import('./connection.js').Transport>>,
  *             urlTransport?: (url: string) => Function,
  *             defaultCa?: () => Promise<Array<string | Uint8Array>>,
- *             warn?: (message: string, code: string) => void }} Runtime
+ *             warn?: (message: string, code: string) => void,
+ *             sigVerify?: ((scheme: number, keyType: number, key: Uint8Array, aux: number, msg: Uint8Array, sig: Uint8Array) => number) | null }} Runtime
  *   urlTransport: how a 'ws://…' transport string is opened; defaultCa: the trust anchors when no
- *   `ca` is given (default: the bundled roots, js/roots.js); warn: how to warn (default console.warn)
+ *   `ca` is given (default: the bundled roots, js/roots.js); warn: how to warn (default console.warn);
+ *   sigVerify: a synchronous native signature verifier (js/core/native-verify.js), or none: BearSSL verifies
  */
+
+/** The runtime's native signature verifier (runtime.sigVerify, js/core/native-verify.js), if it has one. */
+function useRuntime(runtime) {
+  if (typeof runtime.sigVerify === 'function') setSigVerifier(runtime.sigVerify);
+}
 
 /**
  * @param {Runtime} runtime
  */
 export function createConnect(runtime) {
+  useRuntime(runtime);
   /**
    * Open a TLS connection. Never throws: every failure (including invalid
    * options) rejects `opened` and `closed` with a WasmTlsError.
@@ -83,6 +91,7 @@ export function createConnect(runtime) {
  * @param {Runtime} runtime
  */
 export function createUpgrade(runtime) {
+  useRuntime(runtime);
   /**
    * Start TLS on an already-open byte pair (STARTTLS): `existing` is
    * `{ readable, writable, close? }` (both streams unlocked), e.g. a plain TCP

@@ -180,6 +180,7 @@ class TlsConnection {
         keyUpdateAfterBytes: this.options.keyUpdateAfterBytes,
         earlyData: this.options.earlyData,
         keylog: !!this.options.keylog,
+        nativeVerify: this.options.nativeVerify,
       });
       const transport = await transportPromise;
       if (this.phase === 'done') return;

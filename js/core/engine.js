@@ -5,6 +5,7 @@
  * It never awaits; connection.js's pump decides when to move bytes.
  */
 import { WasmTlsError } from './errors.js';
+import { getSigVerifier } from './wasm.js';
 import { EARLY_NAMES, ERR, EVENT_KIND, FLAG, IO, IO_FIELDS, KEYLOG_LABELS, STATE, versionName } from './names.js';
 
 const EVENT_SIZE = 8;
@@ -33,7 +34,7 @@ export class Engine {
    * Apply the configuration; throws a WasmTlsError for values the engine refuses.
    * @param {{ serverName: string, ca: Uint8Array[], alpnWire: Uint8Array | null,
    *           nowSeconds: number, insecureSkipVerify: boolean, keyShareGroup?: number, groups?: number[] | null,
-   *           minVersion?: number, maxVersion?: number, keylog?: boolean }} cfg
+   *           minVersion?: number, maxVersion?: number, keylog?: boolean, nativeVerify?: boolean }} cfg
    */
   configure(cfg) {
     const { x, wasm, conn } = this;
@@ -55,6 +56,9 @@ export class Engine {
     x.wt_conn_set_time(conn, cfg.nowSeconds);
     x.wt_conn_set_flags(conn, (cfg.insecureSkipVerify ? FLAG.INSECURE_SKIP_VERIFY : 0) | (cfg.keylog ? FLAG.KEYLOG : 0));
     if (cfg.keyShareGroup) x.wt_conn_set_key_share(conn, cfg.keyShareGroup);
+    // signature checks ask the runtime's native verifier first (js/core/native-verify.js), unless turned off
+    this.nativeVerify = cfg.nativeVerify !== false && getSigVerifier() !== null && typeof x.wt_conn_set_native_verify === 'function';
+    if (this.nativeVerify) x.wt_conn_set_native_verify(conn, 1);
     for (const g of cfg.groups ?? []) {
       err = x.wt_conn_add_group(conn, g);
       if (err) throw new WasmTlsError('INVALID_OPTION', `groups: 0x${g.toString(16)} is not acceptable (${this.errorName(err)})`);

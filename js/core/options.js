@@ -3,7 +3,8 @@ import { invalidOption } from './errors.js';
 
 export const DEFAULT_TIMEOUT_MS = 30000;
 const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key',
-  'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData', 'allowHalfOpen', 'signal', 'keylog', 'groups'];
+  'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData', 'allowHalfOpen', 'signal', 'keylog', 'groups',
+  'nativeVerify'];
 /** Key-exchange groups by IANA name (the names of the C group table, src/wt_kex.c). */
 export const GROUPS = Object.freeze({ X25519MLKEM768: 0x11ec, x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018 });
 /** Protocol versions by their Node.js names. */
@@ -48,6 +49,8 @@ export function normalizeOptions(options, address) {
     allowHalfOpen: booleanOf(o.allowHalfOpen, 'allowHalfOpen'),
     signal: signalOf(o.signal),
     keylog: keylogOf(o.keylog),
+    // false: BearSSL verifies every signature of this connection even where the runtime has a native verifier
+    nativeVerify: o.nativeVerify === undefined ? true : booleanOf(o.nativeVerify, 'nativeVerify'),
   };
 }
 

@@ -93,6 +93,24 @@ async function compile(source) {
   throw new TypeError('wasmtls: unsupported wasm source (expected a WebAssembly.Module, bytes or a Response)');
 }
 
+/**
+ * The native signature verifier the import env.wt_js_sig_verify calls (js/core/native-verify.js),
+ * or null: then it answers -1 and BearSSL verifies. Process-wide, like the instance; each
+ * connection decides whether its checks ask it (wt_conn_set_native_verify).
+ * @type {((scheme: number, keyType: number, key: Uint8Array, aux: number, msg: Uint8Array, sig: Uint8Array) => number) | null}
+ */
+let sigVerifier = null;
+
+/** Install (or with null remove) the native signature verifier. */
+export function setSigVerifier(fn) {
+  sigVerifier = typeof fn === 'function' ? fn : null;
+}
+
+/** The installed native signature verifier, or null. */
+export function getSigVerifier() {
+  return sigVerifier;
+}
+
 /** Fill `len` bytes at `ptr` with CSPRNG output. */
 function fillRandom(memory, ptr, len) {
   for (let off = 0; off < len; off += MAX_RANDOM_CHUNK) {
@@ -108,6 +126,20 @@ function hostFunctions(memory) {
     env: {
       wt_js_random(ptr, len) {
         try { fillRandom(memory, ptr >>> 0, len >>> 0); return 0; } catch { return -1; }
+      },
+      // 1 valid, 0 invalid, -1 cannot (BearSSL verifies): never 1 unless the verifier said exactly 1
+      wt_js_sig_verify(scheme, keyType, keyPtr, keyLen, aux, msgPtr, msgLen, sigPtr, sigLen) {
+        const verifier = sigVerifier;
+        if (!verifier) return -1;
+        try {
+          const buf = memory().buffer;
+          const view = (ptr, len) => new Uint8Array(buf, ptr >>> 0, len >>> 0);
+          const r = verifier(scheme >>> 0, keyType >>> 0, view(keyPtr, keyLen), aux >>> 0,
+            view(msgPtr, msgLen), view(sigPtr, sigLen));
+          return r === 1 ? 1 : r === 0 ? 0 : -1;
+        } catch {
+          return -1;
+        }
       },
       emscripten_notify_memory_growth() {},
     },

@@ -43,6 +43,7 @@ export function verifyChain(wasm, req) {
         throw new WasmTlsError('INVALID_OPTION', `ca[${i}] could not be loaded as a trust anchor (${why})`);
       }
     });
+    if (req.nativeVerify) x.wt_conn_set_native_verify?.(conn, 1);   // signatures: the native verifier first (wasm.js)
     const now = req.nowSeconds ?? Math.floor(Date.now() / 1000);
     const purpose = PURPOSE[req.purpose ?? 'server'];
     const OUT = 8192;   // wt_verify_chain_to's caller-owned result area (header, detail, log)

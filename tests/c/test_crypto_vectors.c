@@ -932,6 +932,162 @@ pss_encode(const br_hash_class *hf, const uint8_t *mhash, const uint8_t *salt,
 	em[em_len - 1] = 0xBC;
 }
 
+/* ------------------------------------------------ the native verifier hook (wt_sig_verify.h) */
+
+struct hook_log {
+	int answer;           /* what the hook returns */
+	int calls;
+	uint16_t scheme;
+	size_t qlen, sig_len, msg_len;
+	int curve;
+};
+
+static int
+test_hook(void *ctx, uint16_t scheme, const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len,
+	const uint8_t *sig, size_t sig_len)
+{
+	struct hook_log *h = ctx;
+	(void)msg; (void)sig;
+	h->calls ++;
+	h->scheme = scheme;
+	h->qlen = pk->key_type == BR_KEYTYPE_EC ? pk->key.ec.qlen : pk->key.rsa.nlen;
+	h->curve = pk->key_type == BR_KEYTYPE_EC ? pk->key.ec.curve : 0;
+	h->sig_len = sig_len;
+	h->msg_len = msg_len;
+	return h->answer;
+}
+
+static void
+test_sig_hook_direct(void)
+{
+	static const uint8_t msg[] = "the signed bytes";
+	br_ec_private_key sk;
+	br_ec_public_key pub;
+	uint8_t kbuf[32], pbuf[65];
+	uint8_t h[32], sig[80], bad[80], ber[82];
+	br_x509_pkey xk;
+	struct hook_log log;
+	wt_sig_native nv = { test_hook, &log };
+	size_t sl;
+	static const int others[] = { WT_SIG_NATIVE_CANNOT, WT_SIG_NATIVE_PENDING, 7, -5 };
+	size_t i;
+
+	/* a fixed key (the wasm test build has no br_ec_keygen): x = 01 02 .. 20, Q = x * G */
+	for (i = 0; i < 32; i ++) kbuf[i] = (uint8_t)(i + 1);
+	sk.curve = BR_EC_secp256r1;
+	sk.x = kbuf;
+	sk.xlen = 32;
+	CHECK(br_ec_all_m31.mulgen(pbuf, kbuf, 32, BR_EC_secp256r1) == 65);
+	pub.curve = BR_EC_secp256r1;
+	pub.q = pbuf;
+	pub.qlen = 65;
+	hash_msg(&br_sha256_vtable, msg, sizeof msg, h);
+	sl = br_ecdsa_i31_sign_asn1(&br_ec_all_m31, &br_sha256_vtable, h, &sk, sig);
+	CHECK(sl > 0 && sl <= 72);
+	memcpy(bad, sig, sl);
+	bad[sl - 1] ^= 1;
+	xk.key_type = BR_KEYTYPE_EC;
+	xk.key.ec = pub;
+
+	/* no hook: BearSSL */
+	CHECK(wt_sig_verify_req(NULL, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0);
+	CHECK(wt_sig_verify_req(NULL, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_ERR_BAD_SIGNATURE);
+
+	/* the request as documented: scheme, the uncompressed point, r || s on 32 bytes each, the message */
+	memset(&log, 0, sizeof log);
+	log.answer = WT_SIG_NATIVE_CANNOT;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0);
+	CHECK(log.calls == 1 && log.scheme == 0x0403 && log.qlen == 65 && log.curve == BR_EC_secp256r1
+		&& log.sig_len == 64 && log.msg_len == sizeof msg);
+
+	/* the hook's 1 and 0 are final */
+	log.answer = WT_SIG_NATIVE_INVALID;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == WT_ERR_BAD_SIGNATURE);
+	log.answer = WT_SIG_NATIVE_VALID;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == 0);
+
+	/* anything else (cannot, pending, garbage): BearSSL decides */
+	for (i = 0; i < sizeof others / sizeof others[0]; i ++) {
+		log.answer = others[i];
+		log.calls = 0;
+		CHECKF(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0, "answer %d", others[i]);
+		CHECKF(wt_sig_verify_req(&nv, WT_SIGV_TLS12, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_ERR_BAD_SIGNATURE,
+			"answer %d", others[i]);
+		CHECKF(wt_sig_verify_req(&nv, WT_SIGV_CERT, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_ERR_BAD_SIGNATURE,
+			"answer %d", others[i]);
+		CHECK(log.calls == 3);
+	}
+
+	/* refused before the hook, whatever it would say: BER in a TLS message, a curve the scheme does not bind */
+	log.answer = WT_SIG_NATIVE_VALID;
+	log.calls = 0;
+	ber[0] = 0x30;
+	ber[1] = 0x81;
+	memcpy(ber + 2, sig + 1, sl - 1);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, ber, sl + 1) == WT_ERR_BAD_SIGNATURE);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0503, &xk, msg, sizeof msg, sig, sl) == WT_ERR_ILLEGAL_PARAMETER);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0201, &xk, msg, sizeof msg, sig, sl) == WT_ERR_ILLEGAL_PARAMETER);
+	CHECK(log.calls == 0);
+	/* certificates read ECDSA as BearSSL always did: the BER form verifies there (hook asked, r || s) */
+	log.answer = WT_SIG_NATIVE_CANNOT;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_CERT, 0x0403, &xk, msg, sizeof msg, ber, sl + 1) == 0);
+	CHECK(log.calls == 1 && log.sig_len == 64);
+	/* a short r and a 121-byte s: BearSSL's reading expands it to 242 bytes; refused (s >= n), no overflow */
+	{
+		uint8_t wide[128];
+		wide[0] = 0x30; wide[1] = 0x7E;
+		wide[2] = 0x02; wide[3] = 0x01; wide[4] = 0x01;
+		wide[5] = 0x02; wide[6] = 0x79;
+		memset(wide + 7, 0x01, 121);
+		log.calls = 0;
+		CHECK(wt_sig_verify_req(&nv, WT_SIGV_CERT, 0x0403, &xk, msg, sizeof msg, wide, sizeof wide) == WT_ERR_BAD_SIGNATURE);
+		CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS12, 0x0403, &xk, msg, sizeof msg, wide, sizeof wide) == WT_ERR_BAD_SIGNATURE);
+		CHECK(log.calls == 0);
+	}
+}
+
+#ifndef WT_TEST_NO_RSA_KEYGEN
+/* RSA PKCS#1 v1.5 is encode-and-compare: a DigestInfo without its NULL parameters is refused. */
+static void
+test_pkcs1_strict(void)
+{
+	static uint8_t kpriv[BR_RSA_KBUF_PRIV_SIZE(2048)], kpub[BR_RSA_KBUF_PUB_SIZE(2048)];
+	static const uint8_t di_null[] = { 0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+		0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
+	static const uint8_t di_nonull[] = { 0x30, 0x2F, 0x30, 0x0B, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+		0x03, 0x04, 0x02, 0x01, 0x04, 0x20 };
+	static const uint8_t msg[] = "pkcs1";
+	uint8_t h[32], x[256];
+	br_hmac_drbg_context drbg;
+	br_rsa_private_key sk;
+	br_x509_pkey xk;
+	int pass;
+
+	br_hmac_drbg_init(&drbg, &br_sha256_vtable, "wasmtls-pkcs1", 13);
+	CHECK(br_rsa_i31_keygen(&drbg.vtable, &sk, kpriv, &xk.key.rsa, kpub, 2048, 65537) == 1);
+	xk.key_type = BR_KEYTYPE_RSA;
+	hash_msg(&br_sha256_vtable, msg, sizeof msg, h);
+	for (pass = 0; pass < 2; pass ++) {
+		const uint8_t *di = pass ? di_nonull : di_null;
+		size_t dl = pass ? sizeof di_nonull : sizeof di_null, ps = 256 - 3 - dl - 32;
+		x[0] = 0;
+		x[1] = 1;
+		memset(x + 2, 0xFF, ps);
+		x[2 + ps] = 0;
+		memcpy(x + 3 + ps, di, dl);
+		memcpy(x + 3 + ps + dl, h, 32);
+		CHECK(br_rsa_i31_private(x, &sk) == 1);
+		CHECKF(wt_sig_verify_tls12(WT_SIG_RSA_PKCS1_SHA256, &xk, msg, sizeof msg, x, 256)
+			== (pass ? WT_ERR_BAD_SIGNATURE : 0), "DigestInfo %s NULL", pass ? "without" : "with");
+		/* BearSSL's own br_rsa_i31_pkcs1_vrfy accepts both; wasmtls (and OpenSSL) only the first */
+		{
+			uint8_t got[32];
+			CHECK(br_rsa_i31_pkcs1_vrfy(x, 256, BR_HASH_OID_SHA256, 32, &xk.key.rsa, got) == 1);
+		}
+	}
+}
+#endif
+
 static void
 test_pss_generated(void)
 {
@@ -1033,8 +1189,10 @@ main(int argc, char **argv)
 	test_misc_direct();
 	test_der_direct();
 	test_kex_direct();
+	test_sig_hook_direct();
 #ifndef WT_TEST_NO_RSA_KEYGEN
 	test_pss_generated();
+	test_pkcs1_strict();
 #endif
 
 	test_aead("aes_gcm_test.json", 0);
