@@ -341,6 +341,15 @@ wt_aesgcm_open(const wt_aesgcm_key *k, const uint8_t nonce[WT_AESGCM_NONCE_LEN],
 #endif
 
 void
+wt_aesgcm_decrypt_tag(const wt_aesgcm_key *k, const uint8_t nonce[WT_AESGCM_NONCE_LEN],
+	const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len,
+	uint8_t tag[WT_AESGCM_TAG_LEN])
+{
+	gcm_tag(k, nonce, aad, aad_len, data, len, tag);
+	wt_aesgcm_ctr(k, nonce, 2, data, len);
+}
+
+void
 wt_aesgcm_wipe(wt_aesgcm_key *k)
 {
 	wt_wipe(k, sizeof *k);
