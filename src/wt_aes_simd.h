@@ -60,6 +60,10 @@ void wt_aesgcm_decrypt_tag(const wt_aesgcm_key *k, const uint8_t nonce[WT_AESGCM
 uint32_t wt_aesgcm_ctr(const wt_aesgcm_key *k, const uint8_t nonce[WT_AESGCM_NONCE_LEN],
 	uint32_t ctr, uint8_t *data, size_t len);
 
+/* GHASH: y = GHASH_h(y, data zero-padded to 16 bytes), the same contract as
+ * BearSSL's br_ghash_ctmul64 (which is what runs outside the SIMD build). */
+void wt_ghash(uint8_t y[16], const uint8_t h[16], const void *data, size_t len);
+
 void wt_aesgcm_wipe(wt_aesgcm_key *k);
 
 #endif
