@@ -28,6 +28,57 @@ be64(uint8_t *p, uint64_t v)
 }
 
 
+#if defined(__wasm_simd128__) || defined(WT_GHASH_SCALAR_MODEL)
+/*
+ * The scalar half of the SIMD GHASH (see below), portable so that the
+ * native constant-time check (tests/c/ct/ct_ghash.c) runs this very code.
+ * c[0..27]: the 27 16x16 carry-less leaf products (slot 27 unused) of one
+ * aggregated group; out: the reduced N(Y) (low, high 64 bits). No branch,
+ * no secret index.
+ */
+/* 32x32 -> 64 carry-less product from its three 16x16 leaves (lo, hi, mid). */
+static inline uint64_t
+ghash_p32(const uint32_t *c, int lo, int hi, int mid)
+{
+	uint64_t a = c[lo], b = c[hi], m = (uint64_t)c[mid] ^ a ^ b;
+	return a ^ (m << 16) ^ (b << 32);
+}
+
+/* 64x64 -> 128 from three 32x32 products. */
+static inline void
+ghash_p64(uint64_t d0, uint64_t d1, uint64_t d2, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t m = d0 ^ d1 ^ d2;
+	*lo = d0 ^ (m << 32);
+	*hi = d1 ^ (m >> 32);
+}
+
+static void
+ghash_combine(const uint32_t c[28], uint64_t *rl, uint64_t *rh)
+{
+	uint64_t e0l, e0h, e1l, e1h, e2l, e2h, ml, mh, w0, w1, w2, w3, d;
+	/* Karatsuba recombination: 27 leaves -> 256-bit product [w3:w2:w1:w0] */
+	ghash_p64(ghash_p32(c, 0, 1, 8), ghash_p32(c, 2, 3, 9), ghash_p32(c, 12, 13, 20), &e0l, &e0h);
+	ghash_p64(ghash_p32(c, 4, 5, 10), ghash_p32(c, 6, 7, 11), ghash_p32(c, 14, 15, 21), &e1l, &e1h);
+	ghash_p64(ghash_p32(c, 16, 17, 22), ghash_p32(c, 18, 19, 23), ghash_p32(c, 24, 25, 26), &e2l, &e2h);
+	ml = e0l ^ e1l ^ e2l;
+	mh = e0h ^ e1h ^ e2h;
+	w0 = e0l;
+	w1 = e0h ^ ml;
+	w2 = e1l ^ mh;
+	w3 = e1h;
+	/* reflected order: the 255-bit product, shifted left by one */
+	w3 = (w3 << 1) | (w2 >> 63);
+	w2 = (w2 << 1) | (w1 >> 63);
+	w1 = (w1 << 1) | (w0 >> 63);
+	w0 <<= 1;
+	/* reduce: x^128 = x^7 + x^2 + x + 1; in N form a multiplication by x is a right shift */
+	d = w1 ^ (w0 << 63) ^ (w0 << 62) ^ (w0 << 57);
+	*rh = w3 ^ d ^ (d >> 1) ^ (d >> 2) ^ (d >> 7);
+	*rl = w2 ^ w0 ^ ((w0 >> 1) | (d << 63)) ^ ((w0 >> 2) | (d << 62)) ^ ((w0 >> 7) | (d << 57));
+}
+#endif
+
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 #include "wt_aes_simd_tables.h"
@@ -304,23 +355,6 @@ ghash_tabs(v128_t r[7][3], v128_t hn)
 	}
 }
 
-/* 32x32 -> 64 carry-less product from its three 16x16 leaves (lo, hi, mid). */
-static inline uint64_t
-ghash_p32(const uint32_t *c, int lo, int hi, int mid)
-{
-	uint64_t a = c[lo], b = c[hi], m = (uint64_t)c[mid] ^ a ^ b;
-	return a ^ (m << 16) ^ (b << 32);
-}
-
-/* 64x64 -> 128 from three 32x32 products. */
-static inline void
-ghash_p64(uint64_t d0, uint64_t d1, uint64_t d2, uint64_t *lo, uint64_t *hi)
-{
-	uint64_t m = d0 ^ d1 ^ d2;
-	*lo = d0 ^ (m << 32);
-	*hi = d1 ^ (m >> 32);
-}
-
 /*
  * Y = (Y ^ xn[0]) H^m ^ xn[1] H^(m-1) ^ .. ^ xn[m-1] H, m in 1..4; xn are
  * N-form blocks.
@@ -330,7 +364,7 @@ ghash_group_n(ghash_ctx *g, const v128_t *xn, int m)
 {
 	v128_t s[4][7];
 	uint32_t c[28];
-	uint64_t e0l, e0h, e1l, e1h, e2l, e2h, ml, mh, w0, w1, w2, w3, d, rl, rh;
+	uint64_t rl, rh;
 	const v128_t c0 = wasm_i32x4_splat(GM16_0), c1 = wasm_i32x4_splat(GM16_1), c2 = wasm_i32x4_splat(GM16_2);
 
 	ghash_leaves(wasm_v128_xor(xn[0], g->y), s[0]);
@@ -352,25 +386,7 @@ ghash_group_n(ghash_ctx *g, const v128_t *xn, int m)
 		wasm_v128_store(c + 4 * v, wasm_v128_or(wasm_v128_and(a0, wasm_i32x4_splat(GM32_0)),
 			wasm_v128_or(wasm_v128_and(a1, wasm_i32x4_splat(GM32_1)), wasm_v128_and(a2, wasm_i32x4_splat(GM32_2)))));
 	}
-	/* Karatsuba recombination: 27 leaves -> 256-bit product [w3:w2:w1:w0] */
-	ghash_p64(ghash_p32(c, 0, 1, 8), ghash_p32(c, 2, 3, 9), ghash_p32(c, 12, 13, 20), &e0l, &e0h);
-	ghash_p64(ghash_p32(c, 4, 5, 10), ghash_p32(c, 6, 7, 11), ghash_p32(c, 14, 15, 21), &e1l, &e1h);
-	ghash_p64(ghash_p32(c, 16, 17, 22), ghash_p32(c, 18, 19, 23), ghash_p32(c, 24, 25, 26), &e2l, &e2h);
-	ml = e0l ^ e1l ^ e2l;
-	mh = e0h ^ e1h ^ e2h;
-	w0 = e0l;
-	w1 = e0h ^ ml;
-	w2 = e1l ^ mh;
-	w3 = e1h;
-	/* reflected order: the 255-bit product, shifted left by one */
-	w3 = (w3 << 1) | (w2 >> 63);
-	w2 = (w2 << 1) | (w1 >> 63);
-	w1 = (w1 << 1) | (w0 >> 63);
-	w0 <<= 1;
-	/* reduce: x^128 = x^7 + x^2 + x + 1; in N form a multiplication by x is a right shift */
-	d = w1 ^ (w0 << 63) ^ (w0 << 62) ^ (w0 << 57);
-	rh = w3 ^ d ^ (d >> 1) ^ (d >> 2) ^ (d >> 7);
-	rl = w2 ^ w0 ^ ((w0 >> 1) | (d << 63)) ^ ((w0 >> 2) | (d << 62)) ^ ((w0 >> 7) | (d << 57));
+	ghash_combine(c, &rl, &rh);
 	g->y = wasm_i64x2_make((int64_t)rl, (int64_t)rh);
 	wt_wipe(c, sizeof c);
 }
