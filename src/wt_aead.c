@@ -2,7 +2,10 @@
  * wt_aead.c — the TLS AEADs on BearSSL's constant-time primitives.
  *
  *   AES-128/256-GCM     aes_ct64 (bitsliced, no tables) in CTR mode
- *                       + ghash_ctmul64, glued by br_gcm_context
+ *                       + ghash_ctmul64, glued by br_gcm_context; in the
+ *                       wasm SIMD build (WT_SIMD) wt_aesgcm instead
+ *                       (wt_aes_simd.c: vector-permute AES, no tables in
+ *                       memory, and its GHASH)
  *   ChaCha20-Poly1305   chacha20_ct + poly1305_ctmul (RFC 8439)
  *
  * Both are used in place: seal encrypts `data` and writes the tag, open
@@ -37,7 +40,14 @@ wt_aead_init(wt_aead_key *k, wt_aead_alg alg, const uint8_t *key, size_t key_len
 	if (alg == WT_AEAD_CHACHA20_POLY1305) {
 		memcpy(k->u.chacha, key, 32);
 	} else {
+#if defined(WT_SIMD) && WT_SIMD
+		if (wt_aesgcm_init(&k->u.aes, key, key_len) != 0) {
+			memset(k, 0, sizeof *k);
+			return -1;
+		}
+#else
 		br_aes_ct64_ctr_init(&k->u.aes, key, key_len);
+#endif
 	}
 	return 0;
 }
@@ -59,6 +69,21 @@ wt_aead_wipe(wt_aead_key *k)
  * const away from the caller's expanded key is safe. The GCM context
  * holds the hash key H = AES_K(0^128), a secret: it is wiped on exit.
  */
+#if defined(WT_SIMD) && WT_SIMD
+static void
+wt_gcm_run(const wt_aead_key *k, const uint8_t *nonce,
+	const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len,
+	int encrypt, uint8_t *tag_out)
+{
+	/* open: tag over the ciphertext first, then decrypt; wt_aead_open
+	 * compares the tags and wipes the buffer on a mismatch. */
+	if (encrypt) {
+		wt_aesgcm_seal(&k->u.aes, nonce, aad, aad_len, data, len, tag_out);
+	} else {
+		wt_aesgcm_decrypt_tag(&k->u.aes, nonce, aad, aad_len, data, len, tag_out);
+	}
+}
+#else
 static void
 wt_gcm_run(const wt_aead_key *k, const uint8_t *nonce,
 	const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len,
@@ -79,6 +104,7 @@ wt_gcm_run(const wt_aead_key *k, const uint8_t *nonce,
 	br_gcm_get_tag(&gc, tag_out);
 	wt_wipe(&gc, sizeof gc);
 }
+#endif
 
 /*
  * Run ChaCha20-Poly1305. br_poly1305_ctmul_run encrypts then MACs when

@@ -48,10 +48,21 @@ int wt_aesgcm_open(const wt_aesgcm_key *k, const uint8_t nonce[WT_AESGCM_NONCE_L
 	const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len,
 	const uint8_t tag[WT_AESGCM_TAG_LEN]);
 
+/* Decrypt data in place and write the tag computed over aad and the ciphertext,
+ * without checking it: for a caller (wt_aead_open) that compares tags itself
+ * and wipes data on a mismatch. */
+void wt_aesgcm_decrypt_tag(const wt_aesgcm_key *k, const uint8_t nonce[WT_AESGCM_NONCE_LEN],
+	const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len,
+	uint8_t tag[WT_AESGCM_TAG_LEN]);
+
 /* Raw CTR keystream XOR (counter block = nonce || ctr, big-endian), for tests
  * and benchmarks. Returns the next counter. */
 uint32_t wt_aesgcm_ctr(const wt_aesgcm_key *k, const uint8_t nonce[WT_AESGCM_NONCE_LEN],
 	uint32_t ctr, uint8_t *data, size_t len);
+
+/* GHASH: y = GHASH_h(y, data zero-padded to 16 bytes), the same contract as
+ * BearSSL's br_ghash_ctmul64 (which is what runs outside the SIMD build). */
+void wt_ghash(uint8_t y[16], const uint8_t h[16], const void *data, size_t len);
 
 void wt_aesgcm_wipe(wt_aesgcm_key *k);
 

@@ -4,7 +4,8 @@
  *
  *   HKDF           wt_hkdf.c   (RFC 5869 on br_hmac; BearSSL's br_hkdf cannot
  *                               expand from an arbitrary PRK, TLS 1.3 needs that)
- *   AEAD           wt_aead.c   (AES-GCM: aes_ct64 + ghash_ctmul64;
+ *   AEAD           wt_aead.c   (AES-GCM: aes_ct64 + ghash_ctmul64, or in the
+ *                               wasm SIMD build wt_aesgcm (wt_aes_simd.c);
  *                               ChaCha20-Poly1305: chacha20_ct + poly1305_ctmul)
  *   key exchange   wt_kex.c    (X25519: ec_c25519_m31; P-256: ec_p256_m31;
  *                               P-384: ec_prime_i31 — all via br_ec_all_m31)
@@ -21,6 +22,9 @@
 #include <stdint.h>
 #include "bearssl.h"
 #include "wt_sig_verify.h"
+#if defined(WT_SIMD) && WT_SIMD
+#include "wt_aes_simd.h"
+#endif
 
 /*
  * Randomness comes only from the caller: a callback that fills `out` with
@@ -72,7 +76,11 @@ typedef enum {
 typedef struct {
 	wt_aead_alg alg;
 	union {
+#if defined(WT_SIMD) && WT_SIMD
+		wt_aesgcm_key aes;           /* vector-permute AES + GHASH key H */
+#else
 		br_aes_ct64_ctr_keys aes;
+#endif
 		uint8_t chacha[32];
 	} u;
 } wt_aead_key;

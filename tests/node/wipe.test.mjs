@@ -40,6 +40,13 @@ function expandLabel(hash, secret, label, length) {
   return Buffer.concat(out).subarray(0, length);
 }
 
+/** GHASH key H = AES_K(0^128). */
+function ghashKey(key) {
+  const c = crypto.createCipheriv(`aes-${key.length * 8}-ecb`, key, null);
+  c.setAutoPadding(false);
+  return Buffer.concat([c.update(Buffer.alloc(16)), c.final()]);
+}
+
 async function run({ maxVersion, cipher }) {
   const keylog = [];
   const srv = await startNodeTlsServer({
@@ -65,17 +72,33 @@ async function run({ maxVersion, cipher }) {
   assert.ok(secrets.length >= 1, 'the server logged secrets');
   const hash = info.cipher.endsWith('SHA384') ? 'sha384' : 'sha256';
   const keyLen = /AES_128|AES128/.test(info.cipher) ? 16 : 32;
+  const aes = /AES/.test(info.cipher);
   const derived = info.version === 'TLSv1.3'
-    ? secrets.filter((x) => x.label.endsWith('TRAFFIC_SECRET_0')).flatMap((x) => [
-      { label: `${x.label} key`, bytes: expandLabel(hash, x.bytes, 'key', keyLen) },
-      { label: `${x.label} iv`, bytes: expandLabel(hash, x.bytes, 'iv', 12) },
-    ])
+    ? secrets.filter((x) => x.label.endsWith('TRAFFIC_SECRET_0')).flatMap((x) => {
+      const key = expandLabel(hash, x.bytes, 'key', keyLen);
+      const out = [
+        { label: `${x.label} key`, bytes: key },
+        { label: `${x.label} iv`, bytes: expandLabel(hash, x.bytes, 'iv', 12) },
+      ];
+      if (aes) {
+        // the AES-GCM key as the SIMD build stores it (wt_aesgcm_key): round key 0 (the key's
+        // first 16 bytes, the whole AES-256 key is not contiguous there) and the GHASH key H = E_K(0^128)
+        out.push({ label: `${x.label} key[0..16]`, bytes: key.subarray(0, 16) });
+        out.push({ label: `${x.label} H`, bytes: ghashKey(key) });
+      }
+      return out;
+    })
     : [];
   // the scan works: while open, the engine keeps the secret it needs for what comes next
   const liveLabel = info.version === 'TLSv1.3' ? 'CLIENT_TRAFFIC_SECRET_0' : null;
   if (liveLabel) {
     const live = secrets.find((x) => x.label === liveLabel);
     assert.ok(find(memory(), live.bytes).length > 0, `${liveLabel} is in wasm memory while the connection is open`);
+    if (aes && wasm.exports.wt_build_simd()) {
+      // ... and so is the expanded AES-GCM key of the record layer (wt_aesgcm in the SIMD build)
+      const h = derived.find((x) => x.label === `${liveLabel} H`);
+      assert.ok(find(memory(), h.bytes).length > 0, `${h.label} is in wasm memory while the connection is open`);
+    }
   }
 
   await writer.close().catch(() => {});
