@@ -144,7 +144,7 @@ async function bulk(client, dir, port, opts = {}, bytes = BULK) {
  * connection with one and with IDLE_CONNS open, and the growth of memory.buffer for IDLE_CONNS.
  */
 async function wasmHeap(client, port) {
-  const { loadWasmNode } = await import('../js/load-node.js');
+  const { loadWasmNode } = await import('../tests/node/helpers/wasm.mjs');
   const wasm = await loadWasmNode();
   const x = wasm.exports;
   const memory = () => x.memory.buffer.byteLength;
@@ -177,7 +177,7 @@ async function wasmHeap(client, port) {
 function coldStart(what) {
   const scripts = {
     wasmtls: `const t=performance.now();const m=await import(${JSON.stringify(path.join(ROOT, 'js/index.node.js'))});` +
-      `const {loadWasmNode}=await import(${JSON.stringify(path.join(ROOT, 'js/load-node.js'))});await loadWasmNode();console.log(performance.now()-t)`,
+      'await m.init();console.log(performance.now()-t)',
     'node:tls': 'const t=performance.now();await import("node:tls");console.log(performance.now()-t)',
     subtls: `const t=performance.now();await import(${JSON.stringify(path.join(ROOT, 'node_modules/subtls/index.js'))});console.log(performance.now()-t)`,
     'node-forge': `const t=performance.now();await import(${JSON.stringify(path.join(ROOT, 'node_modules/node-forge/lib/index.js'))});console.log(performance.now()-t)`,
@@ -215,8 +215,8 @@ function browserSize() {
   let skip = new Set(['roots.js']);
   if (!fs.existsSync(browserEntry)) {
     entry = path.join(ROOT, 'js/index.node.js');
-    skip = new Set(['load-node.js', 'node-tcp.js', 'roots.js']);
-    note = 'js/index.browser.js absent: js/index.node.js import graph minus load-node.js and transports/node-tcp.js';
+    skip = new Set(['node.js', 'node-ca.js', 'node-keylog.js', 'node-tcp.js', 'roots.js']);
+    note = 'js/index.browser.js absent: js/index.node.js import graph minus runtimes/node*.js and transports/node-tcp.js';
   }
   const files = importGraph(entry, skip);
   const plainBytes = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));
@@ -255,7 +255,7 @@ async function main() {
     params: { handshakes: HS_N, bulkBytes: BULK, forgeBulkBytes: FORGE_BULK, bulkRuns: BULK_RUNS, idleConnections: IDLE_CONNS, coldRuns: COLD_RUNS },
     handshake: {}, resumed: {}, bulk: {}, heap: null, coldStartMs: {}, size: null, browser: null };
   // Which wasm build the Node loader picked (the SIMD one where it validates; WASMTLS_WASM overrides).
-  const { loadWasmNode } = await import('../js/load-node.js');
+  const { loadWasmNode } = await import('../tests/node/helpers/wasm.mjs');
   R.wasmBuild = (await loadWasmNode()).exports.wt_build_simd() ? 'js/dist/wasmtls-simd.wasm' : 'js/dist/wasmtls.wasm';
 
   const hsCases = [

@@ -53,12 +53,12 @@ test('the browser entry imports nothing from node: (static walk of its import gr
   }
   assert.deepEqual(bad, [], 'only relative imports are allowed on the browser path');
   const files = [...seen].map((f) => path.relative(ROOT, f)).sort();
-  for (const f of ['js/core/api.js', 'js/core/connection.js', 'js/load-browser.js', 'js/transports/websocket.js', 'js/transports/wisp.js', 'js/core/wasm.js']) {
+  for (const f of ['js/core/api.js', 'js/core/connection.js', 'js/runtimes/browser.js', 'js/transports/websocket.js', 'js/transports/wisp.js', 'js/core/wasm.js']) {
     assert.ok(files.includes(f), `${f} is in the graph (${files.join(', ')})`);
   }
   for (const f of files) assert.doesNotMatch(f, /node/, `${f} looks Node-specific`);
   // The walker itself sees a node: import where there is one.
-  assert.ok(importsOf(path.join(ROOT, 'js/load-node.js')).includes('node:fs/promises'));
+  assert.ok(importsOf(path.join(ROOT, 'js/runtimes/node.js')).includes('node:fs/promises'));
   // package.json sends browsers and bundlers (default) to this entry.
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   assert.equal(pkg.exports['.'].browser, './js/index.browser.js');

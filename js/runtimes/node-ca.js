@@ -14,7 +14,7 @@ let loading = null;
 /** @returns {Promise<Uint8Array[]>} the roots (DER) and the extra certificates (PEM text as UTF-8 bytes, as `ca` takes them) */
 export function loadNodeDefaultCa() {
   loading ??= (async () => {
-    const [{ default: roots }, extra] = await Promise.all([import('./roots.js'), readExtraCaCerts(process.env.NODE_EXTRA_CA_CERTS)]);
+    const [{ default: roots }, extra] = await Promise.all([import('../roots.js'), readExtraCaCerts(process.env.NODE_EXTRA_CA_CERTS)]);
     if (!extra.length) return roots;
     // a system bundle (NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt is common) repeats most roots: add only the new ones
     const known = new Set(roots.map((der) => Buffer.from(der).toString('base64')));
