@@ -226,12 +226,17 @@ function browserSize() {
   const jsGzip = js.reduce((a, f) => a + f.gzip, 0);
   const jsConcatGzip = gz(Buffer.concat(files.map((f) => fs.readFileSync(f))));
   const subtlsFile = path.join(ROOT, 'node_modules/subtls/index.js');
+  // The bundled, minified browser build (scripts/bundle-browser.mjs; `wasmtls/browser.min.js`): one file + the wasm.
+  const bundleFile = path.join(ROOT, 'js/dist/wasmtls.browser.min.js');
+  const bundle = fs.existsSync(bundleFile) ? fs.readFileSync(bundleFile) : null;
   return {
     note,
     wasmBytes: wasmBytes.length, wasmGzip: gz(wasmBytes), plainWasmBytes: plainBytes.length, plainWasmGzip: gz(plainBytes),
     jsBytes: js.reduce((a, f) => a + f.bytes, 0), jsGzipPerFile: jsGzip, jsGzipBundled: jsConcatGzip,
     totalGzip: gz(wasmBytes) + jsGzip, files: js,
     subtlsGzip: gz(fs.readFileSync(subtlsFile)),
+    bundleFile: bundle ? path.relative(ROOT, bundleFile) : null, bundleBytes: bundle?.length ?? null, bundleGzip: bundle ? gz(bundle) : null,
+    bundleTotalGzip: bundle ? gz(wasmBytes) + gz(bundle) : null,
   };
 }
 
@@ -323,7 +328,10 @@ function targets(R) {
   const vsSub = down('CHACHA20-POLY1305', 'wasmtls') / down('AES-128-GCM', 'subtls');
   add('download ChaCha20 >= 2.5x subtls (its AES-128-GCM)', vsSub, vsSub >= 2.5, 'ratio');
   add('download AES-128-GCM >= 60 MB/s', down('AES-128-GCM', 'wasmtls'), down('AES-128-GCM', 'wasmtls') >= 60, 'MB/s');
-  add('browser WASM+JS <= 60 KB gzip', R.size.totalGzip / 1000, R.size.totalGzip <= 60000, 'KB');
+  // against the bundled, minified build (wasm + js/dist/wasmtls.browser.min.js); the unbundled graph alongside
+  const bundled = R.size.bundleTotalGzip ?? R.size.totalGzip;
+  add('browser WASM+JS <= 60 KB gzip (minified bundle)', bundled / 1000, bundled <= 60000,
+    `KB (wasm ${r2(R.size.wasmGzip / 1000)} + bundle ${R.size.bundleGzip == null ? 'absent' : r2(R.size.bundleGzip / 1000)}; unbundled graph ${r2(R.size.totalGzip / 1000)} KB)`);
   add('cold start <= 15 ms', R.coldStartMs.wasmtls, R.coldStartMs.wasmtls <= 15, 'ms');
   add('WASM heap per idle connection <= 40 KiB', R.heap?.kibPerConnection, R.heap?.kibPerConnection <= 40, 'KiB');
   // Chromium over Wisp, against epoxy-tls in the same run (bench/browser.mjs computes them).
@@ -365,7 +373,8 @@ function print(R) {
   lines.push(`\nCold start (fresh process, import + instantiate, median of ${R.params.coldRuns}): ` +
     Object.entries(R.coldStartMs).map(([n, v]) => `${n} ${fmt(v, ' ms')}`).join(', '));
   const s = R.size;
-  lines.push(`\nBrowser download (gzip -9): wasm ${s.wasmGzip} B (raw ${s.wasmBytes}; the plain build ${s.plainWasmGzip} B) + JS ${s.jsGzipPerFile} B per file (${s.jsGzipBundled} B bundled) = ${(s.totalGzip / 1000).toFixed(1)} KB; subtls ${(s.subtlsGzip / 1000).toFixed(1)} KB`);
+  lines.push(`\nBrowser download (gzip -9): wasm ${s.wasmGzip} B (raw ${s.wasmBytes}; the plain build ${s.plainWasmGzip} B) + JS ${s.jsGzipPerFile} B per file (${s.jsGzipBundled} B bundled) = ${(s.totalGzip / 1000).toFixed(1)} KB unbundled; ` +
+    `minified bundle ${s.bundleGzip ?? 'absent'} B (raw ${s.bundleBytes ?? '–'}) + wasm = ${s.bundleTotalGzip == null ? '–' : (s.bundleTotalGzip / 1000).toFixed(1)} KB; subtls ${(s.subtlsGzip / 1000).toFixed(1)} KB`);
   lines.push(`  (${s.note})`);
   const b = R.browser;
   lines.push('\nBrowser (Chromium, in a page)');

@@ -101,6 +101,10 @@ test('the installed tarball: import() and require() of wasmtls, wasmtls/node and
   assert.ok(out.roots > 100);
   const esm = execFileSync(process.execPath, ['--input-type=module', '-e', "import { connect, HINTS } from 'wasmtls'; console.log(typeof connect, Object.keys(HINTS).length > 20)"], { cwd: copy.dir, encoding: 'utf8' });
   assert.equal(esm.trim(), 'function true');
+  // the bundled browser build resolves and sits next to the wasm builds its new URL(…) literals name
+  const bundled = execFileSync(process.execPath, ['--input-type=module', '-e', "import { connect, loadWasmBrowser } from 'wasmtls/browser.min.js'; import { createRequire } from 'node:module'; import fs from 'node:fs'; import path from 'node:path'; " +
+    "const file = createRequire(import.meta.url).resolve('wasmtls/browser.min.js'); console.log(typeof connect, typeof loadWasmBrowser, path.basename(file), ['wasmtls.wasm', 'wasmtls-simd.wasm'].every((f) => fs.existsSync(path.join(path.dirname(file), f))))"], { cwd: copy.dir, encoding: 'utf8' });
+  assert.equal(bundled.trim(), 'function function wasmtls.browser.min.js true');
   const version = execFileSync(path.join(copy.dir, 'node_modules', '.bin', 'wasmtls'), ['--version'], { encoding: 'utf8' });
   assert.equal(version, `wasmtls ${pkg.version}\n`);
   assert.ok(fs.existsSync(path.join(copy.dir, 'node_modules', 'wasmtls', 'CHANGELOG.md')));
