@@ -6,7 +6,7 @@
  * without a CERTIFICATE block, is a process warning, not a failure.
  * An explicit `ca` replaces all of this (like Node's `ca` option).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile } from './node.js';
 
 /** @type {Promise<Uint8Array[]> | null} */
 let loading = null;

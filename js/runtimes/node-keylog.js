@@ -4,12 +4,12 @@
  * created with mode 0600 if missing. It holds the connections' secrets: anyone who reads it can
  * decrypt the captured traffic. Unset (the default): nothing is written.
  */
-import fs from 'node:fs';
 
 /** @returns {((line: string) => void) | null} a sink appending to $SSLKEYLOGFILE, or null when unset */
 export function sslKeylogFile() {
   const file = process.env.SSLKEYLOGFILE;
   if (!file) return null;
+  const fs = process.getBuiltinModule('node:fs'); // not an ESM import of node:fs: see runtimes/node.js
   return (line) => {
     try {
       fs.appendFileSync(file, `${line}\n`, { mode: 0o600 });

@@ -3,11 +3,25 @@
  * `new URL('./dist/…wasm', import.meta.url)` literals and passes them here, so
  * they stay relative to the entry (what bundlers follow).
  */
-import { readFile } from 'node:fs/promises';
+
+// node:fs as the CommonJS module Node loaded at boot: an ESM `import … from 'node:fs'` (or
+// 'node:fs/promises') builds the ESM facade, which also loads fs/promises, node:stream, readline
+// and the fs streams — ~3 ms of cold start (docs/PERFORMANCE.md).
+const fs = process.getBuiltinModule('node:fs');
 import { instantiate, loadedWasm, readPreferringSimd } from '../core/wasm.js';
 
 /** @type {Promise<import('../core/wasm.js').WasmTls> | null} */
 let loading = null;
+
+/**
+ * fs.readFile as a promise (see above: not node:fs/promises).
+ * @param {string | URL} file
+ * @param {BufferEncoding} [encoding]
+ * @returns {Promise<any>}
+ */
+export function readFile(file, encoding) {
+  return new Promise((resolve, reject) => fs.readFile(file, encoding, (err, data) => (err ? reject(err) : resolve(data))));
+}
 
 const MISSING_WASM_HELP = 'if wasmtls was bundled, copy node_modules/wasmtls/js/dist/*.wasm into a dist/ folder next to the bundle, ' +
   'set WASMTLS_WASM to the path of wasmtls.wasm, or call init({ wasm }) first; in a checkout of the repository, run `npm run build`';

@@ -109,3 +109,16 @@ test('the installed tarball: import() and require() of wasmtls, wasmtls/node and
   assert.equal(version, `wasmtls ${pkg.version}\n`);
   assert.ok(fs.existsSync(path.join(copy.dir, 'node_modules', 'wasmtls', 'CHANGELOG.md')));
 });
+
+test('cold start: importing the Node entry and init() load neither node:net nor node:stream (they come with the first connection)', () => {
+  // an ESM import of node:fs / node:fs/promises / node:net would pull in node:stream and the fs streams (docs/PERFORMANCE.md, item 3)
+  const script = `const before = new Set(process.moduleLoadList);
+    const m = await import(${JSON.stringify(path.join(ROOT, 'js/index.node.js'))});
+    await m.init();
+    console.log(JSON.stringify(process.moduleLoadList.filter((x) => !before.has(x))));`;
+  const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim());
+  for (const mod of ['NativeModule net', 'NativeModule stream', 'NativeModule internal/fs/streams']) assert.ok(!loaded.includes(mod), `${mod} loaded at import: ${loaded.join(', ')}`);
+  // the walker is right: the same probe sees node:net once a module imports it
+  const withNet = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script.replace('await m.init();', "await m.init(); await import('node:net');")], { encoding: 'utf8' }).trim());
+  assert.ok(withNet.includes('NativeModule net'));
+});
