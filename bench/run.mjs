@@ -215,7 +215,7 @@ function browserSize() {
   let skip = new Set(['roots.js']);
   if (!fs.existsSync(browserEntry)) {
     entry = path.join(ROOT, 'js/index.node.js');
-    skip = new Set(['node.js', 'node-ca.js', 'node-keylog.js', 'node-tcp.js', 'roots.js']);
+    skip = new Set(['node.js', 'node-tcp.js', 'roots.js']);
     note = 'js/index.browser.js absent: js/index.node.js import graph minus runtimes/node*.js and transports/node-tcp.js';
   }
   const files = importGraph(entry, skip);

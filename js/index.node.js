@@ -6,12 +6,10 @@
  *   const info = await socket.opened;
  */
 import { createConnect, createUpgrade, createInit } from './core/api.js';
-import { nodeWasmLoader, readWasmNode } from './runtimes/node.js';
+import { nodeWasmLoader, readWasmNode, loadNodeDefaultCa, sslKeylogFile } from './runtimes/node.js';
 import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
 import { nodeTcpTransport } from './transports/node-tcp.js';
-import { loadNodeDefaultCa } from './runtimes/node-ca.js';
-import { sslKeylogFile } from './runtimes/node-keylog.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
