@@ -85,7 +85,7 @@ for (const [label, server, version] of cases) {
   for (let i = 0; i < N; i++) crypto.verify('sha256', msg, publicKey, der);
   c = process.cpuUsage(t);
   const verifyOnly = (c.user + c.system) / 1000 / N;
-  const { loadWasmNode } = await import('../js/load-node.js');
+  const { loadWasmNode } = await import('../tests/node/helpers/wasm.mjs');
   const { setSigVerifier, getSigVerifier } = await import('../js/core/wasm.js');
   const wasm = await loadWasmNode();
   const point = Buffer.from(spki.subarray(spki.length - 65));

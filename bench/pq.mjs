@@ -69,7 +69,7 @@ function countingRelay(port) {
 
 /** Time wt_conn_start (key share generation + ClientHello) in the shipped module, per configuration: best of 7 rounds of `n`. */
 async function startTimes(n) {
-  const { loadWasmNode } = await import('../js/load-node.js');
+  const { loadWasmNode } = await import('../tests/node/helpers/wasm.mjs');
   const x = (await loadWasmNode()).exports;
   const lists = { ...CONFIGS, default: ['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1'] };
   const one = (groups) => {

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { loadWasmNode } from '../js/load-node.js';
+import { loadWasmNode } from '../tests/node/helpers/wasm.mjs';
 import { verifyChain } from '../js/x509/verify.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

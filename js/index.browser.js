@@ -9,7 +9,7 @@
  *   const info = await socket.opened;
  */
 import { createConnect, createUpgrade, createInit } from './core/api.js';
-import { loadWasmBrowser } from './load-browser.js';
+import { browserWasmLoader } from './runtimes/browser.js';
 import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
 
@@ -17,6 +17,12 @@ export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
 export { parseCertificate, describeCertificate } from './x509/x509.js';
 export { webSocket, wisp, loadWasmBrowser };
+
+// The entry owns the wasm URLs (relative to this file: what bundlers follow and copy).
+const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
+const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
+/** Fetch and instantiate the wasm once per page (the SIMD build where the browser has wasm SIMD), or `source`: another URL or a WebAssembly.Module. */
+const loadWasmBrowser = browserWasmLoader(SIMD_WASM, PLAIN_WASM);
 
 /**
  * Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`.

@@ -6,7 +6,7 @@
  *   const socket = connect('example.com:443', { ca: pem });
  */
 import { createConnect, createUpgrade, createInit } from './core/api.js';
-import { loadWasmDeno, readWasmDeno } from './load-deno.js';
+import { denoWasmLoader, readWasmDeno } from './runtimes/deno.js';
 import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
 import { denoTcpTransport } from './transports/deno-tcp.js';
@@ -16,6 +16,11 @@ import { nodeSigVerifier } from './core/native-verify.js';
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
 export { parseCertificate, describeCertificate } from './x509/x509.js';
+
+// The entry owns the wasm URLs (relative to this file: what bundlers follow and copy).
+const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
+const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
+const loadWasmDeno = denoWasmLoader(SIMD_WASM, PLAIN_WASM);
 
 const runtime = {
   loadWasm: loadWasmDeno,

@@ -6,17 +6,20 @@
  *   const info = await socket.opened;
  */
 import { createConnect, createUpgrade, createInit } from './core/api.js';
-import { loadWasmNode, readWasmNode } from './load-node.js';
+import { nodeWasmLoader, readWasmNode, loadNodeDefaultCa, sslKeylogFile } from './runtimes/node.js';
 import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
 import { nodeTcpTransport } from './transports/node-tcp.js';
-import { loadNodeDefaultCa } from './load-node-ca.js';
-import { sslKeylogFile } from './keylog-node.js';
 import { nodeSigVerifier } from './core/native-verify.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
 export { parseCertificate, describeCertificate } from './x509/x509.js';
+
+// The entry owns the wasm URLs (relative to this file: what bundlers follow and copy).
+const SIMD_WASM = new URL('./dist/wasmtls-simd.wasm', import.meta.url);
+const PLAIN_WASM = new URL('./dist/wasmtls.wasm', import.meta.url);
+const loadWasmNode = nodeWasmLoader(SIMD_WASM, PLAIN_WASM);
 
 /**
  * Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`.

@@ -7,14 +7,15 @@
  *   const socket = connect('db.example.com:5432', { ca: env.CA_PEM });
  */
 import { createConnect, createUpgrade, createInit } from './core/api.js';
-import { loadWasmWorkerd } from './load-workerd.js';
+import wasmModule from './dist/wasmtls-simd.wasm'; // a compiled WebAssembly.Module in workerd (V8 always has wasm SIMD)
+import { workerdWasmLoader } from './runtimes/workerd.js';
 import { workerdTcpTransport } from './transports/workerd-tcp.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
 export { parseCertificate, describeCertificate } from './x509/x509.js';
 
-const runtime = { loadWasm: loadWasmWorkerd, transports: { tcp: workerdTcpTransport } };
+const runtime = { loadWasm: workerdWasmLoader(wasmModule), transports: { tcp: workerdTcpTransport } };
 
 /** Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`. */
 export const connect = createConnect(runtime);

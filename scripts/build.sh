@@ -67,3 +67,7 @@ fi
 
 # The default trust store behind `wasmtls/roots` (Debian's Mozilla roots).
 node scripts/make-roots.mjs
+
+# The bundled, minified browser build js/dist/wasmtls.browser.min.js (`wasmtls/browser.min.js`):
+# esbuild (a devDependency). WT_NO_BUNDLE=1 skips it (e.g. without node_modules).
+[ "${WT_NO_BUNDLE:-0}" = 1 ] || node scripts/bundle-browser.mjs

@@ -17,6 +17,12 @@ for (const name of ['wasmtls.wasm', 'wasmtls-simd.wasm', 'wasmtls-h2.wasm']) {
   }
 }
 
+// The bundled browser build of `wasmtls/browser.min.js` (scripts/bundle-browser.mjs, run by the build).
+if (!fs.existsSync(new URL('../js/dist/wasmtls.browser.min.js', import.meta.url))) {
+  console.error('prepack: js/dist/wasmtls.browser.min.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+
 // The README is the package's front page: a relative link must name a file the package ships
 // (docs/, examples/ and src/ are linked absolutely, to the repository).
 const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));

@@ -9,7 +9,8 @@
  * {"ok":true} or {"ok":false,"error":{"code","message"}}; exit 0 or 1 (2: usage).
  */
 import { readFile } from 'node:fs/promises';
-import { loadWasmNode } from '../load-node.js';
+import { init } from '../index.node.js';
+import { loadedWasm } from '../core/wasm.js';
 import { verifyChain } from '../x509/verify.js';
 import { parseCertificate } from '../x509/x509.js';
 import { WasmTlsError } from '../core/errors.js';
@@ -125,7 +126,8 @@ export async function runVerify(argv) {
       ca = roots.default;
       anchorsFrom = `the bundled Mozilla roots (${roots.ROOTS_COUNT}, ca-certificates ${roots.ROOTS_VERSION})`;
     }
-    const wasm = await loadWasmNode();
+    await init(); // the Node entry's loader (it owns the wasm URLs; WASMTLS_WASM may name another build)
+    const wasm = await loadedWasm();
     const now = args.time ?? Math.floor(Date.now() / 1000);
     const res = verifyChain(wasm, { chain: sent, ca, host: args.host ?? args.ip, nowSeconds: now, purpose: args.purpose });
     if (!args.json) {

@@ -8,7 +8,7 @@ import { encodeSession } from './session.js';
 import { Engine } from './engine.js';
 import { WasmTlsError, asTransportError } from './errors.js';
 import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, IO, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
-import { describeCertificate, fingerprint256 } from '../x509/x509.js';
+import { parseCertificate, fingerprint256 } from '../x509/x509.js';
 import { applyTrustPolicy } from './trust.js';
 import { anchorCertificate } from './anchors.js';
 import { policyDigest, sameDigest } from './policy.js';
@@ -287,22 +287,25 @@ class TlsConnection {
     // the chain copy, the trust anchors and most of the handshake buffer are not needed any more:
     // the engine compacts itself once connected and nothing is pending
     this.engine.takeChain();
-    const described = sent.map(describeOrRaw);
-    const pathDescribed = path.map((at) => {
-      if ('sent' in at) return described[at.sent];
-      const der = anchorCertificate(this.ca, anchorCounts, at.anchor);
-      return der ? describeOrRaw(der) : null;
-    });
-    Promise.all([Promise.all(described), Promise.all(pathDescribed)]).then(([peerCertificates, verifiedChain]) => {
+    // Only the SHA-256 fingerprints are computed now (WebCrypto is async); the display parse of
+    // js/x509/x509.js runs the first time `peerCertificates` or `verifiedChain` is read.
+    const anchors = path.map((at) => ('sent' in at ? null : anchorCertificate(this.ca, anchorCounts, at.anchor)));
+    Promise.all([Promise.all(sent.map(fingerprint256)), Promise.all(anchors.map((der) => der && fingerprint256(der)))]).then(([sentPrints, anchorPrints]) => {
       const info = {
         ...negotiated,
         resumed,
         earlyData: early ? (early.status === 'pending' ? 'rejected' : early.status) : null,
         serverName: this.options.serverName,
-        peerCertificates,
-        verifiedChain: verifiedChain.filter(Boolean),
+        peerCertificates: null, // lazy (below), in this key order
+        verifiedChain: null,
         timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
       };
+      defineLazyCertificates(info, () => {
+        const peerCertificates = sent.map((der, i) => describeOrRaw(der, sentPrints[i]));
+        const verifiedChain = path.map((at, k) => ('sent' in at ? peerCertificates[at.sent]
+          : anchors[k] ? describeOrRaw(anchors[k], anchorPrints[k]) : null));
+        return { peerCertificates, verifiedChain: verifiedChain.filter(Boolean) };
+      });
       // the verify hook (js/core/trust.js) decides before `opened` resolves
       (resumed ? Promise.resolve() : applyTrustPolicy(this.options, info)).then(
         () => this.onVerdict(info, early),
@@ -688,16 +691,39 @@ function reasonOf(reason) {
   return `: ${reason instanceof Error ? reason.message : String(reason)}`;
 }
 
-/** Parse for display; a certificate we cannot parse still gets its DER and fingerprint. */
-async function describeOrRaw(der) {
+/**
+ * Parse for display (what describeCertificate gives, with the fingerprint already computed); a
+ * certificate we cannot parse still gets its DER and fingerprint.
+ * @param {Uint8Array} der
+ * @param {string} print its fingerprint256
+ */
+function describeOrRaw(der, print) {
   try {
-    return await describeCertificate(der);
+    return { ...parseCertificate(der), fingerprint256: print };
   } catch (err) {
     return {
       der, subject: '', issuer: '', serialNumber: '', validFrom: new Date(NaN), validTo: new Date(NaN),
       subjectAltNames: [], isCA: false, signatureAlgorithm: '', publicKey: null,
-      fingerprint256: await fingerprint256(der), parseError: err.message,
+      fingerprint256: print, parseError: err.message,
     };
+  }
+}
+
+/**
+ * `info.peerCertificates` and `info.verifiedChain` as enumerable accessors that run `build` once,
+ * on the first read of either, and then hold its values (JSON, spread, structuredClone and
+ * assert.deepEqual see plain values, in the same key order). Assigning replaces the value.
+ * @param {Record<string, unknown>} info
+ * @param {() => { peerCertificates: object[], verifiedChain: object[] }} build
+ */
+function defineLazyCertificates(info, build) {
+  let built = null;
+  for (const key of ['peerCertificates', 'verifiedChain']) {
+    Object.defineProperty(info, key, {
+      enumerable: true, configurable: true,
+      get() { built ??= build(); return built[key]; },
+      set(value) { Object.defineProperty(info, key, { value, writable: true, enumerable: true, configurable: true }); },
+    });
   }
 }
 

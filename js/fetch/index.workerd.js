@@ -6,7 +6,7 @@
 import { connect, workerdTcpTransport } from '../index.workerd.js';
 import { makeFetchApi } from './client.js';
 import { makeWebSocket } from './websocket.js';
-// workerd compiles no wasm at run time: the h2 wasm is imported as a Module (like load-workerd.js)
+// workerd compiles no wasm at run time: the h2 wasm is imported as a Module (like js/runtimes/workerd.js)
 import h2Module from '../dist/wasmtls-h2.wasm';
 
 export { responseInfo } from './client.js';

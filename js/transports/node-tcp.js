@@ -2,11 +2,13 @@
  * The default Node transport: a node:net TCP socket as a pair of web streams,
  * with backpressure both ways (pause/resume on reads, 'drain' on writes).
  */
-import net from 'node:net';
 import { WasmTlsError, asTransportError } from '../core/errors.js';
 import { formatAddress } from '../core/address.js';
 
 const READ_HIGH_WATER_MARK = 64 * 1024;
+
+/** node:net, loaded on the first connection: importing it costs ~3 ms of cold start (docs/PERFORMANCE.md). */
+let net = null;
 
 /**
  * Open a TCP connection.
@@ -18,6 +20,7 @@ export function nodeTcpTransport(address, { signal } = {}) {
   const label = formatAddress(address);
   return new Promise((resolve, reject) => {
     if (signal?.aborted) { reject(new WasmTlsError('CONNECT_FAILED', `connecting to ${label} was aborted`)); return; }
+    net ??= process.getBuiltinModule('node:net');
     const socket = net.connect({ host: address.hostname, port: address.port, allowHalfOpen: true });
     socket.setNoDelay(true);
     const onAbort = () => socket.destroy();
@@ -41,7 +44,7 @@ export function nodeTcpTransport(address, { signal } = {}) {
 /**
  * A connected node:net (or any net.Socket-like) socket as a Transport; used
  * by nodeTcpTransport and by wasmtls/node's upgradeDuplex (STARTTLS).
- * @param {net.Socket} socket
+ * @param {import('node:net').Socket} socket
  */
 export function socketStreams(socket) {
   let readableDone = false;

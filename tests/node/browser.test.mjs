@@ -53,12 +53,12 @@ test('the browser entry imports nothing from node: (static walk of its import gr
   }
   assert.deepEqual(bad, [], 'only relative imports are allowed on the browser path');
   const files = [...seen].map((f) => path.relative(ROOT, f)).sort();
-  for (const f of ['js/core/api.js', 'js/core/connection.js', 'js/load-browser.js', 'js/transports/websocket.js', 'js/transports/wisp.js', 'js/core/wasm.js']) {
+  for (const f of ['js/core/api.js', 'js/core/connection.js', 'js/runtimes/browser.js', 'js/transports/websocket.js', 'js/transports/wisp.js', 'js/core/wasm.js']) {
     assert.ok(files.includes(f), `${f} is in the graph (${files.join(', ')})`);
   }
   for (const f of files) assert.doesNotMatch(f, /node/, `${f} looks Node-specific`);
   // The walker itself sees a node: import where there is one.
-  assert.ok(importsOf(path.join(ROOT, 'js/load-node.js')).includes('node:fs/promises'));
+  assert.ok(importsOf(path.join(ROOT, 'js/node-duplex.js')).includes('node:net'));
   // package.json sends browsers and bundlers (default) to this entry.
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   assert.equal(pkg.exports['.'].browser, './js/index.browser.js');
@@ -307,5 +307,55 @@ test('backpressure: a paused reader, with WebSocketStream (all bytes arrive) and
   assert.equal(plain.code, 'TRANSPORT_CLOSED', JSON.stringify(plain));
   assert.match(plain.message, /reader is too slow/);
   assert.equal(plain.bad, 0);
+  await page.close();
+});
+
+test('the bundled, minified build (js/dist/wasmtls.browser.min.js, `wasmtls/browser.min.js`): one module, its wasm next to it, the roots only when asked', { skip }, async () => {
+  const bundle = path.join(ROOT, 'js', 'dist', 'wasmtls.browser.min.js');
+  assert.ok(fs.existsSync(bundle), 'scripts/build.sh wrote the bundle');
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(pkg.exports['./browser.min.js'].default, './js/dist/wasmtls.browser.min.js');
+  // the two wasm URLs are literals relative to the bundle (what bundlers follow); no module imports but the root store
+  const src = fs.readFileSync(bundle, 'utf8');
+  assert.match(src, /new URL\("\.\/wasmtls-simd\.wasm",import\.meta\.url\)/);
+  assert.match(src, /new URL\("\.\/wasmtls\.wasm",import\.meta\.url\)/);
+  assert.deepEqual([...src.matchAll(/\bimport\s*\(\s*"([^"]+)"\s*\)|\bfrom\s*"([^"]+)"/g)].map((m) => m[1] ?? m[2]), ['../roots.js']);
+  fs.writeFileSync(path.join(demoDir, 'bundle.html'), '<!doctype html><meta charset="utf-8"><title>bundle</title>\n');
+  const page = await browser.context.newPage();
+  const errors = [];
+  const requested = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('request', (req) => requested.push(new URL(req.url()).pathname));
+  await page.goto(`${web.url}demo/bundle.html`);
+  const r = await page.evaluate(async ({ url, port, ca }) => {
+    const { connect, webSocket, loadWasmBrowser, parseCertificate, HINTS } = await import('/js/dist/wasmtls.browser.min.js');
+    const socket = connect({ hostname: '127.0.0.1', port }, { serverName: 'localhost', ca, transport: webSocket(url) });
+    const info = await socket.opened;
+    const writer = socket.writable.getWriter();
+    await writer.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+    writer.releaseLock();
+    let text = '';
+    for await (const chunk of socket.readable) text += new TextDecoder().decode(chunk);
+    const afterOne = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+    // no `ca`: the bundled Mozilla roots (js/roots.js, outside the bundle) are loaded and do not trust the test CA
+    const untrusted = await connect({ hostname: '127.0.0.1', port }, { serverName: 'localhost', transport: webSocket(url) })
+      .opened.then(() => null, (err) => err.code);
+    return { version: info.version, status: text.split('\r\n')[0], leaf: info.peerCertificates[0].subject,
+      parsed: parseCertificate(info.peerCertificates[0].der).subject, hints: Object.keys(HINTS).length,
+      loader: typeof loadWasmBrowser, afterOne, untrusted };
+  }, { url: websockify.url, port: sserver.port, ca: pki.rootPem });
+  assert.equal(r.version, 'TLSv1.3');
+  assert.equal(r.status, 'HTTP/1.0 200 ok');
+  assert.match(r.leaf, /CN=wasmtls leaf p256/);
+  assert.equal(r.parsed, r.leaf);
+  assert.ok(r.hints > 20);
+  assert.equal(r.loader, 'function');
+  assert.equal(r.untrusted, 'UNKNOWN_CA');
+  // before the root store was asked for: the bundle and the SIMD wasm next to it, no other module
+  const scripts = r.afterOne.filter((p) => p.startsWith('/js/'));
+  assert.deepEqual(scripts.sort(), ['/js/dist/wasmtls-simd.wasm', '/js/dist/wasmtls.browser.min.js']);
+  assert.ok(requested.includes('/js/roots.js') && requested.includes('/js/dist/roots-data.js'), requested.join(' '));
+  assert.ok(!requested.some((p) => p.startsWith('/js/core/') || p === '/js/index.browser.js'), requested.join(' '));
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -193,14 +193,16 @@ describe('esbuild', { timeout: 120_000, skip: noEsbuild }, () => {
     assert.deepEqual(copied, { ok: true, version: 'TLSv1.3', text: 'echo bundled' });
   });
 
-  describe('a bundled page in Chromium', { skip: browserSkipReason() ?? false }, () => {
+  // the package's own entry, and its bundled, minified browser build (`wasmtls/browser.min.js`) bundled again
+  for (const from of ['wasmtls', 'wasmtls/browser.min.js']) describe(`a bundled page in Chromium (import from '${from}')`, { skip: browserSkipReason() ?? false }, () => {
     let sserver, proxy, web, browser, out;
     before(async () => {
       sserver = await startSServer({ leaf: pki.leaves.p256, mode: 'www' });
       proxy = await startWebsockify(sserver.port);
       out = tmpdir('esbuild-page');
-      fs.writeFileSync(path.join(consumer, 'page.js'), `
-import { connect, init, webSocket } from 'wasmtls';
+      const pageFile = from === 'wasmtls' ? 'page.js' : 'page-min.js';
+      fs.writeFileSync(path.join(consumer, pageFile), `
+import { connect, init, webSocket } from '${from}';
 import wasmUrl from 'wasmtls/wasmtls-simd.wasm';
 const cfg = await (await fetch('./config.json')).json();
 try {
@@ -217,7 +219,7 @@ try {
 }
 `);
       const built = await esbuild.build({
-        entryPoints: [path.join(consumer, 'page.js')], bundle: true, platform: 'browser', format: 'esm',
+        entryPoints: [path.join(consumer, pageFile)], entryNames: 'page', bundle: true, platform: 'browser', format: 'esm',
         outdir: out, loader: { '.wasm': 'file' }, assetNames: '[name]-[hash]', metafile: true, logLevel: 'silent',
       });
       const outputs = Object.keys(built.metafile.outputs).map((f) => path.basename(f));

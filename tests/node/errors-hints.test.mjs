@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, WasmTlsError, HINTS } from '../../js/index.node.js';
-import { readExtraCaCerts } from '../../js/load-node-ca.js';
+import { readExtraCaCerts } from '../../js/runtimes/node.js';
 import { hintFor } from '../../js/core/hints.js';
 import { getPki } from './helpers/pki.mjs';
 import { startNodeTlsServer } from './helpers/servers.mjs';

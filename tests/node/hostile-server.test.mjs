@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, WasmTlsError } from '../../js/index.node.js';
-import { loadWasmNode } from '../../js/load-node.js';
+import { loadWasmNode } from './helpers/wasm.mjs';
 import { getPki } from './helpers/pki.mjs';
 import { startSServer, pool, withTimeout } from './helpers/servers.mjs';
 import { startScriptedServer, startMutatingProxy, record, handshake } from './helpers/hostile-server.mjs';

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../../js/index.node.js';
 import { Engine } from '../../js/core/engine.js';
-import { loadWasmNode } from '../../js/load-node.js';
+import { loadWasmNode } from './helpers/wasm.mjs';
 import { getPki } from './helpers/pki.mjs';
 import { startNodeTlsServer, startSServer } from './helpers/servers.mjs';
 

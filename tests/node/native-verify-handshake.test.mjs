@@ -13,7 +13,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect, WasmTlsError } from '../../js/index.node.js';
-import { loadWasmNode } from '../../js/load-node.js';
+import { loadWasmNode } from './helpers/wasm.mjs';
 import { getSigVerifier, setSigVerifier } from '../../js/core/wasm.js';
 import { verifyChain } from '../../js/x509/verify.js';
 import { getPki } from './helpers/pki.mjs';

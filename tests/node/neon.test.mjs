@@ -319,7 +319,7 @@ document.body.dataset.ready = 'true';
     assert.equal(wrongHost.error?.code, 'HOSTNAME_MISMATCH', JSON.stringify(wrongHost));
     // The page loaded the browser entry, not the Node one.
     const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
-    assert.ok(loaded.includes('/js/index.browser.js') && loaded.includes('/js/load-browser.js'), loaded.join(' '));
+    assert.ok(loaded.includes('/js/index.browser.js') && loaded.includes('/js/runtimes/browser.js'), loaded.join(' '));
     assert.ok(!loaded.some((p) => /node/.test(p) && p.startsWith('/js/')), loaded.join(' '));
     assert.deepEqual(errors, []);
   } finally {

@@ -101,7 +101,24 @@ test('the installed tarball: import() and require() of wasmtls, wasmtls/node and
   assert.ok(out.roots > 100);
   const esm = execFileSync(process.execPath, ['--input-type=module', '-e', "import { connect, HINTS } from 'wasmtls'; console.log(typeof connect, Object.keys(HINTS).length > 20)"], { cwd: copy.dir, encoding: 'utf8' });
   assert.equal(esm.trim(), 'function true');
+  // the bundled browser build resolves and sits next to the wasm builds its new URL(…) literals name
+  const bundled = execFileSync(process.execPath, ['--input-type=module', '-e', "import { connect, loadWasmBrowser } from 'wasmtls/browser.min.js'; import { createRequire } from 'node:module'; import fs from 'node:fs'; import path from 'node:path'; " +
+    "const file = createRequire(import.meta.url).resolve('wasmtls/browser.min.js'); console.log(typeof connect, typeof loadWasmBrowser, path.basename(file), ['wasmtls.wasm', 'wasmtls-simd.wasm'].every((f) => fs.existsSync(path.join(path.dirname(file), f))))"], { cwd: copy.dir, encoding: 'utf8' });
+  assert.equal(bundled.trim(), 'function function wasmtls.browser.min.js true');
   const version = execFileSync(path.join(copy.dir, 'node_modules', '.bin', 'wasmtls'), ['--version'], { encoding: 'utf8' });
   assert.equal(version, `wasmtls ${pkg.version}\n`);
   assert.ok(fs.existsSync(path.join(copy.dir, 'node_modules', 'wasmtls', 'CHANGELOG.md')));
+});
+
+test('cold start: importing the Node entry and init() load neither node:net nor node:stream (they come with the first connection)', () => {
+  // an ESM import of node:fs / node:fs/promises / node:net would pull in node:stream and the fs streams (docs/PERFORMANCE.md, item 3)
+  const script = `const before = new Set(process.moduleLoadList);
+    const m = await import(${JSON.stringify(path.join(ROOT, 'js/index.node.js'))});
+    await m.init();
+    console.log(JSON.stringify(process.moduleLoadList.filter((x) => !before.has(x))));`;
+  const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim());
+  for (const mod of ['NativeModule net', 'NativeModule stream', 'NativeModule internal/fs/streams']) assert.ok(!loaded.includes(mod), `${mod} loaded at import: ${loaded.join(', ')}`);
+  // the walker is right: the same probe sees node:net once a module imports it
+  const withNet = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script.replace('await m.init();', "await m.init(); await import('node:net');")], { encoding: 'utf8' }).trim());
+  assert.ok(withNet.includes('NativeModule net'));
 });

@@ -6,7 +6,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../js/index.node.js';
-import { loadWasmNode } from '../../js/load-node.js';
+import { loadWasmNode } from './helpers/wasm.mjs';
 import { getPki } from './helpers/pki.mjs';
 import { withTimeout } from './helpers/servers.mjs';
 import { spawn } from 'node:child_process';

@@ -288,7 +288,7 @@ describe('path validation rules (wasmtls verify on tests/fixtures/x509-path)', (
 
 describe('pin and verified-path exports (the C side of issue 14 item 1)', () => {
   it('wt_conn_add_pin takes 32-byte digests, at most 16; the path is empty before a handshake', async () => {
-    const { loadWasmNode } = await import('../../js/load-node.js');
+    const { loadWasmNode } = await import('./helpers/wasm.mjs');
     const wasm = await loadWasmNode();
     const x = wasm.exports;
     const conn = x.wt_conn_new();
@@ -310,7 +310,7 @@ describe('C pins in a real handshake (WASM engine, node:tls server on 127.0.0.1)
   // wt_conn_start is wrapped to add them, so this exercises the C check alone.
   it('a pinned key only counts on the verified path: an appended extra certificate does not', async () => {
     const { connect } = await import('../../js/index.node.js');
-    const { loadWasmNode } = await import('../../js/load-node.js');
+    const { loadWasmNode } = await import('./helpers/wasm.mjs');
     const { spkiPin } = await import('../../js/core/trust.js');
     const { getPki } = await import('./helpers/pki.mjs');
     const { startNodeTlsServer } = await import('./helpers/servers.mjs');

@@ -40,7 +40,7 @@ test('this Node validates wasm SIMD, so the SIMD build is the default', () => {
 });
 
 test('the Node loader picks the SIMD build, WASMTLS_WASM can name the plain one', () => {
-  const probe = `import { loadWasmNode } from ${JSON.stringify(`${ROOT}js/load-node.js`)};
+  const probe = `import { loadWasmNode } from ${JSON.stringify(`${ROOT}tests/node/helpers/wasm.mjs`)};
     const w = await loadWasmNode(); console.log(w.exports.wt_build_simd());`;
   const run = (wasmFile) => {
     const env = { ...process.env };

@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { connect } from '../../js/index.node.js';
-import { loadWasmNode } from '../../js/load-node.js';
+import { loadWasmNode } from './helpers/wasm.mjs';
 import { getPki } from './helpers/pki.mjs';
 import { startNodeTlsServer } from './helpers/servers.mjs';
 

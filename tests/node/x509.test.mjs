@@ -100,3 +100,57 @@ describe('x509 parser', () => {
     assert.equal(formatIp(one0), '2001:db8:0:1:1:1:1:1');
   });
 });
+
+describe('opened.peerCertificates / verifiedChain: parsed for display on first read (issue 18 item 3)', () => {
+  let server;
+  let pki;
+  before(async () => {
+    const { getPki } = await import('./helpers/pki.mjs');
+    const { startNodeTlsServer } = await import('./helpers/servers.mjs');
+    pki = getPki();
+    server = await startNodeTlsServer({ cert: pki.leaves.p256.chainPem, key: pki.leaves.p256.keyPem, onSecureConnection: (s) => s.end() });
+  });
+  after(async () => { await server?.stop(); });
+
+  it('accessors until read, then plain values equal to describeCertificate(); JSON, spread and structuredClone see them', async () => {
+    const { connect } = await import('../../js/index.node.js');
+    const socket = connect(`127.0.0.1:${server.port}`, { ca: pki.rootPem, serverName: 'localhost' });
+    const info = await socket.opened;
+    // nothing read them yet: still the lazy accessors, in the documented key order
+    for (const key of ['peerCertificates', 'verifiedChain']) {
+      const d = Object.getOwnPropertyDescriptor(info, key);
+      assert.equal(typeof d.get, 'function', `${key} is not parsed before it is read`);
+      assert.equal(d.enumerable, true);
+    }
+    const keys = Object.keys(info);
+    assert.ok(keys.indexOf('serverName') < keys.indexOf('peerCertificates') && keys.indexOf('verifiedChain') < keys.indexOf('timings'), keys.join());
+    const sent = info.peerCertificates;
+    assert.equal(sent.length, 2, 'leaf + intermediate');
+    assert.equal(info.peerCertificates, sent, 'parsed once');
+    for (const cert of sent) assert.deepEqual(cert, await describeCertificate(cert.der));
+    assert.match(sent[0].subject, /CN=wasmtls leaf p256/);
+    // the path: the two sent certificates (the same objects) and the root from `ca`
+    assert.equal(info.verifiedChain.length, 3);
+    assert.equal(info.verifiedChain[0], sent[0]);
+    assert.equal(info.verifiedChain[1], sent[1]);
+    assert.deepEqual(info.verifiedChain[2], await describeCertificate(info.verifiedChain[2].der));
+    assert.equal(info.verifiedChain[2].subject, info.verifiedChain[2].issuer, 'a self-signed root');
+    const json = JSON.parse(JSON.stringify(info));
+    assert.equal(json.peerCertificates[0].subject, sent[0].subject);
+    assert.equal(structuredClone(info).verifiedChain[2].fingerprint256, info.verifiedChain[2].fingerprint256);
+    assert.equal({ ...info }.peerCertificates, sent);
+    info.peerCertificates = ['replaced'];
+    assert.deepEqual(info.peerCertificates, ['replaced'], 'assignable like a data property');
+    await socket.close();
+  });
+
+  it('a verify hook reads them (parsed then) and sees the same chain', async () => {
+    const { connect } = await import('../../js/index.node.js');
+    let seen = null;
+    const socket = connect(`127.0.0.1:${server.port}`, { ca: pki.rootPem, serverName: 'localhost',
+      verify: (chain, info) => { seen = { chain: chain.map((c) => c.subject), sent: info.sentCertificates.length }; return true; } });
+    const info = await socket.opened;
+    assert.deepEqual(seen, { chain: info.verifiedChain.map((c) => c.subject), sent: 2 });
+    await socket.close();
+  });
+});
