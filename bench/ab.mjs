@@ -9,7 +9,8 @@
 //
 // Both checkouts must be built (js/dist/*.wasm). Variants of this checkout ("B") are run with
 // the `groups` option as given (default, and x25519 only), to separate the cost of the hybrid
-// post-quantum share from the rest. Prints a table; --json prints the raw figures.
+// post-quantum share from the rest, and with WASMTLS_NATIVE_VERIFY=0 (signatures verified in wasm,
+// as older checkouts do), to separate the native verifier from the rest. Prints a table; --json prints the raw figures.
 import { fork, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,9 +42,9 @@ const c = process.cpuUsage(c0); const t = performance.now() - t0;
 console.log(JSON.stringify({ cpu: (c.user + c.system) / 1000 / n, wall: t / n }));
 `;
 
-function runClient(root, port, groups, ca) {
+function runClient(root, port, groups, ca, env = {}) {
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD, root, String(port), String(N), groups ?? '', ca],
-    { encoding: 'utf8', maxBuffer: 1 << 20 });
+    { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...env } });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
@@ -63,6 +64,8 @@ const variants = [
   { name: 'A: ' + path.basename(path.resolve(OLD)), root: path.resolve(OLD) },
   { name: 'B: this checkout, default groups', root: ROOT },
   { name: 'B: this checkout, groups x25519', root: ROOT, groups: 'x25519' },
+  // the same engine with every signature verified by BearSSL in wasm, as A does
+  { name: 'B: default groups, BearSSL verify', root: ROOT, env: { WASMTLS_NATIVE_VERIFY: '0' } },
 ];
 const results = {};
 try {
@@ -70,7 +73,7 @@ try {
     for (const v of variants) results[`${server} ${v.name}`] = { cpu: [], wall: [] };
     for (let r = 0; r < ROUNDS; r++) {
       for (const v of variants) {
-        const x = runClient(v.root, port, v.groups, pki.rootPem);
+        const x = runClient(v.root, port, v.groups, pki.rootPem, v.env);
         results[`${server} ${v.name}`].cpu.push(x.cpu);
         results[`${server} ${v.name}`].wall.push(x.wall);
       }
