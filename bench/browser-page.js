@@ -75,11 +75,14 @@ async function readAllText(readable) {
 }
 
 window.wasmtlsBench = {
-  /** import of the browser entry, then its first wasm fetch + compile + instantiate (ms). */
-  async coldStart() {
+  /**
+   * import of the browser entry (or of `entry`: the minified bundle js/dist/wasmtls.browser.min.js),
+   * then its first wasm fetch + compile + instantiate (ms).
+   */
+  async coldStart(entry = ENTRY) {
     return fetchedDuring(async () => {
       const t0 = performance.now();
-      const m = await import(ENTRY);
+      const m = await import(entry);
       const t1 = performance.now();
       const wasm = await m.loadWasmBrowser();
       const t2 = performance.now();

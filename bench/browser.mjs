@@ -177,15 +177,30 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
     // Cold start first, each in its own context (no renderer, memory cache or compiled code shared).
     log(`browser: cold start (fresh context: import + instantiate), wasmtls${epoxyOk ? ' and epoxy-tls alternating' : ''}`);
     const cold = [];
+    const bundleCold = [];
     const epoxyCold = [];
+    // the minified bundle (one module + the wasm) is what a page that ships wasmtls loads; the
+    // unbundled entry (21 modules fetched one by one) is measured too
+    const BUNDLE = '/js/dist/wasmtls.browser.min.js';
+    const hasBundle = fs.existsSync(path.join(ROOT, BUNDLE));
     for (let i = 0; i < COLD_RUNS; i++) {
-      for (const [bench, out] of [['wasmtlsBench', cold], ...(epoxyOk ? [['epoxyBench', epoxyCold]] : [])]) {
+      const series = [['wasmtlsBench', cold, undefined], ...(hasBundle ? [['wasmtlsBench', bundleCold, BUNDLE]] : []),
+        ...(epoxyOk ? [['epoxyBench', epoxyCold, undefined]] : [])];
+      for (const [bench, out, entry] of series) {
         const context = await browser.newContext();
         try {
           const { page } = await openPage(context, pageUrl);
-          out.push(await withTimeout(page.evaluate((b) => window[b].coldStart(), bench), `${bench} cold start`));
+          out.push(await withTimeout(page.evaluate(([b, e]) => window[b].coldStart(e), [bench, entry]), `${bench} cold start`));
         } finally { await context.close(); }
       }
+    }
+    if (hasBundle) {
+      R.coldStartBundle = {
+        entry: BUNDLE.slice(1), runs: COLD_RUNS, medianMs: r2(median(bundleCold.map((c) => c.totalMs))),
+        importMedianMs: r2(median(bundleCold.map((c) => c.importMs))),
+        instantiateMedianMs: r2(median(bundleCold.map((c) => c.instantiateMs))),
+        allMs: bundleCold.map((c) => r2(c.totalMs)),
+      };
     }
     R.coldStart = {
       runs: COLD_RUNS,
@@ -344,7 +359,9 @@ function epoxyTargets(R) {
   };
   add('Wisp handshake median <= 0.7x epoxy-tls', ours?.medianMs, theirs?.medianMs, 0.7);
   add('Wisp main-thread CPU/handshake <= 0.7x epoxy-tls', ours?.cpuMsPerHandshake, theirs?.cpuMsPerHandshake, 0.7);
-  add('Chromium cold start <= epoxy-tls', R.coldStart?.medianMs, E.coldStart?.medianMs, 1);
+  // the bundle where it was built (what a page ships), else the unbundled entry
+  const cs = R.coldStartBundle ?? R.coldStart;
+  add(`Chromium cold start <= epoxy-tls (${R.coldStartBundle ? 'minified bundle' : 'unbundled entry'})`, cs?.medianMs, E.coldStart?.medianMs, 1);
   return t;
 }
 

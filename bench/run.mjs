@@ -398,6 +398,8 @@ function print(R) {
     }
     const c = b.coldStart;
     lines.push(`  cold start (fresh context, import + loadWasmBrowser, median of ${c.runs}): ${c.medianMs} ms (import ${c.importMedianMs} + wasm ${c.instantiateMedianMs}; ${c.wasmBuild})`);
+    const cb = b.coldStartBundle;
+    if (cb) lines.push(`  cold start of the minified bundle (${cb.entry}): ${cb.medianMs} ms (import ${cb.importMedianMs} + wasm ${cb.instantiateMedianMs})`);
     printEpoxy(b, lines, fmt, ratio);
   }
   lines.push(...pqLines(R.pq));
@@ -426,6 +428,7 @@ function printEpoxy(b, lines, fmt, ratio) {
     for (const [n, x] of Object.entries(v)) if (x?.error) lines.push(`    ${n} FAILED: ${x.error}`);
   }
   row(`cold start (median of ${E.coldStart?.runs})`, b.coldStart?.medianMs, E.coldStart?.medianMs, ' ms');
+  if (b.coldStartBundle) row('cold start, minified bundle', b.coldStartBundle.medianMs, E.coldStart?.medianMs, ' ms');
   const kb = (x) => (x == null ? null : Math.round(x / 100) / 10);
   row('downloaded JS + wasm, raw (KB)', kb(b.download?.bytes), kb(E.download?.bytes), '');
   row('downloaded JS + wasm, gzip -9 (KB)', kb(b.download?.gzip), kb(E.download?.gzip), '');
