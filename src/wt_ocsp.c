@@ -10,7 +10,7 @@
  *   SHA-1 or SHA-256); thisUpdate/nextUpdate around `now` (5 min skew; with
  *   no nextUpdate, at most 4 days old); certStatus good / revoked / unknown.
  */
-#include <stdio.h>
+#include "wt_fmt.h"
 #include "wt_ocsp.h"
 #include "wt_error.h"
 
@@ -34,7 +34,7 @@ static const uint8_t OID_ECDSA_SHA512[] = { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 
 static int
 wt_detail(char *d, size_t cap, const char *msg)
 {
-	if (d != NULL && cap > 0) snprintf(d, cap, "stapled OCSP response: %s", msg);
+	if (d != NULL && cap > 0) wt_fmt(d, cap, "stapled OCSP response: %s", msg);
 	return 0;
 }
 
@@ -258,7 +258,7 @@ wt_ocsp_check(const uint8_t *resp, size_t len, const wt_ocsp_subject *s, int64_t
 			wt_reader ri = cs.body;
 			char msg[160];
 			if (wt_der_read(&ri, &rt)) wt_der_time(&rt, &when);
-			snprintf(msg, sizeof msg, "the issuer says the leaf certificate was revoked (at unix time %lld)",
+			wt_fmt(msg, sizeof msg, "the issuer says the leaf certificate was revoked (at unix time %lld)",
 				(long long)when);
 			wt_detail(detail, detail_len, msg);
 			return WT_ERR_CERT_REVOKED;

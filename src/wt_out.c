@@ -5,7 +5,7 @@
  * transcript hash and the event timeline. Calls nothing above it.
  */
 #include <stdarg.h>
-#include <stdio.h>
+#include "wt_fmt.h"
 #include "wt_out.h"
 
 /* Append an alert record (protected once write keys exist); the caller checked the room. */
@@ -35,7 +35,7 @@ wt_fail(wt_engine *e, int err, const char *fmt, ...)
 	if (fmt) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(e->detail, sizeof e->detail, fmt, ap);
+		wt_vfmt(e->detail, sizeof e->detail, fmt, ap);
 		va_end(ap);
 	}
 	int alert = wt_err_alert(err);

@@ -29,7 +29,7 @@
  * verification); the X.509 logic is wasmtls's own, so critical
  * nameConstraints and extendedKeyUsage are processed rather than refused.
  */
-#include <stdio.h>
+#include "wt_fmt.h"
 #include "wt_verify_internal.h"
 
 /* ------------------------------------------------------------ path search */
@@ -67,7 +67,7 @@ static void
 wt_text_int(wt_text *t, long v)
 {
 	char buf[24];
-	int k = snprintf(buf, sizeof buf, "%ld", v);
+	int k = (int)wt_fmt(buf, sizeof buf, "%ld", v);
 	if (k > 0) wt_text_put(t, buf, (size_t)k);
 }
 
@@ -174,7 +174,7 @@ wt_check_path(wt_search *s, wt_text *t)
 		if (CI(i)->key_type == WT_CERTKEY_RSA && CI(i)->key_bits < 2048) {
 			char buf[64];
 			wt_text_cert(t, IX(i), CI(i));
-			int k = snprintf(buf, sizeof buf, " has a %u-bit RSA key (minimum 2048)", CI(i)->key_bits);
+			int k = (int)wt_fmt(buf, sizeof buf, " has a %u-bit RSA key (minimum 2048)", CI(i)->key_bits);
 			if (k > 0) wt_text_put(t, buf, (size_t)k);
 			return WT_ERR_WEAK_CERTIFICATE;
 		}
@@ -317,11 +317,11 @@ wt_check_path(wt_search *s, wt_text *t)
 		if (i < m) {
 			nc = CI(i)->name_constraints; ncn = CI(i)->name_constraints_len;
 			dn = CI(i)->subject; dnl = CI(i)->subject_len;
-			snprintf(label, sizeof label, "certificate #%zu", IX(i));
+			wt_fmt(label, sizeof label, "certificate #%zu", IX(i));
 		} else if (ai != NULL) {
 			nc = ai->name_constraints; ncn = ai->name_constraints_len;
 			dn = ta->dn.data; dnl = ta->dn.len;
-			snprintf(label, sizeof label, "the trust anchor ca[%zu]", u);
+			wt_fmt(label, sizeof label, "the trust anchor ca[%zu]", u);
 		} else {
 			break;
 		}

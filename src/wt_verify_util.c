@@ -3,7 +3,7 @@
  * text (certificates, names, times, keys, as the error detail shows them)
  * and the checks of one certificate (validity, key, signature by an issuer).
  */
-#include <stdio.h>
+#include "wt_fmt.h"
 #include "wt_verify_internal.h"
 
 /* ------------------------------------------------------- detail output */
@@ -29,7 +29,7 @@ void
 wt_text_fmt_size(wt_text *t, size_t v)
 {
 	char buf[24];
-	int n = snprintf(buf, sizeof buf, "%zu", v);
+	int n = (int)wt_fmt(buf, sizeof buf, "%zu", v);
 	if (n > 0) wt_text_put(t, buf, (size_t)n);
 }
 
@@ -61,7 +61,7 @@ wt_text_time(wt_text *t, int64_t unix_s)
 	int64_t m = mp < 10 ? mp + 3 : mp - 9;
 	y += m <= 2;
 	char buf[48];
-	int n = snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+	int n = (int)wt_fmt(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
 		(long long)y, (long long)m, (long long)d,
 		(long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60));
 	if (n > 0) wt_text_put(t, buf, (size_t)n);
@@ -117,7 +117,7 @@ wt_text_ip(wt_text *t, const uint8_t *ip, size_t n)
 	char buf[48];
 	size_t len = 0;
 	if (n == 4) {
-		len = (size_t)snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+		len = (size_t)wt_fmt(buf, sizeof buf, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
 	} else if (n == 16) {
 		int best = -1, best_len = 1;       /* longest run of >= 2 zero groups */
 		for (int i = 0; i < 8; ) {
@@ -128,16 +128,16 @@ wt_text_ip(wt_text *t, const uint8_t *ip, size_t n)
 		}
 		for (int i = 0; i < 8; i++) {
 			if (i == best) {
-				len += (size_t)snprintf(buf + len, sizeof buf - len, "::");
+				len += (size_t)wt_fmt(buf + len, sizeof buf - len, "::");
 				i += best_len - 1;
 				continue;
 			}
 			if (len > 0 && buf[len - 1] != ':') buf[len++] = ':';
-			len += (size_t)snprintf(buf + len, sizeof buf - len, "%x",
+			len += (size_t)wt_fmt(buf + len, sizeof buf - len, "%x",
 				(unsigned)((ip[2 * i] << 8) | ip[2 * i + 1]));
 		}
 	} else {
-		len = (size_t)snprintf(buf, sizeof buf, "(%zu-byte address)", n);
+		len = (size_t)wt_fmt(buf, sizeof buf, "(%zu-byte address)", n);
 	}
 	wt_text_put(t, buf, len);
 }
