@@ -369,7 +369,8 @@ wt_conn_set_native_verify(wt_conn *c, int on)
  * engine then waits (status bit WT_IO_VERIFY): JS reads the batch
  * (wt_conn_sig_batch / wt_conn_sig_batch_len), verifies, answers each
  * request (wt_conn_sig_verdict) and calls wt_conn_sig_resume. Before
- * wt_conn_start. (wt_verify_chain on such a conn verifies with BearSSL.)
+ * wt_conn_start. (wt_verify_chain* on such a conn, not started: rounds as
+ * in a handshake, WT_SIG_WAIT (-1000) while edges wait; a test seam.)
  */
 EMSCRIPTEN_KEEPALIVE void
 wt_conn_set_async_verify(wt_conn *c, int on)
@@ -457,6 +458,50 @@ wt_sig_verify_probe(uint32_t how, uint32_t scheme, uint32_t key_type, const uint
 	}
 	return wt_sig_verify_req((how & 1) ? &nv : NULL, (how >> 1) & 3, (uint16_t)scheme, &pk,
 		msg, msg_len, sig, sig_len);
+}
+
+/*
+ * Test seam for the asynchronous path: one check through wt_sig_verify_req
+ * with `c`'s deferring hook and its engine's verdict cache (request layout as
+ * wt_sig_verify_probe; `mode` 0 TLS13, 1 TLS12, 2 CERT). A fresh request
+ * starts with an empty cache; WT_SIG_WAIT (-1000) means it waits: JS reads the
+ * batch (wt_conn_sig_batch), answers (wt_conn_sig_verdict) and asks again
+ * with the same request, which the cache then answers (a new round).
+ * `c` must have wt_conn_set_async_verify on and not be started.
+ */
+EMSCRIPTEN_KEEPALIVE int
+wt_sig_verify_probe_async(wt_conn *c, uint32_t mode, uint32_t scheme, uint32_t key_type, const uint8_t *key,
+	size_t key_len, uint32_t aux, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	br_x509_pkey pk;
+	wt_sig_native nv = { wt_conn_sig_native, c, &c->eng.sig_cache };
+	if (!c->async_verify || wt_engine_state(&c->eng) != WT_ST_START) return WT_ERR_BAD_ARGUMENT;
+	memset(&pk, 0, sizeof pk);
+	pk.key_type = (unsigned char)key_type;
+	if (key_type == BR_KEYTYPE_EC) {
+		pk.key.ec.curve = (int)aux;
+		pk.key.ec.q = (unsigned char *)key;
+		pk.key.ec.qlen = key_len;
+	} else if (key_type == BR_KEYTYPE_RSA) {
+		if (aux == 0 || aux >= key_len) return WT_ERR_BAD_ARGUMENT;
+		pk.key.rsa.n = (unsigned char *)key;
+		pk.key.rsa.nlen = key_len - aux;
+		pk.key.rsa.e = (unsigned char *)key + key_len - aux;
+		pk.key.rsa.elen = aux;
+	} else {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	if (c->eng.sig_wait) {
+		wt_sig_cache_next_round(&c->eng.sig_cache);   /* the verdicts are in: ask again */
+	} else {
+		memset(&c->eng.sig_cache, 0, sizeof c->eng.sig_cache);
+	}
+	c->eng.sig_wait = 0;
+	c->batch_n = 0;
+	c->batch_len = 0;
+	int r = wt_sig_verify_req(&nv, mode & 3, (uint16_t)scheme, &pk, msg, msg_len, sig, sig_len);
+	if (r == WT_SIG_WAIT) c->eng.sig_wait = 1;
+	return r;
 }
 
 /* min/max: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3); checked by wt_conn_start. */
@@ -878,8 +923,27 @@ wt_verify_run(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *ho
 	vp.purpose = purpose;
 	vp.sig_budget = wt_verify_budget_sigs;
 	vp.name_budget = wt_verify_budget_names;
-	vp.native = c->cfg.sig_native.fn && !c->async_verify ? &c->cfg.sig_native : NULL;
-	return wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
+	vp.native = c->cfg.sig_native.fn ? &c->cfg.sig_native : NULL;
+	if (!c->async_verify) return wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
+	/*
+	 * Asynchronous (a test seam for the path search; the conn is not started): a first call
+	 * starts with an empty verdict cache; WT_SIG_WAIT means edges wait for verdicts (the batch,
+	 * as in a handshake); after wt_conn_sig_verdict the same call again re-runs the search.
+	 */
+	wt_sig_native nv = { wt_conn_sig_native, c, &c->eng.sig_cache };
+	if (wt_engine_state(&c->eng) != WT_ST_START) return WT_ERR_BAD_ARGUMENT;
+	if (c->eng.sig_wait) wt_sig_cache_next_round(&c->eng.sig_cache);
+	else memset(&c->eng.sig_cache, 0, sizeof c->eng.sig_cache);
+	c->eng.sig_wait = 0;
+	c->batch_n = 0;
+	c->batch_len = 0;
+	vp.native = &nv;
+	int err = wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
+	if (c->eng.sig_cache.waiting) {
+		c->eng.sig_wait = 1;
+		return WT_SIG_WAIT;
+	}
+	return err;
 }
 
 /*
