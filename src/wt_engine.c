@@ -80,8 +80,7 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	e->now = cfg->now;
 	e->rng = cfg->rng;
 	e->rng_ctx = cfg->rng_ctx;
-	e->sig_native = cfg->sig_native;
-	e->sig_native.cache = &e->sig_cache;
+	e->sig_native = cfg->sig_native;   /* .cache: caller-owned (asynchronous verifiers only) */
 	e->flags = cfg->flags;
 	e->chain_buf = cfg->chain_buf;
 	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;
@@ -415,7 +414,8 @@ wt_hs_dispatch(wt_engine *e)
 				"handshake message of %zu bytes exceeds the %zu-byte handshake buffer", mlen, e->hs_cap);
 		if (e->hs_len - off < 4 + mlen) break;
 		unsigned ev = e->num_events;
-		e->sig_cache.waiting = 0;
+		wt_sig_cache *sc = e->sig_native.cache;
+		if (sc) sc->waiting = 0;
 		int err = wt_hs_handle(e, m[0], m, 4 + mlen);
 		if (err == WT_SIG_WAIT && !e->err) {
 			e->num_events = ev;
@@ -426,7 +426,7 @@ wt_hs_dispatch(wt_engine *e)
 			}
 			return 0;
 		}
-		if (err == WT_SIG_WAIT || (!err && e->sig_cache.waiting))
+		if (err == WT_SIG_WAIT || (!err && sc && sc->waiting))
 			/* a check that waited was taken as an answer: never proceed on it */
 			return wt_fail(e, WT_ERR_INTERNAL, "a signature verdict was pending when the handshake moved on");
 		if (err) return err;
@@ -462,14 +462,14 @@ wt_on_handshake_bytes(wt_engine *e, const uint8_t *p, size_t n)
 unsigned
 wt_engine_sig_waiting(const wt_engine *e)
 {
-	return e->sig_wait && !e->err ? wt_sig_cache_batch(&e->sig_cache) : 0;
+	return e->sig_wait && !e->err ? wt_sig_cache_batch(e->sig_native.cache) : 0;
 }
 
 int
 wt_engine_sig_verdict(wt_engine *e, unsigned i, int verdict)
 {
 	if (!e->sig_wait || e->err) return WT_ERR_BAD_ARGUMENT;
-	return wt_sig_cache_verdict(&e->sig_cache, i, verdict) == 0 ? 0 : WT_ERR_BAD_ARGUMENT;
+	return wt_sig_cache_verdict(e->sig_native.cache, i, verdict) == 0 ? 0 : WT_ERR_BAD_ARGUMENT;
 }
 
 int
@@ -477,7 +477,7 @@ wt_engine_sig_resume(wt_engine *e)
 {
 	if (e->err) return e->err;
 	if (!e->sig_wait) return 0;
-	wt_sig_cache_next_round(&e->sig_cache);
+	if (e->sig_native.cache) wt_sig_cache_next_round(e->sig_native.cache);
 	e->sig_wait = 0;
 	return wt_hs_dispatch(e);
 }

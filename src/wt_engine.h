@@ -195,7 +195,10 @@ typedef struct {
 	size_t keylog_cap;
 	/* Optional native signature verifier (wt_sig_verify.h): every signature
 	 * check of the handshake (CertificateVerify, ServerKeyExchange, each edge
-	 * of the path search, OCSP) asks it first; fn NULL: BearSSL verifies. */
+	 * of the path search, OCSP) asks it first; fn NULL: BearSSL verifies.
+	 * An asynchronous verifier (answers WT_SIG_NATIVE_PENDING) needs
+	 * sig_native.cache: a caller-owned wt_sig_cache that lives while the
+	 * handshake does (without one, PENDING counts as "cannot"). */
 	wt_sig_native sig_native;
 } wt_config;
 
@@ -233,8 +236,7 @@ typedef struct {
 	int64_t now;
 	wt_rng_fn rng;
 	void *rng_ctx;
-	wt_sig_native sig_native;        /* .cache = &sig_cache */
-	wt_sig_cache sig_cache;          /* asynchronous verdicts (wt_sig_verify.h) */
+	wt_sig_native sig_native;        /* .cache: the caller's verdict cache (asynchronous verifiers), or NULL */
 	uint8_t sig_wait;                /* waiting for verdicts: the message at e->hs is re-run by wt_engine_sig_resume */
 	uint32_t flags;
 	uint16_t first_group;

@@ -90,7 +90,9 @@ typedef struct {
 	uint8_t async_verify;
 	uint8_t *batch;                  /* request bytes (key, msg, sig of each), malloc'd, grown */
 	size_t batch_len, batch_cap;
-	uint32_t batch_tab[WT_SIG_CACHE_MAX * WT_SIG_REQ_FIELDS];   /* offsets until wt_conn_sig_batch makes them pointers */
+	uint32_t *batch_tab;             /* WT_SIG_CACHE_MAX * WT_SIG_REQ_FIELDS offsets (wt_conn_sig_batch makes them pointers) */
+	wt_sig_cache *sig_cache;         /* the engine's verdict cache (cfg.sig_native.cache); these three are malloc'd by
+	                                    wt_conn_set_async_verify and freed once connected (compaction) or at wt_conn_free */
 	unsigned batch_n;
 } wt_conn;
 
@@ -102,6 +104,22 @@ static uint32_t wt_conn_status(wt_conn *c, int result);
 #define WT_OUT_IDLE 128
 
 static void wt_conn_verify_release(wt_conn *c);
+
+/* The asynchronous verifier's memory (no signature is verified once connected). */
+static void
+wt_conn_async_release(wt_conn *c)
+{
+	free(c->batch);
+	free(c->batch_tab);
+	free(c->sig_cache);
+	c->batch = NULL;
+	c->batch_tab = NULL;
+	c->sig_cache = NULL;
+	c->batch_len = c->batch_cap = 0;
+	c->batch_n = 0;
+	c->cfg.sig_native.cache = NULL;
+	c->eng.sig_native.cache = NULL;
+}
 
 static int
 wt_conn_rng(void *ctx, uint8_t *out, size_t len)
@@ -138,7 +156,7 @@ wt_conn_sig_defer(wt_conn *c, uint16_t scheme, const br_x509_pkey *pk,
 {
 	size_t start = c->batch_len, k, kl, m, s;
 	uint32_t aux;
-	if (c->batch_n >= WT_SIG_CACHE_MAX) return WT_SIG_NATIVE_CANNOT;
+	if (c->batch_tab == NULL || c->batch_n >= WT_SIG_CACHE_MAX) return WT_SIG_NATIVE_CANNOT;
 	if (pk->key_type == BR_KEYTYPE_EC) {
 		k = wt_conn_batch_put(c, pk->key.ec.q, pk->key.ec.qlen);
 		kl = pk->key.ec.qlen;
@@ -223,7 +241,7 @@ wt_conn_free(wt_conn *c)
 	if (c->keylog) wt_wipe(c->keylog, WT_CONN_KEYLOG);
 	free(c->keylog);
 	wt_conn_verify_release(c);
-	free(c->batch);
+	wt_conn_async_release(c);
 	wt_wipe(c, sizeof *c);
 	free(c);
 }
@@ -376,7 +394,16 @@ EMSCRIPTEN_KEEPALIVE void
 wt_conn_set_async_verify(wt_conn *c, int on)
 {
 	wt_conn_set_native_verify(c, on);
-	c->async_verify = on ? 1 : 0;
+	if (on && !c->sig_cache) {
+		c->sig_cache = calloc(1, sizeof *c->sig_cache);
+		c->batch_tab = malloc(WT_SIG_CACHE_MAX * WT_SIG_REQ_FIELDS * sizeof *c->batch_tab);
+		if (!c->sig_cache || !c->batch_tab) {
+			wt_conn_async_release(c);   /* out of memory: BearSSL verifies */
+			return;
+		}
+	}
+	c->async_verify = on && c->sig_cache ? 1 : 0;
+	c->cfg.sig_native.cache = c->async_verify ? c->sig_cache : NULL;
 }
 
 /* Requests in the batch the engine waits on (0 if it does not wait). */
@@ -474,8 +501,9 @@ wt_sig_verify_probe_async(wt_conn *c, uint32_t mode, uint32_t scheme, uint32_t k
 	size_t key_len, uint32_t aux, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
 {
 	br_x509_pkey pk;
-	wt_sig_native nv = { wt_conn_sig_native, c, &c->eng.sig_cache };
+	wt_sig_native nv = { wt_conn_sig_native, c, c->sig_cache };
 	if (!c->async_verify || wt_engine_state(&c->eng) != WT_ST_START) return WT_ERR_BAD_ARGUMENT;
+	c->eng.sig_native.cache = c->sig_cache;   /* not started: the seam drives the cache itself */
 	memset(&pk, 0, sizeof pk);
 	pk.key_type = (unsigned char)key_type;
 	if (key_type == BR_KEYTYPE_EC) {
@@ -492,9 +520,9 @@ wt_sig_verify_probe_async(wt_conn *c, uint32_t mode, uint32_t scheme, uint32_t k
 		return WT_ERR_BAD_ARGUMENT;
 	}
 	if (c->eng.sig_wait) {
-		wt_sig_cache_next_round(&c->eng.sig_cache);   /* the verdicts are in: ask again */
+		wt_sig_cache_next_round(c->sig_cache);   /* the verdicts are in: ask again */
 	} else {
-		memset(&c->eng.sig_cache, 0, sizeof c->eng.sig_cache);
+		memset(c->sig_cache, 0, sizeof *c->sig_cache);
 	}
 	c->eng.sig_wait = 0;
 	c->batch_n = 0;
@@ -694,6 +722,7 @@ wt_conn_compact_now(wt_conn *c)
 	c->cfg.anchors = NULL;
 	c->cfg.num_anchors = 0;
 	c->eng.anchor_info = NULL;   /* freed above; only the handshake used it */
+	wt_conn_async_release(c);    /* no signature is verified once connected */
 	return 0;
 }
 
@@ -930,16 +959,17 @@ wt_verify_run(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *ho
 	 * starts with an empty verdict cache; WT_SIG_WAIT means edges wait for verdicts (the batch,
 	 * as in a handshake); after wt_conn_sig_verdict the same call again re-runs the search.
 	 */
-	wt_sig_native nv = { wt_conn_sig_native, c, &c->eng.sig_cache };
+	wt_sig_native nv = { wt_conn_sig_native, c, c->sig_cache };
 	if (wt_engine_state(&c->eng) != WT_ST_START) return WT_ERR_BAD_ARGUMENT;
-	if (c->eng.sig_wait) wt_sig_cache_next_round(&c->eng.sig_cache);
-	else memset(&c->eng.sig_cache, 0, sizeof c->eng.sig_cache);
+	c->eng.sig_native.cache = c->sig_cache;   /* not started: the seam drives the cache itself */
+	if (c->eng.sig_wait) wt_sig_cache_next_round(c->sig_cache);
+	else memset(c->sig_cache, 0, sizeof *c->sig_cache);
 	c->eng.sig_wait = 0;
 	c->batch_n = 0;
 	c->batch_len = 0;
 	vp.native = &nv;
 	int err = wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
-	if (c->eng.sig_cache.waiting) {
+	if (c->sig_cache->waiting) {
 		c->eng.sig_wait = 1;
 		return WT_SIG_WAIT;
 	}

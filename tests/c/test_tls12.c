@@ -234,7 +234,10 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 	cfg.min_version = sc->min_version;
 	cfg.max_version = sc->max_version;
 	if (sc->pending) {
+		static wt_sig_cache cache;   /* caller-owned, as the engine requires for PENDING */
+		memset(&cache, 0, sizeof cache);
 		cfg.sig_native.fn = pend_hook;
+		cfg.sig_native.cache = &cache;
 		memset(&pend_log, 0, sizeof pend_log);
 	}
 	CHECK(wt_engine_init(&s->e, &cfg, s->buf, sizeof s->buf) == 0);
