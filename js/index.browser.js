@@ -12,6 +12,7 @@ import { createConnect, createUpgrade, createInit } from './core/api.js';
 import { browserWasmLoader } from './runtimes/browser.js';
 import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
+import { webCryptoSigVerifier } from './core/webcrypto-verify.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
@@ -37,6 +38,8 @@ const runtime = {
     if (!res.ok) throw new Error(`cannot fetch ${url}: HTTP ${res.status}`);
     return res;
   }),
+  // signatures verified by WebCrypto (secure contexts; elsewhere BearSSL in wasm), the engine waiting for the verdicts
+  sigVerifyAsync: webCryptoSigVerifier(globalThis.crypto?.subtle),
 };
 
 /**

@@ -11,6 +11,7 @@ import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
 import { nodeTcpTransport } from './transports/node-tcp.js';
 import { nodeSigVerifier } from './core/native-verify.js';
+import { webCryptoSigVerifier } from './core/webcrypto-verify.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
@@ -37,7 +38,10 @@ const runtime = {
   // SSLKEYLOGFILE=path: append the NSS key log lines there (secret material; unset by default)
   keylogFile: sslKeylogFile,
   // signatures verified by node:crypto (WASMTLS_NATIVE_VERIFY=0 or `nativeVerify: false`: BearSSL in wasm)
-  sigVerify: nodeSigVerifier(() => process.getBuiltinModule('node:crypto'), process.env),
+  sigVerify: process.env.WASMTLS_NATIVE_VERIFY === 'webcrypto' ? null
+    : nodeSigVerifier(() => process.getBuiltinModule('node:crypto'), process.env),
+  // WASMTLS_NATIVE_VERIFY=webcrypto (tests, benchmarks): the browsers' asynchronous path on crypto.subtle instead
+  sigVerifyAsync: process.env.WASMTLS_NATIVE_VERIFY === 'webcrypto' ? webCryptoSigVerifier(globalThis.crypto?.subtle) : null,
 };
 
 export const connect = createConnect(runtime);

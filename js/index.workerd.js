@@ -8,6 +8,7 @@
  */
 import { createConnect, createUpgrade, createInit } from './core/api.js';
 import wasmModule from './dist/wasmtls-simd.wasm'; // a compiled WebAssembly.Module in workerd (V8 always has wasm SIMD)
+import { webCryptoSigVerifier } from './core/webcrypto-verify.js';
 import { workerdWasmLoader } from './runtimes/workerd.js';
 import { workerdTcpTransport } from './transports/workerd-tcp.js';
 
@@ -15,7 +16,12 @@ export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
 export { parseCertificate, describeCertificate } from './x509/x509.js';
 
-const runtime = { loadWasm: workerdWasmLoader(wasmModule), transports: { tcp: workerdTcpTransport } };
+const runtime = {
+  loadWasm: workerdWasmLoader(wasmModule),
+  transports: { tcp: workerdTcpTransport },
+  // signatures verified by WebCrypto, the engine waiting for the verdicts
+  sigVerifyAsync: webCryptoSigVerifier(globalThis.crypto?.subtle),
+};
 
 /** Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`. */
 export const connect = createConnect(runtime);

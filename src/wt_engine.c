@@ -80,7 +80,7 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	e->now = cfg->now;
 	e->rng = cfg->rng;
 	e->rng_ctx = cfg->rng_ctx;
-	e->sig_native = cfg->sig_native;
+	e->sig_native = cfg->sig_native;   /* .cache: caller-owned (asynchronous verifiers only) */
 	e->flags = cfg->flags;
 	e->chain_buf = cfg->chain_buf;
 	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;
@@ -374,7 +374,7 @@ uint8_t *
 wt_engine_recv_buf(wt_engine *e, size_t *len)
 {
 	*len = 0;
-	if (e->err || e->read_closed || e->in_ready || e->state == WT_ST_START) return NULL;
+	if (e->err || e->read_closed || e->in_ready || e->sig_wait || e->state == WT_ST_START) return NULL;
 	*len = wt_in_target(e) - e->in_len;
 	return e->in + e->in_len;
 }
@@ -395,16 +395,16 @@ wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 	return wt_hs13_handle(e, type, msg, len);
 }
 
-/* Append handshake bytes and dispatch every complete message. */
+/*
+ * Dispatch every complete handshake message in e->hs. A message whose
+ * signature checks wait for asynchronous verdicts (WT_SIG_WAIT) stays at the
+ * start of e->hs with what follows it: the events it raised are withdrawn,
+ * nothing else changed (its handler returns before any state moves), input
+ * stops (wt_engine_recv_buf) until wt_engine_sig_resume re-runs it.
+ */
 static int
-wt_on_handshake_bytes(wt_engine *e, const uint8_t *p, size_t n)
+wt_hs_dispatch(wt_engine *e)
 {
-	if (n == 0) return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "empty handshake record");
-	if (e->hs_len + n > e->hs_cap)
-		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL,
-			"handshake message larger than the %zu-byte handshake buffer", e->hs_cap);
-	memcpy(e->hs + e->hs_len, p, n);
-	e->hs_len += n;
 	size_t off = 0;
 	while (e->hs_len - off >= 4) {
 		const uint8_t *m = e->hs + off;
@@ -413,10 +413,25 @@ wt_on_handshake_bytes(wt_engine *e, const uint8_t *p, size_t n)
 			return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL,
 				"handshake message of %zu bytes exceeds the %zu-byte handshake buffer", mlen, e->hs_cap);
 		if (e->hs_len - off < 4 + mlen) break;
+		unsigned ev = e->num_events;
+		wt_sig_cache *sc = e->sig_native.cache;
+		if (sc) sc->waiting = 0;
+		int err = wt_hs_handle(e, m[0], m, 4 + mlen);
+		if (err == WT_SIG_WAIT && !e->err) {
+			e->num_events = ev;
+			e->sig_wait = 1;
+			if (off) {
+				memmove(e->hs, e->hs + off, e->hs_len - off);
+				e->hs_len -= off;
+			}
+			return 0;
+		}
+		if (err == WT_SIG_WAIT || (!err && sc && sc->waiting))
+			/* a check that waited was taken as an answer: never proceed on it */
+			return wt_fail(e, WT_ERR_INTERNAL, "a signature verdict was pending when the handshake moved on");
+		if (err) return err;
 		off += 4 + mlen;
 		/* the record layer must not carry the rest of a flight across a key change */
-		int err = wt_hs_handle(e, m[0], m, 4 + mlen);
-		if (err) return err;
 		if (e->hs_boundary && off != e->hs_len)
 			return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE,
 				"handshake data after a key change in the same record");
@@ -429,6 +444,42 @@ wt_on_handshake_bytes(wt_engine *e, const uint8_t *p, size_t n)
 		e->hs_len -= off;
 	}
 	return 0;
+}
+
+/* Append handshake bytes and dispatch every complete message. */
+static int
+wt_on_handshake_bytes(wt_engine *e, const uint8_t *p, size_t n)
+{
+	if (n == 0) return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "empty handshake record");
+	if (e->hs_len + n > e->hs_cap)
+		return wt_fail(e, WT_ERR_BUFFER_TOO_SMALL,
+			"handshake message larger than the %zu-byte handshake buffer", e->hs_cap);
+	memcpy(e->hs + e->hs_len, p, n);
+	e->hs_len += n;
+	return wt_hs_dispatch(e);
+}
+
+unsigned
+wt_engine_sig_waiting(const wt_engine *e)
+{
+	return e->sig_wait && !e->err ? wt_sig_cache_batch(e->sig_native.cache) : 0;
+}
+
+int
+wt_engine_sig_verdict(wt_engine *e, unsigned i, int verdict)
+{
+	if (!e->sig_wait || e->err) return WT_ERR_BAD_ARGUMENT;
+	return wt_sig_cache_verdict(e->sig_native.cache, i, verdict) == 0 ? 0 : WT_ERR_BAD_ARGUMENT;
+}
+
+int
+wt_engine_sig_resume(wt_engine *e)
+{
+	if (e->err) return e->err;
+	if (!e->sig_wait) return 0;
+	if (e->sig_native.cache) wt_sig_cache_next_round(e->sig_native.cache);
+	e->sig_wait = 0;
+	return wt_hs_dispatch(e);
 }
 
 static int

@@ -195,7 +195,10 @@ typedef struct {
 	size_t keylog_cap;
 	/* Optional native signature verifier (wt_sig_verify.h): every signature
 	 * check of the handshake (CertificateVerify, ServerKeyExchange, each edge
-	 * of the path search, OCSP) asks it first; fn NULL: BearSSL verifies. */
+	 * of the path search, OCSP) asks it first; fn NULL: BearSSL verifies.
+	 * An asynchronous verifier (answers WT_SIG_NATIVE_PENDING) needs
+	 * sig_native.cache: a caller-owned wt_sig_cache that lives while the
+	 * handshake does (without one, PENDING counts as "cannot"). */
 	wt_sig_native sig_native;
 } wt_config;
 
@@ -233,7 +236,8 @@ typedef struct {
 	int64_t now;
 	wt_rng_fn rng;
 	void *rng_ctx;
-	wt_sig_native sig_native;
+	wt_sig_native sig_native;        /* .cache: the caller's verdict cache (asynchronous verifiers), or NULL */
+	uint8_t sig_wait;                /* waiting for verdicts: the message at e->hs is re-run by wt_engine_sig_resume */
 	uint32_t flags;
 	uint16_t first_group;
 	uint16_t groups[WT_MAX_GROUPS];   /* supported_groups, preference order */
@@ -408,6 +412,27 @@ int wt_engine_close(wt_engine *e);
  * \return 0 if the connection had closed cleanly, else the error.
  */
 int wt_engine_eof(wt_engine *e);
+
+/*
+ * Asynchronous signature verification (wt_sig_verify.h). When the configured
+ * native verifier answers WT_SIG_NATIVE_PENDING, the engine records the
+ * request(s) in its verdict cache, keeps the handshake message it was
+ * processing, stops taking input (wt_engine_recv_buf gives no window) and
+ * sends nothing: wt_engine_sig_waiting() then counts the requests of the
+ * batch, in the order the verifier was asked. The host verifies them,
+ * answers each with wt_engine_sig_verdict(), and calls wt_engine_sig_resume(),
+ * which re-runs the message: its checks now find their verdicts (bound to the
+ * exact request bytes), and a path search that needs further edges asks for
+ * them in a new round. Unanswered requests count as "cannot" (BearSSL
+ * verifies); rounds and cache are bounded (WT_SIG_ROUNDS_MAX,
+ * WT_SIG_CACHE_MAX), beyond which BearSSL verifies.
+ */
+/** \brief Requests waiting for a verdict (0: not waiting). */
+unsigned wt_engine_sig_waiting(const wt_engine *e);
+/** \brief Verdict for request `i` of the batch: 1 valid, 0 invalid, other cannot. \return 0 or WT_ERR_BAD_ARGUMENT. */
+int wt_engine_sig_verdict(wt_engine *e, unsigned i, int verdict);
+/** \brief Re-run the waiting message with the verdicts given. \return 0 or the sticky error. */
+int wt_engine_sig_resume(wt_engine *e);
 
 wt_state wt_engine_state(const wt_engine *e);
 int wt_engine_error(const wt_engine *e);

@@ -156,8 +156,6 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 	}
 	if (list.bad) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed certificate_list");
 	wt_event_push(e, WT_EV_IN, WT_EV_HANDSHAKE, WT_HS_CERTIFICATE, len);
-	wt_th_update(e, msg, len);
-	e->state = WT_ST_TLS12_WAIT_SKE;
 	if (e->t12.status && !(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) && n > 0) {
 		/* keep the chain; verify it once we know whether an OCSP response is stapled */
 		size_t need = 0;
@@ -170,6 +168,8 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 				e->chain_len += 3 + chain[i].len;
 			}
 			e->t12.chain_pending = 1;
+			wt_th_update(e, msg, len);
+			e->state = WT_ST_TLS12_WAIT_SKE;
 			return 0;
 		}
 		/* verifying now would drop the staple that may follow: refuse rather than skip the OCSP check */
@@ -177,7 +177,13 @@ wt_on_certificate12(wt_engine *e, const uint8_t *msg, size_t len)
 			"the server's chain (%zu bytes) does not fit the %zu-byte chain buffer, which must hold it "
 			"until its stapled OCSP response (CertificateStatus) is checked", need, e->chain_cap);
 	}
-	return wt_accept_chain12(e, chain, n, NULL, 0);
+	/* verified before the transcript and the state move: a verification that waits
+	 * (WT_SIG_WAIT) leaves nothing changed, and the message is re-run */
+	int err = wt_accept_chain12(e, chain, n, NULL, 0);
+	if (err) return err;
+	wt_th_update(e, msg, len);
+	e->state = WT_ST_TLS12_WAIT_SKE;
+	return 0;
 }
 
 /* Verify the chain (as in TLS 1.3) and check that its key fits the suite. */
@@ -208,8 +214,9 @@ wt_accept_pending_chain12(wt_engine *e, const uint8_t *ocsp, size_t ocsp_len)
 		chain[n].len = c.n;
 		n++;
 	}
-	e->t12.chain_pending = 0;
-	return wt_accept_chain12(e, chain, n, ocsp, ocsp_len);
+	int err = wt_accept_chain12(e, chain, n, ocsp, ocsp_len);
+	if (err != WT_SIG_WAIT) e->t12.chain_pending = 0;   /* waiting: kept, verified again on the re-run */
+	return err;
 }
 
 /* CertificateStatus (RFC 6066 §8): status_type ocsp (1), then an OCSPResponse. */
@@ -260,6 +267,7 @@ wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 	memcpy(content + 64, msg + 4, params_len);
 	if (!(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) || e->peer_key.key.key_type) {
 		int err = wt_sig_verify_tls12_nv(&e->sig_native, scheme, &e->peer_key.key, content, 64 + params_len, sig.p, sig.n);
+		if (err == WT_SIG_WAIT) return err;   /* nothing changed: the message is re-run with the verdict */
 		if (err == WT_ERR_ILLEGAL_PARAMETER)
 			return wt_fail(e, err, "ServerKeyExchange scheme 0x%04x does not match the certificate's key", scheme);
 		if (err)

@@ -468,6 +468,7 @@ wt_on_certificate_verify(wt_engine *e, const uint8_t *msg, size_t len)
 	memcpy(content + 64, label, sizeof label);     /* includes the 0 separator */
 	wt_th_hash(e, content + 64 + sizeof label);
 	int err = wt_sig_verify_nv(&e->sig_native, scheme, &e->peer_key.key, content, 64 + sizeof label + e->t13.ks.hlen, sig.p, sig.n);
+	if (err == WT_SIG_WAIT) return err;   /* nothing changed: the message is re-run with the verdict */
 	if (err == WT_ERR_ILLEGAL_PARAMETER)
 		return wt_fail(e, err, "CertificateVerify scheme 0x%04x does not match the certificate's key", scheme);
 	if (err)

@@ -395,7 +395,12 @@ wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8_t *
 		vp.native = &e->sig_native;
 		char detail[sizeof e->detail];
 		detail[0] = 0;
+		wt_sig_cache *sc = e->sig_native.cache;
+		if (sc) sc->waiting = 0;
 		err = wt_chain_verify_ex(&vp, chain, n, &e->peer_key, &vr, detail, sizeof detail);
+		/* a signature check waits for its verdict: this run assumed it valid (collecting the
+		 * next edges), so its outcome, success or failure, is not used; the message is re-run */
+		if (sc && sc->waiting) return WT_SIG_WAIT;
 		if (err) return wt_fail(e, err, "%s", detail[0] ? detail : wt_err_text(err));
 		for (size_t i = 0; i < vr.path_len; i++) e->vpath[i] = (int16_t)vr.path[i];
 		e->vpath_len = vr.path_len;

@@ -553,6 +553,119 @@ wt_ecdsa_sig_raw(unsigned mode, const uint8_t *sig, size_t sig_len, uint8_t *raw
 	return 2 * flen;
 }
 
+/* u32 big-endian length, then the bytes: the digest input is unambiguous. */
+static void
+wt_digest_part(br_sha256_context *h, const uint8_t *p, size_t len)
+{
+	uint8_t l[4] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len };
+	br_sha256_update(h, l, 4);
+	if (len) br_sha256_update(h, p, len);
+}
+
+/* The cache key: SHA-256 of the whole normalized request. */
+static void
+wt_sig_req_digest(uint16_t scheme, const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len,
+	const uint8_t *sig, size_t sig_len, uint8_t out[32])
+{
+	br_sha256_context h;
+	uint8_t head[4] = { (uint8_t)(scheme >> 8), (uint8_t)scheme, pk->key_type, 0 };
+
+	br_sha256_init(&h);
+	if (pk->key_type == BR_KEYTYPE_EC) {
+		head[3] = (uint8_t)pk->key.ec.curve;
+		br_sha256_update(&h, head, 4);
+		wt_digest_part(&h, pk->key.ec.q, pk->key.ec.qlen);
+	} else {
+		br_sha256_update(&h, head, 4);
+		wt_digest_part(&h, pk->key.rsa.n, pk->key.rsa.nlen);
+		wt_digest_part(&h, pk->key.rsa.e, pk->key.rsa.elen);
+	}
+	wt_digest_part(&h, msg, msg_len);
+	wt_digest_part(&h, sig, sig_len);
+	br_sha256_out(&h, out);
+}
+
+static int
+wt_sig_cache_find(const wt_sig_cache *sc, const uint8_t digest[32])
+{
+	for (unsigned i = 0; i < sc->n; i++) {
+		if (memcmp(sc->digest[i], digest, 32) == 0) return (int)i;
+	}
+	return -1;
+}
+
+int
+wt_sig_cache_verdict(wt_sig_cache *sc, unsigned i, int verdict)
+{
+	if (sc == NULL || i >= wt_sig_cache_batch(sc)) return -1;
+	if (sc->verdict[sc->base + i] != WT_SIG_NATIVE_PENDING) return -1;
+	sc->verdict[sc->base + i] = (int8_t)(verdict == 1 ? WT_SIG_NATIVE_VALID
+		: verdict == 0 ? WT_SIG_NATIVE_INVALID : WT_SIG_NATIVE_CANNOT);
+	return 0;
+}
+
+unsigned
+wt_sig_cache_batch(const wt_sig_cache *sc)
+{
+	return sc ? (unsigned)(sc->n - sc->base) : 0;
+}
+
+void
+wt_sig_cache_next_round(wt_sig_cache *sc)
+{
+	for (unsigned i = sc->base; i < sc->n; i++) {
+		if (sc->verdict[i] == WT_SIG_NATIVE_PENDING) sc->verdict[i] = WT_SIG_NATIVE_CANNOT;
+	}
+	sc->base = sc->n;
+	sc->waiting = 0;
+	if (sc->rounds < 255) sc->rounds++;
+}
+
+/*
+ * Ask the hook, through the cache: a cached verdict answers at once; a miss
+ * asks the hook, and a PENDING answer is recorded (bounded: past the cache
+ * or round bound the hook is not asked and BearSSL decides).
+ */
+static int
+wt_sig_ask(const wt_sig_native *nv, uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	wt_sig_cache *sc = nv->cache;
+	uint8_t digest[32];
+	int have = 0, ans;
+
+	if (sc != NULL && sc->n) {
+		int slot;
+		wt_sig_req_digest(scheme, pk, msg, msg_len, sig, sig_len, digest);
+		have = 1;
+		slot = wt_sig_cache_find(sc, digest);
+		if (slot >= 0) {
+			ans = sc->verdict[slot];
+			if (ans == WT_SIG_NATIVE_PENDING) {
+				sc->waiting = 1;
+				return WT_SIG_WAIT;   /* the same request twice in one run: one entry */
+			}
+			return ans;
+		}
+	}
+	if (sc != NULL && (sc->n >= WT_SIG_CACHE_MAX || sc->rounds >= WT_SIG_ROUNDS_MAX)) {
+		/* bounds reached: the hook is not asked (a PENDING answer could not be recorded,
+		 * and every PENDING the hook gives must have its slot: the batch is the slots) */
+		return WT_SIG_NATIVE_CANNOT;
+	}
+	ans = nv->fn(nv->ctx, scheme, pk, msg, msg_len, sig, sig_len);
+	if (ans != WT_SIG_NATIVE_PENDING) return ans;
+	if (sc == NULL) {
+		return WT_SIG_NATIVE_CANNOT;
+	}
+	if (!have) wt_sig_req_digest(scheme, pk, msg, msg_len, sig, sig_len, digest);
+	memcpy(sc->digest[sc->n], digest, 32);
+	sc->verdict[sc->n] = WT_SIG_NATIVE_PENDING;
+	sc->n++;
+	sc->waiting = 1;
+	return WT_SIG_WAIT;
+}
+
 int
 wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
 	const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
@@ -629,7 +742,10 @@ wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
 			ask = norm.key.rsa.elen <= 8;
 		}
 		if (ask) {
-			ans = nv->fn(nv->ctx, scheme, &norm, msg, msg_len, vsig, vsig_len);
+			ans = wt_sig_ask(nv, scheme, &norm, msg, msg_len, vsig, vsig_len);
+		}
+		if (ans == WT_SIG_WAIT) {
+			return WT_SIG_WAIT;
 		}
 		if (ans == WT_SIG_NATIVE_VALID) {
 			return 0;

@@ -11,9 +11,13 @@
  * verifies with BearSSL when there is no hook or the hook cannot answer. The
  * hook sees a request that is fully described by its arguments (nothing
  * refers to engine state), so an answer can be cached by the host and the
- * check re-run: a later "pending" answer (asynchronous verification) fits
- * this shape: WT_SIG_NATIVE_PENDING is reserved for it and treated as
- * "cannot" today.
+ * check re-run. A hook may answer WT_SIG_NATIVE_PENDING (asynchronous
+ * verification, e.g. WebCrypto): when the wt_sig_native carries a cache
+ * (the engine's), the request's digest is recorded in it as pending and the
+ * check returns WT_SIG_WAIT; the engine then stops, the host verifies the
+ * batch and feeds the verdicts into the cache, and the engine re-runs the
+ * handshake message, whose checks now hit the cache. Without a cache,
+ * PENDING counts as CANNOT (BearSSL decides).
  *
  * What the hook is given (already checked and normalized in C, identically
  * for both paths, so that the two can only differ in the arithmetic):
@@ -47,7 +51,33 @@
 #define WT_SIG_NATIVE_VALID    1
 #define WT_SIG_NATIVE_INVALID  0
 #define WT_SIG_NATIVE_CANNOT  (-1)
-#define WT_SIG_NATIVE_PENDING  2    /* reserved (asynchronous verification); today: CANNOT */
+#define WT_SIG_NATIVE_PENDING  2    /* asked; the verdict comes later (needs a cache, else CANNOT) */
+
+/* wt_sig_verify_req's answer when the request waits for an asynchronous verdict. */
+#define WT_SIG_WAIT (-1000)
+
+/* Bounds of the asynchronous path: slots of the verdict cache (the path
+ * search spends at most 100 signatures, plus CertificateVerify or
+ * ServerKeyExchange and OCSP) and rounds (a wait, then a re-run) per
+ * handshake. Past either bound the hook is no longer asked and BearSSL
+ * verifies, so the verdicts stay those of the synchronous path. */
+#define WT_SIG_CACHE_MAX  128
+#define WT_SIG_ROUNDS_MAX 16
+
+/*
+ * The verdict cache. A slot is bound to the exact request: its key is the
+ * SHA-256 of the whole normalized request (scheme, key, signed bytes,
+ * signature, each length-prefixed), so a verdict given for one request can
+ * never answer another.
+ */
+typedef struct {
+	uint8_t digest[WT_SIG_CACHE_MAX][32];
+	int8_t verdict[WT_SIG_CACHE_MAX];   /* WT_SIG_NATIVE_* */
+	uint16_t n;                         /* slots used */
+	uint16_t base;                      /* first slot of the current round (the batch) */
+	uint8_t waiting;                    /* a check of the current run got WT_SIG_WAIT */
+	uint8_t rounds;                     /* rounds completed */
+} wt_sig_cache;
 
 typedef int (*wt_sig_native_fn)(void *ctx, uint16_t scheme, const br_x509_pkey *pk,
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
@@ -56,6 +86,7 @@ typedef int (*wt_sig_native_fn)(void *ctx, uint16_t scheme, const br_x509_pkey *
 typedef struct {
 	wt_sig_native_fn fn;
 	void *ctx;
+	wt_sig_cache *cache;   /* set by the engine: PENDING answers are recorded here */
 } wt_sig_native;
 
 /* How a signature is read (wt_sig_verify_req `mode`). */
@@ -67,8 +98,10 @@ typedef struct {
 /**
  * \brief Verify `sig` over `msg` with `pk` under `scheme`: the hook `nv` first
  * (if non-NULL and set), BearSSL if it cannot answer.
- * \return 0 (valid), WT_ERR_BAD_SIGNATURE (invalid), or
- * WT_ERR_ILLEGAL_PARAMETER (scheme unknown for `mode` or unusable with this key).
+ * \return 0 (valid), WT_ERR_BAD_SIGNATURE (invalid),
+ * WT_ERR_ILLEGAL_PARAMETER (scheme unknown for `mode` or unusable with this key),
+ * or WT_SIG_WAIT (the hook answered PENDING and the request is in nv->cache;
+ * nv->cache->waiting is set).
  */
 int wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
 	const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
@@ -78,5 +111,18 @@ int wt_sig_verify_nv(const wt_sig_native *nv, uint16_t scheme, const br_x509_pke
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
 int wt_sig_verify_tls12_nv(const wt_sig_native *nv, uint16_t scheme, const br_x509_pkey *pk,
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+
+/**
+ * \brief Record the verdict for request `i` of the current batch (slot
+ * base + i): 1 valid, 0 invalid, anything else cannot. \return 0, or -1 if
+ * there is no such request or it already has a verdict.
+ */
+int wt_sig_cache_verdict(wt_sig_cache *sc, unsigned i, int verdict);
+
+/** \brief Requests in the current batch (slots from base). */
+unsigned wt_sig_cache_batch(const wt_sig_cache *sc);
+
+/** \brief End the round: unanswered requests become CANNOT; the next batch starts empty. */
+void wt_sig_cache_next_round(wt_sig_cache *sc);
 
 #endif

@@ -288,7 +288,10 @@ wt_sig_check(const wt_cert_info *ci, const br_x509_pkey *key, const wt_sig_nativ
 	if ((ci->sig_alg == WT_SIGALG_RSA) != (key->key_type == BR_KEYTYPE_RSA)) return WT_SIG_WRONG_KEY;
 	/* as a TLS 1.2 SignatureAndHashAlgorithm: hash << 8 | (1 rsa, 3 ecdsa) */
 	uint16_t scheme = (uint16_t)(hash << 8 | (ci->sig_alg == WT_SIGALG_RSA ? 1 : 3));
-	return wt_sig_verify_req(nv, WT_SIGV_CERT, scheme, key, ci->tbs, ci->tbs_len, ci->sig, ci->sig_len) == 0
-		? WT_SIG_OK : WT_SIG_BAD;
+	/* WT_SIG_WAIT (an asynchronous verdict is pending, nv->cache->waiting set): assumed valid so
+	 * that one run collects the next edges too; the engine never accepts a run that waited, it
+	 * re-runs the search with the verdicts (wt_hs_accept_chain) */
+	int r = wt_sig_verify_req(nv, WT_SIGV_CERT, scheme, key, ci->tbs, ci->tbs_len, ci->sig, ci->sig_len);
+	return r == 0 || r == WT_SIG_WAIT ? WT_SIG_OK : WT_SIG_BAD;
 }
 

@@ -60,6 +60,7 @@ wt_io_update(wt_io *io, wt_engine *e, int offer_write, int closed, int result)
 	if (closed) st |= WT_IO_CLOSED;
 	if (err || state == WT_ST_FAILED) st |= WT_IO_FAILED;
 	if (wt_engine_session(e, &p)) st |= WT_IO_SESSION;
+	if (wt_engine_sig_waiting(e)) st |= WT_IO_VERIFY;
 
 	io->state = (uint32_t)state;
 	io->error = (uint32_t)err;

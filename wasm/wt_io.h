@@ -27,6 +27,7 @@
 #define WT_IO_FAILED      0x0100u  /* a fatal error (io.error); a fatal alert may still wait in send */
 #define WT_IO_SESSION     0x0200u  /* a resumable session is available (wt_conn_session_*) */
 #define WT_IO_WANT_WRITE  0x0400u  /* app data may be written once the app asks (wt_conn_want_write) */
+#define WT_IO_VERIFY      0x0800u  /* signature requests wait for verdicts (wt_conn_sig_batch; input stops) */
 
 /** \brief The connection's current windows; every field a u32 (ABI-stable, 52 bytes). */
 typedef struct {

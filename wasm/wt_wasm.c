@@ -49,6 +49,10 @@ __attribute__((import_module("env"), import_name("wt_js_sig_verify")))
 extern int wt_js_sig_verify(uint32_t scheme, uint32_t key_type, const uint8_t *key, size_t key_len,
 	uint32_t aux, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
 
+/* A request of the batch (wt_conn_sig_batch): nine u32, the arguments of env.wt_js_sig_verify:
+ * scheme, key_type, key_ptr, key_len, aux, msg_ptr, msg_len, sig_ptr, sig_len. */
+#define WT_SIG_REQ_FIELDS 9
+
 #define WT_CONN_BUFFER   (WT_MIN_BUFFER_SIZE + 24576)
 #define WT_CONN_CHAIN    32768
 #define WT_CONN_ANCHORS  1024
@@ -81,6 +85,15 @@ typedef struct {
 	uint8_t want_write;              /* JS has app data to write (wt_conn_want_write) */
 	uint8_t last_full;               /* the last record written was full-size */
 	uint8_t *keylog;                 /* WT_CONN_KEYLOG bytes of key-log records, malloc'd with WT_FLAG_KEYLOG only; wiped once JS took them */
+	/* asynchronous verification (wt_conn_set_async_verify): the requests of the batch the
+	 * engine waits on, in the order the engine recorded them (wt_engine_sig_waiting) */
+	uint8_t async_verify;
+	uint8_t *batch;                  /* request bytes (key, msg, sig of each), malloc'd, grown */
+	size_t batch_len, batch_cap;
+	uint32_t *batch_tab;             /* WT_SIG_CACHE_MAX * WT_SIG_REQ_FIELDS offsets (wt_conn_sig_batch makes them pointers) */
+	wt_sig_cache *sig_cache;         /* the engine's verdict cache (cfg.sig_native.cache); these three are malloc'd by
+	                                    wt_conn_set_async_verify and freed once connected (compaction) or at wt_conn_free */
+	unsigned batch_n;
 } wt_conn;
 
 static uint32_t wt_conn_status(wt_conn *c, int result);
@@ -92,11 +105,78 @@ static uint32_t wt_conn_status(wt_conn *c, int result);
 
 static void wt_conn_verify_release(wt_conn *c);
 
+/* The asynchronous verifier's memory (no signature is verified once connected). */
+static void
+wt_conn_async_release(wt_conn *c)
+{
+	free(c->batch);
+	free(c->batch_tab);
+	free(c->sig_cache);
+	c->batch = NULL;
+	c->batch_tab = NULL;
+	c->sig_cache = NULL;
+	c->batch_len = c->batch_cap = 0;
+	c->batch_n = 0;
+	c->cfg.sig_native.cache = NULL;
+	c->eng.sig_native.cache = NULL;
+}
+
 static int
 wt_conn_rng(void *ctx, uint8_t *out, size_t len)
 {
 	(void)ctx;
 	return wt_js_random(out, len) == 0 ? 0 : -1;
+}
+
+/* Append bytes to the batch; \return the offset, or SIZE_MAX if out of memory. */
+static size_t
+wt_conn_batch_put(wt_conn *c, const uint8_t *p, size_t n)
+{
+	if (c->batch_len + n > c->batch_cap) {
+		size_t cap = c->batch_cap ? c->batch_cap : 8192;
+		while (cap < c->batch_len + n) cap *= 2;
+		uint8_t *b = realloc(c->batch, cap);
+		if (!b) return SIZE_MAX;
+		c->batch = b;
+		c->batch_cap = cap;
+	}
+	if (n) memcpy(c->batch + c->batch_len, p, n);
+	c->batch_len += n;
+	return c->batch_len - n;
+}
+
+/*
+ * Asynchronous: record the request for JS (wt_conn_sig_batch) and answer
+ * PENDING; the engine records its digest in the same order. CANNOT if it
+ * cannot be recorded (then the engine records nothing either: BearSSL).
+ */
+static int
+wt_conn_sig_defer(wt_conn *c, uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	size_t start = c->batch_len, k, kl, m, s;
+	uint32_t aux;
+	if (c->batch_tab == NULL || c->batch_n >= WT_SIG_CACHE_MAX) return WT_SIG_NATIVE_CANNOT;
+	if (pk->key_type == BR_KEYTYPE_EC) {
+		k = wt_conn_batch_put(c, pk->key.ec.q, pk->key.ec.qlen);
+		kl = pk->key.ec.qlen;
+		aux = (uint32_t)pk->key.ec.curve;
+	} else {
+		k = wt_conn_batch_put(c, pk->key.rsa.n, pk->key.rsa.nlen);
+		if (k != SIZE_MAX && wt_conn_batch_put(c, pk->key.rsa.e, pk->key.rsa.elen) == SIZE_MAX) k = SIZE_MAX;
+		kl = pk->key.rsa.nlen + pk->key.rsa.elen;
+		aux = (uint32_t)pk->key.rsa.elen;
+	}
+	m = k == SIZE_MAX ? SIZE_MAX : wt_conn_batch_put(c, msg, msg_len);
+	s = m == SIZE_MAX ? SIZE_MAX : wt_conn_batch_put(c, sig, sig_len);
+	if (s == SIZE_MAX) {
+		c->batch_len = start;
+		return WT_SIG_NATIVE_CANNOT;
+	}
+	uint32_t *t = c->batch_tab + WT_SIG_REQ_FIELDS * c->batch_n++;
+	t[0] = scheme; t[1] = pk->key_type; t[2] = (uint32_t)k; t[3] = (uint32_t)kl; t[4] = aux;
+	t[5] = (uint32_t)m; t[6] = (uint32_t)msg_len; t[7] = (uint32_t)s; t[8] = (uint32_t)sig_len;
+	return WT_SIG_NATIVE_PENDING;
 }
 
 /* The hook (wt_sig_native_fn) that hands a normalized request to env.wt_js_sig_verify. */
@@ -106,7 +186,8 @@ wt_conn_sig_native(void *ctx, uint16_t scheme, const br_x509_pkey *pk,
 {
 	uint8_t rsa[512 + 8];   /* n || e: n at most 4096 bits, e at most 8 bytes (wt_sig_verify.h) */
 	int r;
-	(void)ctx;
+	wt_conn *c = ctx;
+	if (c != NULL && c->async_verify) return wt_conn_sig_defer(c, scheme, pk, msg, msg_len, sig, sig_len);
 	if (pk->key_type == BR_KEYTYPE_EC) {
 		r = wt_js_sig_verify(scheme, BR_KEYTYPE_EC, pk->key.ec.q, pk->key.ec.qlen, (uint32_t)pk->key.ec.curve,
 			msg, msg_len, sig, sig_len);
@@ -160,6 +241,7 @@ wt_conn_free(wt_conn *c)
 	if (c->keylog) wt_wipe(c->keylog, WT_CONN_KEYLOG);
 	free(c->keylog);
 	wt_conn_verify_release(c);
+	wt_conn_async_release(c);
 	wt_wipe(c, sizeof *c);
 	free(c);
 }
@@ -296,6 +378,80 @@ wt_conn_set_native_verify(wt_conn *c, int on)
 {
 	c->cfg.sig_native.fn = on ? wt_conn_sig_native : NULL;
 	c->cfg.sig_native.ctx = on ? c : NULL;
+	c->async_verify = 0;
+}
+
+/*
+ * The asynchronous switch (WebCrypto): with `on`, every signature check of
+ * the handshake is deferred to JS instead of env.wt_js_sig_verify. The
+ * engine then waits (status bit WT_IO_VERIFY): JS reads the batch
+ * (wt_conn_sig_batch / wt_conn_sig_batch_len), verifies, answers each
+ * request (wt_conn_sig_verdict) and calls wt_conn_sig_resume. Before
+ * wt_conn_start. (wt_verify_chain* on such a conn, not started: rounds as
+ * in a handshake, WT_SIG_WAIT (-1000) while edges wait; a test seam.)
+ */
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_set_async_verify(wt_conn *c, int on)
+{
+	wt_conn_set_native_verify(c, on);
+	if (on && !c->sig_cache) {
+		c->sig_cache = calloc(1, sizeof *c->sig_cache);
+		c->batch_tab = malloc(WT_SIG_CACHE_MAX * WT_SIG_REQ_FIELDS * sizeof *c->batch_tab);
+		if (!c->sig_cache || !c->batch_tab) {
+			wt_conn_async_release(c);   /* out of memory: BearSSL verifies */
+			return;
+		}
+	}
+	c->async_verify = on && c->sig_cache ? 1 : 0;
+	c->cfg.sig_native.cache = c->async_verify ? c->sig_cache : NULL;
+}
+
+/* Requests in the batch the engine waits on (0 if it does not wait). */
+EMSCRIPTEN_KEEPALIVE unsigned
+wt_conn_sig_batch_len(wt_conn *c)
+{
+	unsigned n = wt_engine_sig_waiting(&c->eng);
+	/* the engine's batch and ours are recorded together; if they ever differ, none is
+	 * offered: the resume then lets BearSSL verify every one */
+	return n == c->batch_n ? n : 0;
+}
+
+/*
+ * The batch: wt_conn_sig_batch_len() requests of WT_SIG_REQ_FIELDS u32 each
+ * (the arguments of env.wt_js_sig_verify, pointers into wasm memory), valid
+ * until the next call on this conn.
+ */
+EMSCRIPTEN_KEEPALIVE const uint32_t *
+wt_conn_sig_batch(wt_conn *c)
+{
+	unsigned n = wt_conn_sig_batch_len(c);
+	static uint32_t out[WT_SIG_CACHE_MAX * WT_SIG_REQ_FIELDS];
+	for (unsigned i = 0; i < n; i++) {
+		const uint32_t *t = c->batch_tab + WT_SIG_REQ_FIELDS * i;
+		uint32_t *o = out + WT_SIG_REQ_FIELDS * i;
+		memcpy(o, t, WT_SIG_REQ_FIELDS * sizeof *o);
+		o[2] = (uint32_t)(uintptr_t)(c->batch + t[2]);
+		o[5] = (uint32_t)(uintptr_t)(c->batch + t[5]);
+		o[7] = (uint32_t)(uintptr_t)(c->batch + t[7]);
+	}
+	return out;
+}
+
+/* Verdict for request `i` of the batch: 1 valid, 0 invalid, anything else cannot (BearSSL). */
+EMSCRIPTEN_KEEPALIVE int
+wt_conn_sig_verdict(wt_conn *c, unsigned i, int verdict)
+{
+	if (i >= wt_conn_sig_batch_len(c)) return WT_ERR_BAD_ARGUMENT;
+	return wt_engine_sig_verdict(&c->eng, i, verdict);
+}
+
+/* Re-run the waiting message with the verdicts given (unanswered: BearSSL). */
+EMSCRIPTEN_KEEPALIVE uint32_t
+wt_conn_sig_resume(wt_conn *c)
+{
+	c->batch_n = 0;
+	c->batch_len = 0;
+	return wt_conn_status(c, wt_engine_sig_resume(&c->eng));
 }
 
 /*
@@ -311,7 +467,7 @@ wt_sig_verify_probe(uint32_t how, uint32_t scheme, uint32_t key_type, const uint
 	uint32_t aux, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
 {
 	br_x509_pkey pk;
-	wt_sig_native nv = { wt_conn_sig_native, NULL };
+	wt_sig_native nv = { wt_conn_sig_native, NULL, NULL };
 	memset(&pk, 0, sizeof pk);
 	pk.key_type = (unsigned char)key_type;
 	if (key_type == BR_KEYTYPE_EC) {
@@ -329,6 +485,51 @@ wt_sig_verify_probe(uint32_t how, uint32_t scheme, uint32_t key_type, const uint
 	}
 	return wt_sig_verify_req((how & 1) ? &nv : NULL, (how >> 1) & 3, (uint16_t)scheme, &pk,
 		msg, msg_len, sig, sig_len);
+}
+
+/*
+ * Test seam for the asynchronous path: one check through wt_sig_verify_req
+ * with `c`'s deferring hook and its engine's verdict cache (request layout as
+ * wt_sig_verify_probe; `mode` 0 TLS13, 1 TLS12, 2 CERT). A fresh request
+ * starts with an empty cache; WT_SIG_WAIT (-1000) means it waits: JS reads the
+ * batch (wt_conn_sig_batch), answers (wt_conn_sig_verdict) and asks again
+ * with the same request, which the cache then answers (a new round).
+ * `c` must have wt_conn_set_async_verify on and not be started.
+ */
+EMSCRIPTEN_KEEPALIVE int
+wt_sig_verify_probe_async(wt_conn *c, uint32_t mode, uint32_t scheme, uint32_t key_type, const uint8_t *key,
+	size_t key_len, uint32_t aux, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	br_x509_pkey pk;
+	wt_sig_native nv = { wt_conn_sig_native, c, c->sig_cache };
+	if (!c->async_verify || wt_engine_state(&c->eng) != WT_ST_START) return WT_ERR_BAD_ARGUMENT;
+	c->eng.sig_native.cache = c->sig_cache;   /* not started: the seam drives the cache itself */
+	memset(&pk, 0, sizeof pk);
+	pk.key_type = (unsigned char)key_type;
+	if (key_type == BR_KEYTYPE_EC) {
+		pk.key.ec.curve = (int)aux;
+		pk.key.ec.q = (unsigned char *)key;
+		pk.key.ec.qlen = key_len;
+	} else if (key_type == BR_KEYTYPE_RSA) {
+		if (aux == 0 || aux >= key_len) return WT_ERR_BAD_ARGUMENT;
+		pk.key.rsa.n = (unsigned char *)key;
+		pk.key.rsa.nlen = key_len - aux;
+		pk.key.rsa.e = (unsigned char *)key + key_len - aux;
+		pk.key.rsa.elen = aux;
+	} else {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	if (c->eng.sig_wait) {
+		wt_sig_cache_next_round(c->sig_cache);   /* the verdicts are in: ask again */
+	} else {
+		memset(c->sig_cache, 0, sizeof *c->sig_cache);
+	}
+	c->eng.sig_wait = 0;
+	c->batch_n = 0;
+	c->batch_len = 0;
+	int r = wt_sig_verify_req(&nv, mode & 3, (uint16_t)scheme, &pk, msg, msg_len, sig, sig_len);
+	if (r == WT_SIG_WAIT) c->eng.sig_wait = 1;
+	return r;
 }
 
 /* min/max: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3); checked by wt_conn_start. */
@@ -521,6 +722,7 @@ wt_conn_compact_now(wt_conn *c)
 	c->cfg.anchors = NULL;
 	c->cfg.num_anchors = 0;
 	c->eng.anchor_info = NULL;   /* freed above; only the handshake used it */
+	wt_conn_async_release(c);    /* no signature is verified once connected */
 	return 0;
 }
 
@@ -751,7 +953,27 @@ wt_verify_run(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *ho
 	vp.sig_budget = wt_verify_budget_sigs;
 	vp.name_budget = wt_verify_budget_names;
 	vp.native = c->cfg.sig_native.fn ? &c->cfg.sig_native : NULL;
-	return wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
+	if (!c->async_verify) return wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
+	/*
+	 * Asynchronous (a test seam for the path search; the conn is not started): a first call
+	 * starts with an empty verdict cache; WT_SIG_WAIT means edges wait for verdicts (the batch,
+	 * as in a handshake); after wt_conn_sig_verdict the same call again re-runs the search.
+	 */
+	wt_sig_native nv = { wt_conn_sig_native, c, c->sig_cache };
+	if (wt_engine_state(&c->eng) != WT_ST_START) return WT_ERR_BAD_ARGUMENT;
+	c->eng.sig_native.cache = c->sig_cache;   /* not started: the seam drives the cache itself */
+	if (c->eng.sig_wait) wt_sig_cache_next_round(c->sig_cache);
+	else memset(c->sig_cache, 0, sizeof *c->sig_cache);
+	c->eng.sig_wait = 0;
+	c->batch_n = 0;
+	c->batch_len = 0;
+	vp.native = &nv;
+	int err = wt_chain_verify_ex(&vp, certs, (size_t)n, NULL, res, detail, detail_cap);
+	if (c->sig_cache->waiting) {
+		c->eng.sig_wait = 1;
+		return WT_SIG_WAIT;
+	}
+	return err;
 }
 
 /*

@@ -83,6 +83,7 @@ class TlsConnection {
     this.writerIdle = false;     // the writes drained: the next pump gives the output area back
     this.pumping = false;
     this.repump = false;
+    this.sigVerifying = false;   // a batch of signature requests is with the asynchronous verifier
 
     this.opened = deferred();
     this.closed = deferred();
@@ -246,6 +247,8 @@ class TlsConnection {
       }
       if (st & IO.EVENTS) { this.recordEvents(); continue; }
       if (st & IO.FAILED) { this.fail(engine.error()); return; }
+      // signature requests wait (WebCrypto): nothing moves until their verdicts are in
+      if (st & IO.VERIFY) { this.verifySignatures(); return; }
       if (this.phase === 'handshake' && (st & (IO.CONNECTED | IO.PEER_CLOSED))) { this.onHandshakeDone(); continue; }
       if (this.phase === 'open') {
         if (st & IO.READ) {
@@ -267,6 +270,37 @@ class TlsConnection {
       }
       return;
     }
+  }
+
+  /**
+   * The engine waits for signature verdicts (IO.VERIFY): hand its batch to the asynchronous
+   * verifier (all in parallel), feed the verdicts back and pump on. A verifier that rejects or
+   * throws gives "cannot" for all (BearSSL verifies them in wasm, never "valid"). A verdict that
+   * arrives after close/abort/failure is ignored (the engine is gone).
+   */
+  verifySignatures() {
+    if (this.sigVerifying) return;
+    const engine = this.engine;
+    const verifier = engine.asyncVerifier;
+    const batch = engine.sigBatch();
+    this.sigVerifying = true;
+    let pending;
+    try {
+      pending = verifier && batch.length ? Promise.resolve(verifier(batch)) : Promise.resolve([]);
+    } catch {
+      pending = Promise.resolve([]);
+    }
+    pending.then((v) => (Array.isArray(v) ? v : []), () => []).then((verdicts) => {
+      this.sigVerifying = false;
+      if (this.phase === 'done' || this.engine !== engine || engine.freed) return;
+      try {
+        engine.sigResume(verdicts.slice(0, batch.length));
+      } catch (err) {
+        this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', `signature verdicts: ${err?.message ?? err}`, { cause: err }));
+        return;
+      }
+      this.pump();
+    });
   }
 
   /**

@@ -162,6 +162,7 @@ export const IO = Object.freeze({
   FAILED: 0x100,
   SESSION: 0x200,
   WANT_WRITE: 0x400,
+  VERIFY: 0x800,
 });
 
 /** u32 fields of a wt_io. */

@@ -5,10 +5,12 @@
  * It never awaits; connection.js's pump decides when to move bytes.
  */
 import { WasmTlsError } from './errors.js';
-import { getSigVerifier } from './wasm.js';
+import { getAsyncSigVerifier, getSigVerifier } from './wasm.js';
 import { EARLY_NAMES, ERR, EVENT_KIND, FLAG, IO, IO_FIELDS, KEYLOG_LABELS, STATE, versionName } from './names.js';
 
 const EVENT_SIZE = 8;
+/** u32 fields of one request of wt_conn_sig_batch (wasm/wt_wasm.c WT_SIG_REQ_FIELDS). */
+const SIG_REQ_FIELDS = 9;
 
 export class Engine {
   /** @param {import('./wasm.js').WasmTls} wasm */
@@ -59,6 +61,10 @@ export class Engine {
     // signature checks ask the runtime's native verifier first (js/core/native-verify.js), unless turned off
     this.nativeVerify = cfg.nativeVerify !== false && getSigVerifier() !== null && typeof x.wt_conn_set_native_verify === 'function';
     if (this.nativeVerify) x.wt_conn_set_native_verify(conn, 1);
+    // no synchronous verifier: the asynchronous one (WebCrypto), the engine waiting for its verdicts (IO.VERIFY)
+    this.asyncVerifier = !this.nativeVerify && cfg.nativeVerify !== false && typeof x.wt_conn_set_async_verify === 'function'
+      ? getAsyncSigVerifier() : null;
+    if (this.asyncVerifier) x.wt_conn_set_async_verify(conn, 1);
     for (const g of cfg.groups ?? []) {
       err = x.wt_conn_add_group(conn, g);
       if (err) throw new WasmTlsError('INVALID_OPTION', `groups: 0x${g.toString(16)} is not acceptable (${this.errorName(err)})`);
@@ -234,6 +240,39 @@ export class Engine {
     }
     x.wt_conn_keylog_clear(conn);
     return lines;
+  }
+
+  /**
+   * The signature requests the engine waits on (IO.VERIFY), copied out of wasm memory.
+   * @returns {Array<{ scheme: number, keyType: number, key: Uint8Array, aux: number, msg: Uint8Array, sig: Uint8Array }>}
+   */
+  sigBatch() {
+    const { x, conn } = this;
+    const n = x.wt_conn_sig_batch_len(conn) >>> 0;
+    if (!n) return [];
+    const tab = new Uint32Array(x.memory.buffer, x.wt_conn_sig_batch(conn) >>> 0, n * SIG_REQ_FIELDS);
+    const buf = x.memory.buffer;
+    const copy = (ptr, len) => new Uint8Array(buf, ptr, len).slice();
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const t = tab.subarray(i * SIG_REQ_FIELDS, (i + 1) * SIG_REQ_FIELDS);
+      out.push({ scheme: t[0], keyType: t[1], key: copy(t[2], t[3]), aux: t[4], msg: copy(t[5], t[6]), sig: copy(t[7], t[8]) });
+    }
+    return out;
+  }
+
+  /**
+   * Feed the verdicts (1 valid, 0 invalid, anything else cannot: BearSSL) for the batch
+   * sigBatch() gave, and let the engine re-run the message that waited.
+   * @param {number[]} verdicts
+   */
+  sigResume(verdicts) {
+    const { x, conn } = this;
+    for (let i = 0; i < verdicts.length; i++) {
+      const v = verdicts[i];
+      x.wt_conn_sig_verdict(conn, i, v === 1 ? 1 : v === 0 ? 0 : -1);
+    }
+    this.sync(x.wt_conn_sig_resume(conn));
   }
 
   /**

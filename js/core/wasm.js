@@ -111,6 +111,24 @@ export function getSigVerifier() {
   return sigVerifier;
 }
 
+/**
+ * The asynchronous native verifier (js/core/webcrypto-verify.js): a batch of requests in, a
+ * promise of one verdict each (1 valid, 0 invalid, -1 cannot) out. Used by connections only
+ * where there is no synchronous one (wt_conn_set_async_verify; the pump feeds the verdicts back).
+ * @type {((requests: Array<{ scheme: number, keyType: number, key: Uint8Array, aux: number, msg: Uint8Array, sig: Uint8Array }>) => Promise<number[]>) | null}
+ */
+let asyncSigVerifier = null;
+
+/** Install (or with null remove) the asynchronous signature verifier. */
+export function setAsyncSigVerifier(fn) {
+  asyncSigVerifier = typeof fn === 'function' ? fn : null;
+}
+
+/** The installed asynchronous signature verifier, or null. */
+export function getAsyncSigVerifier() {
+  return asyncSigVerifier;
+}
+
 /** Fill `len` bytes at `ptr` with CSPRNG output. */
 function fillRandom(memory, ptr, len) {
   for (let off = 0; off < len; off += MAX_RANDOM_CHUNK) {

@@ -967,7 +967,7 @@ test_sig_hook_direct(void)
 	uint8_t h[32], sig[80], bad[80], ber[82];
 	br_x509_pkey xk;
 	struct hook_log log;
-	wt_sig_native nv = { test_hook, &log };
+	wt_sig_native nv = { test_hook, &log, NULL };
 	size_t sl;
 	static const int others[] = { WT_SIG_NATIVE_CANNOT, WT_SIG_NATIVE_PENDING, 7, -5 };
 	size_t i;
@@ -1044,6 +1044,118 @@ test_sig_hook_direct(void)
 		CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS12, 0x0403, &xk, msg, sizeof msg, wide, sizeof wide) == WT_ERR_BAD_SIGNATURE);
 		CHECK(log.calls == 0);
 	}
+}
+
+/*
+ * The asynchronous path's verdict cache (wt_sig_verify.h): PENDING records the
+ * request and answers WT_SIG_WAIT; a verdict answers exactly that request
+ * (another message, signature, key or scheme asks the hook again); "cannot"
+ * and unanswered requests fall to BearSSL; the cache and rounds are bounded.
+ */
+static void
+test_sig_cache(void)
+{
+	static const uint8_t msg[] = "the signed bytes";
+	static const uint8_t msg2[] = "the signed bytez";
+	static wt_sig_cache sc;
+	br_ec_private_key sk;
+	br_ec_public_key pub, pub2;
+	uint8_t kbuf[32], kbuf2[32], pbuf[65], pbuf2[65];
+	uint8_t h[32], sig[80], bad[80];
+	br_x509_pkey xk, xk2;
+	struct hook_log log;
+	wt_sig_native nv = { test_hook, &log, &sc };
+	size_t sl, i;
+
+	for (i = 0; i < 32; i ++) { kbuf[i] = (uint8_t)(i + 1); kbuf2[i] = (uint8_t)(i + 7); }
+	sk.curve = BR_EC_secp256r1;
+	sk.x = kbuf;
+	sk.xlen = 32;
+	CHECK(br_ec_all_m31.mulgen(pbuf, kbuf, 32, BR_EC_secp256r1) == 65);
+	CHECK(br_ec_all_m31.mulgen(pbuf2, kbuf2, 32, BR_EC_secp256r1) == 65);
+	pub.curve = pub2.curve = BR_EC_secp256r1;
+	pub.q = pbuf; pub2.q = pbuf2;
+	pub.qlen = pub2.qlen = 65;
+	hash_msg(&br_sha256_vtable, msg, sizeof msg, h);
+	sl = br_ecdsa_i31_sign_asn1(&br_ec_all_m31, &br_sha256_vtable, h, &sk, sig);
+	CHECK(sl > 0 && sl <= 72);
+	memcpy(bad, sig, sl);
+	bad[sl - 1] ^= 1;
+	xk.key_type = xk2.key_type = BR_KEYTYPE_EC;
+	xk.key.ec = pub;
+	xk2.key.ec = pub2;
+
+	/* PENDING: recorded, WT_SIG_WAIT, waiting set; the same request again in the run: no second slot */
+	memset(&sc, 0, sizeof sc);
+	memset(&log, 0, sizeof log);
+	log.answer = WT_SIG_NATIVE_PENDING;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_SIG_WAIT);
+	CHECK(sc.waiting == 1 && sc.n == 1 && wt_sig_cache_batch(&sc) == 1 && log.calls == 1);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_SIG_WAIT);
+	CHECK(sc.n == 1 && log.calls == 1);
+	/* verdicts: only for requests of the batch, once */
+	CHECK(wt_sig_cache_verdict(&sc, 1, 1) == -1);
+	CHECK(wt_sig_cache_verdict(&sc, 0, 1) == 0);    /* "valid" for the corrupted signature (the host's word) */
+	CHECK(wt_sig_cache_verdict(&sc, 0, 0) == -1);
+	wt_sig_cache_next_round(&sc);
+	CHECK(sc.waiting == 0 && wt_sig_cache_batch(&sc) == 0 && sc.rounds == 1);
+
+	/* the verdict answers that exact request from the cache, the hook not asked */
+	log.calls = 0;
+	log.answer = WT_SIG_NATIVE_INVALID;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == 0);
+	CHECK(log.calls == 0);
+	/* ... and nothing else: the valid signature, another message, another key, another scheme
+	 * (TLS 1.2 reads the same DER for SHA-384) each ask the hook, which says invalid here */
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == WT_ERR_BAD_SIGNATURE);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg2, sizeof msg2, bad, sl) == WT_ERR_BAD_SIGNATURE);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk2, msg, sizeof msg, bad, sl) == WT_ERR_BAD_SIGNATURE);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS12, 0x0503, &xk, msg, sizeof msg, bad, sl) == WT_ERR_BAD_SIGNATURE);
+	CHECK(log.calls == 4 && sc.n == 1);
+
+	/* "cannot" and unanswered: BearSSL decides (never "valid" for the corrupted one) */
+	memset(&sc, 0, sizeof sc);
+	log.answer = WT_SIG_NATIVE_PENDING;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_SIG_WAIT);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == WT_SIG_WAIT);
+	CHECK(wt_sig_cache_batch(&sc) == 2);
+	CHECK(wt_sig_cache_verdict(&sc, 0, 7) == 0);    /* garbage: cannot */
+	wt_sig_cache_next_round(&sc);                   /* request 1 unanswered: cannot */
+	log.calls = 0;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_ERR_BAD_SIGNATURE);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0);
+	CHECK(log.calls == 0);
+
+	/* PENDING without a cache: cannot (BearSSL) */
+	{
+		wt_sig_native nc = { test_hook, &log, NULL };
+		CHECK(wt_sig_verify_req(&nc, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_ERR_BAD_SIGNATURE);
+		CHECK(wt_sig_verify_req(&nc, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0);
+	}
+
+	/* round bound: after WT_SIG_ROUNDS_MAX rounds the hook is no longer asked, BearSSL verifies */
+	memset(&sc, 0, sizeof sc);
+	for (i = 0; i < WT_SIG_ROUNDS_MAX; i ++) {
+		uint8_t m[4] = { 'r', (uint8_t)i, 0, 0 };
+		CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, m, sizeof m, bad, sl) == WT_SIG_WAIT);
+		wt_sig_cache_next_round(&sc);
+	}
+	log.calls = 0;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_ERR_BAD_SIGNATURE);
+	CHECK(log.calls == 0 && sc.waiting == 0);
+
+	/* cache bound: WT_SIG_CACHE_MAX requests in one round, then BearSSL without asking */
+	memset(&sc, 0, sizeof sc);
+	for (i = 0; i < WT_SIG_CACHE_MAX; i ++) {
+		uint8_t m[4] = { 'c', (uint8_t)i, (uint8_t)(i >> 8), 0 };
+		CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, m, sizeof m, bad, sl) == WT_SIG_WAIT);
+	}
+	CHECK(wt_sig_cache_batch(&sc) == WT_SIG_CACHE_MAX);
+	log.calls = 0;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, bad, sl) == WT_ERR_BAD_SIGNATURE);
+	CHECK(log.calls == 0 && sc.n == WT_SIG_CACHE_MAX);
 }
 
 #ifndef WT_TEST_NO_RSA_KEYGEN
@@ -1190,6 +1302,7 @@ main(int argc, char **argv)
 	test_der_direct();
 	test_kex_direct();
 	test_sig_hook_direct();
+	test_sig_cache();
 #ifndef WT_TEST_NO_RSA_KEYGEN
 	test_pss_generated();
 	test_pkcs1_strict();

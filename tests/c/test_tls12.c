@@ -191,7 +191,25 @@ typedef struct {
 	int downgrade_sentinel;
 	int no_ems;
 	int bad_finished;
+	int pending;                /* the native verifier answers PENDING; then this verdict is fed (2: none) */
+	int verdict;
+	int corrupt_ske;            /* flip a bit of the ServerKeyExchange signature's s */
+	int eof_while_waiting;      /* the transport ends while the verdict is awaited */
 } scenario;
+
+/* A native verifier that answers every request later (asynchronous), recording what it was asked. */
+static struct { int calls; uint16_t scheme; size_t msg_len, sig_len; } pend_log;
+static int
+pend_hook(void *ctx, uint16_t scheme, const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len,
+	const uint8_t *sig, size_t sig_len)
+{
+	(void)ctx; (void)pk; (void)msg; (void)sig;
+	pend_log.calls++;
+	pend_log.scheme = scheme;
+	pend_log.msg_len = msg_len;
+	pend_log.sig_len = sig_len;
+	return WT_SIG_NATIVE_PENDING;
+}
 
 /*
  * Run a handshake. Returns the engine status after the server's last flight
@@ -215,6 +233,13 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 	cfg.flags = WT_FLAG_INSECURE_SKIP_VERIFY | sc->flags;
 	cfg.min_version = sc->min_version;
 	cfg.max_version = sc->max_version;
+	if (sc->pending) {
+		static wt_sig_cache cache;   /* caller-owned, as the engine requires for PENDING */
+		memset(&cache, 0, sizeof cache);
+		cfg.sig_native.fn = pend_hook;
+		cfg.sig_native.cache = &cache;
+		memset(&pend_log, 0, sizeof pend_log);
+	}
 	CHECK(wt_engine_init(&s->e, &cfg, s->buf, sizeof s->buf) == 0);
 	CHECK(wt_engine_start(&s->e) == 0);
 
@@ -270,6 +295,7 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 	br_sha256_out(&hc, hash);
 	size_t sig_len = br_ecdsa_i31_sign_asn1(&br_ec_all_m31, &br_sha256_vtable, hash, &id->sk, sig);
 	CHECK(sig_len > 0);
+	if (sc->corrupt_ske) sig[sig_len - 1] ^= 0x01;
 	wt_w_u16(&w, WT_SIG_ECDSA_SECP256R1_SHA256);
 	wt_w_u16(&w, (uint32_t)sig_len);
 	wt_w_bytes(&w, sig, sig_len);
@@ -279,6 +305,31 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 	put_msg(s, WT_HS_SERVER_HELLO_DONE, NULL, 0);
 	int err = feed_flight(s);
 	if (err) return err;
+	if (sc->pending) {
+		/* waiting: one request (the SKE signature), nothing sent, no input taken, state unchanged */
+		size_t n = 1;
+		CHECK(wt_engine_sig_waiting(&s->e) == 1);
+		CHECK(pend_log.calls == 1 && pend_log.scheme == WT_SIG_ECDSA_SECP256R1_SHA256
+			&& pend_log.msg_len == 64 + params_len && pend_log.sig_len == 64);
+		CHECK(wt_engine_send_buf(&s->e, &n) == NULL || n == 0);
+		CHECK(wt_engine_recv_buf(&s->e, &n) == NULL && n == 0);
+		CHECK(wt_engine_state(&s->e) == WT_ST_TLS12_WAIT_SKE && wt_engine_error(&s->e) == 0);
+		CHECK(wt_engine_sig_verdict(&s->e, 1, 1) == WT_ERR_BAD_ARGUMENT);   /* no such request */
+		if (sc->eof_while_waiting) {
+			CHECK(wt_engine_eof(&s->e) == WT_ERR_TRUNCATED);
+			CHECK(wt_engine_sig_waiting(&s->e) == 0);
+			CHECK(wt_engine_sig_verdict(&s->e, 0, 1) == WT_ERR_BAD_ARGUMENT);
+			return wt_engine_sig_resume(&s->e);
+		}
+		if (sc->verdict != 2) {
+			CHECK(wt_engine_sig_verdict(&s->e, 0, sc->verdict) == 0);
+			CHECK(wt_engine_sig_verdict(&s->e, 0, 1) == WT_ERR_BAD_ARGUMENT);   /* once only */
+		}
+		err = wt_engine_sig_resume(&s->e);
+		CHECK(pend_log.calls == 1);    /* the re-run found the verdict: not asked again */
+		if (err) return err;
+		CHECK(wt_engine_sig_waiting(&s->e) == 0);
+	}
 
 	/* The client's flight: ClientKeyExchange (plain), CCS, Finished (protected). */
 	uint8_t cf[1024];
@@ -453,6 +504,42 @@ test_handshakes(const server_identity *id)
 	}
 }
 
+/*
+ * The asynchronous verifier (wt_engine_sig_*): the handshake waits for the
+ * ServerKeyExchange verdict with nothing sent, then goes on; "invalid" fails
+ * BAD_SIGNATURE; "cannot" or no verdict lets BearSSL decide (a corrupted
+ * signature fails, a good one passes); the transport ending while waiting is
+ * sticky and a late verdict is ignored.
+ */
+static void
+test_async_verify(const server_identity *id)
+{
+	static const struct { int verdict, corrupt, eof, want; } cases[] = {
+		{ 1, 0, 0, 0 },
+		{ 0, 0, 0, WT_ERR_BAD_SIGNATURE },
+		{ -1, 0, 0, 0 },
+		{ -1, 1, 0, WT_ERR_BAD_SIGNATURE },
+		{ 2, 0, 0, 0 },
+		{ 2, 1, 0, WT_ERR_BAD_SIGNATURE },
+		{ 1, 0, 1, WT_ERR_TRUNCATED },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		scenario sc = { .suite = WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .pending = 1,
+			.verdict = cases[i].verdict, .corrupt_ske = cases[i].corrupt, .eof_while_waiting = cases[i].eof };
+		int err = run_handshake(&sess, id, &sc);
+		CHECKF(err == cases[i].want, "async case %zu: err %d (%s)", i, err, wt_engine_error_detail(&sess.e));
+		if (cases[i].want == 0) {
+			CHECK(wt_engine_state(&sess.e) == WT_ST_CONNECTED);
+			exchange_data(&sess);
+		} else {
+			CHECK(wt_engine_state(&sess.e) == WT_ST_FAILED || wt_engine_error(&sess.e) == cases[i].want);
+			if (cases[i].want == WT_ERR_BAD_SIGNATURE)
+				CHECK(strstr(wt_engine_error_detail(&sess.e), "ServerKeyExchange signature is invalid") != NULL);
+		}
+		wt_engine_wipe(&sess.e);
+	}
+}
+
 static void
 test_downgrade(const server_identity *id)
 {
@@ -570,6 +657,7 @@ main(void)
 	test_prf();
 	test_client_hello_offers();
 	test_handshakes(&id);
+	test_async_verify(&id);
 	test_downgrade(&id);
 	test_bad_finished(&id);
 	test_ems_required(&id);
