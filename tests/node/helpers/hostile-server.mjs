@@ -63,7 +63,7 @@ export async function startScriptedServer(script) {
  * @param {number} upstreamPort
  * @param {(rec: ProxyRecord, ctx: { client: net.Socket, clientBytes: number }) => Buffer | Buffer[] | null | 'cut'} mutate
  *   returns the bytes to send instead (Buffer or list), null to pass the record unchanged,
- *   or 'cut' to destroy both connections right there (no close_notify).
+ *   or 'cut' to end the connection to the client right there (a FIN, no close_notify) and drop upstream.
  */
 export async function startMutatingProxy(upstreamPort, mutate) {
   const sockets = new Set();
@@ -75,7 +75,8 @@ export async function startMutatingProxy(upstreamPort, mutate) {
       s.on('error', () => { client.destroy(); upstream.destroy(); });
     }
     const ctx = { client, clientBytes: 0 };
-    client.on('data', (d) => { ctx.clientBytes += d.length; upstream.write(d); });
+    let cut = false;
+    client.on('data', (d) => { ctx.clientBytes += d.length; if (!cut) upstream.write(d); });
     client.on('end', () => upstream.end());
     let pending = Buffer.alloc(0);
     let index = 0;
@@ -90,7 +91,9 @@ export async function startMutatingProxy(upstreamPort, mutate) {
         pending = pending.subarray(5 + len);
         if (type === 23) encrypted = true;
         const out = mutate({ type, body: Buffer.from(whole.subarray(5)), index: index++, encrypted }, ctx);
-        if (out === 'cut') { client.destroy(); upstream.destroy(); return; }
+        // a FIN, not a reset: destroy() with client bytes still unread sends RST, and the
+        // client would see ECONNRESET (TRANSPORT_CLOSED) instead of an end without close_notify
+        if (out === 'cut') { cut = true; upstream.destroy(); client.end(); return; }
         if (out === null || out === undefined) client.write(whole);
         else for (const b of [].concat(out)) client.write(b);
       }
