@@ -337,6 +337,13 @@ function targets(R) {
   const vsSub = down('CHACHA20-POLY1305', 'wasmtls') / down('AES-128-GCM', 'subtls');
   add('download ChaCha20 >= 2.5x subtls (its AES-128-GCM)', vsSub, vsSub >= 2.5, 'ratio');
   add('download AES-128-GCM >= 60 MB/s', down('AES-128-GCM', 'wasmtls'), down('AES-128-GCM', 'wasmtls') >= 60, 'MB/s');
+  // issue 18's bulk targets
+  for (const suite of ['AES-128-GCM', 'AES-256-GCM']) {
+    add(`download ${suite} >= 150 MB/s`, down(suite, 'wasmtls'), down(suite, 'wasmtls') >= 150, 'MB/s');
+  }
+  const aesVsSub = down('AES-128-GCM', 'wasmtls') / down('AES-128-GCM', 'subtls');
+  add('download AES-128-GCM >= 1.3x subtls', aesVsSub, aesVsSub >= 1.3, 'ratio');
+  add('download ChaCha20-Poly1305 >= 250 MB/s', down('CHACHA20-POLY1305', 'wasmtls'), down('CHACHA20-POLY1305', 'wasmtls') >= 250, 'MB/s');
   // against the bundled, minified build (wasm + js/dist/wasmtls.browser.min.js); the unbundled graph alongside
   const bundled = R.size.bundleTotalGzip ?? R.size.totalGzip;
   add('browser WASM+JS <= 60 KB gzip (minified bundle)', bundled / 1000, bundled <= 60000,
