@@ -95,9 +95,9 @@ export interface CommonOptions {
   groups?: Array<'X25519MLKEM768' | 'x25519' | 'secp256r1' | 'secp384r1'>;
   /**
    * Verify the server's signatures (CertificateVerify / ServerKeyExchange, the chain, OCSP) with the runtime's
-   * native crypto where it has a synchronous one (Node, Bun, Deno: node:crypto); elsewhere, or with false,
-   * BearSSL in wasm verifies them. Both give the same verdicts. Default true. (Node: WASMTLS_NATIVE_VERIFY=0
-   * turns it off for the process.)
+   * native crypto: node:crypto in Node, Bun and Deno; WebCrypto (the handshake waits for crypto.subtle.verify)
+   * in browsers and workerd. What it cannot verify, or everything with false, BearSSL in wasm verifies. Both
+   * give the same verdicts. Default true. (Node: WASMTLS_NATIVE_VERIFY=0 turns it off for the process.)
    */
   nativeVerify?: boolean;
   /** SPKI SHA-256 pins (base64, 44 characters): one certificate of the verified path must match, else PIN_MISMATCH. */
