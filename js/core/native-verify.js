@@ -21,6 +21,8 @@
  * without nodejs_compat) there is no verifier and BearSSL verifies, as before.
  */
 
+import { lruGet } from './lru.js';
+
 const HASHES = { 2: 'sha1', 3: 'sha224', 4: 'sha256', 5: 'sha384', 6: 'sha512' };
 const HASH_LEN = { 2: 20, 3: 28, 4: 32, 5: 48, 6: 64 };
 
@@ -79,26 +81,23 @@ export function createNodeVerifier(nodeCrypto) {
   function importKey(keyType, key, aux) {
     // the cache key copies the bytes (the view is into wasm memory, valid for this call only)
     const id = `${keyType}:${aux}:${B.from(key.buffer, key.byteOffset, key.byteLength).toString('base64')}`;
-    let k = keys.get(id);
-    if (k) { keys.delete(id); keys.set(id, k); return k; }   // most recently used last
-    if (keyType === 2) {
-      const prefix = EC_SPKI_PREFIX[aux];
-      if (!prefix || key.length !== EC_POINT_LEN[aux] || key[0] !== 4) return null;
-      const der = new Uint8Array(prefix.length + key.length);
-      der.set(prefix);
-      der.set(key, prefix.length);
-      k = createPublicKey({ key: B.from(der.buffer), format: 'der', type: 'spki' });
-    } else if (keyType === 1) {
-      if (!(aux >= 1 && aux <= 8 && aux < key.length)) return null;
-      const n = B.from(key.buffer, key.byteOffset, key.length - aux);
-      const e = B.from(key.buffer, key.byteOffset + key.length - aux, aux);
-      k = createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') }, format: 'jwk' });
-    } else {
+    return lruGet(keys, id, KEY_CACHE, () => {
+      if (keyType === 2) {
+        const prefix = EC_SPKI_PREFIX[aux];
+        if (!prefix || key.length !== EC_POINT_LEN[aux] || key[0] !== 4) return null;
+        const der = new Uint8Array(prefix.length + key.length);
+        der.set(prefix);
+        der.set(key, prefix.length);
+        return createPublicKey({ key: B.from(der.buffer), format: 'der', type: 'spki' });
+      }
+      if (keyType === 1) {
+        if (!(aux >= 1 && aux <= 8 && aux < key.length)) return null;
+        const n = B.from(key.buffer, key.byteOffset, key.length - aux);
+        const e = B.from(key.buffer, key.byteOffset + key.length - aux, aux);
+        return createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') }, format: 'jwk' });
+      }
       return null;
-    }
-    keys.set(id, k);
-    if (keys.size > KEY_CACHE) keys.delete(keys.keys().next().value);
-    return k;
+    });
   }
 
   // Each algorithm family is used only once the runtime's verify passed a known answer test (a valid

@@ -20,6 +20,8 @@
  * intermediate seen again costs one verify.
  */
 
+import { lruGet } from './lru.js';
+
 const HASHES = { 2: 'SHA-1', 4: 'SHA-256', 5: 'SHA-384', 6: 'SHA-512' };
 const HASH_LEN = { 2: 20, 4: 32, 5: 48, 6: 64 };
 const CURVES = { 23: 'P-256', 24: 'P-384', 25: 'P-521' };
@@ -78,24 +80,20 @@ export function webCryptoSigVerifier(subtle) {
 
   function importKey(a, keyType, key, aux) {
     const id = cacheKey(a.kind, a.hash, keyType, aux, key);
-    let p = keys.get(id);
-    if (p) {
-      keys.delete(id);
-      keys.set(id, p); // most recently used last
+    return lruGet(keys, id, KEY_CACHE, () => {
+      let p;
+      if (keyType === 2) {
+        p = subtle.importKey('raw', key, a.importAlg, false, ['verify']);
+      } else if (aux < 1 || aux >= key.length) {
+        p = Promise.reject(new Error('bad RSA key'));
+      } else {
+        const n = key.subarray(0, key.length - aux), e = key.subarray(key.length - aux);
+        p = subtle.importKey('jwk', { kty: 'RSA', n: base64url(n), e: base64url(e), ext: true },
+          a.importAlg, false, ['verify']);
+      }
+      p.catch(() => keys.delete(id)); // a refused key is not remembered as such (BearSSL takes it each time)
       return p;
-    }
-    if (keyType === 2) {
-      p = subtle.importKey('raw', key, a.importAlg, false, ['verify']);
-    } else {
-      if (aux < 1 || aux >= key.length) return Promise.reject(new Error('bad RSA key'));
-      const n = key.subarray(0, key.length - aux), e = key.subarray(key.length - aux);
-      p = subtle.importKey('jwk', { kty: 'RSA', n: base64url(n), e: base64url(e), ext: true },
-        a.importAlg, false, ['verify']);
-    }
-    p.catch(() => keys.delete(id)); // a refused key is not remembered as such (BearSSL takes it each time)
-    keys.set(id, p);
-    if (keys.size > KEY_CACHE) keys.delete(keys.keys().next().value);
-    return p;
+    });
   }
 
   async function verifyOne(r) {
