@@ -57,6 +57,7 @@ extern int wt_js_sig_verify(uint32_t scheme, uint32_t key_type, const uint8_t *k
 #define WT_CONN_CHAIN    32768
 #define WT_CONN_ANCHORS  1024
 #define WT_CONN_KEYLOG   (40 * WT_KEYLOG_RECORD_MAX)   /* malloc'd only with WT_FLAG_KEYLOG */
+#define WT_CONN_RNG_POOL 256
 
 typedef struct {
 	wt_engine eng;
@@ -94,6 +95,10 @@ typedef struct {
 	wt_sig_cache *sig_cache;         /* the engine's verdict cache (cfg.sig_native.cache); these three are malloc'd by
 	                                    wt_conn_set_async_verify and freed once connected (compaction) or at wt_conn_free */
 	unsigned batch_n;
+	/* randomness: one env.wt_js_random call fills the pool, the engine's requests take from it
+	 * (a handshake needs ~200 bytes: five calls became one); taken bytes are wiped at once */
+	uint8_t rng_pool[WT_CONN_RNG_POOL];
+	size_t rng_left;                 /* unread bytes at the end of rng_pool */
 } wt_conn;
 
 static uint32_t wt_conn_status(wt_conn *c, int result);
@@ -121,11 +126,30 @@ wt_conn_async_release(wt_conn *c)
 	c->eng.sig_native.cache = NULL;
 }
 
+/*
+ * The engine's RNG (wt_rng_fn): crypto.getRandomValues through env.wt_js_random,
+ * WT_CONN_RNG_POOL bytes per call. A request larger than the pool goes straight
+ * to JS. Bytes handed out are wiped from the pool; the rest is wiped with the conn.
+ */
 static int
 wt_conn_rng(void *ctx, uint8_t *out, size_t len)
 {
-	(void)ctx;
-	return wt_js_random(out, len) == 0 ? 0 : -1;
+	wt_conn *c = ctx;
+	if (len > WT_CONN_RNG_POOL) return wt_js_random(out, len) == 0 ? 0 : -1;
+	while (len) {
+		if (c->rng_left == 0) {
+			if (wt_js_random(c->rng_pool, WT_CONN_RNG_POOL) != 0) return -1;
+			c->rng_left = WT_CONN_RNG_POOL;
+		}
+		size_t n = len < c->rng_left ? len : c->rng_left;
+		uint8_t *from = c->rng_pool + WT_CONN_RNG_POOL - c->rng_left;
+		memcpy(out, from, n);
+		wt_wipe(from, n);
+		c->rng_left -= n;
+		out += n;
+		len -= n;
+	}
+	return 0;
 }
 
 /* Append bytes to the batch; \return the offset, or SIZE_MAX if out of memory. */
@@ -215,6 +239,7 @@ wt_conn_new(void)
 		return NULL;
 	}
 	c->cfg.rng = wt_conn_rng;
+	c->cfg.rng_ctx = c;
 	c->cfg.chain_buf = c->chain;
 	c->cfg.chain_cap = WT_CONN_CHAIN;
 	return c;
@@ -330,6 +355,20 @@ wt_conn_set_client_key(wt_conn *c, const uint8_t *data, size_t len)
 	if (err) return err;
 	c->cfg.client_key = &c->client_key;
 	return 0;
+}
+
+/*
+ * SHA-256 of `len` bytes at `data` into `out` (32 bytes): the synchronous hash of the JS side
+ * (certificate fingerprints, the trust-policy digest), where WebCrypto's digest is asynchronous
+ * and costs ~25 us a call. Public data only.
+ */
+EMSCRIPTEN_KEEPALIVE void
+wt_sha256(const uint8_t *data, size_t len, uint8_t *out)
+{
+	br_sha256_context h;
+	br_sha256_init(&h);
+	br_sha256_update(&h, data, len);
+	br_sha256_out(&h, out);
 }
 
 /* Bytes of the wasm heap in use (malloc'd and not freed), for the benchmark. */

@@ -8,7 +8,8 @@ import { encodeSession } from './session.js';
 import { Engine } from './engine.js';
 import { WasmTlsError, asTransportError } from './errors.js';
 import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, IO, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
-import { parseCertificate, fingerprint256 } from '../x509/x509.js';
+import { parseCertificate } from '../x509/x509.js';
+import { hex } from '../x509/der.js';
 import { applyTrustPolicy } from './trust.js';
 import { anchorCertificate } from './anchors.js';
 import { policyDigest, sameDigest } from './policy.js';
@@ -159,8 +160,8 @@ class TlsConnection {
       const ca = this.options.ca.length || this.options.insecureSkipVerify
         ? this.options.ca : await defaultAnchors(this.defaultCa);
       this.ca = ca;
-      this.policy = await policyDigest(this.options, ca);
-      if (this.phase === 'done') return;
+      this.wasm = wasm;
+      this.policy = policyDigest(this.options, ca, (bytes) => wasm.sha256(bytes));
       // a session is resumed only under the trust policy it was made under (js/core/session.js)
       const session = this.options.session && sameDigest(this.options.session.policy, this.policy)
         ? this.options.session.bytes : null;
@@ -321,10 +322,12 @@ class TlsConnection {
     // the chain copy, the trust anchors and most of the handshake buffer are not needed any more:
     // the engine compacts itself once connected and nothing is pending
     this.engine.takeChain();
-    // Only the SHA-256 fingerprints are computed now (WebCrypto is async); the display parse of
-    // js/x509/x509.js runs the first time `peerCertificates` or `verifiedChain` is read.
+    // The display parse of js/x509/x509.js and the SHA-256 fingerprints (wasm's, synchronous) run
+    // the first time `peerCertificates` or `verifiedChain` is read.
     const anchors = path.map((at) => ('sent' in at ? null : anchorCertificate(this.ca, anchorCounts, at.anchor)));
-    Promise.all([Promise.all(sent.map(fingerprint256)), Promise.all(anchors.map((der) => der && fingerprint256(der)))]).then(([sentPrints, anchorPrints]) => {
+    const wasm = this.wasm;
+    const print = (der) => hex(wasm.sha256(der), ':');
+    {
       const info = {
         ...negotiated,
         resumed,
@@ -335,16 +338,16 @@ class TlsConnection {
         timings: { startedAt: this.startedAt, handshakeMs, steps: this.steps },
       };
       defineLazyCertificates(info, () => {
-        const peerCertificates = sent.map((der, i) => describeOrRaw(der, sentPrints[i]));
+        const peerCertificates = sent.map((der) => describeOrRaw(der, print(der)));
         const verifiedChain = path.map((at, k) => ('sent' in at ? peerCertificates[at.sent]
-          : anchors[k] ? describeOrRaw(anchors[k], anchorPrints[k]) : null));
+          : anchors[k] ? describeOrRaw(anchors[k], print(anchors[k])) : null));
         return { peerCertificates, verifiedChain: verifiedChain.filter(Boolean) };
       });
       // the verify hook (js/core/trust.js) decides before `opened` resolves
       (resumed ? Promise.resolve() : applyTrustPolicy(this.options, info)).then(
         () => this.onVerdict(info, early),
         (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
-    }, (err) => this.fail(new WasmTlsError('INTERNAL', `cannot describe the peer certificates: ${err.message}`, { cause: err })));
+    }
   }
 
   /** The server is accepted: early data the server did not take goes now, then `opened`, sessions, data. */

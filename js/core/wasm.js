@@ -263,6 +263,25 @@ export class WasmTls {
   }
 
   /**
+   * SHA-256 of public bytes, synchronously (wt_sha256 in wasm): fingerprints and the trust-policy
+   * digest, where crypto.subtle.digest would be asynchronous and cost more than the hash.
+   * @param {Uint8Array} bytes
+   * @returns {Uint8Array} 32 bytes
+   */
+  sha256(bytes) {
+    const x = this.exports;
+    const ptr = x.malloc(bytes.length + 32);
+    if (!ptr) throw new Error('wasmtls: out of wasm memory');
+    try {
+      this.copyIn(ptr + 32, bytes);
+      x.wt_sha256(ptr + 32, bytes.length, ptr);
+      return this.copyOut(ptr, 32);
+    } finally {
+      x.free(ptr);
+    }
+  }
+
+  /**
    * Call `fn(ptr, len)` with `bytes` (or a string, as UTF-8) in a temporary
    * malloc'd buffer, wiped and freed afterwards.
    * @template T
