@@ -4,6 +4,7 @@
 #include "wt_sig_sign.h"
 #include "inner.h"          /* br_mgf1_xor */
 #include "wt_bytes.h"
+#include "wt_pem.h"
 #include "wt_error.h"
 
 static size_t
@@ -66,36 +67,17 @@ wt_privkey_decode(wt_privkey *k, const uint8_t *data, size_t len)
 		br_skey_decoder_push(&dc, data, len);
 		if (br_skey_decoder_last_error(&dc) == 0) err = wt_privkey_take(k, &dc);
 	} else {
-		br_pem_decoder_context pc;
+		wt_pem_text text = { data, len };
+		wt_pem_block b;
 		wt_pem_job job = { &dc };
-		int in_key = 0, done = 0;
-		br_pem_decoder_init(&pc);
-		while (len && !done) {
-			size_t n = br_pem_decoder_push(&pc, data, len);
-			data += n;
-			len -= n;
-			switch (br_pem_decoder_event(&pc)) {
-			case BR_PEM_BEGIN_OBJ: {
-				const char *name = br_pem_decoder_name(&pc);
-				in_key = strcmp(name, "PRIVATE KEY") == 0 || strcmp(name, "EC PRIVATE KEY") == 0 ||
-					strcmp(name, "RSA PRIVATE KEY") == 0;
-				br_pem_decoder_setdest(&pc, in_key ? wt_pem_to_skey : NULL, in_key ? &job : NULL);
-				break;
-			}
-			case BR_PEM_END_OBJ:
-				if (in_key) {
-					if (br_skey_decoder_last_error(&dc) == 0) err = wt_privkey_take(k, &dc);
-					done = 1;
-				}
-				break;
-			case BR_PEM_ERROR:
-				done = 1;
-				break;
-			default:
-				break;
-			}
+		while (wt_pem_next(&text, &b) == WT_PEM_FOUND) {
+			if (!wt_pem_label_is(&b, "PRIVATE KEY") && !wt_pem_label_is(&b, "EC PRIVATE KEY") &&
+			    !wt_pem_label_is(&b, "RSA PRIVATE KEY")) continue;
+			/* the first key block decides */
+			if (wt_pem_decode(&b, wt_pem_to_skey, &job) == 0 && br_skey_decoder_last_error(&dc) == 0)
+				err = wt_privkey_take(k, &dc);
+			break;
 		}
-		wt_wipe(&pc, sizeof pc);
 	}
 	wt_wipe(&dc, sizeof dc);
 	if (err) wt_privkey_wipe(k);

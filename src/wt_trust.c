@@ -15,6 +15,7 @@
  */
 #include <string.h>
 #include "wt_x509.h"
+#include "wt_pem.h"
 #include "wt_bytes.h"
 #include "wt_error.h"
 
@@ -193,69 +194,43 @@ wt_looks_pem(const uint8_t *data, size_t len)
 	return 0;
 }
 
-/* PEM object names that hold a plain DER certificate. */
+/* PEM labels that hold a plain DER certificate. */
 static int
-wt_is_cert_block(const char *name)
+wt_is_cert_block(const wt_pem_block *b)
 {
-	return strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0;
+	return wt_pem_label_is(b, "CERTIFICATE") || wt_pem_label_is(b, "X509 CERTIFICATE");
 }
 
 static int
 wt_trust_add_pem(wt_trust_store *ts, const uint8_t *data, size_t len)
 {
-	br_pem_decoder_context pc;
-	wt_pem_job job;
-	int added = 0, in_cert = 0;
-	/* A final newline makes the decoder see an unterminated last line. */
-	static const uint8_t nl = '\n';
-	int fed_nl = 0;
+	wt_pem_text text = { data, len };
+	wt_pem_block b;
+	int added = 0, found;
 
-	br_pem_decoder_init(&pc);
-	while (len > 0 || !fed_nl) {
-		const uint8_t *p = len > 0 ? data : &nl;
-		size_t n = len > 0 ? len : 1;
-		size_t k = br_pem_decoder_push(&pc, p, n);
-		if (len > 0) { data += k; len -= k; } else if (k == 1) { fed_nl = 1; }
-		switch (br_pem_decoder_event(&pc)) {
-		case BR_PEM_BEGIN_OBJ:
-			in_cert = wt_is_cert_block(br_pem_decoder_name(&pc));
-			if (in_cert) {
-				job.ts = ts;
-				job.len = 0;
-				job.overflow = 0;
-				br_pem_decoder_setdest(&pc, wt_pem_collect, &job);
-			} else {
-				br_pem_decoder_setdest(&pc, 0, NULL);
-			}
-			break;
-		case BR_PEM_END_OBJ:
-			if (in_cert) {
-				int unsupported;
-				if (job.overflow) return -WT_ERR_BUFFER_TOO_SMALL;
-				/* the DER goes to the top of the free space; the anchor is built below it */
-				uint8_t *top = ts->arena + ts->arena_len - job.len;
-				memmove(top, ts->arena + ts->arena_used, job.len);
-				int err = wt_anchor_from_der(ts, top, job.len, ts->arena_len - job.len, &unsupported);
-				wt_wipe(top, job.len);
-				if (err == WT_ERR_BAD_ARGUMENT && unsupported) {
-					/* e.g. an Ed25519 root in a system bundle: skip it */
-				} else if (err) {
-					return -err;
-				} else {
-					added++;
-				}
-			}
-			in_cert = 0;
-			break;
-		case BR_PEM_ERROR:
-			if (in_cert) return -WT_ERR_BAD_ARGUMENT;  /* bad Base64 in a certificate */
-			break;                                     /* other blocks are not ours */
-		default:
-			if (k == 0) return -WT_ERR_BAD_ARGUMENT;   /* cannot happen: no progress */
-			break;
+	while ((found = wt_pem_next(&text, &b)) == WT_PEM_FOUND) {
+		if (!wt_is_cert_block(&b)) continue;                /* other blocks are not ours */
+		wt_pem_job job = { ts, 0, 0 };
+		if (wt_pem_decode(&b, wt_pem_collect, &job) != 0) {
+			wt_wipe(ts->arena + ts->arena_used, job.len);
+			return -WT_ERR_BAD_ARGUMENT;                /* bad Base64 in a certificate */
+		}
+		if (job.overflow) return -WT_ERR_BUFFER_TOO_SMALL;
+		/* the DER goes to the top of the free space; the anchor is built below it */
+		int unsupported;
+		uint8_t *top = ts->arena + ts->arena_len - job.len;
+		memmove(top, ts->arena + ts->arena_used, job.len);
+		int err = wt_anchor_from_der(ts, top, job.len, ts->arena_len - job.len, &unsupported);
+		wt_wipe(top, job.len);
+		if (err == WT_ERR_BAD_ARGUMENT && unsupported) {
+			/* e.g. an Ed25519 root in a system bundle: skip it */
+		} else if (err) {
+			return -err;
+		} else {
+			added++;
 		}
 	}
-	if (in_cert) return -WT_ERR_BAD_ARGUMENT;          /* no END line */
+	if (found == WT_PEM_UNTERMINATED && wt_is_cert_block(&b)) return -WT_ERR_BAD_ARGUMENT;   /* no END line */
 	return added > 0 ? added : -WT_ERR_BAD_ARGUMENT;
 }
 
@@ -357,30 +332,19 @@ wt_pem_chain_decode(const uint8_t *data, size_t len, uint8_t *out, size_t cap, s
 		j.len = 3 + len;
 		count = 1;
 	} else {
-		br_pem_decoder_context pc;
-		int in_cert = 0;
-		br_pem_decoder_init(&pc);
-		while (len) {
-			size_t n = br_pem_decoder_push(&pc, data, len);
-			data += n;
-			len -= n;
-			int ev = br_pem_decoder_event(&pc);
-			if (ev == BR_PEM_BEGIN_OBJ) {
-				in_cert = strcmp(br_pem_decoder_name(&pc), "CERTIFICATE") == 0;
-				if (in_cert) {
-					j.start = j.len;
-					wt_chain_append(&j, "\0\0\0", 3);
-				}
-				br_pem_decoder_setdest(&pc, in_cert ? wt_chain_append : NULL, in_cert ? &j : NULL);
-			} else if (ev == BR_PEM_END_OBJ && in_cert) {
-				if (j.overflow) return -WT_ERR_BUFFER_TOO_SMALL;
-				wt_put_u24(j.buf + j.start, (uint32_t)(j.len - j.start - 3));
-				count++;
-				in_cert = 0;
-			} else if (ev == BR_PEM_ERROR) {
-				return -WT_ERR_BAD_ARGUMENT;
-			}
+		wt_pem_text text = { data, len };
+		wt_pem_block b;
+		int found;
+		while ((found = wt_pem_next(&text, &b)) == WT_PEM_FOUND) {
+			if (!wt_pem_label_is(&b, "CERTIFICATE")) continue;
+			j.start = j.len;
+			wt_chain_append(&j, "\0\0\0", 3);
+			if (wt_pem_decode(&b, wt_chain_append, &j) != 0) return -WT_ERR_BAD_ARGUMENT;
+			if (j.overflow) return -WT_ERR_BUFFER_TOO_SMALL;
+			wt_put_u24(j.buf + j.start, (uint32_t)(j.len - j.start - 3));
+			count++;
 		}
+		if (found == WT_PEM_UNTERMINATED) return -WT_ERR_BAD_ARGUMENT;
 	}
 	if (count == 0) return -WT_ERR_BAD_ARGUMENT;
 	*out_len = j.len;
