@@ -175,10 +175,12 @@ async function wasmHeap(client, port) {
     heapInUseAfterClose: inUse() };
 }
 
+const NODE_ENTRY = fileURLToPath(import.meta.resolve('wasmtls'));
 /** Cold start in a fresh process: import + instantiate (ms), median of COLD_RUNS. */
 function coldStart(what) {
   const scripts = {
-    wasmtls: `const t=performance.now();const m=await import(${JSON.stringify(path.join(ROOT, 'js/index.node.js'))});` +
+    // what `import 'wasmtls'` loads in Node (the package's `node` condition: js/dist/node/index.js)
+    wasmtls: `const t=performance.now();const m=await import(${JSON.stringify(NODE_ENTRY)});` +
       'await m.init();console.log(performance.now()-t)',
     'node:tls': 'const t=performance.now();await import("node:tls");console.log(performance.now()-t)',
     subtls: `const t=performance.now();await import(${JSON.stringify(path.join(ROOT, 'node_modules/subtls/index.js'))});console.log(performance.now()-t)`,

@@ -71,3 +71,6 @@ node scripts/make-roots.mjs
 # The bundled, minified browser build js/dist/wasmtls.browser.min.js (`wasmtls/browser.min.js`):
 # esbuild (a devDependency). WT_NO_BUNDLE=1 skips it (e.g. without node_modules).
 [ "${WT_NO_BUNDLE:-0}" = 1 ] || node scripts/bundle-browser.mjs
+# The Node build js/dist/node/ (the package's `node` conditions: one file per entry and the core
+# they share, for cold start; scripts/bundle-node.mjs).
+[ "${WT_NO_BUNDLE:-0}" = 1 ] || node scripts/bundle-node.mjs

@@ -23,6 +23,14 @@ if (!fs.existsSync(new URL('../js/dist/wasmtls.browser.min.js', import.meta.url)
   process.exit(1);
 }
 
+// The Node build the package's `node` conditions point at (scripts/bundle-node.mjs, run by the build).
+for (const name of ['index.js', 'fetch.js', 'node-duplex.js']) {
+  if (!fs.existsSync(new URL(`../js/dist/node/${name}`, import.meta.url))) {
+    console.error(`prepack: js/dist/node/${name} is missing: run \`npm run build\` first`);
+    process.exit(1);
+  }
+}
+
 // The README is the package's front page: a relative link must name a file the package ships
 // (docs/, examples/ and src/ are linked absolutely, to the repository).
 const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8'));

@@ -6,11 +6,13 @@
 // require() (require(esm): what `engines` promises).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import tls from 'node:tls';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installPackedCopy } from './helpers/packed.mjs';
+import { getPki } from './helpers/pki.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const REPO_URL = 'https://github.com/wasmtls/wasmtls';
@@ -71,7 +73,8 @@ test('no test, source or development files are shipped; both wasm builds and the
   assert.deepEqual(bad, []);
   for (const f of files) assert.ok(f === 'package.json' || /^(js\/|README\.md$|CHANGELOG\.md$|LICENSE$|THIRD_PARTY_NOTICES$)/.test(f), `unexpected file ${f}`);
   // every file an export or the bin names is shipped
-  const targets = [pkg.bin.wasmtls, pkg.types, ...Object.values(pkg.exports).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v)))];
+  const leaves = (v) => (typeof v === 'string' ? [v] : Object.values(v).flatMap(leaves));   // nested conditions too
+  const targets = [pkg.bin.wasmtls, pkg.types, ...Object.values(pkg.exports).flatMap(leaves)];
   for (const t of targets) assert.ok(files.includes(t.replace(/^\.\//, '')), `${t} is shipped`);
   for (const entry of ['node', 'deno', 'bun', 'workerd', 'browser']) assert.ok(files.includes(`js/index.${entry}.d.ts`), `types for ${entry}`);
 });
@@ -110,10 +113,54 @@ test('the installed tarball: import() and require() of wasmtls, wasmtls/node and
   assert.ok(fs.existsSync(path.join(copy.dir, 'node_modules', 'wasmtls', 'CHANGELOG.md')));
 });
 
+test('Node loads the bundled build (js/dist/node/): wasmtls, wasmtls/fetch and wasmtls/node share one core, and it connects', async () => {
+  const copy = installPackedCopy();
+  const pki = getPki();
+  const server = tls.createServer({ cert: pki.leaves.p256.chainPem, key: pki.leaves.p256.keyPem }, (s) => { s.on('error', () => {}); s.write('bundled\n'); });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const script = `
+      import * as w from 'wasmtls'; import * as f from 'wasmtls/fetch'; import * as n from 'wasmtls/node';
+      import { createRequire } from 'node:module';
+      const req = createRequire(import.meta.url);
+      const where = ['wasmtls', 'wasmtls/fetch', 'wasmtls/node'].map((s) => req.resolve(s).split('node_modules/wasmtls/')[1]);
+      const before = new Set(Object.keys(req.cache));
+      const sock = w.connect({ hostname: '127.0.0.1', port: ${server.address().port} }, { serverName: 'localhost', ca: ${JSON.stringify(pki.rootPem)} });
+      const info = await sock.opened;
+      const r = sock.readable.getReader(); let text = '';
+      while (!text.endsWith('\\n')) text += new TextDecoder().decode((await r.read()).value);
+      r.releaseLock(); await sock.close();
+      const bad = await w.connect({ hostname: '127.0.0.1', port: ${server.address().port} }, { serverName: 'localhost', ca: [] }).opened.catch((e) => e);
+      console.log(JSON.stringify({ where, same: w.WasmTlsError === f.WasmTlsError && w.WasmTlsError === n.WasmTlsError,
+        connectSame: w.connect === n.connect, version: info.version, text,
+        typed: bad instanceof f.WasmTlsError && bad instanceof n.WasmTlsError, code: bad.code }));`;
+    const out = await new Promise((resolve, reject) => execFile(process.execPath, ['--input-type=module', '-e', script],
+      { cwd: copy.dir, encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout))));
+    assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)), {
+      where: ['js/dist/node/index.js', 'js/dist/node/fetch.js', 'js/dist/node/node-duplex.js'],
+      same: true, connectSame: true, version: 'TLSv1.3', text: 'bundled\n', typed: true, code: 'UNKNOWN_CA' });
+  } finally {
+    server.close();
+  }
+});
+
+test('the Node build is made from these sources: every module of the three Node entries is in it, and only js/roots.js is left out', () => {
+  const meta = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `
+    import * as esbuild from 'esbuild';
+    const r = await esbuild.build({ entryPoints: ['js/index.node.js', 'js/fetch/index.node.js', 'js/node-duplex.js'], bundle: true,
+      splitting: true, format: 'esm', platform: 'node', write: false, outdir: '/tmp/unused', metafile: true, logLevel: 'silent',
+      external: ['../roots.js'] });
+    console.log(JSON.stringify(Object.keys(r.metafile.inputs)));`], { cwd: ROOT, encoding: 'utf8' }));
+  const bundled = fs.readdirSync(path.join(ROOT, 'js/dist/node')).map((f) => fs.readFileSync(path.join(ROOT, 'js/dist/node', f), 'utf8')).join('\n');
+  // esbuild names each module's part "// js/…" in an unminified bundle
+  for (const file of meta) assert.ok(bundled.includes(`// ${file}\n`), `${file} is not in js/dist/node/ (run npm run build)`);
+  assert.ok(!bundled.includes('// js/roots.js\n') && !bundled.includes('// js/dist/roots-data.js\n'));
+});
+
 test('cold start: importing the Node entry and init() load neither node:net nor node:stream (they come with the first connection)', () => {
   // an ESM import of node:fs / node:fs/promises / node:net would pull in node:stream and the fs streams (docs/PERFORMANCE.md, item 3)
   const script = `const before = new Set(process.moduleLoadList);
-    const m = await import(${JSON.stringify(path.join(ROOT, 'js/index.node.js'))});
+    const m = await import(${JSON.stringify(path.join(ROOT, 'js/dist/node/index.js'))});
     await m.init();
     console.log(JSON.stringify(process.moduleLoadList.filter((x) => !before.has(x))));`;
   const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim());
