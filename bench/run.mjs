@@ -29,6 +29,9 @@ const QUICK = args.includes('--quick');
 const BROWSER = !args.includes('--no-browser');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.join(HERE, 'results', QUICK ? 'quick.json' : 'latest.json');
 const HS_N = QUICK ? 5 : 60;
+// warm-up handshakes per client before a case is measured, and the interleaved rounds (handshakeCase)
+const HS_WARM = QUICK ? 2 : 20;
+const HS_ROUNDS = QUICK ? 1 : 4;
 const BULK = QUICK ? 1 << 20 : 32 << 20;
 // node-forge moves ~2 MB/s: 4 MiB is enough to measure it.
 const FORGE_BULK = QUICK ? 1 << 20 : 4 << 20;
@@ -87,23 +90,51 @@ async function startServers() {
 }
 
 // ---- measurements --------------------------------------------------------------------------
-/** N sequential full handshakes: latency median/p90 (ms) and client CPU per handshake (ms). */
-async function handshakes(client, port, opts = {}, n = HS_N) {
-  for (let i = 0; i < 2; i++) { const c = client.open(port, opts); await c.opened; await c.close(); } // warm-up
-  const lat = [];
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const s = performance.now();
-    const c = client.open(port, opts);
-    await c.opened;
-    lat.push(performance.now() - s);
-    await c.close();
+/**
+ * N sequential full handshakes per client, the clients of one case interleaved: HS_ROUNDS rounds,
+ * each client's share of a round in a rotating order (A B C, B C A, …), so that load from other
+ * work on the machine falls on every client alike; each client first does HS_WARM handshakes
+ * (JIT and wasm tier-up, so the rows compare steady states rather than who ran first and warmed
+ * Node's shared net/stream code for the others). Per client: latency median/p90 (ms) and client
+ * CPU per handshake (ms, `process.cpuUsage()` summed over its rounds).
+ * @returns {Promise<Record<string, object>>} by client name (or { error })
+ */
+async function handshakeCase(clients, port, opts, names, n = HS_N) {
+  const acc = Object.fromEntries(names.map((name) => [name, { lat: [], cpu: 0, wall: 0, error: null }]));
+  for (const name of names) {
+    try {
+      for (let i = 0; i < HS_WARM; i++) { const c = clients[name].open(port, opts); await c.opened; await c.close(); }
+    } catch (err) { acc[name].error = err; }
   }
-  const wall = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  return { n, medianMs: r2(median(lat)), p90Ms: r2(pct(lat, 0.9)), cpuMsPerHandshake: r2((cpu.user + cpu.system) / 1000 / n),
-    wallMsPerHandshake: r2(wall / n) };
+  const per = Math.ceil(n / HS_ROUNDS);
+  for (let round = 0; round < HS_ROUNDS; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + round) % names.length];
+      const a = acc[name];
+      if (a.error) continue;
+      try {
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        for (let i = 0; i < per; i++) {
+          const s = performance.now();
+          const c = clients[name].open(port, opts);
+          await c.opened;
+          a.lat.push(performance.now() - s);
+          await c.close();
+        }
+        a.wall += performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        a.cpu += (cpu.user + cpu.system) / 1000;
+      } catch (err) { a.error = err; }
+    }
+  }
+  return Object.fromEntries(names.map((name) => {
+    const a = acc[name];
+    if (a.error) { log(`  ${name} failed: ${a.error?.message ?? a.error}`); return [name, { error: String(a.error?.message ?? a.error) }]; }
+    const k = a.lat.length;
+    return [name, { n: k, warmUp: HS_WARM, rounds: HS_ROUNDS, medianMs: r2(median(a.lat)), p90Ms: r2(pct(a.lat, 0.9)),
+      cpuMsPerHandshake: r2(a.cpu / k), wallMsPerHandshake: r2(a.wall / k) }];
+  }));
 }
 
 /** Resumed handshakes (TLS 1.3 session tickets), for any client with open(port, { session }) and ticket(). */
@@ -264,7 +295,7 @@ async function main() {
   const R = { date: new Date().toISOString(), quick: QUICK,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.type()} ${os.release()}`,
       loadavg: os.loadavg().map(r2) },
-    params: { handshakes: HS_N, bulkBytes: BULK, forgeBulkBytes: FORGE_BULK, bulkRuns: BULK_RUNS, idleConnections: IDLE_CONNS, coldRuns: COLD_RUNS },
+    params: { handshakes: HS_N, handshakeWarmUp: HS_WARM, handshakeRounds: HS_ROUNDS, bulkBytes: BULK, forgeBulkBytes: FORGE_BULK, bulkRuns: BULK_RUNS, idleConnections: IDLE_CONNS, coldRuns: COLD_RUNS },
     handshake: {}, resumed: {}, bulk: {}, heap: null, coldStartMs: {}, size: null, browser: null };
   // Which wasm build the Node loader picked (the SIMD one where it validates; WASMTLS_WASM overrides).
   const { loadWasmNode } = await import('../tests/node/helpers/wasm.mjs');
@@ -277,11 +308,8 @@ async function main() {
     ['TLS 1.1 RSA kx AES-128-CBC (forge)', 'forge-tls11-rsa', { version: 'TLSv1.1' }, ['node-forge']],
   ];
   for (const [label, server, opts, names] of hsCases) {
-    R.handshake[label] = {};
-    for (const name of names) {
-      log(`handshake ${label}: ${name}`);
-      R.handshake[label][name] = await guard(name, () => handshakes(hsClients[name], P[server], opts));
-    }
+    log(`handshake ${label}: ${names.join(', ')} (interleaved)`);
+    R.handshake[label] = await handshakeCase(hsClients, P[server], opts, names);
   }
   log('resumed: node:tls, wasmtls');
   R.resumed['TLS 1.3 ECDSA P-256'] = {
