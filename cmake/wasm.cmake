@@ -22,7 +22,9 @@ endif()
 # validates a SIMD module and the plain build elsewhere.
 option(WT_WASM_SIMD "Build the wasm SIMD variant (wasmtls-simd.wasm)" OFF)
 if(WT_WASM_SIMD)
-  list(APPEND WT_WASM_CFLAGS -msimd128)
+  # bulk memory too (memory.copy / memory.fill for memcpy, memset and the wipes): every runtime
+  # with wasm SIMD has it; the plain build stays MVP for the others
+  list(APPEND WT_WASM_CFLAGS -msimd128 -mbulk-memory)
   set(WT_WASM_SSE2_SOURCE "${BEARSSL_SOURCE_DIR}/src/symcipher/chacha20_sse2.c")
   target_sources(bearssl PRIVATE ${WT_WASM_SSE2_SOURCE})
 endif()
@@ -94,7 +96,7 @@ if(WT_WASM_POST_OPT)
     # exactly the features the module uses (emcc strips the target_features section)
     set(WT_WASM_OPT_FEATURES --mvp-features --enable-mutable-globals)
     if(WT_WASM_SIMD)
-      list(APPEND WT_WASM_OPT_FEATURES --enable-simd)
+      list(APPEND WT_WASM_OPT_FEATURES --enable-simd --enable-bulk-memory)
     endif()
     add_custom_command(TARGET wasmtls_wasm POST_BUILD
       COMMAND ${WT_WASM_OPT_TOOL} ${WT_WASM_OPT_FEATURES} ${WT_WASM_POST_OPT_LIST}
