@@ -6,7 +6,7 @@
  */
 import { encodeSession } from './session.js';
 import { Engine } from './engine.js';
-import { WasmTlsError, asTransportError } from './errors.js';
+import { WasmTlsError, asTransportError, quietError } from './errors.js';
 import { EVENT_KIND, HANDSHAKE_TYPE_NAMES, IO, KEYS_NAMES, STATE, STATE_NAMES, WAITING_FOR } from './names.js';
 import { parseCertificate } from '../x509/x509.js';
 import { hex } from '../x509/der.js';
@@ -589,7 +589,7 @@ class TlsConnection {
   finish() {
     if (this.phase === 'done') return;
     this.phase = 'done';
-    this.release(new WasmTlsError('CLOSED', 'the connection is closed'))
+    this.release(quietError('CLOSED', 'the connection is closed'))
       .then(() => this.closed.resolve());
   }
 

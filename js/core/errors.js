@@ -23,6 +23,22 @@ export class WasmTlsError extends Error {
   }
 }
 
+/**
+ * A WasmTlsError without a stack trace, for the errors every connection makes on its normal path
+ * (the streams of a cleanly closed socket are errored with CLOSED): a trace would only point into
+ * the pump, and capturing one costs ~20 µs a connection.
+ * @param {string} code @param {string} message
+ */
+export function quietError(code, message) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new WasmTlsError(code, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** @param {string} message @param {unknown} [cause] */
 export function invalidOption(message, cause) {
   return new WasmTlsError('INVALID_OPTION', message, { cause });
