@@ -20,7 +20,9 @@ const encoder = new TextEncoder();
 const now = () => globalThis.performance.now();
 
 /**
- * @typedef {{ readable: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array>, close?: () => void }} Transport
+ * @typedef {{ readable: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array>, close?: () => void,
+ *   direct?: () => { reader: { read(): Promise<{ value?: Uint8Array, done: boolean }>, cancel(): Promise<void> },
+ *                    writer: { write(chunk: Uint8Array): Promise<void>, close(): Promise<void> } } }} Transport
  * @typedef {{ name: string, dir: 'in' | 'out', bytes: number, ms: number, detail?: string }} Step
  */
 
@@ -187,8 +189,10 @@ class TlsConnection {
       const transport = await transportPromise;
       if (this.phase === 'done') return;
       this.transport = transport;
-      this.reader = transport.readable.getReader();
-      this.writer = transport.writable.getWriter();
+      // a transport's own reader/writer pair where it has one (node-tcp.js: no web streams in between)
+      const direct = typeof transport.direct === 'function' ? transport.direct() : null;
+      this.reader = direct ? direct.reader : transport.readable.getReader();
+      this.writer = direct ? direct.writer : transport.writable.getWriter();
       this.phase = 'handshake';
       const err = this.engine.start();
       if (err) throw this.engine.error(err);

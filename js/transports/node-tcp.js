@@ -44,9 +44,127 @@ export function nodeTcpTransport(address, { signal } = {}) {
 /**
  * A connected node:net (or any net.Socket-like) socket as a Transport; used
  * by nodeTcpTransport and by wasmtls/node's upgradeDuplex (STARTTLS).
+ *
+ * Besides `readable` / `writable` (web streams, made on first access) it offers `direct()`: a
+ * reader and a writer with the methods the connection uses (read/cancel, write/close), straight
+ * on the socket's events, with the same backpressure (pause above READ_HIGH_WATER_MARK queued
+ * bytes), the same errors and the same end. It saves the connection two stream constructions and
+ * a promise chain per chunk (docs/PERFORMANCE.md). A transport is read one way: after direct(),
+ * `readable` and `writable` throw, and the other way round.
  * @param {import('node:net').Socket} socket
  */
 export function socketStreams(socket) {
+  let mode = null;   // 'direct' | 'streams'
+  let streams = null;
+  // no 'data' is lost before the reader is chosen (STARTTLS hands over a flowing socket): the
+  // socket holds it until direct() or the readable's pull resumes it
+  socket.pause();
+  const take = (m) => {
+    if (mode && mode !== m) throw new TypeError('wasmtls: this transport is already read through ' + (mode === 'direct' ? 'direct()' : 'its streams'));
+    mode = m;
+  };
+  return {
+    get readable() { take('streams'); streams ??= webStreams(socket); return streams.readable; },
+    get writable() { take('streams'); streams ??= webStreams(socket); return streams.writable; },
+    direct() { take('direct'); return directPair(socket); },
+    close: () => socket.destroy(),
+  };
+}
+
+/** write(chunk): resolves once the socket took it (at once, or at 'drain'); the errors of both paths. */
+function writeChunk(socket, chunk) {
+  return new Promise((resolve, reject) => {
+    if (socket.destroyed || socket.writableEnded) {
+      reject(new WasmTlsError('TRANSPORT_CLOSED', 'the TCP connection is closed'));
+      return;
+    }
+    const onClose = () => reject(new WasmTlsError('TRANSPORT_CLOSED', 'the TCP connection closed while sending'));
+    const flushed = socket.write(chunk, (err) => {
+      if (err) reject(asTransportError(err, 'while sending'));
+    });
+    if (flushed) { resolve(); return; }
+    socket.once('close', onClose);
+    socket.once('drain', () => { socket.off('close', onClose); resolve(); });
+  });
+}
+
+/** end(): FIN after what is queued; resolves when done or the socket is gone. */
+function endSocket(socket) {
+  return new Promise((resolve) => {
+    if (socket.destroyed || socket.writableEnded) { resolve(); return; }
+    socket.end(resolve);
+    socket.once('close', resolve);
+  });
+}
+
+/** The reader/writer pair of socketStreams().direct(). */
+function directPair(socket) {
+  const queue = [];          // chunks not read yet
+  let queued = 0;            // their bytes
+  let ended = false;         // 'end' seen: read() gives done once the queue is empty
+  let failure = null;        // an error: read() rejects with it once the queue is empty
+  let done = false;          // cancelled, or the end/error was delivered
+  let waiting = null;        // { resolve, reject } of a read() that found nothing
+  let paused = false;        // we paused the socket (backpressure)
+  const resume = () => { if (paused) { paused = false; socket.resume(); } };
+  const settle = () => {
+    if (!waiting) return;
+    const w = waiting;
+    if (queue.length) {
+      waiting = null;
+      const value = queue.shift();
+      queued -= value.byteLength;
+      w.resolve({ value, done: false });
+    } else if (failure) { waiting = null; done = true; w.reject(failure); }
+    else if (ended) { waiting = null; done = true; w.resolve({ value: undefined, done: true }); }
+  };
+  const finish = (err) => {
+    if (ended || failure || done) return;
+    if (err) failure = err; else ended = true;
+    settle();
+  };
+  socket.on('data', (buf) => {
+    if (ended || failure || done) return;
+    queue.push(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    queued += buf.byteLength;
+    if (queued >= READ_HIGH_WATER_MARK && !paused) { paused = true; socket.pause(); }
+    settle();
+  });
+  socket.on('end', () => finish(null));
+  socket.on('error', (err) => finish(asTransportError(err, 'while receiving')));
+  socket.on('close', () => finish(new WasmTlsError('TRANSPORT_CLOSED', 'the TCP connection closed')));
+  const reader = {
+    read() {
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      if (waiting) return Promise.reject(new TypeError('wasmtls: one read() at a time'));
+      if (queue.length) {
+        const value = queue.shift();
+        queued -= value.byteLength;
+        if (queued < READ_HIGH_WATER_MARK) resume();
+        return Promise.resolve({ value, done: false });
+      }
+      resume();
+      return new Promise((resolve, reject) => { waiting = { resolve, reject }; settle(); });
+    },
+    cancel() {
+      done = true;
+      queue.length = 0;
+      queued = 0;
+      if (waiting) { const w = waiting; waiting = null; w.resolve({ value: undefined, done: true }); }
+      socket.destroy();
+      return Promise.resolve();
+    },
+  };
+  const writer = {
+    write: (chunk) => writeChunk(socket, chunk),
+    close: () => endSocket(socket),
+  };
+  socket.resume();   // held by socketStreams() until now
+  return { reader, writer };
+}
+
+/** The socket as web streams (socketStreams().readable / .writable). */
+function webStreams(socket) {
   let readableDone = false;
   const readable = new ReadableStream({
     start(controller) {
@@ -76,30 +194,10 @@ export function socketStreams(socket) {
   }, { highWaterMark: READ_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength });
 
   const writable = new WritableStream({
-    write(chunk) {
-      return new Promise((resolve, reject) => {
-        if (socket.destroyed || socket.writableEnded) {
-          reject(new WasmTlsError('TRANSPORT_CLOSED', 'the TCP connection is closed'));
-          return;
-        }
-        const onClose = () => reject(new WasmTlsError('TRANSPORT_CLOSED', 'the TCP connection closed while sending'));
-        const flushed = socket.write(chunk, (err) => {
-          if (err) reject(asTransportError(err, 'while sending'));
-        });
-        if (flushed) { resolve(); return; }
-        socket.once('close', onClose);
-        socket.once('drain', () => { socket.off('close', onClose); resolve(); });
-      });
-    },
-    close() {
-      return new Promise((resolve) => {
-        if (socket.destroyed || socket.writableEnded) { resolve(); return; }
-        socket.end(resolve);
-        socket.once('close', resolve);
-      });
-    },
+    write: (chunk) => writeChunk(socket, chunk),
+    close: () => endSocket(socket),
     abort() { socket.destroy(); },
   });
 
-  return { readable, writable, close: () => socket.destroy() };
+  return { readable, writable };
 }
