@@ -27,6 +27,8 @@ if (args.includes('--x509')) {          // the path-validation budget bench alon
 }
 const QUICK = args.includes('--quick');
 const BROWSER = !args.includes('--no-browser');
+// --bulk: the bulk rows alone (download/upload per suite; the native-cipher comparison), printed, no JSON written
+const BULK_ONLY = args.includes('--bulk');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.join(HERE, 'results', QUICK ? 'quick.json' : 'latest.json');
 const HS_N = QUICK ? 5 : 60;
 // warm-up handshakes per client before a case is measured, and the interleaved rounds (handshakeCase)
@@ -292,6 +294,9 @@ async function main() {
   // the same wasmtls with every signature verified by BearSSL in wasm (nativeVerify: false), for the
   // native-verification comparison (issue 18 item 1) in the handshake rows
   const hsClients = { ...clients, 'wasmtls/bearssl': await wasmtlsClient(pki, { nativeVerify: false }) };
+  // the same wasmtls with every record protected by the wasm (SIMD) AEAD (nativeCipher: false), for the
+  // node:crypto record-protection comparison (issue 18 item 2) in the bulk rows
+  const bulkClients = { ...clients, 'wasmtls/wasm': await wasmtlsClient(pki, { nativeCipher: false }) };
   const R = { date: new Date().toISOString(), quick: QUICK,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.type()} ${os.release()}`,
       loadavg: os.loadavg().map(r2) },
@@ -301,6 +306,15 @@ async function main() {
   const { loadWasmNode } = await import('../tests/node/helpers/wasm.mjs');
   R.wasmBuild = (await loadWasmNode()).exports.wt_build_simd() ? 'js/dist/wasmtls-simd.wasm' : 'js/dist/wasmtls.wasm';
 
+  if (BULK_ONLY) {
+    await bulkRows(R, bulkClients, P);
+    servers.stop();
+    console.log(`bulk, ${BULK / 2 ** 20} MiB per transfer, median of ${BULK_RUNS} (MB/s, download / upload) — ${R.date}, load ${R.machine.loadavg.join(' ')}`);
+    for (const [suite, row] of Object.entries(R.bulk)) {
+      for (const [name, v] of Object.entries(row)) console.log(`  ${suite.padEnd(20)} ${name.padEnd(13)} ${v.downMBps} / ${v.upMBps}`);
+    }
+    process.exit(0);
+  }
   const hsCases = [
     ['TLS 1.3 ECDSA P-256', 'tls13-p256', { version: 'TLSv1.3' }, ['wasmtls', 'wasmtls/bearssl', 'node:tls', 'subtls']],
     ['TLS 1.3 RSA-2048', 'tls13-rsa2048', { version: 'TLSv1.3' }, ['wasmtls', 'wasmtls/bearssl', 'node:tls', 'subtls']],
@@ -317,17 +331,7 @@ async function main() {
     wasmtls: await guard('wasmtls', () => resumedHandshakes(clients.wasmtls, P['tls13-p256'])),
     subtls: { na: 'subtls has no resumption' },
   };
-  for (const suite of Object.keys(SUITES)) {
-    R.bulk[suite] = {};
-    const names = suite === 'AES-128-GCM' ? ['wasmtls', 'node:tls', 'subtls'] : ['wasmtls', 'node:tls'];
-    for (const name of names) {
-      log(`bulk ${suite}: ${name}`);
-      R.bulk[suite][name] = {
-        downMBps: await guard(`${name} down`, () => bulk(clients[name], 'download', P[`bulk13-${suite}`], { cipher: SUITES[suite].tls13 })),
-        upMBps: await guard(`${name} up`, () => bulk(clients[name], 'upload', P[`bulk13-${suite}`])),
-      };
-    }
-  }
+  await bulkRows(R, bulkClients, P);
   log('bulk forge (TLS 1.1 AES-128-CBC)');
   R.bulk['AES-128-CBC-SHA (TLS 1.1)'] = { 'node-forge': {
     downMBps: await guard('forge down', () => bulk(clients['node-forge'], 'download', P['forge-tls11-rsa'], {}, FORGE_BULK)),
@@ -354,6 +358,24 @@ async function main() {
   process.exit(0);
 }
 
+/** The bulk rows: per TLS 1.3 suite, wasmtls (node:crypto records), wasmtls/wasm (the wasm SIMD AEAD), node:tls, subtls. */
+async function bulkRows(R, clients, P) {
+  for (const suite of Object.keys(SUITES)) {
+    R.bulk[suite] = {};
+    const names = suite === 'AES-128-GCM' ? ['wasmtls', 'wasmtls/wasm', 'node:tls', 'subtls'] : ['wasmtls', 'wasmtls/wasm', 'node:tls'];
+    for (const name of names) {
+      log(`bulk ${suite}: ${name}`);
+      // one untimed transfer first: otherwise the first rows measure JIT warm-up and the wasm load
+      // (a 32 MiB ChaCha20 download measured 191, 220, then 365-630 MB/s in one process)
+      await guard(`${name} warm-up`, () => clients[name].download(P[`bulk13-${suite}`], BULK, {}));
+      R.bulk[suite][name] = {
+        downMBps: await guard(`${name} down`, () => bulk(clients[name], 'download', P[`bulk13-${suite}`], { cipher: SUITES[suite].tls13 })),
+        upMBps: await guard(`${name} up`, () => bulk(clients[name], 'upload', P[`bulk13-${suite}`])),
+      };
+    }
+  }
+}
+
 function targets(R) {
   const hs = R.handshake['TLS 1.3 ECDSA P-256'];
   const cpu = (n) => hs[n]?.cpuMsPerHandshake;
@@ -374,6 +396,9 @@ function targets(R) {
   const aesVsSub = down('AES-128-GCM', 'wasmtls') / down('AES-128-GCM', 'subtls');
   add('download AES-128-GCM >= 1.3x subtls', aesVsSub, aesVsSub >= 1.3, 'ratio');
   add('download ChaCha20-Poly1305 >= 250 MB/s', down('CHACHA20-POLY1305', 'wasmtls'), down('CHACHA20-POLY1305', 'wasmtls') >= 250, 'MB/s');
+  // the wasm SIMD AEAD alone (nativeCipher: false: browsers and workerd always take this path)
+  add('download ChaCha20-Poly1305 (wasm SIMD) >= 250 MB/s', down('CHACHA20-POLY1305', 'wasmtls/wasm'),
+    down('CHACHA20-POLY1305', 'wasmtls/wasm') >= 250, 'MB/s (nativeCipher: false; informational: the browsers\' path)');
   // against the bundled, minified build (wasm + js/dist/wasmtls.browser.min.js); the unbundled graph alongside
   const bundled = R.size.bundleTotalGzip ?? R.size.totalGzip;
   add('browser WASM+JS <= 60 KB gzip (minified bundle)', bundled / 1000, bundled <= 60000,
@@ -409,9 +434,10 @@ function print(R) {
   for (const [suite, row] of Object.entries(R.bulk)) {
     const base = row['node:tls'];
     for (const [name, v] of Object.entries(row)) {
-      lines.push(`  ${suite.padEnd(28)} ${name.padEnd(11)} ${fmt(v.downMBps).padStart(8)}${ratio(v.downMBps, base?.downMBps).padEnd(9)} / ${fmt(v.upMBps).padStart(8)}${ratio(v.upMBps, base?.upMBps)}`);
+      lines.push(`  ${suite.padEnd(28)} ${name.padEnd(13)} ${fmt(v.downMBps).padStart(8)}${ratio(v.downMBps, base?.downMBps).padEnd(9)} / ${fmt(v.upMBps).padStart(8)}${ratio(v.upMBps, base?.upMBps)}`);
     }
   }
+  lines.push('  wasmtls: records sealed/opened by node:crypto (nativeCipher, the default in Node); wasmtls/wasm: nativeCipher: false, the wasm SIMD AEAD (the browsers\' path).');
   lines.push(`  subtls: AES-128-GCM only (no ChaCha20, no AES-256); node-forge: TLS 1.1 AES-128-CBC only (${R.params.forgeBulkBytes / 2 ** 20} MiB).`);
   const h = R.heap;
   lines.push(`\nWASM heap per open idle connection: ${h.kibPerConnection} KiB (one), ${h.kibPerConnectionAtN} KiB each with ${h.connections} open; ` +

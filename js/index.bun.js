@@ -11,6 +11,7 @@ import { wisp } from './transports/wisp.js';
 import { bunTcpTransport } from './transports/bun-tcp.js';
 import * as nodeCrypto from 'node:crypto';
 import { nodeSigVerifier } from './core/native-verify.js';
+import { nodeAeadNative } from './core/native-cipher.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
@@ -28,6 +29,8 @@ const runtime = {
   // 'ws://…' as webSocket(url): Bun has a global WebSocket
   urlTransport: (url) => webSocket(url),
   sigVerify: nodeSigVerifier(nodeCrypto, process.env),
+  // records sealed/opened by node:crypto (`nativeCipher: false`: the wasm AEAD)
+  aeadNative: nodeAeadNative(nodeCrypto, process.env),
 };
 
 /** Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`. */

@@ -100,6 +100,14 @@ export interface CommonOptions {
    * give the same verdicts. Default true. (Node: WASMTLS_NATIVE_VERIFY=0 turns it off for the process.)
    */
   nativeVerify?: boolean;
+  /**
+   * Record protection (AES-GCM, ChaCha20-Poly1305) on the runtime's own AEAD: `node:crypto` in Node, Bun
+   * and Deno (OpenSSL's constant-time code, 3-4x the wasm SIMD AEAD), after a known-answer test per
+   * algorithm; the record layer (framing, sequence numbers, nonces, key schedule) stays in wasm, and the
+   * traffic keys are copied to the runtime (zeroed on key change and close). Browsers and workerd: wasm
+   * always. Default true; false: the wasm AEAD only. (Node: WASMTLS_NATIVE_CIPHER=0 turns it off for the process.)
+   */
+  nativeCipher?: boolean;
   /** SPKI SHA-256 pins (base64, 44 characters): one certificate of the verified path must match, else PIN_MISMATCH. */
   pins?: string | string[];
   /**

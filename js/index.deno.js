@@ -12,6 +12,7 @@ import { wisp } from './transports/wisp.js';
 import { denoTcpTransport } from './transports/deno-tcp.js';
 import * as nodeCrypto from 'node:crypto';
 import { nodeSigVerifier } from './core/native-verify.js';
+import { nodeAeadNative } from './core/native-cipher.js';
 
 export { WasmTlsError } from './core/errors.js';
 export { HINTS } from './core/hints.js';
@@ -30,6 +31,8 @@ const runtime = {
   urlTransport: (url) => webSocket(url),
   // no env: reading it would need --allow-env
   sigVerify: nodeSigVerifier(nodeCrypto),
+  // records sealed/opened by node:crypto (`nativeCipher: false`: the wasm AEAD)
+  aeadNative: nodeAeadNative(nodeCrypto),
 };
 
 /** Open a TLS connection: `connect(address, options)` → `{ readable, writable, opened, closed, close() }`. */

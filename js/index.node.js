@@ -11,6 +11,7 @@ import { webSocket } from './transports/websocket.js';
 import { wisp } from './transports/wisp.js';
 import { nodeTcpTransport } from './transports/node-tcp.js';
 import { nodeSigVerifier } from './core/native-verify.js';
+import { nodeAeadNative } from './core/native-cipher.js';
 import { webCryptoSigVerifier } from './core/webcrypto-verify.js';
 
 export { WasmTlsError } from './core/errors.js';
@@ -42,6 +43,8 @@ const runtime = {
     : nodeSigVerifier(() => process.getBuiltinModule('node:crypto'), process.env),
   // WASMTLS_NATIVE_VERIFY=webcrypto (tests, benchmarks): the browsers' asynchronous path on crypto.subtle instead
   sigVerifyAsync: process.env.WASMTLS_NATIVE_VERIFY === 'webcrypto' ? webCryptoSigVerifier(globalThis.crypto?.subtle) : null,
+  // records sealed/opened by node:crypto (WASMTLS_NATIVE_CIPHER=0 or `nativeCipher: false`: the wasm AEAD)
+  aeadNative: nodeAeadNative(() => process.getBuiltinModule('node:crypto'), process.env),
 };
 
 export const connect = createConnect(runtime);

@@ -111,6 +111,35 @@ int wt_aead_open(const wt_aead_key *k, const uint8_t *nonce,
 /** \brief Erase key material. */
 void wt_aead_wipe(wt_aead_key *k);
 
+/*
+ * The host's AEAD (e.g. node:crypto, OpenSSL's constant-time AES-NI and
+ * ChaCha20 code), asked by the record layer before wt_aead_seal/open. The
+ * record layer keeps everything else (framing, sequence numbers, nonces,
+ * AAD, padding, inner type, key schedule) and always expands the key for
+ * wt_aead too, so "cannot" at any call means wt_aead does that call, with
+ * the same result.
+ *   init  a copy of the key for `alg` -> a handle > 0, or <= 0: cannot
+ *         (the record direction then uses wt_aead alone until its next key)
+ *   seal  encrypt `data` in place and write the 16-byte tag -> 0, or
+ *         anything else: cannot (then neither data nor tag was written)
+ *   open  check the tag over aad and the ciphertext in `data`; only if it
+ *         is valid write the plaintext over `data` -> 1 (valid), 0 (invalid:
+ *         nothing written; the record layer wipes `data`), < 0 cannot
+ *         (nothing written: wt_aead_open decides)
+ *   free  forget (and wipe) the handle's key; called on every key change,
+ *         wt_record_dir_wipe and so wt_engine_wipe
+ * nonce is WT_AEAD_NONCE_LEN bytes. ctx is the caller's.
+ */
+typedef struct {
+	void *ctx;
+	int32_t (*init)(void *ctx, wt_aead_alg alg, const uint8_t *key, size_t key_len);
+	int (*seal)(void *ctx, int32_t h, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+		uint8_t *data, size_t len, uint8_t *tag);
+	int (*open)(void *ctx, int32_t h, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+		uint8_t *data, size_t len, const uint8_t *tag);
+	void (*free)(void *ctx, int32_t h);
+} wt_aead_native;
+
 /* ----------------------------------------------------------- key exchange */
 
 #define WT_GROUP_SECP256R1 0x0017

@@ -81,6 +81,8 @@ wt_engine_init(wt_engine *e, const wt_config *cfg, uint8_t *buf, size_t buf_len)
 	e->rng = cfg->rng;
 	e->rng_ctx = cfg->rng_ctx;
 	e->sig_native = cfg->sig_native;   /* .cache: caller-owned (asynchronous verifiers only) */
+	e->rd.native = cfg->aead_native;   /* kept across key changes and wt_record_dir_wipe */
+	e->wr.native = cfg->aead_native;
 	e->flags = cfg->flags;
 	e->chain_buf = cfg->chain_buf;
 	e->chain_cap = cfg->chain_buf ? cfg->chain_cap : 0;

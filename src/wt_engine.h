@@ -200,6 +200,9 @@ typedef struct {
 	 * sig_native.cache: a caller-owned wt_sig_cache that lives while the
 	 * handshake does (without one, PENDING counts as "cannot"). */
 	wt_sig_native sig_native;
+	/* Optional host AEAD for record protection (wt_crypto.h, wt_aead_native):
+	 * both record directions ask it first; all NULL: wt_aead alone. */
+	wt_aead_native aead_native;
 } wt_config;
 
 /* What became of the 0-RTT data (wt_engine_early_data). */

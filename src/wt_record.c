@@ -8,6 +8,51 @@
 #include "wt_bytes.h"
 #include "wt_error.h"
 
+/* ---- the host's AEAD (wt_aead_native), with wt_aead doing whatever it cannot */
+
+static void
+wt_record_native_free(wt_record_dir *d)
+{
+	if (d->nh > 0 && d->native.free) d->native.free(d->native.ctx, d->nh);
+	d->nh = 0;
+}
+
+/* A new key: expand it for wt_aead (always) and hand a copy to the host. */
+static void
+wt_record_key(wt_record_dir *d, wt_aead_alg alg, const uint8_t *key, size_t key_len)
+{
+	wt_record_native_free(d);
+	wt_aead_init(&d->key, alg, key, key_len);
+	if (d->native.init && d->native.seal && d->native.open && d->native.free) {
+		int32_t h = d->native.init(d->native.ctx, alg, key, key_len);
+		d->nh = h > 0 ? h : 0;
+	}
+}
+
+static void
+wt_record_aead_seal(wt_record_dir *d, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+	uint8_t *data, size_t len, uint8_t *tag)
+{
+	if (d->nh > 0 && d->native.seal(d->native.ctx, d->nh, nonce, aad, aad_len, data, len, tag) == 0) return;
+	wt_aead_seal(&d->key, nonce, aad, aad_len, data, len, tag);
+}
+
+/* \return 1 valid (plaintext in data), 0 invalid (data wiped). */
+static int
+wt_record_aead_open(wt_record_dir *d, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+	uint8_t *data, size_t len, const uint8_t *tag)
+{
+	if (d->nh > 0) {
+		int r = d->native.open(d->native.ctx, d->nh, nonce, aad, aad_len, data, len, tag);
+		if (r == 1) return 1;
+		if (r == 0) {
+			if (len) wt_wipe(data, len);
+			return 0;
+		}
+	}
+	return wt_aead_open(&d->key, nonce, aad, aad_len, data, len, tag);
+}
+
 void
 wt_record_dir_set(wt_record_dir *d, const br_hash_class *hash, wt_aead_alg alg,
 	const uint8_t *secret)
@@ -15,7 +60,7 @@ wt_record_dir_set(wt_record_dir *d, const br_hash_class *hash, wt_aead_alg alg,
 	uint8_t key[32];
 	size_t key_len = wt_aead_key_len(alg);
 	wt_ks_traffic_key(hash, secret, key_len, key, d->iv);
-	wt_aead_init(&d->key, alg, key, key_len);
+	wt_record_key(d, alg, key, key_len);
 	wt_wipe(key, sizeof key);
 	d->seq = 0;
 	d->tls12 = 0;
@@ -36,7 +81,7 @@ wt_record_nonce(const wt_record_dir *d, uint8_t nonce[WT_AEAD_NONCE_LEN])
 void
 wt_record_dir_set12(wt_record_dir *d, wt_aead_alg alg, const uint8_t *key, const uint8_t *iv)
 {
-	wt_aead_init(&d->key, alg, key, wt_aead_key_len(alg));
+	wt_record_key(d, alg, key, wt_aead_key_len(alg));
 	d->explicit_nonce = alg != WT_AEAD_CHACHA20_POLY1305;
 	memset(d->iv, 0, sizeof d->iv);
 	memcpy(d->iv, iv, d->explicit_nonce ? 4 : WT_AEAD_NONCE_LEN);
@@ -77,7 +122,7 @@ wt_record_seal12(wt_record_dir *d, uint8_t *rec, uint8_t type, size_t len)
 	rec[2] = 0x03;
 	wt_put_u16(rec + 3, (uint32_t)ct_len);
 	wt_record_aad12(d, type, len, aad);
-	wt_aead_seal(&d->key, nonce, aad, sizeof aad, data, len, data + len);
+	wt_record_aead_seal(d, nonce, aad, sizeof aad, data, len, data + len);
 	d->seq++;
 	return 5 + ct_len;
 }
@@ -97,7 +142,7 @@ wt_record_open12(wt_record_dir *d, uint8_t *rec, size_t rec_len, uint8_t *type, 
 		wt_record_nonce(d, nonce);
 	}
 	wt_record_aad12(d, rec[0], len, aad);
-	if (!wt_aead_open(&d->key, nonce, aad, sizeof aad, data, len, data + len))
+	if (!wt_record_aead_open(d, nonce, aad, sizeof aad, data, len, data + len))
 		return WT_ERR_BAD_RECORD_MAC;
 	d->seq++;
 	if (len > WT_MAX_PLAINTEXT) return WT_ERR_RECORD_OVERFLOW;
@@ -119,7 +164,7 @@ wt_record_seal(wt_record_dir *d, uint8_t *rec, uint8_t type, size_t len)
 	wt_put_u16(rec + 3, (uint32_t)ct_len);
 	rec[5 + len] = type;
 	wt_record_nonce(d, nonce);
-	wt_aead_seal(&d->key, nonce, rec, 5, rec + 5, len + 1, rec + 5 + len + 1);
+	wt_record_aead_seal(d, nonce, rec, 5, rec + 5, len + 1, rec + 5 + len + 1);
 	d->seq++;
 	return 5 + ct_len;
 }
@@ -133,7 +178,7 @@ wt_record_open(wt_record_dir *d, uint8_t *rec, size_t rec_len, uint8_t *type, si
 	size_t ct_len = rec_len - 5;
 	size_t len = ct_len - WT_AEAD_TAG_LEN;
 	wt_record_nonce(d, nonce);
-	if (!wt_aead_open(&d->key, nonce, rec, 5, rec + 5, len, rec + 5 + len))
+	if (!wt_record_aead_open(d, nonce, rec, 5, rec + 5, len, rec + 5 + len))
 		return WT_ERR_BAD_RECORD_MAC;
 	d->seq++;
 	/* strip zero padding; the last non-zero byte is the content type */
@@ -149,8 +194,11 @@ wt_record_open(wt_record_dir *d, uint8_t *rec, size_t rec_len, uint8_t *type, si
 void
 wt_record_dir_wipe(wt_record_dir *d)
 {
+	wt_aead_native native = d->native;
+	wt_record_native_free(d);
 	wt_aead_wipe(&d->key);
 	wt_wipe(d, sizeof *d);
+	d->native = native;   /* the hook, not a secret: the next keys use it too */
 }
 
 size_t

@@ -37,7 +37,11 @@
  */
 #define WT_RECORD_OVERHEAD (5 + 8 + WT_AEAD_TAG_LEN)
 
-/** \brief One direction's protection state. `on` is 0 until keys are installed. */
+/**
+ * \brief One direction's protection state. `on` is 0 until keys are installed.
+ * A direction starts zeroed (the engine's are, by wt_engine_init): `native`
+ * is read by the first wt_record_dir_set*, so stack garbage there would be called.
+ */
 typedef struct {
 	wt_aead_key key;
 	uint8_t iv[WT_AEAD_NONCE_LEN];
@@ -45,6 +49,10 @@ typedef struct {
 	int on;
 	int tls12;            /* TLS 1.2 record format */
 	int explicit_nonce;   /* TLS 1.2 AES-GCM: 8-byte explicit nonce in each record */
+	/* The host's AEAD (wt_crypto.h, wt_aead_native), set by wt_engine_init from
+	 * the config and kept across wt_record_dir_wipe; all NULL: wt_aead alone. */
+	wt_aead_native native;
+	int32_t nh;           /* its handle for the current key, 0 if none */
 } wt_record_dir;
 
 /** \brief Install keys derived from a traffic secret; resets the sequence number. */
@@ -76,6 +84,7 @@ size_t wt_record_seal_overhead(const wt_record_dir *d);
  */
 int wt_record_open(wt_record_dir *d, uint8_t *rec, size_t rec_len, uint8_t *type, size_t *pt_len);
 
+/** \brief Wipe the keys (and free the host's handle); the native hook stays. */
 void wt_record_dir_wipe(wt_record_dir *d);
 
 #endif

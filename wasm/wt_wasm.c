@@ -1098,3 +1098,75 @@ EMSCRIPTEN_KEEPALIVE int wt_verify_path_anchor(void) { return wt_verify_cur() ? 
 EMSCRIPTEN_KEEPALIVE const char *wt_verify_log(void) { return wt_verify_cur() ? wt_verify_cur()->log : ""; }
 /* Signature checks the last wt_verify_chain did (the budget is WT_VERIFY_SIG_BUDGET). */
 EMSCRIPTEN_KEEPALIVE unsigned wt_verify_sig_checks(void) { return wt_verify_cur() ? wt_verify_cur()->sigs : 0; }
+
+/* ------------------------------------------------- native record protection */
+/*
+ * The host's AEAD (src/wt_crypto.h, wt_aead_native) as four imports, the JS
+ * side in js/core/native-cipher.js (node:crypto in Node, Bun and Deno):
+ *   env.wt_js_aead_init(alg, key_ptr, key_len) -> handle > 0, else cannot
+ *       (alg: 1 AES-128-GCM, 2 AES-256-GCM, 3 ChaCha20-Poly1305; JS keeps a
+ *       copy of the key until wt_js_aead_free, which zeroes it)
+ *   env.wt_js_aead_seal(h, nonce_ptr, aad_ptr, aad_len, data_ptr, len, tag_ptr)
+ *       -> 0: data encrypted in place, tag written; else cannot (nothing written)
+ *   env.wt_js_aead_open(h, nonce_ptr, aad_ptr, aad_len, data_ptr, len, tag_ptr)
+ *       -> 1: valid, the plaintext written over data; 0: invalid, nothing
+ *       written; < 0 cannot, nothing written
+ *   env.wt_js_aead_free(h)
+ * The nonce is 12 bytes; pointers are valid for the call only. Whatever JS
+ * cannot do, the record layer does with wt_aead (the key is expanded there too).
+ */
+__attribute__((import_module("env"), import_name("wt_js_aead_init")))
+extern int32_t wt_js_aead_init(uint32_t alg, const uint8_t *key, size_t key_len);
+__attribute__((import_module("env"), import_name("wt_js_aead_seal")))
+extern int32_t wt_js_aead_seal(int32_t h, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+	uint8_t *data, size_t len, uint8_t *tag);
+__attribute__((import_module("env"), import_name("wt_js_aead_open")))
+extern int32_t wt_js_aead_open(int32_t h, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+	uint8_t *data, size_t len, const uint8_t *tag);
+__attribute__((import_module("env"), import_name("wt_js_aead_free")))
+extern void wt_js_aead_free(int32_t h);
+
+static int32_t
+wt_conn_aead_init(void *ctx, wt_aead_alg alg, const uint8_t *key, size_t key_len)
+{
+	(void)ctx;
+	return wt_js_aead_init((uint32_t)alg, key, key_len);
+}
+
+static int
+wt_conn_aead_seal(void *ctx, int32_t h, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+	uint8_t *data, size_t len, uint8_t *tag)
+{
+	(void)ctx;
+	return wt_js_aead_seal(h, nonce, aad, aad_len, data, len, tag) == 0 ? 0 : -1;
+}
+
+static int
+wt_conn_aead_open(void *ctx, int32_t h, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+	uint8_t *data, size_t len, const uint8_t *tag)
+{
+	(void)ctx;
+	int32_t r = wt_js_aead_open(h, nonce, aad, aad_len, data, len, tag);
+	return r == 1 ? 1 : r == 0 ? 0 : -1;
+}
+
+static void
+wt_conn_aead_free(void *ctx, int32_t h)
+{
+	(void)ctx;
+	wt_js_aead_free(h);
+}
+
+/*
+ * The per-connection switch for record protection on the host's AEAD: with
+ * `on`, every record of the connection (all epochs, both directions, TLS 1.3
+ * and 1.2) is sealed and opened by env.wt_js_aead_* where JS can, else by
+ * wt_aead. Off (the default): wt_aead alone. Before wt_conn_start.
+ */
+EMSCRIPTEN_KEEPALIVE void
+wt_conn_set_native_cipher(wt_conn *c, int on)
+{
+	static const wt_aead_native none = { NULL, NULL, NULL, NULL, NULL };
+	wt_aead_native n = { c, wt_conn_aead_init, wt_conn_aead_seal, wt_conn_aead_open, wt_conn_aead_free };
+	c->cfg.aead_native = on ? n : none;
+}

@@ -8,7 +8,7 @@ import { normalizeOptions } from './options.js';
 import { openConnection, failedSocket } from './connection.js';
 import { WasmTlsError, invalidOption } from './errors.js';
 import { hintFor } from './hints.js';
-import { instantiate, setAsyncSigVerifier, setSigVerifier } from './wasm.js';
+import { instantiate, setAeadNative, setAsyncSigVerifier, setSigVerifier } from './wasm.js';
 
 const INSECURE_WARNING = 'wasmtls: insecureSkipVerify is set: server certificates are NOT verified (tests only)';
 let warnedInsecure = false;
@@ -49,17 +49,20 @@ function refineHints(socket, opts) {
  *             defaultCa?: () => Promise<Array<string | Uint8Array>>,
  *             warn?: (message: string, code: string) => void,
  *             sigVerify?: ((scheme: number, keyType: number, key: Uint8Array, aux: number, msg: Uint8Array, sig: Uint8Array) => number) | null,
- *             sigVerifyAsync?: ((requests: Array<{ scheme: number, keyType: number, key: Uint8Array, aux: number, msg: Uint8Array, sig: Uint8Array }>) => Promise<number[]>) | null }} Runtime
+ *             sigVerifyAsync?: ((requests: Array<{ scheme: number, keyType: number, key: Uint8Array, aux: number, msg: Uint8Array, sig: Uint8Array }>) => Promise<number[]>) | null,
+ *             aeadNative?: object | null }} Runtime
  *   urlTransport: how a 'ws://…' transport string is opened; defaultCa: the trust anchors when no
  *   `ca` is given (default: the bundled roots, js/roots.js); warn: how to warn (default console.warn);
  *   sigVerify: a synchronous native signature verifier (js/core/native-verify.js), or none: BearSSL verifies;
- *   sigVerifyAsync: an asynchronous batch verifier (js/core/webcrypto-verify.js), used where sigVerify is absent
+ *   sigVerifyAsync: an asynchronous batch verifier (js/core/webcrypto-verify.js), used where sigVerify is absent;
+ *   aeadNative: record protection on the runtime's AEAD (js/core/native-cipher.js), or none: wasm
  */
 
 /** The runtime's native signature verifiers (runtime.sigVerify, runtime.sigVerifyAsync), if it has them. */
 function useRuntime(runtime) {
   if (typeof runtime.sigVerify === 'function') setSigVerifier(runtime.sigVerify);
   if (typeof runtime.sigVerifyAsync === 'function') setAsyncSigVerifier(runtime.sigVerifyAsync);
+  if (runtime.aeadNative) setAeadNative(runtime.aeadNative);
 }
 
 /**

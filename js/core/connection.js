@@ -185,6 +185,7 @@ class TlsConnection {
         earlyData: this.options.earlyData,
         keylog: !!this.options.keylog,
         nativeVerify: this.options.nativeVerify,
+        nativeCipher: this.options.nativeCipher,
       });
       const transport = await transportPromise;
       if (this.phase === 'done') return;

@@ -5,7 +5,7 @@
  * It never awaits; connection.js's pump decides when to move bytes.
  */
 import { WasmTlsError } from './errors.js';
-import { getAsyncSigVerifier, getSigVerifier } from './wasm.js';
+import { getAeadNative, getAsyncSigVerifier, getSigVerifier } from './wasm.js';
 import { EARLY_NAMES, ERR, EVENT_KIND, FLAG, IO, IO_FIELDS, KEYLOG_LABELS, STATE, versionName } from './names.js';
 
 const EVENT_SIZE = 8;
@@ -36,7 +36,7 @@ export class Engine {
    * Apply the configuration; throws a WasmTlsError for values the engine refuses.
    * @param {{ serverName: string, ca: Uint8Array[], alpnWire: Uint8Array | null,
    *           nowSeconds: number, insecureSkipVerify: boolean, keyShareGroup?: number, groups?: number[] | null,
-   *           minVersion?: number, maxVersion?: number, keylog?: boolean, nativeVerify?: boolean }} cfg
+   *           minVersion?: number, maxVersion?: number, keylog?: boolean, nativeVerify?: boolean, nativeCipher?: boolean }} cfg
    */
   configure(cfg) {
     const { x, wasm, conn } = this;
@@ -65,6 +65,9 @@ export class Engine {
     this.asyncVerifier = !this.nativeVerify && cfg.nativeVerify !== false && typeof x.wt_conn_set_async_verify === 'function'
       ? getAsyncSigVerifier() : null;
     if (this.asyncVerifier) x.wt_conn_set_async_verify(conn, 1);
+    // records sealed and opened by the runtime's AEAD (js/core/native-cipher.js), unless turned off
+    this.nativeCipher = cfg.nativeCipher !== false && getAeadNative() !== null && typeof x.wt_conn_set_native_cipher === 'function';
+    if (this.nativeCipher) x.wt_conn_set_native_cipher(conn, 1);
     for (const g of cfg.groups ?? []) {
       err = x.wt_conn_add_group(conn, g);
       if (err) throw new WasmTlsError('INVALID_OPTION', `groups: 0x${g.toString(16)} is not acceptable (${this.errorName(err)})`);

@@ -4,7 +4,7 @@ import { invalidOption } from './errors.js';
 export const DEFAULT_TIMEOUT_MS = 30000;
 const KNOWN = ['serverName', 'ca', 'alpn', 'timeoutMs', 'transport', 'insecureSkipVerify', 'minVersion', 'maxVersion', 'cert', 'key',
   'pins', 'verify', 'session', 'keyUpdateAfterBytes', 'earlyData', 'allowHalfOpen', 'signal', 'keylog', 'groups',
-  'nativeVerify'];
+  'nativeVerify', 'nativeCipher'];
 /** Key-exchange groups by IANA name (the names of the C group table, src/wt_kex.c). */
 export const GROUPS = Object.freeze({ X25519MLKEM768: 0x11ec, x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018 });
 /** Protocol versions by their Node.js names. */
@@ -51,6 +51,8 @@ export function normalizeOptions(options, address) {
     keylog: keylogOf(o.keylog),
     // false: BearSSL verifies every signature of this connection even where the runtime has a native verifier
     nativeVerify: o.nativeVerify === undefined ? true : booleanOf(o.nativeVerify, 'nativeVerify'),
+    // false: the wasm AEAD protects every record of this connection even where the runtime has a native one
+    nativeCipher: o.nativeCipher === undefined ? true : booleanOf(o.nativeCipher, 'nativeCipher'),
   };
 }
 

@@ -146,6 +146,25 @@ export function getAsyncSigVerifier() {
   return asyncSigVerifier;
 }
 
+/**
+ * The runtime's AEAD for record protection (js/core/native-cipher.js), or null: then the
+ * imports env.wt_js_aead_* answer "cannot" and the wasm AEAD protects every record.
+ * Process-wide; each connection decides whether its records ask it (wt_conn_set_native_cipher).
+ * @type {{ init(alg: number, key: Uint8Array): number, seal(h: number, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): number,
+ *          open(h: number, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): number, free(h: number): void } | null}
+ */
+let aeadNative = null;
+
+/** Install (or with null remove) the runtime's AEAD. */
+export function setAeadNative(cipher) {
+  aeadNative = cipher && typeof cipher.init === 'function' ? cipher : null;
+}
+
+/** The installed runtime AEAD, or null. */
+export function getAeadNative() {
+  return aeadNative;
+}
+
 /** Fill `len` bytes at `ptr` with CSPRNG output. */
 function fillRandom(memory, ptr, len) {
   for (let off = 0; off < len; off += MAX_RANDOM_CHUNK) {
@@ -175,6 +194,43 @@ function hostFunctions(memory) {
         } catch {
           return -1;
         }
+      },
+      // record protection on the runtime's AEAD: anything but the documented answers is "cannot" (wasm)
+      wt_js_aead_init(alg, keyPtr, keyLen) {
+        const cipher = aeadNative;
+        if (!cipher) return -1;
+        try {
+          const h = cipher.init(alg >>> 0, new Uint8Array(memory().buffer, keyPtr >>> 0, keyLen >>> 0));
+          return Number.isInteger(h) && h > 0 && h <= 0x7fffffff ? h : -1;
+        } catch {
+          return -1;
+        }
+      },
+      wt_js_aead_seal(h, noncePtr, aadPtr, aadLen, dataPtr, len, tagPtr) {
+        const cipher = aeadNative;
+        if (!cipher) return -1;
+        try {
+          const buf = memory().buffer;
+          return cipher.seal(h, new Uint8Array(buf, noncePtr >>> 0, 12), new Uint8Array(buf, aadPtr >>> 0, aadLen >>> 0),
+            new Uint8Array(buf, dataPtr >>> 0, len >>> 0), new Uint8Array(buf, tagPtr >>> 0, 16)) === 0 ? 0 : -1;
+        } catch {
+          return -1;
+        }
+      },
+      wt_js_aead_open(h, noncePtr, aadPtr, aadLen, dataPtr, len, tagPtr) {
+        const cipher = aeadNative;
+        if (!cipher) return -1;
+        try {
+          const buf = memory().buffer;
+          const r = cipher.open(h, new Uint8Array(buf, noncePtr >>> 0, 12), new Uint8Array(buf, aadPtr >>> 0, aadLen >>> 0),
+            new Uint8Array(buf, dataPtr >>> 0, len >>> 0), new Uint8Array(buf, tagPtr >>> 0, 16));
+          return r === 1 ? 1 : r === 0 ? 0 : -1;
+        } catch {
+          return -1;
+        }
+      },
+      wt_js_aead_free(h) {
+        try { aeadNative?.free(h); } catch { /* nothing to give back */ }
       },
       emscripten_notify_memory_growth() {},
     },

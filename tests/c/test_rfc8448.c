@@ -448,6 +448,8 @@ main(void)
 
 	/* 4. Server flight: EE || Certificate || CertificateVerify || Finished */
 	wt_record_dir rd, wr;
+	memset(&rd, 0, sizeof rd);   /* a direction starts zeroed (wt_record.h: no host AEAD) */
+	memset(&wr, 0, sizeof wr);
 	buf flight;
 	flight.n = 0;
 	{
@@ -527,6 +529,7 @@ main(void)
 	{
 		/* the same record opens with a reader keyed from c_hs (server's view) */
 		wt_record_dir peer;
+		memset(&peer, 0, sizeof peer);
 		wt_record_dir_set(&peer, sha256, WT_AEAD_AES_128_GCM, ks.c_hs);
 		open_and_check("client Finished record (peer view)", &peer, CLIENT_FINISHED_RECORD,
 			WT_CT_HANDSHAKE, m.b, m.n);
