@@ -237,10 +237,10 @@ test('neon: TLS 1.2 also works (server limited to TLSv1.2 via ssl_max_protocol_v
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-test('entry resolution: Node takes index.node.js; a bundler picks the browser or Node entry by target', async () => {
+test('entry resolution: Node takes its prebuilt bundle (js/dist/node/index.js); a bundler picks the browser or Node entry by target', async () => {
   assert.equal(import.meta.resolve('wasmtls/subtls'), new URL('js/subtls.js', `file://${ROOT}`).href);
-  // js/subtls.js imports 'wasmtls' (the package's own name): Node's conditions pick the Node entry.
-  assert.equal(import.meta.resolve('wasmtls'), new URL('js/index.node.js', `file://${ROOT}`).href);
+  // js/subtls.js imports 'wasmtls' (the package's own name): Node's conditions pick the Node entry (its bundle).
+  assert.equal(import.meta.resolve('wasmtls'), new URL('js/dist/node/index.js', `file://${ROOT}`).href);
   assert.equal(subtls.WasmTlsError, WasmTlsError, 'one WasmTlsError class: the shim uses the Node entry');
   const bun = `${ROOT}node_modules/.bin/bun`;
   if (!fs.existsSync(bun)) return;
@@ -340,7 +340,7 @@ test('neon on the global WebSocket (Node >= 22 style; --experimental-websocket o
       env: { ...process.env, NEON_WS_PORT: String(proxy.port), NEON_PG_PORT: String(server.port), NEON_CA_FILE: caFile, NEON_HOST: host },
     }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()))));
   });
-  assert.deepEqual(await run('localhost'), { rows: [{ ssl: true, version: 'TLSv1.3' }], ws: 'global', entry: 'index.node.js', sameEntry: true });
+  assert.deepEqual(await run('localhost'), { rows: [{ ssl: true, version: 'TLSv1.3' }], ws: 'global', entry: 'dist/node/index.js', sameEntry: true });
   const wrong = await run('wrong.invalid');
   assert.equal(wrong.error?.name, 'WasmTlsError', JSON.stringify(wrong));
   assert.equal(wrong.error.code, 'HOSTNAME_MISMATCH');
@@ -519,7 +519,7 @@ test('packed copy: the driver with wasmtls/subtls in Node, Deno, Bun (each on it
   });
   const major = Number(process.versions.node.split('.')[0]);
   const runtimes = [
-    { name: 'node', bin: process.execPath, args: major >= 22 ? [] : ['--experimental-websocket'], entry: 'index.node.js' },
+    { name: 'node', bin: process.execPath, args: major >= 22 ? [] : ['--experimental-websocket'], entry: 'dist/node/index.js' },
     { name: 'deno', args: ['run', '--allow-net', '--allow-read', '--allow-env'], entry: 'index.deno.js' },
     { name: 'bun', args: [], entry: 'index.bun.js' },
   ];

@@ -12,7 +12,7 @@ const subtls = await import('wasmtls/subtls');
 const wasmtls = await import('wasmtls');
 neonConfig.subtls = subtls;
 // Which entry this runtime resolved 'wasmtls' to, and whether the shim uses that same module.
-const entry = import.meta.resolve('wasmtls').split('/').pop();
+const entry = import.meta.resolve('wasmtls').split('/js/').pop();   // e.g. 'index.deno.js', or Node's 'dist/node/index.js'
 const sameEntry = subtls.WasmTlsError === wasmtls.WasmTlsError;
 neonConfig.wsProxy = () => `127.0.0.1:${process.env.NEON_WS_PORT}/`;
 neonConfig.useSecureWebSocket = false;
