@@ -752,6 +752,9 @@ wt_conn_compact_now(wt_conn *c)
 	size_t keep = WT_RECORD_IN_SIZE + WT_MIN_HS_SIZE;
 	if (emmalloc_realloc_try(c->buf, keep) == c->buf) c->buf_len = keep;
 	if (c->chain) { wt_wipe(c->chain, WT_CONN_CHAIN); free(c->chain); c->chain = NULL; }
+	/* no randomness is needed once connected: the pool's rest goes now, not at free */
+	wt_wipe(c->rng_pool, sizeof c->rng_pool);
+	c->rng_left = 0;
 	free(c->trust.anchors);
 	free(c->trust.info);
 	if (c->trust.arena) { wt_wipe(c->trust.arena, c->trust.arena_used); free(c->trust.arena); }
