@@ -33,11 +33,12 @@ target_compile_options(bearssl PRIVATE ${WT_WASM_CFLAGS})
 # built at another level than the rest (e.g. -O3): per-function attributes
 # survive LTO, so only these functions are optimised for speed.
 set(WT_WASM_HOT_OPT "-O3" CACHE STRING "Optimisation flag for BearSSL's hot primitives (empty: as WT_WASM_OPT)")
-set(WT_WASM_HOT_SOURCES
+set(WT_WASM_HOT_SOURCES_DEFAULT
   codec/ccopy.c ec/ec_p256_m31.c ec/ec_prime_i31.c ec/ec_c25519_m31.c
   int/i31_montmul.c int/i31_mulacc.c int/i31_modpow.c int/i31_modpow2.c int/i31_sub.c int/i31_add.c
   symcipher/aes_ct64.c symcipher/aes_ct64_enc.c symcipher/aes_ct64_ctr.c hash/ghash_ctmul64.c
   symcipher/chacha20_ct.c symcipher/poly1305_ctmul.c hash/sha2small.c)
+set(WT_WASM_HOT_SOURCES "${WT_WASM_HOT_SOURCES_DEFAULT}" CACHE STRING "BearSSL sources (under src/) built at WT_WASM_HOT_OPT")
 if(WT_WASM_HOT_OPT)
   list(TRANSFORM WT_WASM_HOT_SOURCES PREPEND "${BEARSSL_SOURCE_DIR}/src/")
   set_source_files_properties(${WT_WASM_HOT_SOURCES} PROPERTIES COMPILE_OPTIONS "${WT_WASM_HOT_OPT}")
