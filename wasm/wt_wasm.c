@@ -454,6 +454,7 @@ wt_conn_sig_resume(wt_conn *c)
 	return wt_conn_status(c, wt_engine_sig_resume(&c->eng));
 }
 
+#ifdef WT_WASM_TEST_SEAMS   /* the test build only (cmake/wasm.cmake: wasmtls(-simd)-seams.wasm) */
 /*
  * A public key in the host import's layout (EC: 04 || X || Y with aux = the
  * curve; RSA: n || e with aux = the length of e) as a br_x509_pkey pointing
@@ -529,6 +530,7 @@ wt_sig_verify_probe_async(wt_conn *c, uint32_t mode, uint32_t scheme, uint32_t k
 	if (r == WT_SIG_WAIT) c->eng.sig_wait = 1;
 	return r;
 }
+#endif /* WT_WASM_TEST_SEAMS */
 
 /* min/max: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3); checked by wt_conn_start. */
 EMSCRIPTEN_KEEPALIVE void

@@ -1,7 +1,8 @@
 // Native signature verification (issue 18 item 1): every signature check asks the runtime's verifier
 // (node:crypto here, js/core/native-verify.js) through the wasm import env.wt_js_sig_verify before
 // BearSSL. The two paths must give IDENTICAL verdicts: the Wycheproof ECDSA P-256/P-384/P-521,
-// RSA PKCS#1 v1.5 and RSA-PSS vectors go through the test seam wt_sig_verify_probe once with the
+// RSA PKCS#1 v1.5 and RSA-PSS vectors go through the test seam wt_sig_verify_probe (exported by the
+// test builds build/wasm/wasmtls-seams.wasm and build/wasm-simd/wasmtls-simd-seams.wasm only) once with the
 // native verifier and once with BearSSL alone, in the plain and the SIMD build, and each vector's
 // verdict must also be Wycheproof's. A verifier that throws (or answers anything but 1/0) never
 // makes a signature valid.
@@ -74,12 +75,30 @@ function probe(wasm, native, mode, r, sig = r.sig) {
     wasm.exports.wt_sig_verify_probe((native ? 1 : 0) | MODE[mode] << 1, r.scheme, r.keyType, kp, kn, r.aux, mp, mn, sp, sn))));
 }
 
+// The seams are in the test builds only: the shipped modules export exactly the test builds' exports
+// without them (cmake/wasm.cmake, wasm/wt_wasm.c WT_WASM_TEST_SEAMS).
+describe('test seams: only in the test builds', () => {
+  const SEAMS = ['wt_sig_verify_probe', 'wt_sig_verify_probe_async'];
+  for (const [shipped, test] of [['js/dist/wasmtls.wasm', 'build/wasm/wasmtls-seams.wasm'],
+    ['js/dist/wasmtls-simd.wasm', 'build/wasm-simd/wasmtls-simd-seams.wasm']]) {
+    it(`${shipped} = ${test} without ${SEAMS.join(', ')}`, () => {
+      const names = (f) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(new URL(f, root)))).map((e) => e.name).sort();
+      const a = names(shipped), b = names(test);
+      for (const s of SEAMS) {
+        assert.ok(!a.includes(s), `${shipped} exports ${s}`);
+        assert.ok(b.includes(s), `${test} lacks ${s}`);
+      }
+      assert.deepEqual(a, b.filter((n) => !SEAMS.includes(n)));
+    });
+  }
+});
+
 const verifier = createNodeVerifier(nodeCrypto);
 let previous;
 before(() => { previous = getSigVerifier(); });
 after(() => setSigVerifier(previous));
 
-for (const [label, file] of [['plain', 'js/dist/wasmtls.wasm'], ['SIMD', 'js/dist/wasmtls-simd.wasm']]) {
+for (const [label, file] of [['plain', 'build/wasm/wasmtls-seams.wasm'], ['SIMD', 'build/wasm-simd/wasmtls-simd-seams.wasm']]) {
   describe(`native vs BearSSL verdicts (${label} build)`, () => {
     let wasm;
     before(async () => {
