@@ -85,9 +85,10 @@ for (const [label, server, version] of cases) {
   for (let i = 0; i < N; i++) crypto.verify('sha256', msg, publicKey, der);
   c = process.cpuUsage(t);
   const verifyOnly = (c.user + c.system) / 1000 / N;
-  const { loadWasmNode } = await import('../tests/node/helpers/wasm.mjs');
-  const { setSigVerifier, getSigVerifier } = await import('../js/core/wasm.js');
-  const wasm = await loadWasmNode();
+  const { instantiateFresh, setSigVerifier, getSigVerifier } = await import('../js/core/wasm.js');
+  // wt_sig_verify_probe is a test seam: only the test build exports it (cmake/wasm.cmake)
+  const { readFileSync } = await import('node:fs');
+  const wasm = await instantiateFresh(readFileSync(path.join(HERE, '..', 'build', 'wasm-simd', 'wasmtls-simd-seams.wasm')));
   const point = Buffer.from(spki.subarray(spki.length - 65));
   const saved = getSigVerifier();
   const probe = (native) => wasm.withBytes(point, (kp, kn) => wasm.withBytes(msg, (mp, mn) => wasm.withBytes(der, (sp, sn) =>

@@ -35,11 +35,12 @@ target_compile_options(bearssl PRIVATE ${WT_WASM_CFLAGS})
 # built at another level than the rest (e.g. -O3): per-function attributes
 # survive LTO, so only these functions are optimised for speed.
 set(WT_WASM_HOT_OPT "-O3" CACHE STRING "Optimisation flag for BearSSL's hot primitives (empty: as WT_WASM_OPT)")
-set(WT_WASM_HOT_SOURCES
+set(WT_WASM_HOT_SOURCES_DEFAULT
   codec/ccopy.c ec/ec_p256_m31.c ec/ec_prime_i31.c ec/ec_c25519_m31.c
   int/i31_montmul.c int/i31_mulacc.c int/i31_modpow.c int/i31_modpow2.c int/i31_sub.c int/i31_add.c
   symcipher/aes_ct64.c symcipher/aes_ct64_enc.c symcipher/aes_ct64_ctr.c hash/ghash_ctmul64.c
   symcipher/chacha20_ct.c symcipher/poly1305_ctmul.c hash/sha2small.c)
+set(WT_WASM_HOT_SOURCES "${WT_WASM_HOT_SOURCES_DEFAULT}" CACHE STRING "BearSSL sources (under src/) built at WT_WASM_HOT_OPT")
 if(WT_WASM_HOT_OPT)
   list(TRANSFORM WT_WASM_HOT_SOURCES PREPEND "${BEARSSL_SOURCE_DIR}/src/")
   set_source_files_properties(${WT_WASM_HOT_SOURCES} PROPERTIES COMPILE_OPTIONS "${WT_WASM_HOT_OPT}")
@@ -67,20 +68,6 @@ endif()
 
 file(GLOB WT_WASM_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/wasm/*.c)
 set(WT_JS_LIBRARY ${PROJECT_SOURCE_DIR}/wasm/wt_imports.js)
-add_executable(wasmtls_wasm ${WT_WASM_SOURCES})
-target_link_libraries(wasmtls_wasm PRIVATE wasmtls bearssl)
-target_compile_options(wasmtls_wasm PRIVATE ${WT_WARNINGS} ${WT_WASM_CFLAGS})
-target_link_options(wasmtls_wasm PRIVATE
-  ${WT_WASM_CFLAGS}
-  -sSTANDALONE_WASM --no-entry
-  -sALLOW_MEMORY_GROWTH -sMALLOC=emmalloc
-  -sERROR_ON_UNDEFINED_SYMBOLS=1 -sLLD_REPORT_UNDEFINED
-  -sEXPORTED_FUNCTIONS=_malloc,_free
-  "SHELL:--js-library ${WT_JS_LIBRARY}")
-set_target_properties(wasmtls_wasm PROPERTIES
-  OUTPUT_NAME "$<IF:$<BOOL:${WT_WASM_SIMD}>,wasmtls-simd,wasmtls>" SUFFIX ".wasm"
-  RUNTIME_OUTPUT_DIRECTORY "${WT_WASM_OUT_DIR}"
-  LINK_DEPENDS "${WT_JS_LIBRARY}")
 
 # A binaryen pass over the linked module (docs/PERFORMANCE.md, "issue 18 item 3"): emcc's own
 # wasm-opt run follows the link level (-Oz), which sees no per-function -O3 and undoes much of
@@ -91,17 +78,49 @@ if(WT_WASM_POST_OPT)
   find_program(WT_WASM_OPT_TOOL wasm-opt HINTS /usr/lib/binaryen/bin ENV BINARYEN_ROOT PATH_SUFFIXES bin)
   if(NOT WT_WASM_OPT_TOOL)
     message(WARNING "wasm-opt (binaryen) not found: the wasm is shipped without the ${WT_WASM_POST_OPT} pass")
-  else()
-    separate_arguments(WT_WASM_POST_OPT_LIST UNIX_COMMAND "${WT_WASM_POST_OPT}")
-    # exactly the features the module uses (emcc strips the target_features section)
-    set(WT_WASM_OPT_FEATURES --mvp-features --enable-mutable-globals)
-    if(WT_WASM_SIMD)
-      list(APPEND WT_WASM_OPT_FEATURES --enable-simd --enable-bulk-memory)
-    endif()
-    add_custom_command(TARGET wasmtls_wasm POST_BUILD
-      COMMAND ${WT_WASM_OPT_TOOL} ${WT_WASM_OPT_FEATURES} ${WT_WASM_POST_OPT_LIST}
-              $<TARGET_FILE:wasmtls_wasm> -o $<TARGET_FILE:wasmtls_wasm>
-      COMMENT "wasm-opt ${WT_WASM_POST_OPT} on the linked wasm"
-      VERBATIM)
   endif()
 endif()
+
+# One standalone wasm module (no JS glue) from wasm/*.c + the libraries: TARGET, its file name
+# without .wasm, the directory it goes to, then compile definitions for wasm/*.c.
+function(wt_wasm_module target name dir)
+  add_executable(${target} ${WT_WASM_SOURCES})
+  target_link_libraries(${target} PRIVATE wasmtls bearssl)
+  target_compile_options(${target} PRIVATE ${WT_WARNINGS} ${WT_WASM_CFLAGS})
+  target_compile_definitions(${target} PRIVATE ${ARGN})
+  target_link_options(${target} PRIVATE
+    ${WT_WASM_CFLAGS}
+    -sSTANDALONE_WASM --no-entry
+    -sALLOW_MEMORY_GROWTH -sMALLOC=emmalloc
+    -sERROR_ON_UNDEFINED_SYMBOLS=1 -sLLD_REPORT_UNDEFINED
+    -sEXPORTED_FUNCTIONS=_malloc,_free
+    "SHELL:--js-library ${WT_JS_LIBRARY}")
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME "${name}" SUFFIX ".wasm"
+    RUNTIME_OUTPUT_DIRECTORY "${dir}"
+    LINK_DEPENDS "${WT_JS_LIBRARY}")
+  if(WT_WASM_POST_OPT AND WT_WASM_OPT_TOOL)
+    separate_arguments(post_opt UNIX_COMMAND "${WT_WASM_POST_OPT}")
+    # exactly the features the module uses (emcc strips the target_features section)
+    set(features --mvp-features --enable-mutable-globals)
+    if(WT_WASM_SIMD)
+      list(APPEND features --enable-simd --enable-bulk-memory)
+    endif()
+    add_custom_command(TARGET ${target} POST_BUILD
+      COMMAND ${WT_WASM_OPT_TOOL} ${features} ${post_opt} $<TARGET_FILE:${target}> -o $<TARGET_FILE:${target}>
+      COMMENT "wasm-opt ${WT_WASM_POST_OPT} on ${name}.wasm"
+      VERBATIM)
+  endif()
+endfunction()
+
+if(WT_WASM_SIMD)
+  set(WT_WASM_NAME wasmtls-simd)
+else()
+  set(WT_WASM_NAME wasmtls)
+endif()
+# What ships: js/dist/wasmtls(-simd).wasm, the exports js/ uses (and a few readers, wasm/wt_wasm.c).
+wt_wasm_module(wasmtls_wasm ${WT_WASM_NAME} "${WT_WASM_OUT_DIR}")
+# The same module with the test seams of wasm/wt_wasm.c exported as well (WT_WASM_TEST_SEAMS:
+# wt_sig_verify_probe, wt_sig_verify_probe_async), for the tests and benches that call them:
+# build/wasm/wasmtls-seams.wasm, build/wasm-simd/wasmtls-simd-seams.wasm. Never shipped.
+wt_wasm_module(wasmtls_wasm_seams ${WT_WASM_NAME}-seams "${CMAKE_BINARY_DIR}" WT_WASM_TEST_SEAMS=1)

@@ -32,11 +32,16 @@ const relocate = {
   },
 };
 
-const result = await esbuild.build({
+/** The esbuild options of the bundle (also used by scripts/size-report.mjs). */
+export const options = () => ({
   entryPoints: [ENTRY], outfile: OUT, bundle: true, minify: true, format: 'esm', platform: 'browser',
   target: ['es2022'], legalComments: 'none', metafile: true, logLevel: 'warning', plugins: [relocate],
 });
-const inputs = Object.keys(result.metafile.inputs);
-const bad = inputs.filter((f) => /roots(-data)?\.js$|node:|runtimes\/node/.test(f));
-if (bad.length) throw new Error(`the browser bundle must not contain ${bad.join(', ')}`);
-console.log(`build: ${path.relative(ROOT, OUT)} (${fs.statSync(OUT).size} bytes, ${inputs.length} modules)`);
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const result = await esbuild.build(options());
+  const inputs = Object.keys(result.metafile.inputs);
+  const bad = inputs.filter((f) => /roots(-data)?\.js$|node:|runtimes\/node/.test(f));
+  if (bad.length) throw new Error(`the browser bundle must not contain ${bad.join(', ')}`);
+  console.log(`build: ${path.relative(ROOT, OUT)} (${fs.statSync(OUT).size} bytes, ${inputs.length} modules)`);
+}

@@ -493,6 +493,7 @@ wt_conn_sig_resume(wt_conn *c)
 	return wt_conn_status(c, wt_engine_sig_resume(&c->eng));
 }
 
+#ifdef WT_WASM_TEST_SEAMS   /* the test build only (cmake/wasm.cmake: wasmtls(-simd)-seams.wasm) */
 /*
  * A public key in the host import's layout (EC: 04 || X || Y with aux = the
  * curve; RSA: n || e with aux = the length of e) as a br_x509_pkey pointing
@@ -568,6 +569,7 @@ wt_sig_verify_probe_async(wt_conn *c, uint32_t mode, uint32_t scheme, uint32_t k
 	if (r == WT_SIG_WAIT) c->eng.sig_wait = 1;
 	return r;
 }
+#endif /* WT_WASM_TEST_SEAMS */
 
 /* min/max: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3); checked by wt_conn_start. */
 EMSCRIPTEN_KEEPALIVE void
@@ -1016,6 +1018,7 @@ wt_verify_run(wt_conn *c, const uint8_t *chain, size_t chain_len, const char *ho
 	return err;
 }
 
+#ifdef WT_WASM_TEST_SEAMS   /* wt_verify_chain and its readers: no js/ caller (js/ uses wt_verify_chain_to) */
 /*
  * Verify a chain with the very code a handshake runs (wt_chain_verify_ex),
  * against the anchors added to `c` with wt_conn_add_ca. `chain` is u24
@@ -1047,6 +1050,7 @@ wt_verify_chain(wt_conn *c, const uint8_t *chain, size_t chain_len,
 	o->sigs = res.sig_checks;
 	return err;
 }
+#endif /* WT_WASM_TEST_SEAMS */
 
 /*
  * wt_verify_chain with every result in caller-owned memory `out` (`out_cap`
@@ -1083,10 +1087,12 @@ wt_verify_chain_to(wt_conn *c, const uint8_t *chain, size_t chain_len, const cha
 	return err;
 }
 
+#ifdef WT_WASM_TEST_SEAMS
 static const struct wt_verify_out *wt_verify_cur(void) { return wt_verify_last ? wt_verify_last->verify : NULL; }
 EMSCRIPTEN_KEEPALIVE const char *wt_verify_detail(void) { return wt_verify_cur() ? wt_verify_cur()->detail : ""; }
 EMSCRIPTEN_KEEPALIVE const uint32_t *wt_verify_path_ptr(void) { return wt_verify_cur() ? wt_verify_cur()->path : NULL; }
 EMSCRIPTEN_KEEPALIVE size_t wt_verify_path_len(void) { return wt_verify_cur() ? wt_verify_cur()->path_n : 0; }
+#endif /* WT_WASM_TEST_SEAMS */
 /* Budgets for later wt_verify_chain calls (bench/x509-budget.mjs); 0: the defaults
    (WT_VERIFY_SIG_BUDGET, WT_VERIFY_NAME_BUDGET). Handshakes always use the defaults. */
 EMSCRIPTEN_KEEPALIVE void
@@ -1095,12 +1101,14 @@ wt_verify_set_budget(unsigned sigs, unsigned names)
 	wt_verify_budget_sigs = sigs;
 	wt_verify_budget_names = names;
 }
+#ifdef WT_WASM_TEST_SEAMS
 /* The anchor the last wt_verify_chain path ended at (index in the order added), or -1. */
 EMSCRIPTEN_KEEPALIVE int wt_verify_path_anchor(void) { return wt_verify_cur() ? wt_verify_cur()->anchor : -1; }
 /* One line per candidate path that failed: "#0 > #2 > ca[1]: CODE: detail". */
 EMSCRIPTEN_KEEPALIVE const char *wt_verify_log(void) { return wt_verify_cur() ? wt_verify_cur()->log : ""; }
 /* Signature checks the last wt_verify_chain did (the budget is WT_VERIFY_SIG_BUDGET). */
 EMSCRIPTEN_KEEPALIVE unsigned wt_verify_sig_checks(void) { return wt_verify_cur() ? wt_verify_cur()->sigs : 0; }
+#endif /* WT_WASM_TEST_SEAMS */
 
 /* ------------------------------------------------- native record protection */
 /*
@@ -1173,3 +1181,4 @@ wt_conn_set_native_cipher(wt_conn *c, int on)
 	wt_aead_native n = { c, wt_conn_aead_init, wt_conn_aead_seal, wt_conn_aead_open, wt_conn_aead_free };
 	c->cfg.aead_native = on ? n : none;
 }
+

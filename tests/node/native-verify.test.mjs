@@ -1,7 +1,8 @@
 // Native signature verification (issue 18 item 1): every signature check asks the runtime's verifier
 // (node:crypto here, js/core/native-verify.js) through the wasm import env.wt_js_sig_verify before
 // BearSSL. The two paths must give IDENTICAL verdicts: the Wycheproof ECDSA P-256/P-384/P-521,
-// RSA PKCS#1 v1.5 and RSA-PSS vectors go through the test seam wt_sig_verify_probe once with the
+// RSA PKCS#1 v1.5 and RSA-PSS vectors go through the test seam wt_sig_verify_probe (exported by the
+// test builds build/wasm/wasmtls-seams.wasm and build/wasm-simd/wasmtls-simd-seams.wasm only) once with the
 // native verifier and once with BearSSL alone, in the plain and the SIMD build, and each vector's
 // verdict must also be Wycheproof's. A verifier that throws (or answers anything but 1/0) never
 // makes a signature valid.
@@ -74,12 +75,64 @@ function probe(wasm, native, mode, r, sig = r.sig) {
     wasm.exports.wt_sig_verify_probe((native ? 1 : 0) | MODE[mode] << 1, r.scheme, r.keyType, kp, kn, r.aux, mp, mn, sp, sn))));
 }
 
+// The seams are in the test builds only: the shipped modules export exactly the test builds' exports
+// without them (cmake/wasm.cmake, wasm/wt_wasm.c WT_WASM_TEST_SEAMS).
+describe('test seams: only in the test builds', () => {
+  const SEAMS = ['wt_sig_verify_probe', 'wt_sig_verify_probe_async', 'wt_verify_chain', 'wt_verify_detail',
+    'wt_verify_path_ptr', 'wt_verify_path_len', 'wt_verify_path_anchor', 'wt_verify_log', 'wt_verify_sig_checks'];
+  for (const [shipped, test] of [['js/dist/wasmtls.wasm', 'build/wasm/wasmtls-seams.wasm'],
+    ['js/dist/wasmtls-simd.wasm', 'build/wasm-simd/wasmtls-simd-seams.wasm']]) {
+    it(`${shipped} = ${test} without ${SEAMS.join(', ')}`, () => {
+      const names = (f) => WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(new URL(f, root)))).map((e) => e.name).sort();
+      const a = names(shipped), b = names(test);
+      for (const s of SEAMS) {
+        assert.ok(!a.includes(s), `${shipped} exports ${s}`);
+        assert.ok(b.includes(s), `${test} lacks ${s}`);
+      }
+      assert.deepEqual(a, b.filter((n) => !SEAMS.includes(n)));
+    });
+  }
+  // wt_verify_chain (the argument-less readers show its results) still works in the test builds
+  it('wt_verify_chain + readers in the test builds: a P-256 chain to the test root, then a wrong host', async () => {
+    const { getPki } = await import('./helpers/pki.mjs');
+    const pki = getPki();
+    const ders = (pem) => [...pem.matchAll(/-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/g)]
+      .map((m) => new Uint8Array(Buffer.from(m[1].replace(/\s+/g, ''), 'base64')));
+    const chain = ders(pki.leaves.p256.chainPem);
+    const [root0] = ders(pki.rootPem);
+    const blob = new Uint8Array(chain.reduce((n, d) => n + 3 + d.length, 0));
+    let at = 0;
+    for (const d of chain) { blob.set([d.length >> 16, (d.length >> 8) & 0xff, d.length & 0xff], at); blob.set(d, at + 3); at += 3 + d.length; }
+    for (const f of ['build/wasm/wasmtls-seams.wasm', 'build/wasm-simd/wasmtls-simd-seams.wasm']) {
+      const wasm = await instantiateFresh(readFileSync(new URL(f, root)));
+      const x = wasm.exports;
+      const conn = x.wt_conn_new();
+      try {
+        assert.ok(wasm.withBytes(root0, (p, n) => x.wt_conn_add_ca(conn, p, n)) > 0);
+        const run = (host) => wasm.withBytes(blob, (cp, cn) => wasm.withBytes(host, (hp, hn) =>
+          x.wt_verify_chain(conn, cp, cn, hp, hn, Date.now() / 1000, 0)));
+        assert.equal(run('localhost'), 0, `${f}: ${wasm.cstring(x.wt_verify_detail())}`);
+        assert.equal(x.wt_verify_path_len(), chain.length);
+        assert.deepEqual([...new Uint32Array(x.memory.buffer, x.wt_verify_path_ptr() >>> 0, chain.length)], chain.map((_, i) => i));
+        assert.equal(x.wt_verify_path_anchor(), 0);
+        assert.ok(x.wt_verify_sig_checks() >= chain.length);
+        const err = run('other.example');
+        assert.notEqual(err, 0);
+        assert.equal(wasm.cstring(x.wt_error_name(err)), 'HOSTNAME_MISMATCH');
+        assert.match(wasm.cstring(x.wt_verify_detail()), /other\.example/);
+      } finally {
+        x.wt_conn_free(conn);
+      }
+    }
+  });
+});
+
 const verifier = createNodeVerifier(nodeCrypto);
 let previous;
 before(() => { previous = getSigVerifier(); });
 after(() => setSigVerifier(previous));
 
-for (const [label, file] of [['plain', 'js/dist/wasmtls.wasm'], ['SIMD', 'js/dist/wasmtls-simd.wasm']]) {
+for (const [label, file] of [['plain', 'build/wasm/wasmtls-seams.wasm'], ['SIMD', 'build/wasm-simd/wasmtls-simd-seams.wasm']]) {
   describe(`native vs BearSSL verdicts (${label} build)`, () => {
     let wasm;
     before(async () => {

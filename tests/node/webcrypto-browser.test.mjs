@@ -56,8 +56,8 @@ test('Chromium: Wycheproof ECDSA through the async path (WebCrypto verdicts) = B
     const { webCryptoSigVerifier } = await import('/js/core/webcrypto-verify.js');
     const verify = webCryptoSigVerifier(crypto.subtle);
     const out = {};
-    for (const build of ['wasmtls.wasm', 'wasmtls-simd.wasm']) {
-      const wasm = await instantiateFresh(await (await fetch(`/js/dist/${build}`)).arrayBuffer());
+    for (const build of ['wasm/wasmtls-seams.wasm', 'wasm-simd/wasmtls-simd-seams.wasm']) {
+      const wasm = await instantiateFresh(await (await fetch(`/build/${build}`)).arrayBuffer());
       const x = wasm.exports;
       const conn = x.wt_conn_new();
       x.wt_conn_set_async_verify(conn, 1);

@@ -95,7 +95,7 @@ function batchOf(wasm, conn) {
 
 const webcrypto = webCryptoSigVerifier(globalThis.crypto.subtle);
 
-for (const [label, file] of [['plain', 'js/dist/wasmtls.wasm'], ['SIMD', 'js/dist/wasmtls-simd.wasm']]) {
+for (const [label, file] of [['plain', 'build/wasm/wasmtls-seams.wasm'], ['SIMD', 'build/wasm-simd/wasmtls-simd-seams.wasm']]) {
   describe(`WebCrypto (async) vs BearSSL verdicts (${label} build)`, () => {
     let wasm, conn;
     before(async () => {

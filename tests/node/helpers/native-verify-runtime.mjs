@@ -14,7 +14,7 @@ const CURVE = { secp256r1: 23, secp384r1: 24, secp521r1: 25 };
 const hex = (s) => Uint8Array.from(s.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
 const strip = (b) => { let i = 0; while (i < b.length - 1 && b[i] === 0) i++; return b.subarray(i); };
 
-const wasm = await instantiateFresh(readFileSync(new URL('js/dist/wasmtls.wasm', root)));
+const wasm = await instantiateFresh(readFileSync(new URL('build/wasm/wasmtls-seams.wasm', root)));
 const verifier = createNodeVerifier(nodeCrypto);
 const answers = { 1: 0, 0: 0, '-1': 0 };
 setSigVerifier((...a) => { const v = verifier(...a); answers[v]++; return v; });
