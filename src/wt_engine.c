@@ -370,11 +370,14 @@ wt_in_target(const wt_engine *e)
 	return 5 + wt_get_u16(e->in + 3);
 }
 
+static int wt_hs_sig_read_ahead(const wt_engine *e);
+
 uint8_t *
 wt_engine_recv_buf(wt_engine *e, size_t *len)
 {
 	*len = 0;
-	if (e->err || e->read_closed || e->in_ready || e->sig_wait || e->state == WT_ST_START) return NULL;
+	if (e->err || e->read_closed || e->in_ready || (e->sig_wait && !wt_hs_sig_read_ahead(e)) ||
+	    e->state == WT_ST_START) return NULL;
 	*len = wt_in_target(e) - e->in_len;
 	return e->in + e->in_len;
 }
@@ -393,6 +396,64 @@ wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 		return e->err;
 	}
 	return wt_hs13_handle(e, type, msg, len);
+}
+
+/* Length (header included) of the complete handshake message at `off` in e->hs, or 0. */
+static size_t
+wt_hs_complete_at(const wt_engine *e, size_t off)
+{
+	if (e->hs_len < off + 4) return 0;
+	size_t len = 4 + (((size_t)e->hs[off + 1] << 16) | ((size_t)e->hs[off + 2] << 8) | e->hs[off + 3]);
+	return e->hs_len - off >= len ? len : 0;
+}
+
+/*
+ * One round instead of two (prefetch): while the message at the start of
+ * e->hs waits for its verdicts and the next complete message is the one
+ * whose signature comes next (TLS 1.3 Certificate -> CertificateVerify;
+ * TLS 1.2 Certificate or CertificateStatus -> ServerKeyExchange), that
+ * signature's request joins the same batch, computed on a copy of the state
+ * (wt_hs13_sig_prefetch / wt_hs12_sig_prefetch change nothing). It is never
+ * an answer: the real handler re-runs after the resume and finds the verdict
+ * only if it builds the very same request (its digest), else it waits again.
+ */
+static void
+wt_hs_sig_prefetch(wt_engine *e)
+{
+	size_t l0 = wt_hs_complete_at(e, 0), l1 = l0 ? wt_hs_complete_at(e, l0) : 0;
+	if (!e->sig_wait || !l1 || !e->sig_native.cache || e->sig_native.cache->sealed) return;
+	if (e->version == WT_VERSION_TLS12)
+		wt_hs12_sig_prefetch(e, e->hs, l0, e->hs + l0, l1);
+	else
+		wt_hs13_sig_prefetch(e, e->hs, l0, e->hs + l0, l1);
+}
+
+/*
+ * While a Certificate (or a TLS 1.2 CertificateStatus) waits, the records
+ * that follow it may still be read, so that a next message sent in its own
+ * record (OpenSSL sends one record per handshake message) is there for the
+ * prefetch: their handshake bytes are appended to e->hs, not dispatched
+ * (wt_on_handshake_bytes), until the message after the waiting one is
+ * complete. Never a record that would not fit e->hs beside the waiting
+ * message, nor an unprotected record of another type (kept, read after the
+ * resume); no key changes before the waiting message is re-run (TLS 1.3:
+ * the server's handshake key protects everything up to its Finished; TLS
+ * 1.2: the flight before ServerHelloDone is unprotected).
+ */
+static int
+wt_hs_sig_read_ahead(const wt_engine *e)
+{
+	const wt_sig_cache *sc = e->sig_native.cache;
+	size_t l0 = wt_hs_complete_at(e, 0);
+	/* not stopped by the seal: the host's view of the window (wt_io) may be older than it */
+	if (!sc || !l0 || wt_hs_complete_at(e, l0)) return 0;
+	if (e->hs[0] != WT_HS_CERTIFICATE &&
+	    !(e->hs[0] == WT_HS_CERTIFICATE_STATUS && e->version == WT_VERSION_TLS12)) return 0;
+	if (e->in_len >= 5) {
+		if (!e->rd.on && e->in[0] != WT_CT_HANDSHAKE) return 0;
+		if (e->hs_len + wt_get_u16(e->in + 3) > e->hs_cap) return 0;
+	}
+	return e->hs_len < e->hs_cap;
 }
 
 /*
@@ -424,6 +485,7 @@ wt_hs_dispatch(wt_engine *e)
 				memmove(e->hs, e->hs + off, e->hs_len - off);
 				e->hs_len -= off;
 			}
+			wt_hs_sig_prefetch(e);
 			return 0;
 		}
 		if (err == WT_SIG_WAIT || (!err && sc && sc->waiting))
@@ -456,6 +518,11 @@ wt_on_handshake_bytes(wt_engine *e, const uint8_t *p, size_t n)
 			"handshake message larger than the %zu-byte handshake buffer", e->hs_cap);
 	memcpy(e->hs + e->hs_len, p, n);
 	e->hs_len += n;
+	if (e->sig_wait) {
+		/* read ahead while a message waits (wt_hs_sig_read_ahead): kept for the re-run */
+		wt_hs_sig_prefetch(e);
+		return 0;
+	}
 	return wt_hs_dispatch(e);
 }
 
@@ -463,6 +530,12 @@ unsigned
 wt_engine_sig_waiting(const wt_engine *e)
 {
 	return e->sig_wait && !e->err ? wt_sig_cache_batch(e->sig_native.cache) : 0;
+}
+
+unsigned
+wt_engine_sig_rounds(const wt_engine *e)
+{
+	return e->sig_native.cache ? e->sig_native.cache->rounds : 0;
 }
 
 int
