@@ -184,6 +184,40 @@ it('the WebCrypto verifier: unsupported algorithms and rejections are "cannot", 
   assert.equal(webCryptoSigVerifier(undefined), null);
 });
 
+it('the WebCrypto verifier remembers verdicts: the same request again skips WebCrypto, nothing else does', async () => {
+  // crypto.subtle itself, its verify calls counted (every verdict below is WebCrypto's own)
+  let verifies = 0;
+  const subtle = globalThis.crypto.subtle;
+  const counted = { importKey: (...a) => subtle.importKey(...a), verify: (...a) => { verifies++; return subtle.verify(...a); } };
+  const v = webCryptoSigVerifier(counted);
+  const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const other = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pointOf = (k) => { const j = k.export({ format: 'jwk' }); return concat(Uint8Array.of(4), Buffer.from(j.x, 'base64url'), Buffer.from(j.y, 'base64url')); };
+  const msg = new TextEncoder().encode('a certificate to be signed');
+  const sig = new Uint8Array(crypto.sign('sha256', msg, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }));
+  const req = { scheme: 0x0403, keyType: EC, key: pointOf(ec.publicKey), aux: 23, msg, sig };
+  const flipped = sig.slice(); flipped[10] ^= 1;
+  assert.deepEqual(await v([req, { ...req, sig: flipped }]), [1, 0]);
+  assert.equal(verifies, 2);
+  // the same requests (fresh copies, as each batch brings): remembered, WebCrypto not asked
+  const copy = (r) => ({ ...r, key: r.key.slice(), msg: r.msg.slice(), sig: r.sig.slice() });
+  assert.deepEqual(await v([copy(req), copy({ ...req, sig: flipped })]), [1, 0]);
+  assert.equal(verifies, 2);
+  // equal signature, anything else different: asked, and WebCrypto's answer is "invalid" each time
+  const msg2 = msg.slice(); msg2[0] ^= 1;
+  assert.deepEqual(await v([{ ...req, msg: msg2 }]), [0], 'another message');
+  assert.deepEqual(await v([{ ...req, key: pointOf(other.publicKey) }]), [0], 'another key');
+  assert.deepEqual(await v([{ ...req, scheme: 0x0503 }]), [0], 'another hash');
+  assert.equal(verifies, 5);
+  // "cannot" is never remembered
+  let fail = true;
+  const flaky = webCryptoSigVerifier({ importKey: (...a) => subtle.importKey(...a),
+    verify: (...a) => (fail ? Promise.reject(new Error('busy')) : subtle.verify(...a)) });
+  assert.deepEqual(await flaky([copy(req)]), [-1]);
+  fail = false;
+  assert.deepEqual(await flaky([copy(req)]), [1]);
+});
+
 // ------------------------------------------------------------------ handshakes
 
 let pki;
