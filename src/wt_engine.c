@@ -435,8 +435,8 @@ wt_hs_sig_prefetch(wt_engine *e)
  * prefetch: their handshake bytes are appended to e->hs, not dispatched
  * (wt_on_handshake_bytes), until the message after the waiting one is
  * complete. Never a record that would not fit e->hs beside the waiting
- * message, nor an unprotected record of another type (kept, read after the
- * resume); no key changes before the waiting message is re-run (TLS 1.3:
+ * message, nor a record of another outer type (its header is kept, the rest
+ * read after the resume); no key changes before the waiting message is re-run (TLS 1.3:
  * the server's handshake key protects everything up to its Finished; TLS
  * 1.2: the flight before ServerHelloDone is unprotected).
  */
@@ -450,7 +450,10 @@ wt_hs_sig_read_ahead(const wt_engine *e)
 	if (e->hs[0] != WT_HS_CERTIFICATE &&
 	    !(e->hs[0] == WT_HS_CERTIFICATE_STATUS && e->version == WT_VERSION_TLS12)) return 0;
 	if (e->in_len >= 5) {
-		if (!e->rd.on && e->in[0] != WT_CT_HANDSHAKE) return 0;
+		/* a protected record (TLS 1.3: its inner type is known once opened; an alert then fails the
+		 * connection as it would after the resume) or an unprotected handshake record; anything
+		 * else (a change_cipher_spec, an unprotected alert) waits for the resume */
+		if (e->in[0] != (e->rd.on ? WT_CT_APPLICATION_DATA : WT_CT_HANDSHAKE)) return 0;
 		if (e->hs_len + wt_get_u16(e->in + 3) > e->hs_cap) return 0;
 	}
 	return e->hs_len < e->hs_cap;
