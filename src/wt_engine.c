@@ -562,7 +562,10 @@ static int
 wt_on_alert(wt_engine *e, const uint8_t *p, size_t n)
 {
 	if (n != 2) return wt_fail(e, WT_ERR_DECODE_ERROR, "alert record of %zu bytes", n);
-	if (e->hs_len) return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "alert inside a fragmented handshake message");
+	/* (read ahead while a message waits for verdicts, wt_hs_sig_read_ahead: e->hs holds that
+	 * complete message, and an alert after it is between messages, as it would be after the resume) */
+	if (e->hs_len && !(e->sig_wait && wt_hs_complete_at(e, 0) == e->hs_len))
+		return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "alert inside a fragmented handshake message");
 	unsigned level = p[0], desc = p[1];
 	wt_event_push(e, WT_EV_IN, WT_EV_ALERT, (level << 8) | desc, 2);
 	if (desc == WT_ALERT_CLOSE_NOTIFY) {

@@ -245,6 +245,7 @@ typedef struct {
 	int split;                  /* each server handshake message in its own record (as OpenSSL sends them) */
 	int seal_after_cert;        /* split: the host takes the batch before the ServerKeyExchange's record arrives */
 	int edge_verdict;           /* chain: the verdict fed for the chain's edge (request 0) */
+	int alert_after_cert;       /* split: a warning alert record between the Certificate and the ServerKeyExchange */
 } scenario;
 
 static wt_sig_cache cache;   /* caller-owned, as the engine requires for PENDING */
@@ -365,7 +366,17 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 	/* ServerHelloDone */
 	put_msg(s, WT_HS_SERVER_HELLO_DONE, NULL, 0);
 	int err;
-	if (sc->seal_after_cert) {
+	int two_rounds = sc->seal_after_cert || sc->alert_after_cert;
+	if (sc->alert_after_cert) {
+		/* the alert is not read ahead (an unprotected record of another type waits for the resume):
+		 * no prefetch, two rounds; processed after the Certificate, between messages, it is harmless */
+		static const uint8_t warning[7] = { 21, 3, 3, 0, 2, 1, 112 };   /* unrecognized_name */
+		err = feed_msgs(s, 1, 0, 2);
+		if (!err) err = feed(s, warning, sizeof warning);
+		if (!err) err = feed_msgs(s, 1, 2, s->num_msgs);
+		s->out_len = 0;
+		s->num_msgs = 0;
+	} else if (sc->seal_after_cert) {
 		/* ServerHello and Certificate arrive; the host takes the batch (the chain's edge); then the rest */
 		err = feed_msgs(s, 1, 0, 2);
 		if (err) return err;
@@ -382,14 +393,16 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 		err = feed_flight(s);
 	}
 	if (err) return err;
-	if (sc->pending && sc->seal_after_cert) {
-		/* round 1: the edge only (the batch was taken before the ServerKeyExchange came: not prefetched) */
+	if (sc->pending && two_rounds) {
+		/* round 1: the edge only (the batch was taken before the ServerKeyExchange came, or an alert
+		 * record stopped the read-ahead: not prefetched) */
 		size_t n = 1;
 		CHECK(wt_engine_sig_waiting(&s->e) == 1 && pend_log.calls == 1);
 		CHECK(wt_engine_recv_buf(&s->e, &n) == NULL && n == 0);
 		CHECK(wt_engine_state(&s->e) == WT_ST_TLS12_WAIT_CERT);
 		CHECK(wt_engine_sig_verdict(&s->e, 0, sc->edge_verdict) == 0);
 		err = wt_engine_sig_resume(&s->e);
+		if (!err) err = feed_rest(s);
 		if (err) return err;
 		CHECK(wt_engine_sig_rounds(&s->e) == 1);
 		/* round 2: the ServerKeyExchange, as before the prefetch */
@@ -400,14 +413,14 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 		/* waiting: the SKE signature's request (with the chain: after the edge's, in the same
 		 * batch, prefetched while the Certificate waits), nothing sent, no input taken, state unchanged */
 		size_t n = 1;
-		unsigned want = sc->chain && !sc->seal_after_cert ? 2 : 1;
+		unsigned want = sc->chain && !two_rounds ? 2 : 1;
 		unsigned calls = sc->chain ? 2 : 1;
 		CHECKF(wt_engine_sig_waiting(&s->e) == want, "batch of %u (want %u)", wt_engine_sig_waiting(&s->e), want);
 		CHECK(pend_log.calls == (int)calls && pend_log.scheme == WT_SIG_ECDSA_SECP256R1_SHA256
 			&& pend_log.msg_len == 64 + params_len && pend_log.sig_len == 64);
 		CHECK(wt_engine_send_buf(&s->e, &n) == NULL || n == 0);
 		CHECK(wt_engine_recv_buf(&s->e, &n) == NULL && n == 0);
-		CHECK(wt_engine_state(&s->e) == (sc->chain && !sc->seal_after_cert ? WT_ST_TLS12_WAIT_CERT : WT_ST_TLS12_WAIT_SKE)
+		CHECK(wt_engine_state(&s->e) == (sc->chain && !two_rounds ? WT_ST_TLS12_WAIT_CERT : WT_ST_TLS12_WAIT_SKE)
 			&& wt_engine_error(&s->e) == 0);
 		CHECK(wt_engine_sig_verdict(&s->e, want, 1) == WT_ERR_BAD_ARGUMENT);   /* no such request */
 		if (want == 2) CHECK(wt_engine_sig_verdict(&s->e, 0, sc->edge_verdict) == 0);
@@ -427,7 +440,7 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 		CHECK(pend_log.calls == (int)calls);    /* the re-run found the verdicts: not asked again */
 		/* one round more; with the chain (prefetch) that is the handshake's only one */
 		CHECK(wt_engine_sig_rounds(&s->e) == rounds + 1);
-		if (sc->chain) CHECK(wt_engine_sig_rounds(&s->e) == (sc->seal_after_cert ? 2u : 1u));
+		if (sc->chain) CHECK(wt_engine_sig_rounds(&s->e) == (two_rounds ? 2u : 1u));
 		if (err) return err;
 		CHECK(wt_engine_sig_waiting(&s->e) == 0);
 		/* records kept while the engine waited (split: up to the ServerHelloDone) */
@@ -630,12 +643,14 @@ test_async_verify(const server_identity *id)
 	/* mode 0: chain checks off, the ServerKeyExchange alone waits; 1: the chain verified, its edge and the
 	 * prefetched ServerKeyExchange in one batch (the flight in one record); 2: the same with one record per
 	 * message (read while the Certificate waits); 3: the batch taken before the ServerKeyExchange's record
-	 * came: not prefetched, two rounds as before */
-	for (int mode = 0; mode < 4; mode++)
+	 * came: not prefetched, two rounds as before; 4: a warning alert record after the Certificate's stops the
+	 * read-ahead (kept for after the resume, where it is between messages): two rounds, and it connects */
+	for (int mode = 0; mode < 5; mode++)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		scenario sc = { .suite = WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .pending = 1,
 			.verdict = cases[i].verdict, .corrupt_ske = cases[i].corrupt, .eof_while_waiting = cases[i].eof,
-			.chain = mode > 0, .split = mode >= 2, .seal_after_cert = mode == 3, .edge_verdict = 1 };
+			.chain = mode > 0, .split = mode >= 2, .seal_after_cert = mode == 3, .alert_after_cert = mode == 4,
+			.edge_verdict = 1 };
 		int err = run_handshake(&sess, id, &sc);
 		CHECKF(err == cases[i].want, "async mode %d case %zu: err %d (%s)", mode, i, err, wt_engine_error_detail(&sess.e));
 		if (cases[i].want == 0) {
