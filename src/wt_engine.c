@@ -372,11 +372,14 @@ wt_in_target(const wt_engine *e)
 	return 5 + wt_get_u16(e->in + 3);
 }
 
+static int wt_hs_sig_read_ahead(const wt_engine *e);
+
 uint8_t *
 wt_engine_recv_buf(wt_engine *e, size_t *len)
 {
 	*len = 0;
-	if (e->err || e->read_closed || e->in_ready || e->sig_wait || e->state == WT_ST_START) return NULL;
+	if (e->err || e->read_closed || e->in_ready || (e->sig_wait && !wt_hs_sig_read_ahead(e)) ||
+	    e->state == WT_ST_START) return NULL;
 	*len = wt_in_target(e) - e->in_len;
 	return e->in + e->in_len;
 }
@@ -395,6 +398,67 @@ wt_hs_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 		return e->err;
 	}
 	return wt_hs13_handle(e, type, msg, len);
+}
+
+/* Length (header included) of the complete handshake message at `off` in e->hs, or 0. */
+static size_t
+wt_hs_complete_at(const wt_engine *e, size_t off)
+{
+	if (e->hs_len < off + 4) return 0;
+	size_t len = 4 + (((size_t)e->hs[off + 1] << 16) | ((size_t)e->hs[off + 2] << 8) | e->hs[off + 3]);
+	return e->hs_len - off >= len ? len : 0;
+}
+
+/*
+ * One round instead of two (prefetch): while the message at the start of
+ * e->hs waits for its verdicts and the next complete message is the one
+ * whose signature comes next (TLS 1.3 Certificate -> CertificateVerify;
+ * TLS 1.2 Certificate or CertificateStatus -> ServerKeyExchange), that
+ * signature's request joins the same batch, computed on a copy of the state
+ * (wt_hs13_sig_prefetch / wt_hs12_sig_prefetch change nothing). It is never
+ * an answer: the real handler re-runs after the resume and finds the verdict
+ * only if it builds the very same request (its digest), else it waits again.
+ */
+static void
+wt_hs_sig_prefetch(wt_engine *e)
+{
+	size_t l0 = wt_hs_complete_at(e, 0), l1 = l0 ? wt_hs_complete_at(e, l0) : 0;
+	if (!e->sig_wait || !l1 || !e->sig_native.cache || e->sig_native.cache->sealed) return;
+	if (e->version == WT_VERSION_TLS12)
+		wt_hs12_sig_prefetch(e, e->hs, l0, e->hs + l0, l1);
+	else
+		wt_hs13_sig_prefetch(e, e->hs, l0, e->hs + l0, l1);
+}
+
+/*
+ * While a Certificate (or a TLS 1.2 CertificateStatus) waits, the records
+ * that follow it may still be read, so that a next message sent in its own
+ * record (OpenSSL sends one record per handshake message) is there for the
+ * prefetch: their handshake bytes are appended to e->hs, not dispatched
+ * (wt_on_handshake_bytes), until the message after the waiting one is
+ * complete. Never a record that would not fit e->hs beside the waiting
+ * message, nor a record of another outer type (its header is kept, the rest
+ * read after the resume); no key changes before the waiting message is re-run (TLS 1.3:
+ * the server's handshake key protects everything up to its Finished; TLS
+ * 1.2: the flight before ServerHelloDone is unprotected).
+ */
+static int
+wt_hs_sig_read_ahead(const wt_engine *e)
+{
+	const wt_sig_cache *sc = e->sig_native.cache;
+	size_t l0 = wt_hs_complete_at(e, 0);
+	/* not stopped by the seal: the host's view of the window (wt_io) may be older than it */
+	if (!sc || !l0 || wt_hs_complete_at(e, l0)) return 0;
+	if (e->hs[0] != WT_HS_CERTIFICATE &&
+	    !(e->hs[0] == WT_HS_CERTIFICATE_STATUS && e->version == WT_VERSION_TLS12)) return 0;
+	if (e->in_len >= 5) {
+		/* a protected record (TLS 1.3: its inner type is known once opened; an alert then fails the
+		 * connection as it would after the resume) or an unprotected handshake record; anything
+		 * else (a change_cipher_spec, an unprotected alert) waits for the resume */
+		if (e->in[0] != (e->rd.on ? WT_CT_APPLICATION_DATA : WT_CT_HANDSHAKE)) return 0;
+		if (e->hs_len + wt_get_u16(e->in + 3) > e->hs_cap) return 0;
+	}
+	return e->hs_len < e->hs_cap;
 }
 
 /*
@@ -426,6 +490,7 @@ wt_hs_dispatch(wt_engine *e)
 				memmove(e->hs, e->hs + off, e->hs_len - off);
 				e->hs_len -= off;
 			}
+			wt_hs_sig_prefetch(e);
 			return 0;
 		}
 		if (err == WT_SIG_WAIT || (!err && sc && sc->waiting))
@@ -458,6 +523,11 @@ wt_on_handshake_bytes(wt_engine *e, const uint8_t *p, size_t n)
 			"handshake message larger than the %zu-byte handshake buffer", e->hs_cap);
 	memcpy(e->hs + e->hs_len, p, n);
 	e->hs_len += n;
+	if (e->sig_wait) {
+		/* read ahead while a message waits (wt_hs_sig_read_ahead): kept for the re-run */
+		wt_hs_sig_prefetch(e);
+		return 0;
+	}
 	return wt_hs_dispatch(e);
 }
 
@@ -465,6 +535,12 @@ unsigned
 wt_engine_sig_waiting(const wt_engine *e)
 {
 	return e->sig_wait && !e->err ? wt_sig_cache_batch(e->sig_native.cache) : 0;
+}
+
+unsigned
+wt_engine_sig_rounds(const wt_engine *e)
+{
+	return e->sig_native.cache ? e->sig_native.cache->rounds : 0;
 }
 
 int
@@ -488,7 +564,10 @@ static int
 wt_on_alert(wt_engine *e, const uint8_t *p, size_t n)
 {
 	if (n != 2) return wt_fail(e, WT_ERR_DECODE_ERROR, "alert record of %zu bytes", n);
-	if (e->hs_len) return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "alert inside a fragmented handshake message");
+	/* (read ahead while a message waits for verdicts, wt_hs_sig_read_ahead: e->hs holds that
+	 * complete message, and an alert after it is between messages, as it would be after the resume) */
+	if (e->hs_len && !(e->sig_wait && wt_hs_complete_at(e, 0) == e->hs_len))
+		return wt_fail(e, WT_ERR_UNEXPECTED_MESSAGE, "alert inside a fragmented handshake message");
 	unsigned level = p[0], desc = p[1];
 	wt_event_push(e, WT_EV_IN, WT_EV_ALERT, (level << 8) | desc, 2);
 	if (desc == WT_ALERT_CLOSE_NOTIFY) {

@@ -420,7 +420,9 @@ int wt_engine_eof(wt_engine *e);
  * Asynchronous signature verification (wt_sig_verify.h). When the configured
  * native verifier answers WT_SIG_NATIVE_PENDING, the engine records the
  * request(s) in its verdict cache, keeps the handshake message it was
- * processing, stops taking input (wt_engine_recv_buf gives no window) and
+ * processing, stops taking input (wt_engine_recv_buf gives no window; while
+ * a Certificate waits, only the records up to the next complete message, so
+ * that its signature joins the same batch: one round per handshake) and
  * sends nothing: wt_engine_sig_waiting() then counts the requests of the
  * batch, in the order the verifier was asked. The host verifies them,
  * answers each with wt_engine_sig_verdict(), and calls wt_engine_sig_resume(),
@@ -436,6 +438,8 @@ unsigned wt_engine_sig_waiting(const wt_engine *e);
 int wt_engine_sig_verdict(wt_engine *e, unsigned i, int verdict);
 /** \brief Re-run the waiting message with the verdicts given. \return 0 or the sticky error. */
 int wt_engine_sig_resume(wt_engine *e);
+/** \brief Rounds (waits resumed) so far (0 without an asynchronous verifier). */
+unsigned wt_engine_sig_rounds(const wt_engine *e);
 
 wt_state wt_engine_state(const wt_engine *e);
 int wt_engine_error(const wt_engine *e);

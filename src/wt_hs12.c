@@ -238,6 +238,57 @@ wt_on_certificate_status12(wt_engine *e, const uint8_t *msg, size_t len)
 
 /* ---------------------------------------------------- ServerKeyExchange */
 
+/*
+ * The ServerKeyExchange signature's request with the leaf certificate
+ * `leaf` as the key, into the batch (wt_sig_prefetch): read as
+ * wt_on_server_key_exchange reads it, nothing stored.
+ */
+static void
+wt_ske_prefetch(wt_engine *e, const uint8_t *msg, size_t len, const uint8_t *leaf, size_t leaf_len)
+{
+	br_x509_pkey pk;
+	if (!wt_hs_leaf_pkey(leaf, leaf_len, &pk) || pk.key_type != wt_suite_find(e->cipher)->auth_key) return;
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	uint32_t curve_type = wt_r_u8(&r);
+	uint16_t group = (uint16_t)wt_r_u16(&r);
+	wt_reader point = wt_r_vec(&r, 1);
+	size_t params_len = (size_t)(r.p - (msg + 4));
+	uint16_t scheme = (uint16_t)wt_r_u16(&r);
+	wt_reader sig = wt_r_vec(&r, 2);
+	const wt_group *g = wt_group_find(group);
+	if (!wt_r_done(&r) || point.n == 0 || curve_type != 3 || !g || !g->tls12 ||
+	    !wt_hs_in_list(e->groups, e->num_groups, group) ||
+	    !wt_hs_in_list(wt_hs_sig_schemes, wt_hs_num_sig_schemes, scheme)) return;
+	uint8_t content[64 + 4 + 255];
+	memcpy(content, e->client_random, 32);
+	memcpy(content + 32, e->server_random, 32);
+	memcpy(content + 64, msg + 4, params_len);
+	wt_sig_prefetch(&e->sig_native, WT_SIGV_TLS12, scheme, &pk, content, 64 + params_len, sig.p, sig.n);
+}
+
+/* The first certificate of the chain stored for a deferred check (wt_accept_pending_chain12). */
+static wt_reader
+wt_pending_leaf12(const wt_engine *e)
+{
+	wt_reader r = wt_reader_of(e->chain_buf, e->chain_len);
+	return wt_r_vec(&r, 3);
+}
+
+void
+wt_hs12_sig_prefetch(wt_engine *e, const uint8_t *msg, size_t len, const uint8_t *next, size_t next_len)
+{
+	if (next[0] != WT_HS_SERVER_KEY_EXCHANGE) return;
+	if (e->state == WT_ST_TLS12_WAIT_CERT && msg[0] == WT_HS_CERTIFICATE) {
+		wt_reader r = wt_reader_of(msg + 4, len - 4);
+		wt_reader list = wt_r_vec(&r, 3);
+		wt_reader leaf = wt_r_vec(&list, 3);
+		if (wt_r_done(&r) && !list.bad && leaf.n) wt_ske_prefetch(e, next, next_len, leaf.p, leaf.n);
+	} else if (e->state == WT_ST_TLS12_WAIT_SKE && msg[0] == WT_HS_CERTIFICATE_STATUS && e->t12.chain_pending) {
+		wt_reader leaf = wt_pending_leaf12(e);
+		if (!leaf.bad && leaf.n) wt_ske_prefetch(e, next, next_len, leaf.p, leaf.n);
+	}
+}
+
 static int
 wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 {
@@ -502,6 +553,11 @@ wt_hs12_handle(wt_engine *e, unsigned type, const uint8_t *msg, size_t len)
 		if (type == WT_HS_SERVER_KEY_EXCHANGE) {
 			/* no CertificateStatus came (the server may omit it): verify without one */
 			int err = e->t12.chain_pending ? wt_accept_pending_chain12(e, NULL, 0) : 0;
+			if (err == WT_SIG_WAIT) {
+				/* the chain waits: this message's own signature joins the batch (one round) */
+				wt_reader leaf = wt_pending_leaf12(e);
+				if (!leaf.bad && leaf.n) wt_ske_prefetch(e, msg, len, leaf.p, leaf.n);
+			}
 			if (err) return err;
 			return wt_on_server_key_exchange(e, msg, len);
 		}

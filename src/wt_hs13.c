@@ -448,26 +448,74 @@ wt_on_certificate(wt_engine *e, const uint8_t *msg, size_t len)
 
 /* ---------------------------------------------------- CertificateVerify */
 
+static const char wt_cv_label[] = "TLS 1.3, server CertificateVerify";
+
+/* A scheme the server may sign its CertificateVerify with (offered; no PKCS#1 v1.5 in TLS 1.3). */
+static int
+wt_cv_scheme_ok(uint16_t scheme)
+{
+	return wt_in_list(wt_sig_schemes, wt_hs_num_sig_schemes, scheme) &&
+		scheme != WT_SIG_RSA_PKCS1_SHA256 && scheme != WT_SIG_RSA_PKCS1_SHA384 &&
+		scheme != WT_SIG_RSA_PKCS1_SHA512;
+}
+
+/* 64 spaces || context string || 0: the start of the signed content (RFC 8446 §4.4.3). */
+static void
+wt_cv_content_head(uint8_t *content)
+{
+	memset(content, 0x20, 64);
+	memcpy(content + 64, wt_cv_label, sizeof wt_cv_label);     /* includes the 0 separator */
+}
+
+void
+wt_hs13_sig_prefetch(wt_engine *e, const uint8_t *msg, size_t len, const uint8_t *next, size_t next_len)
+{
+	if ((e->state != WT_ST_WAIT_CERT && e->state != WT_ST_WAIT_CERT_CR) ||
+	    msg[0] != WT_HS_CERTIFICATE || next[0] != WT_HS_CERTIFICATE_VERIFY) return;
+	/* the leaf (the first entry of the certificate_list), read as wt_on_certificate reads it */
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	wt_reader ctx = wt_r_vec(&r, 1);
+	wt_reader list = wt_r_vec(&r, 3);
+	wt_reader leaf = wt_r_vec(&list, 3);
+	br_x509_pkey pk;
+	if (!wt_r_done(&r) || ctx.n || list.bad || leaf.n == 0 || !wt_hs_leaf_pkey(leaf.p, leaf.n, &pk)) return;
+	/* the CertificateVerify, read as wt_on_certificate_verify reads it */
+	wt_reader v = wt_reader_of(next + 4, next_len - 4);
+	uint16_t scheme = (uint16_t)wt_r_u16(&v);
+	wt_reader sig = wt_r_vec(&v, 2);
+	if (!wt_r_done(&v) || !wt_cv_scheme_ok(scheme)) return;
+	/* Transcript-Hash(ClientHello..Certificate) on copies of the running hashes */
+	uint8_t content[64 + sizeof wt_cv_label + WT_MAX_HASH_LEN];
+	wt_cv_content_head(content);
+	if (wt_suite_hash(e->cipher) == &br_sha384_vtable) {
+		br_sha384_context h = e->th384;
+		br_sha384_update(&h, msg, len);
+		br_sha384_out(&h, content + 64 + sizeof wt_cv_label);
+	} else {
+		br_sha256_context h = e->th256;
+		br_sha256_update(&h, msg, len);
+		br_sha256_out(&h, content + 64 + sizeof wt_cv_label);
+	}
+	wt_sig_prefetch(&e->sig_native, WT_SIGV_TLS13, scheme, &pk, content,
+		64 + sizeof wt_cv_label + e->t13.ks.hlen, sig.p, sig.n);
+}
+
 static int
 wt_on_certificate_verify(wt_engine *e, const uint8_t *msg, size_t len)
 {
-	static const char label[] = "TLS 1.3, server CertificateVerify";
 	wt_reader r = wt_reader_of(msg + 4, len - 4);
 	uint16_t scheme = (uint16_t)wt_r_u16(&r);
 	wt_reader sig = wt_r_vec(&r, 2);
 	if (!wt_r_done(&r)) return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed CertificateVerify");
-	if (!wt_in_list(wt_sig_schemes, wt_hs_num_sig_schemes, scheme) ||
-	    scheme == WT_SIG_RSA_PKCS1_SHA256 || scheme == WT_SIG_RSA_PKCS1_SHA384 ||
-	    scheme == WT_SIG_RSA_PKCS1_SHA512)
+	if (!wt_cv_scheme_ok(scheme))
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER,
 			"CertificateVerify uses signature scheme 0x%04x, which is not allowed", scheme);
 
 	/* 64 spaces || context string || 0 || Transcript-Hash(ClientHello..Certificate) */
-	uint8_t content[64 + sizeof label + WT_MAX_HASH_LEN];
-	memset(content, 0x20, 64);
-	memcpy(content + 64, label, sizeof label);     /* includes the 0 separator */
-	wt_th_hash(e, content + 64 + sizeof label);
-	int err = wt_sig_verify_nv(&e->sig_native, scheme, &e->peer_key.key, content, 64 + sizeof label + e->t13.ks.hlen, sig.p, sig.n);
+	uint8_t content[64 + sizeof wt_cv_label + WT_MAX_HASH_LEN];
+	wt_cv_content_head(content);
+	wt_th_hash(e, content + 64 + sizeof wt_cv_label);
+	int err = wt_sig_verify_nv(&e->sig_native, scheme, &e->peer_key.key, content, 64 + sizeof wt_cv_label + e->t13.ks.hlen, sig.p, sig.n);
 	if (err == WT_SIG_WAIT) return err;   /* nothing changed: the message is re-run with the verdict */
 	if (err == WT_ERR_ILLEGAL_PARAMETER)
 		return wt_fail(e, err, "CertificateVerify scheme 0x%04x does not match the certificate's key", scheme);

@@ -7,6 +7,7 @@
  * never a handshake above it.
  */
 #include "wt_hs_common.h"
+#include "wt_verify_internal.h"   /* wt_cert_pkey: the leaf key as the path search reads it */
 
 /* Signature schemes offered; in TLS 1.3 the PKCS#1 ones are for certificates
  * only, in TLS 1.2 they also sign ServerKeyExchange. */
@@ -345,6 +346,13 @@ wt_hs_accept_alpn(wt_engine *e, wt_reader *body)
 	memcpy(e->alpn_sel, name.p, name.n);
 	e->alpn_sel_len = name.n;
 	return 0;
+}
+
+int
+wt_hs_leaf_pkey(const uint8_t *der, size_t len, br_x509_pkey *pk)
+{
+	wt_cert_info ci;
+	return wt_cert_parse(&ci, der, len) == 0 && wt_cert_pkey(&ci, pk);
 }
 
 /* Leaf key without any verification (insecureSkipVerify). */

@@ -112,6 +112,24 @@ int wt_hs_accept_chain(wt_engine *e, const wt_span *chain, size_t n, const uint8
  */
 uint16_t wt_hs_client_scheme(const wt_engine *e, wt_reader list, int tls13);
 
+/**
+ * \brief The public key of the certificate `der` as the path search reads the
+ * leaf's (wt_cert_parse, wt_cert_pkey), pointing into `der`. \return 1, or 0
+ * if it cannot be read.
+ */
+int wt_hs_leaf_pkey(const uint8_t *der, size_t len, br_x509_pkey *pk);
+
+/**
+ * \brief Prefetch (wt_engine.c wt_hs_sig_prefetch): `msg` (complete, at the
+ * start of e->hs) waits for its verdicts and `next` follows it; if `next` is
+ * the TLS 1.3 CertificateVerify after the Certificate `msg` (TLS 1.2: the
+ * ServerKeyExchange after the Certificate or CertificateStatus `msg`), put
+ * its signature request into the current batch (wt_sig_prefetch), built on a
+ * copy of the state as the handler will build it. Changes no engine state.
+ */
+void wt_hs13_sig_prefetch(wt_engine *e, const uint8_t *msg, size_t len, const uint8_t *next, size_t next_len);
+void wt_hs12_sig_prefetch(wt_engine *e, const uint8_t *msg, size_t len, const uint8_t *next, size_t next_len);
+
 /** \brief Check a server's ALPN extension body against the offer and record the choice. */
 int wt_hs_accept_alpn(wt_engine *e, wt_reader *body);
 

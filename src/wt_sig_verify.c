@@ -618,6 +618,7 @@ wt_sig_cache_next_round(wt_sig_cache *sc)
 	}
 	sc->base = sc->n;
 	sc->waiting = 0;
+	sc->sealed = 0;
 	if (sc->rounds < 255) sc->rounds++;
 }
 
@@ -666,9 +667,19 @@ wt_sig_ask(const wt_sig_native *nv, uint16_t scheme, const br_x509_pkey *pk,
 	return WT_SIG_WAIT;
 }
 
-int
-wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
-	const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+void
+wt_sig_cache_seal(wt_sig_cache *sc)
+{
+	if (sc) sc->sealed = 1;
+}
+
+/* wt_sig_req's answer to a prefetch whose request has its slot (never an error code) */
+#define WT_SIG_PREFETCHED (-1001)
+
+/* wt_sig_verify_req, or with `prefetch` wt_sig_prefetch: the same normalization, then only the hook. */
+static int
+wt_sig_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len, int prefetch)
 {
 	const br_hash_class *hf = NULL;
 	br_hash_compat_context hc;
@@ -741,6 +752,17 @@ wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
 		} else {
 			ask = norm.key.rsa.elen <= 8;
 		}
+		if (prefetch) {
+			/* only into the batch of an asynchronous verifier that has not been taken yet */
+			wt_sig_cache *sc = nv->cache;
+			uint8_t waiting;
+			if (!ask || sc == NULL || sc->sealed) return 0;
+			waiting = sc->waiting;
+			ans = wt_sig_ask(nv, scheme, &norm, msg, msg_len, vsig, vsig_len);
+			sc->waiting = waiting;   /* a prefetch is no check of the run */
+			return ans == WT_SIG_WAIT || ans == WT_SIG_NATIVE_VALID || ans == WT_SIG_NATIVE_INVALID
+				? WT_SIG_PREFETCHED : 0;
+		}
 		if (ask) {
 			ans = wt_sig_ask(nv, scheme, &norm, msg, msg_len, vsig, vsig_len);
 		}
@@ -756,6 +778,7 @@ wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
 		/* CANNOT (or anything else): BearSSL decides */
 	}
 
+	if (prefetch) return 0;
 	hlen = wt_hf_len(hf);
 	hf->init(&hc.vtable);
 	if (msg_len) {
@@ -775,6 +798,20 @@ wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
 		break;
 	}
 	return ok ? 0 : WT_ERR_BAD_SIGNATURE;
+}
+
+int
+wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
+	const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	return wt_sig_req(nv, mode, scheme, pk, msg, msg_len, sig, sig_len, 0);
+}
+
+int
+wt_sig_prefetch(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
+	const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	return wt_sig_req(nv, mode, scheme, pk, msg, msg_len, sig, sig_len, 1) == WT_SIG_PREFETCHED;
 }
 
 int

@@ -77,6 +77,7 @@ typedef struct {
 	uint16_t base;                      /* first slot of the current round (the batch) */
 	uint8_t waiting;                    /* a check of the current run got WT_SIG_WAIT */
 	uint8_t rounds;                     /* rounds completed */
+	uint8_t sealed;                     /* the host took the current batch: no prefetch joins it */
 } wt_sig_cache;
 
 typedef int (*wt_sig_native_fn)(void *ctx, uint16_t scheme, const br_x509_pkey *pk,
@@ -106,6 +107,19 @@ typedef struct {
 int wt_sig_verify_req(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
 	const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
 
+/**
+ * \brief Prefetch: put the request into the current batch without verifying
+ * it (the hook is asked, BearSSL never runs, nothing is decided). Used while
+ * the engine waits on one message for the signature check of the next one,
+ * computed on a copy of the state: the real check re-runs later and finds
+ * the verdict only if it builds the very same request (the digest), else it
+ * simply misses. Nothing is recorded once the batch is sealed (the host took
+ * it) or past the bounds. \return 1 if the request is now in the batch or
+ * already has a slot, 0 if not (not askable, bounds, sealed, no cache).
+ */
+int wt_sig_prefetch(const wt_sig_native *nv, unsigned mode, uint16_t scheme,
+	const br_x509_pkey *pk, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+
 /** \brief wt_sig_verify / wt_sig_verify_tls12 (wt_crypto.h) with a native verifier. */
 int wt_sig_verify_nv(const wt_sig_native *nv, uint16_t scheme, const br_x509_pkey *pk,
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
@@ -121,6 +135,9 @@ int wt_sig_cache_verdict(wt_sig_cache *sc, unsigned i, int verdict);
 
 /** \brief Requests in the current batch (slots from base). */
 unsigned wt_sig_cache_batch(const wt_sig_cache *sc);
+
+/** \brief Seal the current batch (the host took it): no prefetch joins it until the next round. */
+void wt_sig_cache_seal(wt_sig_cache *sc);
 
 /** \brief End the round: unanswered requests become CANNOT; the next batch starts empty. */
 void wt_sig_cache_next_round(wt_sig_cache *sc);

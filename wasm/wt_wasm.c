@@ -465,6 +465,8 @@ wt_conn_sig_batch(wt_conn *c)
 {
 	unsigned n = wt_conn_sig_batch_len(c);
 	static uint32_t out[WT_SIG_CACHE_MAX * WT_SIG_REQ_FIELDS];
+	/* JS has the batch now: a prefetch (a record read while waiting) no longer joins it */
+	if (n) wt_sig_cache_seal(c->sig_cache);
 	for (unsigned i = 0; i < n; i++) {
 		const uint32_t *t = c->batch_tab + WT_SIG_REQ_FIELDS * i;
 		uint32_t *o = out + WT_SIG_REQ_FIELDS * i;
@@ -482,6 +484,14 @@ wt_conn_sig_verdict(wt_conn *c, unsigned i, int verdict)
 {
 	if (i >= wt_conn_sig_batch_len(c)) return WT_ERR_BAD_ARGUMENT;
 	return wt_engine_sig_verdict(&c->eng, i, verdict);
+}
+
+/* Rounds of verdicts (waits resumed) so far on this conn: 1 for a full handshake with a prefetched
+ * CertificateVerify / ServerKeyExchange, 2 without (wt_engine_sig_rounds). */
+EMSCRIPTEN_KEEPALIVE unsigned
+wt_conn_sig_rounds(wt_conn *c)
+{
+	return wt_engine_sig_rounds(&c->eng);
 }
 
 /* Re-run the waiting message with the verdicts given (unanswered: BearSSL). */

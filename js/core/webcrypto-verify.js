@@ -17,7 +17,13 @@
  *   RSA-PSS (rsae)           importKey('jwk'), saltLength = hash length, MGF1 same hash
  *
  * Imported keys are cached (public keys only, across connections) so an
- * intermediate seen again costs one verify.
+ * intermediate seen again costs one verify. Verdicts are remembered too
+ * (bounded, across connections): verifying is a pure function of the public
+ * request (scheme, key, signed bytes, signature), so the same request again
+ * (a chain's certificate signatures, seen on every connection to a server)
+ * takes its verdict without WebCrypto; a remembered verdict answers only a
+ * request equal to it byte for byte (scheme, key type, aux, key, msg, sig);
+ * only 1 and 0 are remembered, never "cannot".
  */
 
 import { lruGet } from './lru.js';
@@ -30,11 +36,26 @@ const PSS = { 0x0804: 4, 0x0805: 5, 0x0806: 6 };
 
 /** How many imported keys are kept (an LRU across connections). */
 const KEY_CACHE = 64;
+/** How many verdicts are kept (an LRU across connections; a chain's edges are a few per server). */
+const VERDICT_CACHE = 64;
 
 function base64url(bytes) {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The lookup string of a remembered verdict: the scheme, the lengths and the signature (then compared in full). */
+function verdictId(r) {
+  let s = `${r.scheme}:${r.keyType}:${r.aux}:${r.key.length}:${r.msg.length}:`;
+  for (let i = 0; i < r.sig.length; i++) s += String.fromCharCode(r.sig[i]);
+  return s;
 }
 
 function cacheKey(kind, hash, keyType, aux, key) {
@@ -77,6 +98,8 @@ export function webCryptoSigVerifier(subtle) {
   if (!subtle || typeof subtle.verify !== 'function' || typeof subtle.importKey !== 'function') return null;
   /** @type {Map<string, Promise<CryptoKey>>} */
   const keys = new Map();
+  /** @type {Map<string, { key: Uint8Array, msg: Uint8Array, verdict: number }>} */
+  const verdicts = new Map();
 
   function importKey(a, keyType, key, aux) {
     const id = cacheKey(a.kind, a.hash, keyType, aux, key);
@@ -99,9 +122,23 @@ export function webCryptoSigVerifier(subtle) {
   async function verifyOne(r) {
     const a = algorithmOf(r.scheme, r.keyType, r.key, r.aux);
     if (!a) return -1;
+    const id = verdictId(r);
+    const seen = verdicts.get(id);
+    if (seen && sameBytes(seen.msg, r.msg) && sameBytes(seen.key, r.key)) {
+      verdicts.delete(id);
+      verdicts.set(id, seen);
+      return seen.verdict;
+    }
     const k = await importKey(a, r.keyType, r.key, r.aux);
     const ok = await subtle.verify(a.verifyAlg, k, r.sig, r.msg);
-    return ok === true ? 1 : ok === false ? 0 : -1;
+    const verdict = ok === true ? 1 : ok === false ? 0 : -1;
+    if (verdict !== -1) {
+      // the request's bytes are the batch's own copies (js/core/engine.js sigBatch): kept as they are
+      verdicts.delete(id);
+      verdicts.set(id, { key: r.key, msg: r.msg, verdict });
+      if (verdicts.size > VERDICT_CACHE) verdicts.delete(verdicts.keys().next().value);
+    }
+    return verdict;
   }
 
   return function webCryptoVerifyBatch(requests) {

@@ -1158,6 +1158,102 @@ test_sig_cache(void)
 	CHECK(log.calls == 0 && sc.n == WT_SIG_CACHE_MAX);
 }
 
+/*
+ * Prefetch (wt_sig_prefetch, the next message's signature put into the batch
+ * while the current message waits): it records the request like a check that
+ * waits, but decides nothing (no verdict, BearSSL never runs, the run's
+ * `waiting` untouched); a prefetched verdict answers only the very request
+ * that was prefetched: a "invalid" given for it does not answer another
+ * message, which waits for its own verdict; nothing joins a sealed batch (the
+ * host took it); the bounds hold.
+ */
+static void
+test_sig_prefetch(void)
+{
+	static const uint8_t msg[] = "CertificateVerify content A";
+	static const uint8_t msg2[] = "CertificateVerify content B";
+	static wt_sig_cache sc;
+	br_ec_private_key sk;
+	br_ec_public_key pub;
+	uint8_t kbuf[32], pbuf[65], h[32], sig[80];
+	br_x509_pkey xk;
+	struct hook_log log;
+	wt_sig_native nv = { test_hook, &log, &sc };
+	size_t sl, i;
+
+	for (i = 0; i < 32; i ++) kbuf[i] = (uint8_t)(i + 3);
+	sk.curve = BR_EC_secp256r1;
+	sk.x = kbuf;
+	sk.xlen = 32;
+	CHECK(br_ec_all_m31.mulgen(pbuf, kbuf, 32, BR_EC_secp256r1) == 65);
+	pub.curve = BR_EC_secp256r1;
+	pub.q = pbuf;
+	pub.qlen = 65;
+	xk.key_type = BR_KEYTYPE_EC;
+	xk.key.ec = pub;
+	hash_msg(&br_sha256_vtable, msg, sizeof msg, h);
+	sl = br_ecdsa_i31_sign_asn1(&br_ec_all_m31, &br_sha256_vtable, h, &sk, sig);
+	CHECK(sl > 0);
+
+	/* the prefetch joins the batch; the run's `waiting` is the run's own */
+	memset(&sc, 0, sizeof sc);
+	memset(&log, 0, sizeof log);
+	log.answer = WT_SIG_NATIVE_PENDING;
+	CHECK(wt_sig_prefetch(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 1);
+	CHECK(sc.n == 1 && wt_sig_cache_batch(&sc) == 1 && sc.waiting == 0 && log.calls == 1);
+	/* prefetched twice: one slot */
+	CHECK(wt_sig_prefetch(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 1);
+	CHECK(sc.n == 1 && log.calls == 1);
+	/* a hook that cannot answer: nothing recorded, and no BearSSL verdict either (nothing is decided) */
+	log.answer = WT_SIG_NATIVE_CANNOT;
+	CHECK(wt_sig_prefetch(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg2, sizeof msg2, sig, sl) == 0);
+	CHECK(sc.n == 1);
+	/* sealed (the host took the batch): nothing joins it, the hook is not asked */
+	log.answer = WT_SIG_NATIVE_PENDING;
+	log.calls = 0;
+	wt_sig_cache_seal(&sc);
+	CHECK(wt_sig_prefetch(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg2, sizeof msg2, sig, sl) == 0);
+	CHECK(sc.n == 1 && log.calls == 0);
+	/* a real check still records (the seal is about prefetches only); then the host says
+	 * "invalid" for the prefetched request (its signature is in fact valid: the host's word) */
+	CHECK(wt_sig_cache_verdict(&sc, 0, 0) == 0);
+	wt_sig_cache_next_round(&sc);
+	CHECK(sc.sealed == 0);
+
+	/* the handler's own request, identical: the prefetched verdict answers it, the hook not asked */
+	log.calls = 0;
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == WT_ERR_BAD_SIGNATURE);
+	CHECK(log.calls == 0);
+	/* a different message (the handler built another request): the "invalid" is not applied to it;
+	 * it misses and waits for its own verdict (one more round) */
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg2, sizeof msg2, sig, sl) == WT_SIG_WAIT);
+	CHECK(log.calls == 1 && sc.waiting == 1 && wt_sig_cache_batch(&sc) == 1);
+	CHECK(wt_sig_cache_verdict(&sc, 0, -1) == 0);   /* cannot: BearSSL decides on the re-run */
+	wt_sig_cache_next_round(&sc);
+	CHECK(wt_sig_verify_req(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg2, sizeof msg2, sig, sl) == WT_ERR_BAD_SIGNATURE);
+	CHECK(log.calls == 1);
+
+	/* the bounds: a full cache or the last round takes no prefetch */
+	memset(&sc, 0, sizeof sc);
+	sc.n = WT_SIG_CACHE_MAX;
+	sc.base = WT_SIG_CACHE_MAX;
+	log.calls = 0;
+	CHECK(wt_sig_prefetch(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0);
+	memset(&sc, 0, sizeof sc);
+	sc.rounds = WT_SIG_ROUNDS_MAX;
+	CHECK(wt_sig_prefetch(&nv, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0);
+	CHECK(log.calls == 0 && sc.n == 0);
+	/* no cache (a synchronous verifier): never */
+	{
+		wt_sig_native nc = { test_hook, &log, NULL };
+		CHECK(wt_sig_prefetch(&nc, WT_SIGV_TLS13, 0x0403, &xk, msg, sizeof msg, sig, sl) == 0);
+		CHECK(log.calls == 0);
+	}
+	/* a request the check itself refuses (scheme unusable with this key): not prefetched */
+	CHECK(wt_sig_prefetch(&nv, WT_SIGV_TLS13, 0x0503, &xk, msg, sizeof msg, sig, sl) == 0);
+	CHECK(log.calls == 0 && sc.n == 0);
+}
+
 #ifndef WT_TEST_NO_RSA_KEYGEN
 /* RSA PKCS#1 v1.5 is encode-and-compare: a DigestInfo without its NULL parameters is refused. */
 static void
@@ -1303,6 +1399,7 @@ main(int argc, char **argv)
 	test_kex_direct();
 	test_sig_hook_direct();
 	test_sig_cache();
+	test_sig_prefetch();
 #ifndef WT_TEST_NO_RSA_KEYGEN
 	test_pss_generated();
 	test_pkcs1_strict();

@@ -23,6 +23,7 @@
 #include <string.h>
 #include "wt_engine.h"
 #include "wt_keysched12.h"
+#include "wt_x509.h"
 #include "wt_bytes.h"
 #include "wt_test.h"
 
@@ -59,6 +60,10 @@ test_rng(void *ctx, uint8_t *out, size_t len)
 typedef struct {
 	uint8_t cert[2048];
 	size_t cert_len;
+	uint8_t chain_cert[2048];           /* the same key, issued by the test CA */
+	size_t chain_cert_len;
+	uint8_t ca[2048];
+	size_t ca_len;
 	br_ec_private_key sk;
 	uint8_t sk_buf[BR_EC_KBUF_PRIV_MAX_SIZE];
 } server_identity;
@@ -78,6 +83,8 @@ load_identity(server_identity *id)
 	id->sk.x = id->sk_buf;
 	id->sk.xlen = k->xlen;
 	id->cert_len = load("server-p256.cert.der", id->cert, sizeof id->cert);
+	id->chain_cert_len = load("server-p256-byca.cert.der", id->chain_cert, sizeof id->chain_cert);
+	id->ca_len = load("ca-p256.cert.der", id->ca, sizeof id->ca);
 }
 
 /* The scripted server's view of one connection. */
@@ -94,6 +101,10 @@ typedef struct {
 	wt_record_dir rd, wr;               /* server's read (client→server) and write directions */
 	uint8_t out[4096];                  /* server flight being built */
 	size_t out_len;
+	size_t msg_end[8];                  /* split: where each message of the flight ends */
+	size_t num_msgs;
+	uint8_t rest[4096 + 64];            /* what the engine did not take while it waited for verdicts */
+	size_t rest_len;
 } session;
 
 static const br_hash_class *
@@ -137,6 +148,7 @@ put_msg(session *s, unsigned type, const uint8_t *body, size_t len)
 	if (len) memcpy(m + 4, body, len);
 	if (type != WT_HS_HELLO_REQUEST) th_add(s, m, 4 + len);
 	s->out_len += 4 + len;
+	if (s->num_msgs < 8) s->msg_end[s->num_msgs++] = s->out_len;
 }
 
 /* Feed bytes to the engine. \return the engine's status. */
@@ -146,6 +158,12 @@ feed(session *s, const uint8_t *p, size_t n)
 	while (n) {
 		size_t room;
 		uint8_t *w = wt_engine_recv_buf(&s->e, &room);
+		if ((!w || room == 0) && wt_engine_sig_waiting(&s->e) && s->rest_len + n <= sizeof s->rest) {
+			/* waiting for verdicts, input stopped: kept for after the resume (feed_rest) */
+			memcpy(s->rest + s->rest_len, p, n);
+			s->rest_len += n;
+			return 0;
+		}
 		if (!w || room == 0) return wt_engine_error(&s->e) ? wt_engine_error(&s->e) : -1;
 		if (room > n) room = n;
 		memcpy(w, p, room);
@@ -157,17 +175,45 @@ feed(session *s, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Wrap the pending flight into one plaintext handshake record and feed it. */
+/* Feed what was kept while the engine waited. */
+static int
+feed_rest(session *s)
+{
+	uint8_t tmp[sizeof s->rest];
+	size_t n = s->rest_len;
+	memcpy(tmp, s->rest, n);
+	s->rest_len = 0;
+	return feed(s, tmp, n);
+}
+
+/*
+ * Wrap the pending flight into plaintext handshake records and feed them:
+ * one record, or (split) one per message, messages [from, to) of it only.
+ */
+static int
+feed_msgs(session *s, int split, size_t from, size_t to)
+{
+	uint8_t rec[8 * 5 + sizeof s->out];
+	size_t n = 0;
+	for (size_t i = from; i < to; i++) {
+		size_t a = i ? s->msg_end[i - 1] : 0;
+		size_t b = split ? s->msg_end[i] : s->msg_end[to - 1];
+		rec[n] = 22; rec[n + 1] = 3; rec[n + 2] = 3;
+		wt_put_u16(rec + n + 3, (uint32_t)(b - a));
+		memcpy(rec + n + 5, s->out + a, b - a);
+		n += 5 + b - a;
+		if (!split) break;
+	}
+	return feed(s, rec, n);
+}
+
 static int
 feed_flight(session *s)
 {
-	uint8_t rec[5 + sizeof s->out];
-	rec[0] = 22; rec[1] = 3; rec[2] = 3;
-	wt_put_u16(rec + 3, (uint32_t)s->out_len);
-	memcpy(rec + 5, s->out, s->out_len);
-	size_t n = 5 + s->out_len;
+	int err = feed_msgs(s, 0, 0, s->num_msgs);
 	s->out_len = 0;
-	return feed(s, rec, n);
+	s->num_msgs = 0;
+	return err;
 }
 
 /* Take everything the engine wants to send. */
@@ -195,7 +241,14 @@ typedef struct {
 	int verdict;
 	int corrupt_ske;            /* flip a bit of the ServerKeyExchange signature's s */
 	int eof_while_waiting;      /* the transport ends while the verdict is awaited */
+	int chain;                  /* verify the chain (server-p256-byca.cert.der to the CA ca-p256.cert.der) */
+	int split;                  /* each server handshake message in its own record (as OpenSSL sends them) */
+	int seal_after_cert;        /* split: the host takes the batch before the ServerKeyExchange's record arrives */
+	int edge_verdict;           /* chain: the verdict fed for the chain's edge (request 0) */
+	int alert_after_cert;       /* split: a warning alert record between the Certificate and the ServerKeyExchange */
 } scenario;
+
+static wt_sig_cache cache;   /* caller-owned, as the engine requires for PENDING */
 
 /* A native verifier that answers every request later (asynchronous), recording what it was asked. */
 static struct { int calls; uint16_t scheme; size_t msg_len, sig_len; } pend_log;
@@ -233,8 +286,17 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 	cfg.flags = WT_FLAG_INSECURE_SKIP_VERIFY | sc->flags;
 	cfg.min_version = sc->min_version;
 	cfg.max_version = sc->max_version;
+	static br_x509_trust_anchor anchors[2];
+	static uint8_t arena[4096];
+	if (sc->chain) {
+		wt_trust_store ts;
+		wt_trust_init(&ts, anchors, 2, arena, sizeof arena);
+		CHECK(wt_trust_add(&ts, id->ca, id->ca_len) == 1);
+		cfg.flags &= ~(uint32_t)WT_FLAG_INSECURE_SKIP_VERIFY;
+		cfg.anchors = anchors;
+		cfg.num_anchors = ts.num;
+	}
 	if (sc->pending) {
-		static wt_sig_cache cache;   /* caller-owned, as the engine requires for PENDING */
 		memset(&cache, 0, sizeof cache);
 		cfg.sig_native.fn = pend_hook;
 		cfg.sig_native.cache = &cache;
@@ -271,8 +333,8 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 	/* Certificate */
 	w = wt_writer_of(body, sizeof body);
 	size_t l = wt_w_open(&w, 3);
-	wt_w_u24(&w, (uint32_t)id->cert_len);
-	wt_w_bytes(&w, id->cert, id->cert_len);
+	wt_w_u24(&w, (uint32_t)(sc->chain ? id->chain_cert_len : id->cert_len));
+	wt_w_bytes(&w, sc->chain ? id->chain_cert : id->cert, sc->chain ? id->chain_cert_len : id->cert_len);
 	wt_w_close(&w, l, 3);
 	CHECK(!w.bad);
 	put_msg(s, WT_HS_CERTIFICATE, body, w.len);
@@ -303,18 +365,66 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 
 	/* ServerHelloDone */
 	put_msg(s, WT_HS_SERVER_HELLO_DONE, NULL, 0);
-	int err = feed_flight(s);
-	if (err) return err;
-	if (sc->pending) {
-		/* waiting: one request (the SKE signature), nothing sent, no input taken, state unchanged */
-		size_t n = 1;
+	int err;
+	int two_rounds = sc->seal_after_cert || sc->alert_after_cert;
+	if (sc->alert_after_cert) {
+		/* the alert is not read ahead (an unprotected record of another type waits for the resume):
+		 * no prefetch, two rounds; processed after the Certificate, between messages, it is harmless */
+		static const uint8_t warning[7] = { 21, 3, 3, 0, 2, 1, 112 };   /* unrecognized_name */
+		err = feed_msgs(s, 1, 0, 2);
+		if (!err) err = feed(s, warning, sizeof warning);
+		if (!err) err = feed_msgs(s, 1, 2, s->num_msgs);
+		s->out_len = 0;
+		s->num_msgs = 0;
+	} else if (sc->seal_after_cert) {
+		/* ServerHello and Certificate arrive; the host takes the batch (the chain's edge); then the rest */
+		err = feed_msgs(s, 1, 0, 2);
+		if (err) return err;
 		CHECK(wt_engine_sig_waiting(&s->e) == 1);
-		CHECK(pend_log.calls == 1 && pend_log.scheme == WT_SIG_ECDSA_SECP256R1_SHA256
+		wt_sig_cache_seal(&cache);
+		err = feed_msgs(s, 1, 2, s->num_msgs);
+		s->out_len = 0;
+		s->num_msgs = 0;
+	} else if (sc->split) {
+		err = feed_msgs(s, 1, 0, s->num_msgs);
+		s->out_len = 0;
+		s->num_msgs = 0;
+	} else {
+		err = feed_flight(s);
+	}
+	if (err) return err;
+	if (sc->pending && two_rounds) {
+		/* round 1: the edge only (the batch was taken before the ServerKeyExchange came, or an alert
+		 * record stopped the read-ahead: not prefetched) */
+		size_t n = 1;
+		CHECK(wt_engine_sig_waiting(&s->e) == 1 && pend_log.calls == 1);
+		CHECK(wt_engine_recv_buf(&s->e, &n) == NULL && n == 0);
+		CHECK(wt_engine_state(&s->e) == WT_ST_TLS12_WAIT_CERT);
+		CHECK(wt_engine_sig_verdict(&s->e, 0, sc->edge_verdict) == 0);
+		err = wt_engine_sig_resume(&s->e);
+		if (!err) err = feed_rest(s);
+		if (err) return err;
+		CHECK(wt_engine_sig_rounds(&s->e) == 1);
+		/* round 2: the ServerKeyExchange, as before the prefetch */
+		CHECK(wt_engine_sig_waiting(&s->e) == 1 && pend_log.calls == 2);
+		CHECK(wt_engine_state(&s->e) == WT_ST_TLS12_WAIT_SKE);
+	}
+	if (sc->pending) {
+		/* waiting: the SKE signature's request (with the chain: after the edge's, in the same
+		 * batch, prefetched while the Certificate waits), nothing sent, no input taken, state unchanged */
+		size_t n = 1;
+		unsigned want = sc->chain && !two_rounds ? 2 : 1;
+		unsigned calls = sc->chain ? 2 : 1;
+		CHECKF(wt_engine_sig_waiting(&s->e) == want, "batch of %u (want %u)", wt_engine_sig_waiting(&s->e), want);
+		CHECK(pend_log.calls == (int)calls && pend_log.scheme == WT_SIG_ECDSA_SECP256R1_SHA256
 			&& pend_log.msg_len == 64 + params_len && pend_log.sig_len == 64);
 		CHECK(wt_engine_send_buf(&s->e, &n) == NULL || n == 0);
 		CHECK(wt_engine_recv_buf(&s->e, &n) == NULL && n == 0);
-		CHECK(wt_engine_state(&s->e) == WT_ST_TLS12_WAIT_SKE && wt_engine_error(&s->e) == 0);
-		CHECK(wt_engine_sig_verdict(&s->e, 1, 1) == WT_ERR_BAD_ARGUMENT);   /* no such request */
+		CHECK(wt_engine_state(&s->e) == (sc->chain && !two_rounds ? WT_ST_TLS12_WAIT_CERT : WT_ST_TLS12_WAIT_SKE)
+			&& wt_engine_error(&s->e) == 0);
+		CHECK(wt_engine_sig_verdict(&s->e, want, 1) == WT_ERR_BAD_ARGUMENT);   /* no such request */
+		if (want == 2) CHECK(wt_engine_sig_verdict(&s->e, 0, sc->edge_verdict) == 0);
+		unsigned ske = want - 1;
 		if (sc->eof_while_waiting) {
 			CHECK(wt_engine_eof(&s->e) == WT_ERR_TRUNCATED);
 			CHECK(wt_engine_sig_waiting(&s->e) == 0);
@@ -322,13 +432,20 @@ run_handshake(session *s, const server_identity *id, const scenario *sc)
 			return wt_engine_sig_resume(&s->e);
 		}
 		if (sc->verdict != 2) {
-			CHECK(wt_engine_sig_verdict(&s->e, 0, sc->verdict) == 0);
-			CHECK(wt_engine_sig_verdict(&s->e, 0, 1) == WT_ERR_BAD_ARGUMENT);   /* once only */
+			CHECK(wt_engine_sig_verdict(&s->e, ske, sc->verdict) == 0);
+			CHECK(wt_engine_sig_verdict(&s->e, ske, 1) == WT_ERR_BAD_ARGUMENT);   /* once only */
 		}
+		unsigned rounds = wt_engine_sig_rounds(&s->e);
 		err = wt_engine_sig_resume(&s->e);
-		CHECK(pend_log.calls == 1);    /* the re-run found the verdict: not asked again */
+		CHECK(pend_log.calls == (int)calls);    /* the re-run found the verdicts: not asked again */
+		/* one round more; with the chain (prefetch) that is the handshake's only one */
+		CHECK(wt_engine_sig_rounds(&s->e) == rounds + 1);
+		if (sc->chain) CHECK(wt_engine_sig_rounds(&s->e) == (two_rounds ? 2u : 1u));
 		if (err) return err;
 		CHECK(wt_engine_sig_waiting(&s->e) == 0);
+		/* records kept while the engine waited (split: up to the ServerHelloDone) */
+		err = feed_rest(s);
+		if (err) return err;
 	}
 
 	/* The client's flight: ClientKeyExchange (plain), CCS, Finished (protected). */
@@ -523,11 +640,19 @@ test_async_verify(const server_identity *id)
 		{ 2, 1, 0, WT_ERR_BAD_SIGNATURE },
 		{ 1, 0, 1, WT_ERR_TRUNCATED },
 	};
+	/* mode 0: chain checks off, the ServerKeyExchange alone waits; 1: the chain verified, its edge and the
+	 * prefetched ServerKeyExchange in one batch (the flight in one record); 2: the same with one record per
+	 * message (read while the Certificate waits); 3: the batch taken before the ServerKeyExchange's record
+	 * came: not prefetched, two rounds as before; 4: a warning alert record after the Certificate's stops the
+	 * read-ahead (kept for after the resume, where it is between messages): two rounds, and it connects */
+	for (int mode = 0; mode < 5; mode++)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		scenario sc = { .suite = WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .pending = 1,
-			.verdict = cases[i].verdict, .corrupt_ske = cases[i].corrupt, .eof_while_waiting = cases[i].eof };
+			.verdict = cases[i].verdict, .corrupt_ske = cases[i].corrupt, .eof_while_waiting = cases[i].eof,
+			.chain = mode > 0, .split = mode >= 2, .seal_after_cert = mode == 3, .alert_after_cert = mode == 4,
+			.edge_verdict = 1 };
 		int err = run_handshake(&sess, id, &sc);
-		CHECKF(err == cases[i].want, "async case %zu: err %d (%s)", i, err, wt_engine_error_detail(&sess.e));
+		CHECKF(err == cases[i].want, "async mode %d case %zu: err %d (%s)", mode, i, err, wt_engine_error_detail(&sess.e));
 		if (cases[i].want == 0) {
 			CHECK(wt_engine_state(&sess.e) == WT_ST_CONNECTED);
 			exchange_data(&sess);
