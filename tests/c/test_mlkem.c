@@ -17,8 +17,9 @@
  * format of test_crypto_vectors.c, and tests/node/mlkem-wasm.test.mjs
  * compares them with the same program built with emcc.
  *
- * `test_mlkem [root] --bench` instead times KeyGen, Encaps and Decaps (and,
- * for scale, an X25519 key generation + shared secret through wt_kex).
+ * `test_mlkem [root] --bench` instead times KeyGen, Encaps, Decaps and
+ * dk_from_seed (DkSeed), the hybrid row's derive (HybDerive), and, for
+ * scale, an X25519 key generation + shared secret through wt_kex.
  *
  * Vectors are read from <root>/tests/vectors/wycheproof (root: argv, else
  * WT_SOURCE_DIR). Test-only code: files are read into heap buffers.
@@ -681,14 +682,18 @@ now_us(void)
 static void
 bench(int iters)
 {
-	uint8_t seed[64], m[32], ss[32];
-	const char *names[3] = { "KeyGen", "Encaps", "Decaps" };
+	uint8_t seed[64], seed3[64], m[32], ss[32];
+	static uint8_t ek3[WT_MLKEM768_EK_LEN], dk3[WT_MLKEM768_DK_LEN];
+	const char *names[4] = { "KeyGen", "Encaps", "Decaps", "DkSeed" };
 
 	memset(seed, 7, sizeof seed);
 	memset(m, 9, sizeof m);
 	wt_mlkem768_keygen_derand(ek, dk, seed, sizeof seed);
 	wt_mlkem768_encaps_derand(ct, ss, ek, sizeof ek, m);
-	for (int op = 0; op < 3; op++) {
+	/* DkSeed: wt_mlkem768_dk_from_seed with a fixed seed and its ek (the real path). */
+	memset(seed3, 5, sizeof seed3);
+	wt_mlkem768_keygen_derand(ek3, dk3, seed3, sizeof seed3);
+	for (int op = 0; op < 4; op++) {
 		double best = 1e30;
 		unsigned long long cyc = 0;
 		for (int round = 0; round < 5; round++) {
@@ -701,7 +706,8 @@ bench(int iters)
 				m[0] = (uint8_t)i;
 				if (op == 0) wt_mlkem768_keygen_derand(ek, dk, seed, sizeof seed);
 				else if (op == 1) wt_mlkem768_encaps_derand(ct, ss, ek, sizeof ek, m);
-				else wt_mlkem768_decaps(ss, ct, sizeof ct, dk, sizeof dk);
+				else if (op == 2) wt_mlkem768_decaps(ss, ct, sizeof ct, dk, sizeof dk);
+				else wt_mlkem768_dk_from_seed(dk3, ek3, sizeof ek3, seed3, sizeof seed3);
 			}
 			double us = (now_us() - t0) / iters;
 #ifdef HAVE_RDTSC
