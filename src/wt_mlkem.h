@@ -14,11 +14,12 @@
  * Every function returns 0 or a WT_ERR_* code (wt_error.h). On failure the
  * outputs are zeroed. Outputs must not overlap inputs.
  *
- * Constant time: KeyGen, Encaps and Decaps branch and index memory only on
- * public values (lengths, the public matrix seed rho, the encapsulation key,
- * the ciphertext). Secret coefficients are reduced with Barrett reduction,
- * compressed by multiply-and-shift (no division), and Decaps compares the
- * re-encryption and selects the real or the rejection key with masks.
+ * Constant time: KeyGen, dk_from_seed, Encaps and Decaps branch and index
+ * memory only on public values (lengths, the public matrix seed rho, the
+ * encapsulation key, the ciphertext). Secret coefficients are reduced with
+ * Barrett reduction, compressed by multiply-and-shift (no division), and
+ * Decaps compares the re-encryption and selects the real or the rejection
+ * key with masks.
  * tests/c/ct/ checks this under valgrind (docs/SECURITY.md).
  */
 #ifndef WT_MLKEM_H
@@ -50,7 +51,7 @@ int wt_mlkem768_keygen_derand(uint8_t ek[WT_MLKEM768_EK_LEN], uint8_t dk[WT_MLKE
  * A_hat and product A_hat s_hat + e_hat (FIPS 203 Algorithms 13 and 16):
  * dk = ByteEncode12(s_hat) || ek || H(ek) || z, where s_hat = NTT(s),
  * s[i] = SamplePolyCBD_2(PRF(sigma, i)) and (rho, sigma) = G(d || 3).
- * About a third of KeyGen's work (no SampleNTT, no e, no t).
+ * About 30% of KeyGen's time (no SampleNTT, no e, no t; bench DkSeed).
  *
  * Precondition: ek is the output of wt_mlkem768_keygen_derand(seed) — the
  * caller's own key, kept since it was generated (e.g. the key share it
