@@ -19,8 +19,8 @@
 //    build/wasm/test_mlkem_wasm.cjs --bench; with them, what sharing the X25519 key between the two
 //    shares saves per handshake;
 // 4. the wasm size ML-KEM + SHA-3 cost: build/wasm's link of js/dist/wasmtls.wasm repeated in a
-//    temporary directory, once as is and once with wt_mlkem768_keygen_derand / wt_mlkem768_decaps
-//    replaced by stubs (so the linker leaves wt_mlkem.o and wt_sha3.o out): the difference, raw and gzip -9.
+//    temporary directory, once as is and once with wt_mlkem768_keygen_derand / wt_mlkem768_dk_from_seed /
+//    wt_mlkem768_decaps replaced by stubs (so the linker leaves wt_mlkem.o and wt_sha3.o out): the difference, raw and gzip -9.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -104,7 +104,7 @@ function mlkemWasmTimes(simd) {
   return { build: path.relative(ROOT, path.dirname(f)), ...Object.fromEntries([...out.matchAll(/bench (\w+)\s+([\d.]+) us\/op/g)].map((m) => [m[1], Number(m[2])])) };
 }
 
-/** The wasm size of ML-KEM + SHA-3: relink build/wasm's module with and without them (stubs for the two entry points wt_kex.c calls). */
+/** The wasm size of ML-KEM + SHA-3: relink build/wasm's module with and without them (stubs for the three entry points wt_kex.c calls). */
 function mlkemSize() {
   const dir = path.join(ROOT, 'build/wasm');
   const linkTxt = path.join(dir, 'CMakeFiles/wasmtls_wasm.dir/link.txt');
@@ -118,6 +118,9 @@ function mlkemSize() {
 #include <stdint.h>
 int wt_mlkem768_keygen_derand(uint8_t ek[1184], uint8_t dk[2400], const uint8_t *seed, size_t seed_len);
 int wt_mlkem768_decaps(uint8_t ss[32], const uint8_t *ct, size_t ct_len, const uint8_t *dk, size_t dk_len);
+int wt_mlkem768_dk_from_seed(uint8_t dk[2400], const uint8_t *ek, size_t ek_len, const uint8_t *seed, size_t seed_len);
+int wt_mlkem768_dk_from_seed(uint8_t dk[2400], const uint8_t *ek, size_t ek_len, const uint8_t *seed, size_t seed_len)
+{ (void)dk; (void)ek; (void)ek_len; (void)seed; (void)seed_len; return -1; }
 int wt_mlkem768_keygen_derand(uint8_t ek[1184], uint8_t dk[2400], const uint8_t *seed, size_t seed_len)
 { (void)ek; (void)dk; (void)seed; (void)seed_len; return -1; }
 int wt_mlkem768_decaps(uint8_t ss[32], const uint8_t *ct, size_t ct_len, const uint8_t *dk, size_t dk_len)
@@ -210,10 +213,12 @@ export async function pqBench({ quick = false, log = (...a) => process.stderr.wr
   const kem = mlkemWasmTimes(/simd/.test(starts.wasmBuild));
   R.keygen = { ...starts, mlkem: kem };
   if (kem.KeyGen != null) {
-    // The client's hybrid work per handshake: KeyGen at the ClientHello, KeyGen again (dk is re-expanded
-    // from the 64-byte seed rather than kept: 96 bytes of private state instead of 2400 + 32) and Decaps
-    // at the ServerHello; the X25519 part is the work of an x25519 handshake.
-    R.keygen.mlkemUsPerHandshake = r2(2 * kem.KeyGen + kem.Decaps);
+    // The client's hybrid work per handshake: KeyGen at the ClientHello, then at the ServerHello dk
+    // rebuilt from the 64-byte seed and the ek sent (wt_mlkem768_dk_from_seed, "DkSeed": 96 bytes of
+    // private state instead of 2400 + 32; before it, a second KeyGen) and Decaps; the X25519 part is
+    // the work of an x25519 handshake.
+    R.keygen.mlkemRebuild = kem.DkSeed != null ? 'DkSeed' : 'KeyGen';
+    R.keygen.mlkemUsPerHandshake = r2(kem.KeyGen + (kem.DkSeed ?? kem.KeyGen) + kem.Decaps);
   }
   // an x25519 share with a key of its own = one X25519 keygen more: about half of "keygen + shared"
   // (both one scalar multiplication); wt_conn_start with x25519 alone (keygen + ClientHello) bounds it above
@@ -237,7 +242,7 @@ export function pqLines(P) {
   const s = k.usPerStart;
   L.push(`  wasm (${k.wasmBuild}) wt_conn_start = key share(s) + ClientHello, us: default ${s.default}, hybrid only ${s['hybrid only']}, x25519 ${s.x25519}`);
   if (k.mlkemUsPerHandshake != null) {
-    L.push(`  ML-KEM-768 in wasm (${k.mlkem.build}): KeyGen ${k.mlkem.KeyGen} us, Decaps ${k.mlkem.Decaps} us; per hybrid handshake 2 KeyGen + Decaps = ${k.mlkemUsPerHandshake} us; X25519 keygen + shared ${k.mlkem.X25519} us`);
+    L.push(`  ML-KEM-768 in wasm (${k.mlkem.build}): KeyGen ${k.mlkem.KeyGen} us, Decaps ${k.mlkem.Decaps} us${k.mlkem.DkSeed != null ? `, dk from seed ${k.mlkem.DkSeed} us` : ''}; per hybrid handshake KeyGen + ${k.mlkemRebuild === 'DkSeed' ? 'dk from seed' : 'KeyGen'} + Decaps = ${k.mlkemUsPerHandshake} us; X25519 keygen + shared ${k.mlkem.X25519} us`);
   }
   L.push(`  one X25519 key for both shares: the x25519 share beside the hybrid costs ${k.sharedSecondShareUs} us (default - hybrid only); a key of its own would cost one X25519 keygen more: ~${k.sharingSavesUs} us (half of X25519 keygen + shared; at most ${k.sharingSavesAtMostUs} us, wt_conn_start with x25519 alone), ${P.handshake.x25519 ? ((k.sharingSavesUs / 1000 / P.handshake.x25519.cpuMsPerHandshake) * 100).toFixed(1) : '?'}% of an x25519 handshake's CPU`);
   const z = P.size;

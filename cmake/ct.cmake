@@ -3,7 +3,7 @@
 # itself with -DWT_CTGRIND at the library's optimisation level, without
 # sanitizers (valgrind cannot run ASan code), so the compiler of each build
 # dir (gcc in build/native, clang in build/asan) is checked.
-#   ct_mlkem               KeyGen (d, z secret), Encaps (m secret), Decaps
+#   ct_mlkem               KeyGen and dk_from_seed (d, z secret), Encaps (m secret), Decaps
 #                          (dk_PKE and z secret; valid and rejected ciphertexts)
 #   ct_mlkem_leaky         the same check on a deliberately leaky Decaps
 #                          (early-exit comparison): expected to fail (WILL_FAIL)
@@ -22,7 +22,7 @@ if(WT_VALGRIND_INCLUDE)
   target_compile_definitions(ct_mlkem PRIVATE WT_CTGRIND=1)
   # DWARF 4: valgrind 3.19 cannot read clang 14's default DWARF 5.
   target_compile_options(ct_mlkem PRIVATE ${WT_WARNINGS} -gdwarf-4)
-  add_test(NAME ct_mlkem COMMAND sh ${WT_CT_RUN} clean $<TARGET_FILE:ct_mlkem> keygen encaps decaps)
+  add_test(NAME ct_mlkem COMMAND sh ${WT_CT_RUN} clean $<TARGET_FILE:ct_mlkem> keygen dk-from-seed encaps decaps)
   add_test(NAME ct_mlkem_leaky COMMAND sh ${WT_CT_RUN} clean $<TARGET_FILE:ct_mlkem> leak-branch)
   set_tests_properties(ct_mlkem_leaky PROPERTIES WILL_FAIL TRUE ENVIRONMENT WT_CT_WILL_FAIL=1)
   add_test(NAME ct_mlkem_catches_leaks COMMAND sh -c

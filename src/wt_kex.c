@@ -15,8 +15,9 @@
  *              server share ct || X25519 public (1120), shared secret
  *              ML-KEM ss || X25519 ss (64). TLS 1.3 only. The private state
  *              is the 64-byte ML-KEM seed d || z followed by the X25519
- *              scalar (96 bytes); dk (2400) is re-expanded from the seed in
- *              derive and wiped there.
+ *              scalar (96 bytes); dk (2400) is rebuilt in derive from the
+ *              seed and the ek held in kx->pub (wt_mlkem768_dk_from_seed:
+ *              s_hat only, no second KeyGen) and wiped there.
  *
  * The groups are one table (wt_groups): a row names its sizes and its
  * keygen / set-private / shared-secret functions. The public wt_kex_*
@@ -225,7 +226,6 @@ static int
 wt_hyb_derive(const wt_group *g, const wt_kex *kx, const uint8_t *peer, size_t peer_len,
 	uint8_t *shared, size_t *shared_len)
 {
-	uint8_t ek[WT_MLKEM768_EK_LEN];
 	uint8_t dk[WT_MLKEM768_DK_LEN];
 	uint8_t ss[WT_HYB_SHARED];
 	uint8_t pt[32];
@@ -234,19 +234,20 @@ wt_hyb_derive(const wt_group *g, const wt_kex *kx, const uint8_t *peer, size_t p
 	int err;
 
 	(void)g;
-	if (kx->priv_len != WT_HYB_PRIV) {
+	if (kx->priv_len != WT_HYB_PRIV || kx->pub_len != WT_HYB_PUB) {
 		return WT_ERR_BAD_ARGUMENT;
 	}
 	/* Exactly ct (1088) || X25519 public (32): anything else is illegal_parameter. */
 	if (peer == NULL || peer_len != WT_HYB_PEER) {
 		return WT_ERR_ILLEGAL_PARAMETER;
 	}
-	err = wt_mlkem768_keygen_derand(ek, dk, kx->priv, WT_HYB_SEED);
+	/* dk from the seed and the ek we sent (kx->pub, computed from that seed
+	 * by wt_hyb_compute_public and unchanged since): no second KeyGen. */
+	err = wt_mlkem768_dk_from_seed(dk, kx->pub, WT_MLKEM768_EK_LEN, kx->priv, WT_HYB_SEED);
 	if (!err) {
 		err = wt_mlkem768_decaps(ss, peer, WT_MLKEM768_CT_LEN, dk, sizeof dk);
 	}
 	wt_wipe(dk, sizeof dk);
-	wt_wipe(ek, sizeof ek);
 	if (err) {
 		wt_wipe(ss, sizeof ss);
 		return err == WT_ERR_ILLEGAL_PARAMETER ? err : WT_ERR_INTERNAL;

@@ -317,24 +317,36 @@ hash_g(uint8_t out[64], const uint8_t *a, size_t a_len, const uint8_t *b, size_t
 
 /* ----------------------------------------------------------- K-PKE (§5) */
 
+/*
+ * K-PKE.KeyGen (Algorithm 13) lines 1-12, the secret half: (rho, sigma) =
+ * G(d || k) into rs, and s_hat[i] = NTT(SamplePolyCBD(PRF(sigma, i))).
+ * rho is declared public (it goes into ek). The caller wipes rs and s.
+ */
+static void
+kpke_secret(uint8_t rs[64], poly s[K], const uint8_t d[32])
+{
+	uint8_t kbyte = K;
+
+	hash_g(rs, d, 32, &kbyte, 1);
+	WT_CT_PUBLIC(rs, 32);      /* rho is published in ek */
+	for (unsigned i = 0; i < K; i++) {
+		sample_cbd2(&s[i], rs + 32, (uint8_t)i);
+		ntt(&s[i]);
+	}
+}
+
 /* K-PKE.KeyGen(d) (Algorithm 13): ek_PKE and dk_PKE. */
 static void
 kpke_keygen(uint8_t ek[EK_PKE_LEN], uint8_t dk[DK_PKE_LEN], const uint8_t d[32])
 {
 	uint8_t rs[64];            /* rho || sigma */
-	uint8_t kbyte = K;
 	poly s[K], e, a, t;
 	uint32_t acc[N] = { 0 };
-	uint8_t nonce = 0;
+	uint8_t nonce = K;         /* PRF nonces 0 .. K-1 went to s */
 
-	hash_g(rs, d, 32, &kbyte, 1);
+	kpke_secret(rs, s, d);
 	const uint8_t *rho = rs, *sigma = rs + 32;
-	WT_CT_PUBLIC(rs, 32);      /* rho is published in ek */
 
-	for (unsigned i = 0; i < K; i++) {
-		sample_cbd2(&s[i], sigma, nonce++);
-		ntt(&s[i]);
-	}
 	for (unsigned i = 0; i < K; i++) {
 		/* t_hat[i] = sum_j A_hat[i][j] s_hat[j] + e_hat[i], A_hat[i][j] = SampleNTT(rho || j || i) */
 		for (unsigned j = 0; j < K; j++) {
@@ -458,6 +470,39 @@ wt_mlkem768_keygen_derand(uint8_t ek[WT_MLKEM768_EK_LEN], uint8_t dk[WT_MLKEM768
 	wt_sha3_256(dk + DK_PKE_LEN + EK_PKE_LEN, ek, EK_PKE_LEN);
 	memcpy(dk + DK_PKE_LEN + EK_PKE_LEN + 32, seed + 32, 32);
 	return 0;
+}
+
+int
+wt_mlkem768_dk_from_seed(uint8_t dk[WT_MLKEM768_DK_LEN], const uint8_t *ek, size_t ek_len,
+	const uint8_t *seed, size_t seed_len)
+{
+	uint8_t rs[64];            /* rho || sigma */
+	poly s[K];
+	int err = 0;
+
+	if (!dk) return WT_ERR_BAD_ARGUMENT;
+	if (!ek || ek_len != WT_MLKEM768_EK_LEN || !seed || seed_len != WT_MLKEM768_SEED_LEN) {
+		memset(dk, 0, WT_MLKEM768_DK_LEN);
+		return WT_ERR_BAD_ARGUMENT;
+	}
+	/* Algorithm 16 without A_hat and t_hat: dk_PKE = ByteEncode12(s_hat)
+	 * (Algorithm 13 lines 1-12 and 20), then ek || H(ek) || z. */
+	kpke_secret(rs, s, seed);
+	/* rho (public) must be the one in ek: a key of another seed is refused.
+	 * t_hat is not recomputed (that is the KeyGen this function saves). */
+	if (memcmp(rs, ek + K * POLY_BYTES, 32) != 0) {
+		memset(dk, 0, WT_MLKEM768_DK_LEN);
+		err = WT_ERR_BAD_ARGUMENT;
+	} else {
+		for (unsigned i = 0; i < K; i++)
+			byte_encode(dk + i * POLY_BYTES, &s[i], 12);
+		memcpy(dk + DK_PKE_LEN, ek, EK_PKE_LEN);
+		wt_sha3_256(dk + DK_PKE_LEN + EK_PKE_LEN, ek, EK_PKE_LEN);
+		memcpy(dk + DK_PKE_LEN + EK_PKE_LEN + 32, seed + 32, 32);
+	}
+	wt_wipe(rs, sizeof rs);
+	wt_wipe(s, sizeof s);
+	return err;
 }
 
 int

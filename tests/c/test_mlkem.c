@@ -17,8 +17,9 @@
  * format of test_crypto_vectors.c, and tests/node/mlkem-wasm.test.mjs
  * compares them with the same program built with emcc.
  *
- * `test_mlkem [root] --bench` instead times KeyGen, Encaps and Decaps (and,
- * for scale, an X25519 key generation + shared secret through wt_kex).
+ * `test_mlkem [root] --bench` instead times KeyGen, Encaps, Decaps and
+ * dk_from_seed (DkSeed), the hybrid row's derive (HybDerive), and, for
+ * scale, an X25519 key generation + shared secret through wt_kex.
  *
  * Vectors are read from <root>/tests/vectors/wycheproof (root: argv, else
  * WT_SOURCE_DIR). Test-only code: files are read into heap buffers.
@@ -345,6 +346,7 @@ static void
 test_keygen_seed(void)
 {
 	stats st = { "mlkem_768_keygen_seed_test.json", 0, 0, 0 };
+	int dk_rebuilt = 0;   /* vectors whose dk wt_mlkem768_dk_from_seed rebuilt */
 	char *text;
 	wt_json groups, g, t;
 
@@ -366,10 +368,20 @@ test_keygen_seed(void)
 				CHECK(wt_mlkem768_check_ek(ek, sizeof ek) == 0);
 				CHECK(wt_mlkem768_check_dk(dk, sizeof dk) == 0);
 			}
+			/* dk rebuilt from (seed, the vector's ek) is the vector's dk, byte for byte. */
+			if (ok) {
+				static uint8_t dk2[WT_MLKEM768_DK_LEN];
+				ok = wt_mlkem768_dk_from_seed(dk2, big_b, (size_t)el, big_a, (size_t)sl) == 0
+					&& memcmp(dk2, big_c, sizeof dk2) == 0;
+				CHECKF(ok, "dk_from_seed differs from the vector's dk (tcId %ld)", tc_id(t));
+				dk_rebuilt += ok;
+			}
 			verdict(&st, t, ok);
 		}
 	}
 	free(text);
+	CHECKF(dk_rebuilt >= 1, "dk_from_seed compared on %d keygen vectors", dk_rebuilt);
+	printf("%-40s dk_from_seed == vector dk on %d keys\n", "mlkem keygen vectors", dk_rebuilt);
 	report(&st);
 }
 
@@ -439,6 +451,12 @@ test_decaps_from_seed(void)
 				int rc = wt_mlkem768_decaps(ss, big_c, (size_t)cl, dk, sizeof dk);
 				ok = rc == 0;
 				if (rc != 0) CHECK(rc == WT_ERR_ILLEGAL_PARAMETER && ss[0] == 0 && ss[31] == 0);
+				/* The same through the dk the client rebuilds from (seed, ek). */
+				static uint8_t dk2[WT_MLKEM768_DK_LEN];
+				uint8_t ss2[32];
+				CHECK(wt_mlkem768_dk_from_seed(dk2, ek, sizeof ek, big_a, (size_t)sl) == 0);
+				CHECK(wt_mlkem768_decaps(ss2, big_c, (size_t)cl, dk2, sizeof dk2) == rc);
+				CHECK(memcmp(ss2, ss, 32) == 0);
 			}
 			if (ok && kl > 0) ok = kl == 32 && memcmp(ss, big_d, 32) == 0;
 			verdict(&st, t, ok);
@@ -571,6 +589,86 @@ test_direct(void)
 	printf("%-40s round trip, implicit rejection = J(z || c), RNG failure, input checks\n", "mlkem direct");
 }
 
+/*
+ * wt_mlkem768_dk_from_seed on random seeds: the same dk as KeyGen, byte for
+ * byte; the same Decaps results (real and rejected ciphertexts); a key of
+ * another seed and bad lengths refused with dk zeroed.
+ */
+static void
+test_dk_from_seed(void)
+{
+	test_rng r = { 1u << 20, -1 };
+	static uint8_t dk2[WT_MLKEM768_DK_LEN];
+	uint8_t seed[64], seed2[64], m[32], ss1[32], ss2[32];
+	int n = 0, bad = 0;
+
+	for (int i = 0; i < 300; i++) {
+		rng_fn(&r, seed, sizeof seed);
+		CHECK(wt_mlkem768_keygen_derand(ek, dk, seed, sizeof seed) == 0);
+		memset(dk2, 0xA5, sizeof dk2);
+		CHECK(wt_mlkem768_dk_from_seed(dk2, ek, sizeof ek, seed, sizeof seed) == 0);
+		if (memcmp(dk2, dk, sizeof dk) != 0) bad++;
+		if (i % 10 == 0) {
+			rng_fn(&r, m, sizeof m);
+			CHECK(wt_mlkem768_encaps_derand(ct, ss1, ek, sizeof ek, m) == 0);
+			CHECK(wt_mlkem768_decaps(ss2, ct, sizeof ct, dk2, sizeof dk2) == 0);
+			CHECK(memcmp(ss1, ss2, 32) == 0);
+			ct[i % WT_MLKEM768_CT_LEN] ^= 1;      /* rejected: same J(z || c') through both */
+			CHECK(wt_mlkem768_decaps(ss1, ct, sizeof ct, dk, sizeof dk) == 0);
+			CHECK(wt_mlkem768_decaps(ss2, ct, sizeof ct, dk2, sizeof dk2) == 0);
+			CHECK(memcmp(ss1, ss2, 32) == 0);
+		}
+		n++;
+	}
+	CHECKF(bad == 0, "dk_from_seed differs from KeyGen's dk for %d of %d seeds", bad, n);
+
+	/* Another seed's ek (different d, so a different rho): refused, dk zeroed. */
+	memcpy(seed2, seed, sizeof seed);
+	seed2[0] ^= 1;
+	memset(dk2, 0xA5, sizeof dk2);
+	CHECK(wt_mlkem768_dk_from_seed(dk2, ek, sizeof ek, seed2, sizeof seed2) == WT_ERR_BAD_ARGUMENT);
+	CHECK(dk2[0] == 0 && dk2[sizeof dk2 - 1] == 0);
+	/* Only z differs: rho matches, dk differs from KeyGen's in z alone. */
+	memcpy(seed2, seed, sizeof seed);
+	seed2[63] ^= 1;
+	CHECK(wt_mlkem768_dk_from_seed(dk2, ek, sizeof ek, seed2, sizeof seed2) == 0);
+	CHECK(memcmp(dk2, dk, sizeof dk - 32) == 0 && memcmp(dk2, dk, sizeof dk) != 0);
+	/* Lengths and NULLs. */
+	memset(dk2, 0xA5, sizeof dk2);
+	CHECK(wt_mlkem768_dk_from_seed(dk2, ek, sizeof ek - 1, seed, sizeof seed) == WT_ERR_BAD_ARGUMENT);
+	CHECK(dk2[0] == 0 && dk2[sizeof dk2 - 1] == 0);
+	CHECK(wt_mlkem768_dk_from_seed(dk2, ek, sizeof ek, seed, 63) == WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_mlkem768_dk_from_seed(dk2, NULL, sizeof ek, seed, sizeof seed) == WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_mlkem768_dk_from_seed(dk2, ek, sizeof ek, NULL, sizeof seed) == WT_ERR_BAD_ARGUMENT);
+	CHECK(wt_mlkem768_dk_from_seed(NULL, ek, sizeof ek, seed, sizeof seed) == WT_ERR_BAD_ARGUMENT);
+
+	/* The hybrid row end to end: wt_kex_derive (dk from seed + kx->pub)
+	 * gives the encapsulator's ML-KEM secret, for keys set from known seeds. */
+	for (int i = 0; i < 20; i++) {
+		wt_kex a, b;
+		uint8_t priv[96], peer[WT_MLKEM768_CT_LEN + 32], shared[64], x[64];
+		size_t sl, xl;
+		rng_fn(&r, priv, sizeof priv);
+		CHECK(wt_kex_set_private(&a, WT_GROUP_X25519MLKEM768, priv, sizeof priv) == 0);
+		CHECK(wt_kex_generate(&b, WT_GROUP_X25519, rng_fn, &r) == 0);
+		rng_fn(&r, m, sizeof m);
+		CHECK(wt_mlkem768_encaps_derand(peer, ss1, a.pub, WT_MLKEM768_EK_LEN, m) == 0);
+		memcpy(peer + WT_MLKEM768_CT_LEN, b.pub, 32);
+		CHECK(wt_kex_derive(&a, peer, sizeof peer, shared, &sl) == 0 && sl == 64);
+		CHECK(memcmp(shared, ss1, 32) == 0);
+		CHECK(wt_kex_derive(&b, a.pub + WT_MLKEM768_EK_LEN, 32, x, &xl) == 0 && xl == 32);
+		CHECK(memcmp(shared + 32, x, 32) == 0);
+		/* The derive uses the ek held in kx->pub: another seed's ek there is refused. */
+		wt_kex c = a;
+		c.pub[WT_MLKEM768_EK_LEN - 1] ^= 1;           /* inside rho */
+		CHECK(wt_kex_derive(&c, peer, sizeof peer, shared, &sl) != 0);
+		wt_kex_wipe(&c);
+		wt_kex_wipe(&a);
+		wt_kex_wipe(&b);
+	}
+	printf("%-40s %d random seeds: dk == KeyGen's dk, Decaps unchanged; hybrid derive\n", "mlkem dk_from_seed", n);
+}
+
 /* ---------------------------------------------------------------- bench */
 
 static double
@@ -584,14 +682,18 @@ now_us(void)
 static void
 bench(int iters)
 {
-	uint8_t seed[64], m[32], ss[32];
-	const char *names[3] = { "KeyGen", "Encaps", "Decaps" };
+	uint8_t seed[64], seed3[64], m[32], ss[32];
+	static uint8_t ek3[WT_MLKEM768_EK_LEN], dk3[WT_MLKEM768_DK_LEN];
+	const char *names[4] = { "KeyGen", "Encaps", "Decaps", "DkSeed" };
 
 	memset(seed, 7, sizeof seed);
 	memset(m, 9, sizeof m);
 	wt_mlkem768_keygen_derand(ek, dk, seed, sizeof seed);
 	wt_mlkem768_encaps_derand(ct, ss, ek, sizeof ek, m);
-	for (int op = 0; op < 3; op++) {
+	/* DkSeed: wt_mlkem768_dk_from_seed with a fixed seed and its ek (the real path). */
+	memset(seed3, 5, sizeof seed3);
+	wt_mlkem768_keygen_derand(ek3, dk3, seed3, sizeof seed3);
+	for (int op = 0; op < 4; op++) {
 		double best = 1e30;
 		unsigned long long cyc = 0;
 		for (int round = 0; round < 5; round++) {
@@ -604,7 +706,8 @@ bench(int iters)
 				m[0] = (uint8_t)i;
 				if (op == 0) wt_mlkem768_keygen_derand(ek, dk, seed, sizeof seed);
 				else if (op == 1) wt_mlkem768_encaps_derand(ct, ss, ek, sizeof ek, m);
-				else wt_mlkem768_decaps(ss, ct, sizeof ct, dk, sizeof dk);
+				else if (op == 2) wt_mlkem768_decaps(ss, ct, sizeof ct, dk, sizeof dk);
+				else wt_mlkem768_dk_from_seed(dk3, ek3, sizeof ek3, seed3, sizeof seed3);
 			}
 			double us = (now_us() - t0) / iters;
 #ifdef HAVE_RDTSC
@@ -650,6 +753,29 @@ bench(int iters)
 			if (us < best) best = us;
 		}
 		printf("bench X25519  %8.1f us/op  (keygen + shared secret, for comparison)\n", best);
+	}
+
+	/* The client's ServerHello step of X25519MLKEM768: wt_kex_derive on
+	 * the hybrid row (dk rebuilt from the 64-byte seed, Decaps, X25519). */
+	{
+		test_rng r = { 0, -1 };
+		wt_kex a, b;
+		uint8_t peer[WT_MLKEM768_CT_LEN + 32], shared[64], ss2[32];
+		size_t sl;
+		double best = 1e30;
+		wt_kex_generate(&a, WT_GROUP_X25519MLKEM768, rng_fn, &r);
+		wt_kex_generate(&b, WT_GROUP_X25519, rng_fn, &r);
+		wt_mlkem768_encaps(peer, ss2, a.pub, WT_MLKEM768_EK_LEN, rng_fn, &r);
+		memcpy(peer + WT_MLKEM768_CT_LEN, b.pub, 32);
+		for (int round = 0; round < 5; round++) {
+			double t0 = now_us();
+			for (int i = 0; i < iters; i++)
+				wt_kex_derive(&a, peer, sizeof peer, shared, &sl);
+			double us = (now_us() - t0) / iters;
+			if (us < best) best = us;
+		}
+		printf("bench HybDerive %6.1f us/op  (wt_kex_derive, X25519MLKEM768: dk from the seed + Decaps + X25519; ss %s)\n",
+			best, memcmp(shared, ss2, 32) == 0 ? "ok" : "WRONG");
 	}
 }
 
@@ -702,5 +828,6 @@ main(int argc, char **argv)
 	test_decaps_from_seed();
 	test_decaps_dk();
 	test_direct();
+	test_dk_from_seed();
 	return WT_TEST_SUMMARY();
 }

@@ -11,7 +11,10 @@
  * at the library's optimisation level, so the code checked is the code
  * shipped, and the internal functions are reachable for `compress`.
  *
- *   ct_mlkem keygen|encaps|decaps   the real checks (run by run.sh clean)
+ *   ct_mlkem keygen|dk-from-seed|encaps|decaps
+ *                                   the real checks (run by run.sh clean);
+ *                                   dk-from-seed: wt_mlkem768_dk_from_seed
+ *                                   with d, z secret and ek public
  *   ct_mlkem leak-branch            a deliberately leaky Decaps: the early-exit
  *                                   comparison implicit rejection must avoid
  *   ct_mlkem leak-index             a deliberately leaky table lookup on a
@@ -71,6 +74,19 @@ check_keygen(void)
 	PUBLIC(ek2, sizeof ek2);
 	PUBLIC(dk2, sizeof dk2);
 	return rc == 0 && memcmp(ek, ek2, sizeof ek) == 0 && memcmp(dk, dk2, sizeof dk) == 0;
+}
+
+/* dk from (seed, ek): d and z secret, ek public (the caller's own share). */
+static int
+check_dk_from_seed(void)
+{
+	uint8_t seed[64];
+	fill(seed, sizeof seed, 1);
+	SECRET(seed, sizeof seed);                      /* d and z */
+	memset(dk2, 0, sizeof dk2);
+	int rc = wt_mlkem768_dk_from_seed(dk2, ek, sizeof ek, seed, sizeof seed);
+	PUBLIC(dk2, sizeof dk2);
+	return rc == 0 && memcmp(dk, dk2, sizeof dk) == 0;
 }
 
 static int
@@ -182,13 +198,14 @@ main(int argc, char **argv)
 
 	setup(ss);
 	if (!strcmp(mode, "keygen")) ok = check_keygen();
+	else if (!strcmp(mode, "dk-from-seed")) ok = check_dk_from_seed();
 	else if (!strcmp(mode, "encaps")) ok = check_encaps(ss);
 	else if (!strcmp(mode, "decaps")) ok = check_decaps(ss);
 	else if (!strcmp(mode, "leak-branch")) ok = check_leak_branch(ss);
 	else if (!strcmp(mode, "leak-index")) ok = check_leak_index();
 	else if (!strcmp(mode, "compress")) ok = check_compress();
 	else {
-		fprintf(stderr, "usage: %s keygen|encaps|decaps|leak-branch|leak-index|compress\n", argv[0]);
+		fprintf(stderr, "usage: %s keygen|dk-from-seed|encaps|decaps|leak-branch|leak-index|compress\n", argv[0]);
 		return 2;
 	}
 	if (!ok) {
