@@ -32,7 +32,7 @@ const BULK_ONLY = args.includes('--bulk');
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.join(HERE, 'results', QUICK ? 'quick.json' : 'latest.json');
 const HS_N = QUICK ? 5 : 60;
 // warm-up handshakes per client before a case is measured, and the interleaved rounds (handshakeCase)
-const HS_WARM = QUICK ? 2 : 20;
+const HS_WARM = QUICK ? 2 : 60;
 const HS_ROUNDS = QUICK ? 1 : 4;
 const BULK = QUICK ? 1 << 20 : 32 << 20;
 // node-forge moves ~2 MB/s: 4 MiB is enough to measure it.
