@@ -239,6 +239,46 @@ wt_on_certificate_status12(wt_engine *e, const uint8_t *msg, size_t len)
 /* ---------------------------------------------------- ServerKeyExchange */
 
 /*
+ * ServerKeyExchange (RFC 8422 §5.4): ServerECDHParams then the signature, as
+ * read by both its handler and the prefetch; `ok` when it parsed whole with a
+ * non-empty point. Pointers are into `msg`.
+ */
+typedef struct {
+	uint32_t curve_type;
+	uint16_t group;
+	wt_reader point;
+	size_t params_len;   /* ServerECDHParams: msg + 4, params_len bytes */
+	uint16_t scheme;
+	wt_reader sig;
+	int ok;
+} wt_ske;
+
+static wt_ske
+wt_ske_read(const uint8_t *msg, size_t len)
+{
+	wt_ske s;
+	wt_reader r = wt_reader_of(msg + 4, len - 4);
+	s.curve_type = wt_r_u8(&r);
+	s.group = (uint16_t)wt_r_u16(&r);
+	s.point = wt_r_vec(&r, 1);
+	s.params_len = (size_t)(r.p - (msg + 4));
+	s.scheme = (uint16_t)wt_r_u16(&r);
+	s.sig = wt_r_vec(&r, 2);
+	s.ok = wt_r_done(&r) && s.point.n != 0;
+	return s;
+}
+
+/* The signed bytes: client_random || server_random || ServerECDHParams; \return their length. */
+static size_t
+wt_ske_content(const wt_engine *e, const uint8_t *msg, const wt_ske *s, uint8_t content[64 + 4 + 255])
+{
+	memcpy(content, e->client_random, 32);
+	memcpy(content + 32, e->server_random, 32);
+	memcpy(content + 64, msg + 4, s->params_len);
+	return 64 + s->params_len;
+}
+
+/*
  * The ServerKeyExchange signature's request with the leaf certificate
  * `leaf` as the key, into the batch (wt_sig_prefetch): read as
  * wt_on_server_key_exchange reads it, nothing stored.
@@ -248,22 +288,14 @@ wt_ske_prefetch(wt_engine *e, const uint8_t *msg, size_t len, const uint8_t *lea
 {
 	br_x509_pkey pk;
 	if (!wt_hs_leaf_pkey(leaf, leaf_len, &pk) || pk.key_type != wt_suite_find(e->cipher)->auth_key) return;
-	wt_reader r = wt_reader_of(msg + 4, len - 4);
-	uint32_t curve_type = wt_r_u8(&r);
-	uint16_t group = (uint16_t)wt_r_u16(&r);
-	wt_reader point = wt_r_vec(&r, 1);
-	size_t params_len = (size_t)(r.p - (msg + 4));
-	uint16_t scheme = (uint16_t)wt_r_u16(&r);
-	wt_reader sig = wt_r_vec(&r, 2);
-	const wt_group *g = wt_group_find(group);
-	if (!wt_r_done(&r) || point.n == 0 || curve_type != 3 || !g || !g->tls12 ||
-	    !wt_hs_in_list(e->groups, e->num_groups, group) ||
-	    !wt_hs_in_list(wt_hs_sig_schemes, wt_hs_num_sig_schemes, scheme)) return;
+	wt_ske s = wt_ske_read(msg, len);
+	const wt_group *g = wt_group_find(s.group);
+	if (!s.ok || s.curve_type != 3 || !g || !g->tls12 ||
+	    !wt_hs_in_list(e->groups, e->num_groups, s.group) ||
+	    !wt_hs_in_list(wt_hs_sig_schemes, wt_hs_num_sig_schemes, s.scheme)) return;
 	uint8_t content[64 + 4 + 255];
-	memcpy(content, e->client_random, 32);
-	memcpy(content + 32, e->server_random, 32);
-	memcpy(content + 64, msg + 4, params_len);
-	wt_sig_prefetch(&e->sig_native, WT_SIGV_TLS12, scheme, &pk, content, 64 + params_len, sig.p, sig.n);
+	size_t n = wt_ske_content(e, msg, &s, content);
+	wt_sig_prefetch(&e->sig_native, WT_SIGV_TLS12, s.scheme, &pk, content, n, s.sig.p, s.sig.n);
 }
 
 /* The first certificate of the chain stored for a deferred check (wt_accept_pending_chain12). */
@@ -292,14 +324,11 @@ wt_hs12_sig_prefetch(wt_engine *e, const uint8_t *msg, size_t len, const uint8_t
 static int
 wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 {
-	wt_reader r = wt_reader_of(msg + 4, len - 4);
-	uint32_t curve_type = wt_r_u8(&r);
-	uint16_t group = (uint16_t)wt_r_u16(&r);
-	wt_reader point = wt_r_vec(&r, 1);
-	size_t params_len = (size_t)(r.p - (msg + 4));
-	uint16_t scheme = (uint16_t)wt_r_u16(&r);
-	wt_reader sig = wt_r_vec(&r, 2);
-	if (!wt_r_done(&r) || point.n == 0)
+	wt_ske s = wt_ske_read(msg, len);
+	uint32_t curve_type = s.curve_type;
+	uint16_t group = s.group, scheme = s.scheme;
+	wt_reader point = s.point, sig = s.sig;
+	if (!s.ok)
 		return wt_fail(e, WT_ERR_DECODE_ERROR, "malformed ServerKeyExchange");
 	if (curve_type != 3)   /* named_curve */
 		return wt_fail(e, WT_ERR_ILLEGAL_PARAMETER, "ServerKeyExchange curve type %u (only named curves)", curve_type);
@@ -313,11 +342,9 @@ wt_on_server_key_exchange(wt_engine *e, const uint8_t *msg, size_t len)
 
 	/* signed: client_random || server_random || ServerECDHParams */
 	uint8_t content[64 + 4 + 255];
-	memcpy(content, e->client_random, 32);
-	memcpy(content + 32, e->server_random, 32);
-	memcpy(content + 64, msg + 4, params_len);
+	size_t content_len = wt_ske_content(e, msg, &s, content);
 	if (!(e->flags & WT_FLAG_INSECURE_SKIP_VERIFY) || e->peer_key.key.key_type) {
-		int err = wt_sig_verify_tls12_nv(&e->sig_native, scheme, &e->peer_key.key, content, 64 + params_len, sig.p, sig.n);
+		int err = wt_sig_verify_tls12_nv(&e->sig_native, scheme, &e->peer_key.key, content, content_len, sig.p, sig.n);
 		if (err == WT_SIG_WAIT) return err;   /* nothing changed: the message is re-run with the verdict */
 		if (err == WT_ERR_ILLEGAL_PARAMETER)
 			return wt_fail(e, err, "ServerKeyExchange scheme 0x%04x does not match the certificate's key", scheme);
