@@ -487,15 +487,7 @@ wt_hs13_sig_prefetch(wt_engine *e, const uint8_t *msg, size_t len, const uint8_t
 	/* Transcript-Hash(ClientHello..Certificate) on copies of the running hashes */
 	uint8_t content[64 + sizeof wt_cv_label + WT_MAX_HASH_LEN];
 	wt_cv_content_head(content);
-	if (wt_suite_hash(e->cipher) == &br_sha384_vtable) {
-		br_sha384_context h = e->th384;
-		br_sha384_update(&h, msg, len);
-		br_sha384_out(&h, content + 64 + sizeof wt_cv_label);
-	} else {
-		br_sha256_context h = e->th256;
-		br_sha256_update(&h, msg, len);
-		br_sha256_out(&h, content + 64 + sizeof wt_cv_label);
-	}
+	wt_th_hash_with(e, msg, len, content + 64 + sizeof wt_cv_label);
 	wt_sig_prefetch(&e->sig_native, WT_SIGV_TLS13, scheme, &pk, content,
 		64 + sizeof wt_cv_label + e->t13.ks.hlen, sig.p, sig.n);
 }

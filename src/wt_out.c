@@ -118,6 +118,20 @@ wt_th_hash(const wt_engine *e, uint8_t *out)
 }
 
 void
+wt_th_hash_with(const wt_engine *e, const uint8_t *data, size_t len, uint8_t *out)
+{
+	if (wt_suite_hash(e->cipher) == &br_sha384_vtable) {
+		br_sha384_context h = e->th384;
+		br_sha384_update(&h, data, len);
+		br_sha384_out(&h, out);
+	} else {
+		br_sha256_context h = e->th256;
+		br_sha256_update(&h, data, len);
+		br_sha256_out(&h, out);
+	}
+}
+
+void
 wt_th_restart_for_hrr(wt_engine *e)
 {
 	uint8_t h[WT_MAX_HASH_LEN];

@@ -78,6 +78,8 @@ uint8_t *wt_out_scratch(wt_engine *e, size_t *cap);
 /** \brief Transcript: add bytes / read the hash for the negotiated suite. */
 void wt_th_update(wt_engine *e, const uint8_t *data, size_t len);
 void wt_th_hash(const wt_engine *e, uint8_t *out);
+/** \brief The hash the transcript would have with `data` added, without adding it. */
+void wt_th_hash_with(const wt_engine *e, const uint8_t *data, size_t len, uint8_t *out);
 /** \brief Replace ClientHello1 by message_hash for a HelloRetryRequest (RFC 8446 §4.4.1). */
 void wt_th_restart_for_hrr(wt_engine *e);
 
