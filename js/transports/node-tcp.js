@@ -107,16 +107,25 @@ function directPair(socket) {
   let waiting = null;        // { resolve, reject } of a read() that found nothing
   let paused = false;        // we paused the socket (backpressure)
   const resume = () => { if (paused) { paused = false; socket.resume(); } };
-  const settle = () => {
-    if (!waiting) return;
-    const w = waiting;
+  /** The next read's outcome — a chunk, the end or `{ error }` — or null while there is none yet. */
+  const next = () => {
     if (queue.length) {
-      waiting = null;
       const value = queue.shift();
       queued -= value.byteLength;
-      w.resolve({ value, done: false });
-    } else if (failure) { waiting = null; done = true; w.reject(failure); }
-    else if (ended) { waiting = null; done = true; w.resolve({ value: undefined, done: true }); }
+      if (queued < READ_HIGH_WATER_MARK) resume();
+      return { value, done: false };
+    }
+    if (!failure && !ended) return null;
+    done = true;
+    return failure ? { error: failure } : { value: undefined, done: true };
+  };
+  /** Answer a read() that found nothing, once there is something. */
+  const settle = () => {
+    const r = waiting && next();
+    if (!r) return;
+    const w = waiting;
+    waiting = null;
+    if (r.error) w.reject(r.error); else w.resolve(r);
   };
   const finish = (err) => {
     if (ended || failure || done) return;
@@ -137,14 +146,10 @@ function directPair(socket) {
     read() {
       if (done) return Promise.resolve({ value: undefined, done: true });
       if (waiting) return Promise.reject(new TypeError('wasmtls: one read() at a time'));
-      if (queue.length) {
-        const value = queue.shift();
-        queued -= value.byteLength;
-        if (queued < READ_HIGH_WATER_MARK) resume();
-        return Promise.resolve({ value, done: false });
-      }
+      const r = next();
+      if (r) return r.error ? Promise.reject(r.error) : Promise.resolve(r);
       resume();
-      return new Promise((resolve, reject) => { waiting = { resolve, reject }; settle(); });
+      return new Promise((resolve, reject) => { waiting = { resolve, reject }; });
     },
     cancel() {
       done = true;
