@@ -326,14 +326,13 @@ export class WasmTls {
    */
   sha256(bytes) {
     const x = this.exports;
-    const ptr = x.malloc(bytes.length + 32);
-    if (!ptr) throw new Error('wasmtls: out of wasm memory');
+    const out = x.malloc(32);
+    if (!out) throw new Error('wasmtls: out of wasm memory');
     try {
-      this.copyIn(ptr + 32, bytes);
-      x.wt_sha256(ptr + 32, bytes.length, ptr);
-      return this.copyOut(ptr, 32);
+      this.withBytes(bytes, (p, n) => x.wt_sha256(p, n, out));
+      return this.copyOut(out, 32);
     } finally {
-      x.free(ptr);
+      x.free(out);
     }
   }
 
