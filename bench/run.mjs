@@ -139,28 +139,56 @@ async function handshakeCase(clients, port, opts, names, n = HS_N) {
   }));
 }
 
-/** Resumed handshakes (TLS 1.3 session tickets), for any client with open(port, { session }) and ticket(). */
-async function resumedHandshakes(client, port, n = HS_N) {
-  const first = client.open(port);
-  await first.opened;
-  await new Promise((r) => setTimeout(r, 20));
-  let ticket = first.ticket();
-  await first.close();
-  const lat = [];
-  let resumed = 0;
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < n; i++) {
+/**
+ * Resumed handshakes (TLS 1.3 session tickets), for clients with open(port, { session }) and
+ * ticket(): measured as the full ones (handshakeCase): HS_WARM resumed warm-ups per client, then
+ * HS_ROUNDS interleaved rounds with the order rotating; each connection resumes the previous one's
+ * ticket. Per client: latency median/p90, CPU per handshake, and how many did resume.
+ */
+async function resumedCase(clients, port, names, n = HS_N) {
+  const st = {};
+  const one = async (name, waitMs = 0) => {
+    const a = st[name];
     const s = performance.now();
-    const c = client.open(port, { session: ticket });
+    const c = clients[name].open(port, a.ticket ? { session: a.ticket } : {});
     const info = await c.opened;
-    lat.push(performance.now() - s);
-    if (info.resumed) resumed++;
-    await new Promise((r) => setImmediate(r));
-    ticket = c.ticket() ?? ticket;
+    info.ms = performance.now() - s;   // connect() -> opened, as in the full rows
+    await new Promise((r) => (waitMs ? setTimeout(r, waitMs) : setImmediate(r)));
+    a.ticket = c.ticket() ?? a.ticket;
     await c.close();
+    return info;
+  };
+  for (const name of names) {
+    st[name] = { ticket: null, lat: [], cpu: 0, resumed: 0, error: null };
+    try {
+      await one(name, 20);   // the first full handshake: its tickets follow it
+      for (let i = 0; i < HS_WARM; i++) await one(name);
+    } catch (err) { st[name].error = err; }
   }
-  const cpu = process.cpuUsage(cpu0);
-  return { n, resumed, medianMs: r2(median(lat)), p90Ms: r2(pct(lat, 0.9)), cpuMsPerHandshake: r2((cpu.user + cpu.system) / 1000 / n) };
+  const per = Math.ceil(n / HS_ROUNDS);
+  for (let round = 0; round < HS_ROUNDS; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + round) % names.length];
+      const a = st[name];
+      if (a.error) continue;
+      try {
+        const cpu0 = process.cpuUsage();
+        for (let i = 0; i < per; i++) {
+          const info = await one(name);
+          a.lat.push(info.ms);   // the close is in the CPU figure, not in the latency
+          if (info.resumed) a.resumed++;
+        }
+        const cpu = process.cpuUsage(cpu0);
+        a.cpu += (cpu.user + cpu.system) / 1000;
+      } catch (err) { a.error = err; }
+    }
+  }
+  return Object.fromEntries(names.map((name) => {
+    const a = st[name];
+    if (a.error) { log(`  ${name} failed: ${a.error?.message ?? a.error}`); return [name, { error: String(a.error?.message ?? a.error) }]; }
+    const k = a.lat.length;
+    return [name, { n: k, resumed: a.resumed, medianMs: r2(median(a.lat)), p90Ms: r2(pct(a.lat, 0.9)), cpuMsPerHandshake: r2(a.cpu / k) }];
+  }));
 }
 
 /** Median MB/s (10^6 bytes) of BULK_RUNS transfers of BULK bytes. */
@@ -325,12 +353,12 @@ async function main() {
     log(`handshake ${label}: ${names.join(', ')} (interleaved)`);
     R.handshake[label] = await handshakeCase(hsClients, P[server], opts, names);
   }
-  log('resumed: node:tls, wasmtls');
+  log('resumed: node:tls, wasmtls (interleaved)');
   R.resumed['TLS 1.3 ECDSA P-256'] = {
-    'node:tls': await guard('node:tls', () => resumedHandshakes(clients['node:tls'], P['tls13-p256'])),
-    wasmtls: await guard('wasmtls', () => resumedHandshakes(clients.wasmtls, P['tls13-p256'])),
+    ...await guard('resumed', () => resumedCase(clients, P['tls13-p256'], ['node:tls', 'wasmtls'])),
     subtls: { na: 'subtls has no resumption' },
   };
+
   await bulkRows(R, bulkClients, P);
   log('bulk forge (TLS 1.1 AES-128-CBC)');
   R.bulk['AES-128-CBC-SHA (TLS 1.1)'] = { 'node-forge': {
@@ -404,7 +432,9 @@ function targets(R) {
   add('TLS 1.2 handshake CPU <= 1.2x Node tls', tls12, tls12 <= 1.2, 'ratio');
   const res = R.resumed['TLS 1.3 ECDSA P-256'] ?? {};
   const resumed = res.wasmtls?.cpuMsPerHandshake / res['node:tls']?.cpuMsPerHandshake;
-  add('resumed handshake CPU <= 1.2x Node tls', resumed, resumed <= 1.2, 'ratio');
+  // only a run in which every connection did resume counts
+  const allResumed = ['node:tls', 'wasmtls'].every((k) => res[k]?.n > 0 && res[k].resumed === res[k].n);
+  add('resumed handshake CPU <= 1.2x Node tls', resumed, allResumed && resumed <= 1.2, allResumed ? 'ratio' : 'ratio (not every connection resumed)');
   add('download ChaCha20-Poly1305 >= 250 MB/s', down('CHACHA20-POLY1305', 'wasmtls'), down('CHACHA20-POLY1305', 'wasmtls') >= 250, 'MB/s');
   // the wasm SIMD AEAD alone (nativeCipher: false: browsers and workerd always take this path)
   add('download ChaCha20-Poly1305 (wasm SIMD) >= 250 MB/s', down('CHACHA20-POLY1305', 'wasmtls/wasm'),
