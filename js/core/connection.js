@@ -70,6 +70,7 @@ class TlsConnection {
     this.readEnded = false;      // readable closed (peer close_notify or clean EOF)
     this.readCancelled = false;  // the app cancelled the readable: discard plaintext
     this.writeClosed = false;    // our close_notify is queued
+    this.writerClosed = false;   // the transport's writable is closed (after close_notify was sent)
     this.pendingWrite = Promise.resolve();
     this.demand = null;          // resolves when the pump may want transport bytes again
     this.pendingReadError = null; // error to raise on the readable once its queue is drained
@@ -150,7 +151,14 @@ class TlsConnection {
   /* ------------------------------------------------------------ lifecycle */
 
   async run(wasmPromise, openTransport) {
-    const transportPromise = Promise.resolve().then(() => openTransport(this.abortTransport.signal));
+    // The transport is asked for first, before the wasm, the anchors and the key shares: a proxy
+    // (Wisp, a WebSocket) starts its TCP connection while the ClientHello is being made.
+    let transportPromise;
+    try {
+      transportPromise = Promise.resolve(openTransport(this.abortTransport.signal));
+    } catch (err) {
+      transportPromise = Promise.reject(err);
+    }
     // A transport that connects after we gave up is closed at once.
     transportPromise.then((t) => { if (this.phase === 'done') closeQuietly(t); }, () => {});
     try {
@@ -327,9 +335,10 @@ class TlsConnection {
     // the chain copy, the trust anchors and most of the handshake buffer are not needed any more:
     // the engine compacts itself once connected and nothing is pending
     this.engine.takeChain();
-    // The display parse of js/x509/x509.js and the SHA-256 fingerprints (wasm's, synchronous) run
-    // the first time `peerCertificates` or `verifiedChain` is read.
-    const anchors = path.map((at) => ('sent' in at ? null : anchorCertificate(this.ca, anchorCounts, at.anchor)));
+    // The display parse of js/x509/x509.js, the SHA-256 fingerprints (wasm's, synchronous) and
+    // the anchor's DER (from the `ca` item it came from) are made the first time
+    // `peerCertificates` or `verifiedChain` is read.
+    const ca = this.ca;
     const wasm = this.wasm;
     const print = (der) => hex(wasm.sha256(der), ':');
     {
@@ -344,12 +353,17 @@ class TlsConnection {
       };
       defineLazyCertificates(info, () => {
         const peerCertificates = sent.map((der) => describeOrRaw(der, print(der)));
-        const verifiedChain = path.map((at, k) => ('sent' in at ? peerCertificates[at.sent]
-          : anchors[k] ? describeOrRaw(anchors[k], print(anchors[k])) : null));
+        const verifiedChain = path.map((at) => {
+          if ('sent' in at) return peerCertificates[at.sent];
+          const der = anchorCertificate(ca, anchorCounts, at.anchor);
+          return der ? describeOrRaw(der, print(der)) : null;
+        });
         return { peerCertificates, verifiedChain: verifiedChain.filter(Boolean) };
       });
-      // the verify hook (js/core/trust.js) decides before `opened` resolves
-      (resumed ? Promise.resolve() : applyTrustPolicy(this.options, info)).then(
+      // the verify hook (js/core/trust.js) decides before `opened` resolves; without one (or
+      // resumed) the verdict is the engine's, given now
+      if (resumed || !this.options.verify) { this.onVerdict(info, early); return; }
+      applyTrustPolicy(this.options, info).then(
         () => this.onVerdict(info, early),
         (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
     }
@@ -568,6 +582,7 @@ class TlsConnection {
       if (err) { const e = this.engine.error(err); this.fail(e); throw e; }
       await sent;
       await this.writer.close().catch(() => {});
+      this.writerClosed = true;
       if (this.readEnded) this.finish();
     })();
     return this.closeWriteP;
@@ -630,7 +645,7 @@ class TlsConnection {
     this.abortTransport.abort();
     if (!this.transport) return;
     const { reader, writer, transport } = this;
-    if (writer) { // flush what is queued (close_notify, a fatal alert), then FIN
+    if (writer && !this.writerClosed) { // flush what is queued (close_notify, a fatal alert), then FIN
       let timer;
       await Promise.race([
         writer.close().catch(() => {}),

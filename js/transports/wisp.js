@@ -48,11 +48,14 @@ export function wisp(url) {
   if (!/^wss?:\/\//i.test(href)) throw new TypeError(`wasmtls: wisp() needs a ws:// or wss:// URL, got ${href}`);
   /** @type {Promise<WispSession> | null} */
   let session = null;
+  /** @type {WispSession | null} the open session, once `session` resolved (streams open without a wait) */
+  let live = null;
   let opened = 0;
   const factory = async (address, { signal } = {}) => {
+    if (live && !live.ended) return live.openStream(address.hostname, address.port);
     if (!session) {
       session = WispSession.open(href, signal);
-      session.then((s) => { opened++; s.onEnd(() => { session = null; }); }, () => { session = null; });
+      session.then((s) => { opened++; live = s; s.onEnd(() => { session = null; if (live === s) live = null; }); }, () => { session = null; });
     }
     const s = await session;
     return s.openStream(address.hostname, address.port);

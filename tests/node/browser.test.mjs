@@ -229,11 +229,26 @@ test('demo page and API: Wisp v1, several TLS connections at once over one WebSo
       return { version: info.version, status: text.split('\r\n')[0], allBytes };
     };
     const results = await Promise.all([0, 1, 2, 3, 4].map(one));
-    return { results, sessions: transport.sessions() };
+    // On the open session a new stream's CONNECT leaves inside connect(), before the wasm makes the
+    // ClientHello (the Wisp server's TCP connect overlaps the key shares).
+    const types = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (d) { types.push(new Uint8Array(d.buffer ?? d, d.byteOffset ?? 0, 1)[0]); return send.call(this, d); };
+    let atReturn;
+    try {
+      const socket = connect({ hostname: '127.0.0.1', port }, { serverName: 'localhost', ca, transport });
+      atReturn = [...types];
+      await socket.opened;
+      await socket.close();
+    } finally { WebSocket.prototype.send = send; }
+    return { results, sessions: transport.sessions(), atReturn, after: types };
   }, { url: wisp.url, port: sserver.port, ca: pki.rootPem });
   assert.equal(result.results.length, 5);
   for (const r of result.results) assert.deepEqual(r, { version: 'TLSv1.3', status: 'HTTP/1.0 200 ok', allBytes: true });
   assert.equal(result.sessions, 1, 'one WebSocket carried all five connections');
+  assert.deepEqual(result.atReturn, [1], 'the CONNECT (0x01) was sent before connect() returned, nothing else');
+  assert.equal(result.after[1], 2, 'then the ClientHello (DATA)');
+  assert.equal(result.after.at(-1), 4, 'and the stream ends with a CLOSE');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -6,6 +6,7 @@
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import tls from 'node:tls';
 import { Duplex } from 'node:stream';
@@ -208,6 +209,37 @@ describe('the pump over scripted in-memory transports (no sockets)', { timeout: 
     s.close();
     await assert.rejects(s.opened, (e) => e.code === 'CLOSED');
     await assert.rejects(s.closed, (e) => e.code === 'CLOSED');
+  });
+
+  it('the transport is asked for before connect() returns (a proxy connects while the ClientHello is made); a transport that throws gives CONNECT_FAILED', async () => {
+    const p = pipe();
+    echo(p.server);
+    let asked = 0;
+    const s = open(p, { transport: () => { asked++; return p.transport; } });
+    assert.equal(asked, 1, 'the transport function ran inside connect()');
+    await withTimeout(s.opened, 8000, 'opened');
+    assert.equal(await exchange(s, 'ping'), 'ping');
+    await s.close();
+    assert.equal(asked, 1);
+
+    const bad = open(pipe(), { transport: () => { throw new Error('no route'); } });
+    await assert.rejects(bad.opened, (e) => e.code === 'CONNECT_FAILED' && /no route/.test(e.message));
+    await assert.rejects(bad.closed, (e) => e.code === 'CONNECT_FAILED');
+  });
+
+  it('without a verify hook the verdict is given in the same turn: opened resolves with the anchor read lazily', async () => {
+    const p = pipe();
+    echo(p.server);
+    const s = open(p);
+    const info = await withTimeout(s.opened, 8000, 'opened');
+    // the verified path ends at the `ca` anchor, whose DER is found only when the key is read
+    const chain = info.verifiedChain;
+    assert.equal(chain.length, 3);
+    assert.equal(chain[2].subject, chain[2].issuer, 'the root, from the ca option');
+    assert.equal(chain[1].issuer, chain[2].subject);
+    const rootDigest = crypto.createHash('sha256').update(pki.rootDer).digest('hex');
+    assert.equal(chain[2].fingerprint256.replaceAll(':', '').toLowerCase(), rootDigest, "the anchor's own DER");
+    await s.close();
   });
 
   it('the transport ends during the handshake: TRANSPORT_CLOSED', async () => {
