@@ -642,8 +642,9 @@ class TlsConnection {
       this.transmit(this.takeSend());
       this.engine.free();
     }
-    this.abortTransport.abort();
-    if (!this.transport) return;
+    // the signal stops a transport that is still connecting (js/index.d.ts TransportFactory); an
+    // open one is closed below
+    if (!this.transport) { this.abortTransport.abort(); return; }
     const { reader, writer, transport } = this;
     if (writer && !this.writerClosed) { // flush what is queued (close_notify, a fatal alert), then FIN
       let timer;

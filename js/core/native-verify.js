@@ -36,6 +36,13 @@ const EC_POINT_LEN = { 23: 65, 24: 97, 25: 133 };
 
 /** How many imported keys are kept (a chain has a handful; the LRU spans connections: public keys only). */
 const KEY_CACHE = 64;
+/**
+ * How many verdicts are kept (an LRU across connections, as js/core/webcrypto-verify.js): a chain's
+ * certificate signatures are the same on every connection to a server, so only the
+ * CertificateVerify (or ServerKeyExchange) is verified each time. Verifying is a pure function of
+ * the public request; a remembered verdict answers only a byte-identical one.
+ */
+const VERDICT_CACHE = 64;
 
 function hex(s) {
   const out = new Uint8Array(s.length / 2);
@@ -117,10 +124,30 @@ export function createNodeVerifier(nodeCrypto) {
       answer(t.scheme, t.keyType, key, t.aux, KAT_MSG, flipped) === 0;
   }
 
+  /** @type {Map<string, { key: Buffer, msg: Buffer, verdict: number }>} */
+  const verdicts = new Map();
+
   return function nodeSigVerify(scheme, keyType, key, aux, msg, sig) {
     const family = familyOf(scheme, keyType);
     usable[family] ??= selfTest(family);
-    return usable[family] ? answer(scheme, keyType, key, aux, msg, sig) : -1;
+    if (!usable[family]) return -1;
+    // key, msg and sig are views into wasm memory, valid for this call: what is kept is copied
+    const k = B.from(key.buffer, key.byteOffset, key.byteLength);
+    const m = B.from(msg.buffer, msg.byteOffset, msg.byteLength);
+    const id = `${scheme}:${keyType}:${aux}:${key.length}:${msg.length}:${B.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('latin1')}`;
+    const seen = verdicts.get(id);
+    if (seen && seen.msg.equals(m) && seen.key.equals(k)) {
+      verdicts.delete(id);
+      verdicts.set(id, seen);
+      return seen.verdict;
+    }
+    const verdict = answer(scheme, keyType, key, aux, msg, sig);
+    if (verdict !== -1) {
+      verdicts.delete(id);
+      verdicts.set(id, { key: B.from(k), msg: B.from(m), verdict });
+      if (verdicts.size > VERDICT_CACHE) verdicts.delete(verdicts.keys().next().value);
+    }
+    return verdict;
   };
 
   function answer(scheme, keyType, key, aux, msg, sig) {

@@ -243,6 +243,38 @@ it('nativeVerify takes a boolean only', async () => {
   assert.match(err.message, /nativeVerify/);
 });
 
+it('verdicts are remembered across calls for byte-identical requests only (a chain is verified once per server)', () => {
+  const ec = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = ec.publicKey.export({ format: 'jwk' });
+  const point = concat(Uint8Array.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url'));
+  const msg = new TextEncoder().encode('the signed bytes of a certificate');
+  const sig = nodeCrypto.sign('sha256', msg, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' });
+  let calls = 0;
+  const counting = { ...nodeCrypto, verify: (...a) => { calls++; return nodeCrypto.verify(...a); } };
+  const v = createNodeVerifier(counting);
+  assert.equal(v(0x0403, EC, point, 23, msg, sig), 1);
+  const afterFirst = calls; // the known answer test's two calls, then this one
+  // the same request again, in fresh buffers (as from wasm memory): answered without node:crypto
+  assert.equal(v(0x0403, EC, point.slice(), 23, msg.slice(), sig.slice()), 1);
+  assert.equal(calls, afterFirst);
+  // one bit of the message, of the key, or another hash: verified again, and refused
+  const m2 = msg.slice(); m2[3] ^= 1;
+  assert.equal(v(0x0403, EC, point, 23, m2, sig), 0);
+  const other = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const point2 = concat(Uint8Array.of(4), Buffer.from(other.x, 'base64url'), Buffer.from(other.y, 'base64url'));
+  assert.equal(v(0x0403, EC, point2, 23, msg, sig), 0);
+  assert.equal(v(0x0503, EC, point, 23, msg, sig), 0);
+  assert.equal(calls, afterFirst + 3);
+  // a refused request is remembered as refused, never turned into a valid one
+  assert.equal(v(0x0503, EC, point, 23, msg, sig), 0);
+  assert.equal(calls, afterFirst + 3);
+  // the buffers handed in may be reused by the caller (wasm memory): the kept copies do not change
+  const reused = msg.slice();
+  assert.equal(v(0x0403, EC, point, 23, reused, sig), 1);
+  reused[0] ^= 0xff;
+  assert.equal(v(0x0403, EC, point, 23, reused, sig), 0);
+});
+
 it('a runtime whose node:crypto misreads a request (known answer test fails) leaves that family to BearSSL', () => {
   const ec = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = ec.publicKey.export({ format: 'jwk' });
