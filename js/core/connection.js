@@ -16,6 +16,7 @@ import { policyDigest, sameDigest } from './policy.js';
 
 const READABLE_HIGH_WATER_MARK = 64 * 1024;
 const TRANSPORT_CLOSE_GRACE_MS = 1000;
+const noop = () => {};
 const encoder = new TextEncoder();
 const now = () => globalThis.performance.now();
 
@@ -560,12 +561,14 @@ class TlsConnection {
    */
   transmit(chunks) {
     if (!chunks.length || !this.writer) return Promise.resolve();
-    const writes = chunks.map((c) => this.writer.write(c));
-    const all = Promise.all(writes).then(() => {}, (err) => {
+    const failed = (err) => {
       const e = asTransportError(err, 'while sending');
       this.fail(e);
       throw this.error ?? e;
-    });
+    };
+    // one chunk (the common case: a flight or a record) without Promise.all's array and promise
+    const all = chunks.length === 1 ? this.writer.write(chunks[0]).then(noop, failed)
+      : Promise.all(chunks.map((c) => this.writer.write(c))).then(noop, failed);
     all.catch(() => {}); // callers that do not await must not cause unhandled rejections
     return all;
   }

@@ -94,7 +94,7 @@ class WispSession {
   send(type, id, payload) {
     const packet = new Uint8Array(5 + payload.length);
     packet[0] = type;
-    new DataView(packet.buffer).setUint32(1, id, true);
+    packet[1] = id & 0xff; packet[2] = (id >>> 8) & 0xff; packet[3] = (id >>> 16) & 0xff; packet[4] = id >>> 24; // u32le
     packet.set(payload, 5);
     this.ws.send(packet);
   }
