@@ -243,12 +243,17 @@ it('nativeVerify takes a boolean only', async () => {
   assert.match(err.message, /nativeVerify/);
 });
 
-it('verdicts are remembered across calls for byte-identical requests only (a chain is verified once per server)', () => {
+/** A fresh P-256 key: its uncompressed point, `text` and its ECDSA-SHA-256 signature (r || s). */
+function p256Request(text) {
   const ec = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = ec.publicKey.export({ format: 'jwk' });
   const point = concat(Uint8Array.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url'));
-  const msg = new TextEncoder().encode('the signed bytes of a certificate');
-  const sig = nodeCrypto.sign('sha256', msg, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' });
+  const msg = new TextEncoder().encode(text);
+  return { point, msg, sig: nodeCrypto.sign('sha256', msg, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }) };
+}
+
+it('verdicts are remembered across calls for byte-identical requests only (a chain is verified once per server)', () => {
+  const { point, msg, sig } = p256Request('the signed bytes of a certificate');
   let calls = 0;
   const counting = { ...nodeCrypto, verify: (...a) => { calls++; return nodeCrypto.verify(...a); } };
   const v = createNodeVerifier(counting);
@@ -260,8 +265,7 @@ it('verdicts are remembered across calls for byte-identical requests only (a cha
   // one bit of the message, of the key, or another hash: verified again, and refused
   const m2 = msg.slice(); m2[3] ^= 1;
   assert.equal(v(0x0403, EC, point, 23, m2, sig), 0);
-  const other = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-  const point2 = concat(Uint8Array.of(4), Buffer.from(other.x, 'base64url'), Buffer.from(other.y, 'base64url'));
+  const point2 = p256Request('another key').point;
   assert.equal(v(0x0403, EC, point2, 23, msg, sig), 0);
   assert.equal(v(0x0503, EC, point, 23, msg, sig), 0);
   assert.equal(calls, afterFirst + 3);
@@ -276,11 +280,7 @@ it('verdicts are remembered across calls for byte-identical requests only (a cha
 });
 
 it('a runtime whose node:crypto misreads a request (known answer test fails) leaves that family to BearSSL', () => {
-  const ec = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = ec.publicKey.export({ format: 'jwk' });
-  const point = concat(Uint8Array.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url'));
-  const msg = new TextEncoder().encode('hello');
-  const sig = nodeCrypto.sign('sha256', msg, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' });
+  const { point, msg, sig } = p256Request('hello');
   assert.equal(createNodeVerifier(nodeCrypto)(0x0403, EC, point, 23, msg, sig), 1);
   // verify() that ignores dsaEncoding (reads DER): the ECDSA self-test fails -> -1, never a wrong 0
   const noP1363 = { ...nodeCrypto, verify: (h, m, o, s) => nodeCrypto.verify(h, m, o.key, s) };
