@@ -196,6 +196,8 @@ class TlsConnection {
         nativeVerify: this.options.nativeVerify,
         nativeCipher: this.options.nativeCipher,
       });
+      // the client key's bytes are in the engine now: our copy (js/core/options.js) is wiped
+      this.options.key?.fill(0);
       const transport = await transportPromise;
       if (this.phase === 'done') return;
       this.transport = transport;

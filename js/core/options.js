@@ -106,8 +106,10 @@ function clientCertOf(cert, key) {
       if (!value.includes('-----BEGIN')) throw invalidOption(`${name} is a string but not PEM text`);
       return encoder.encode(value);
     }
-    if (value instanceof ArrayBuffer) return new Uint8Array(value);
-    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    // copies (the caller may reuse or wipe its buffer once connect() returned); the connection wipes
+    // them once the engine has its own (js/core/connection.js)
+    if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
     throw invalidOption(`${name} must be PEM text or DER bytes`);
   };
   return { cert: bytes(cert, 'cert'), key: bytes(key, 'key') };
@@ -182,8 +184,10 @@ function caList(value) {
       if (!item.includes('-----BEGIN')) throw invalidOption(`ca[${i}] is a string but not PEM text`);
       return encoder.encode(item);
     }
-    if (item instanceof ArrayBuffer) return new Uint8Array(item);
-    if (ArrayBuffer.isView(item)) return new Uint8Array(item.buffer, item.byteOffset, item.byteLength);
+    // copies: the caller may reuse its buffer once connect() returned (the engine reads the
+    // anchors after the wasm is ready, and verifiedChain finds the anchor's DER when first read)
+    if (item instanceof ArrayBuffer) return new Uint8Array(item.slice(0));
+    if (ArrayBuffer.isView(item)) return new Uint8Array(item.buffer, item.byteOffset, item.byteLength).slice();
     throw invalidOption(`ca[${i}] must be a PEM string or DER bytes (Uint8Array)`);
   });
 }

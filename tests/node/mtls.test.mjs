@@ -123,6 +123,30 @@ describe('client certificates vs Node tls server (requestCert)', () => {
   }
 });
 
+it('DER cert and key whose buffers the caller wipes as soon as connect() returned: the handshake uses copies', async () => {
+  const nodeCrypto = await import('node:crypto');
+  const srv = await startNodeTlsServer({
+    cert: pki.leaves.p256.chainPem,
+    key: pki.leaves.p256.keyPem,
+    // the DER `cert` option is one certificate (the leaf): the server is given the intermediate
+    options: { minVersion: 'TLSv1.3', requestCert: true, rejectUnauthorized: true, ca: [pki.rootPem, clients.p256.chainPem.slice(clients.p256.certPem.length)] },
+    onSecureConnection: (sock) => sock.pipe(sock),
+  });
+  try {
+    const key = new Uint8Array(nodeCrypto.createPrivateKey(clients.p256.pkcs8Pem).export({ format: 'der', type: 'pkcs8' }));
+    const cert = new Uint8Array(new nodeCrypto.X509Certificate(clients.p256.certPem).raw);
+    const s = open(srv.port, { cert, key });
+    key.fill(0);
+    cert.fill(0);
+    const info = await withTimeout(s.opened, 15_000, 's.opened');
+    assert.equal(info.version, 'TLSv1.3');
+    assert.equal(await echoOnce(s, 'ping'), 'ping');
+    await s.close();
+  } finally {
+    await srv.stop();
+  }
+});
+
 describe('client certificate options are checked', () => {
   it('a key that is not a key is INVALID_OPTION', async () => {
     const s = connect({ hostname: '127.0.0.1', port: 9 }, { cert: getClientPki().p256.chainPem, key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' });

@@ -240,6 +240,16 @@ describe('the pump over scripted in-memory transports (no sockets)', { timeout: 
     const rootDigest = crypto.createHash('sha256').update(pki.rootDer).digest('hex');
     assert.equal(chain[2].fingerprint256.replaceAll(':', '').toLowerCase(), rootDigest, "the anchor's own DER");
     await s.close();
+
+    // a DER `ca` whose buffer the caller reuses as soon as connect() returned: the copy is what counts
+    const p2 = pipe();
+    echo(p2.server);
+    const der = new Uint8Array(pki.rootDer);
+    const s2 = open(p2, { ca: der });
+    der.fill(0);
+    const info2 = await withTimeout(s2.opened, 8000, 'opened (DER ca, buffer reused)');
+    assert.equal(info2.verifiedChain[2].fingerprint256.replaceAll(':', '').toLowerCase(), rootDigest);
+    await s2.close();
   });
 
   it('the transport ends during the handshake: TRANSPORT_CLOSED', async () => {
