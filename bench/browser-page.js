@@ -103,13 +103,19 @@ window.wasmtlsBench = {
     return { server: line, client: `${info.version} ${info.cipher}` };
   },
 
-  /** `warmup` then `n` sequential full handshakes: connect() → opened (ms each), then close. */
-  async handshakes({ kind, url, port, ca, n, warmup = 2 }) {
+  /**
+   * `warmup` then `n` sequential full handshakes: connect() → opened (ms each), then close. With
+   * `holdOpen` the connections are closed together after the n-th (still inside this call): a
+   * close_notify + Wisp CLOSE just before the next connect makes the relay and the server tear the
+   * old connection down while the next ClientHello arrives (epoxy-tls's close sends nothing).
+   */
+  async handshakes({ kind, url, port, ca, n, warmup = 2, holdOpen = false }) {
     const m = await import(ENTRY);
     let info = null;
     for (let i = 0; i < warmup; i++) { const s = open(m, { kind, url, port, ca }); info = await s.opened; await closeSocket(s); }
     const latencies = [];
     const transportMs = [];
+    const held = [];
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const start = performance.now();
@@ -117,8 +123,10 @@ window.wasmtlsBench = {
       info = await s.opened;
       latencies.push(performance.now() - start);
       transportMs.push(lastTransportMs);
-      await closeSocket(s);
+      if (holdOpen) held.push(s);
+      else await closeSocket(s);
     }
+    for (const s of held) await closeSocket(s);
     const wallMs = performance.now() - t0;
     return { latencies, transportMs, wallMs, version: info?.version, cipher: info?.cipher, group: info?.group,
       webSocketStream: typeof globalThis.WebSocketStream === 'function' };
@@ -199,17 +207,20 @@ window.epoxyBench = {
   },
 
   /** The same `warmup` + `n` sequential handshakes as wasmtlsBench.handshakes: connect_tls() → resolved. */
-  async handshakes({ url, port, ca, n, warmup = 2 }) {
+  async handshakes({ url, port, ca, n, warmup = 2, holdOpen = false }) {
     const client = await epoxyClient(url, ca);
     for (let i = 0; i < warmup; i++) await epoxyClose(await epoxyConnect(client, port));
     const latencies = [];
+    const held = [];
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const start = performance.now();
       const s = await epoxyConnect(client, port);
       latencies.push(performance.now() - start);
-      await epoxyClose(s);
+      if (holdOpen) held.push(s);
+      else await epoxyClose(s);
     }
+    for (const s of held) await epoxyClose(s);
     return { latencies, wallMs: performance.now() - t0 };
   },
 

@@ -20,7 +20,8 @@
 // the two peers run interleaved in rounds (ABAB…) so that load from other work on the machine hits both;
 // cold starts alternate, each in a fresh context. R.epoxy.targets: the issue 18 browser targets; the
 // two handshake ratios are medians of the per-round ratios (after 30 warm-ups per peer, 8 rounds
-// of 15), the pooled medians beside them.
+// of 15, each round's connections closed after its last handshake, inside its CPU window), the
+// pooled medians beside them.
 // Used by bench/run.mjs; `node bench/browser.mjs [--quick] [--epoxy-handshakes]` runs it alone and prints JSON
 // (--epoxy-handshakes: only the handshake comparison with epoxy-tls).
 import { fork } from 'node:child_process';
@@ -324,8 +325,12 @@ async function vsEpoxy({ page, cdp, wisp, P, ca, WARMUP, ROUNDS, PER, BULK, BULK
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 ? ['epoxy-tls', 'wasmtls'] : ['wasmtls', 'epoxy-tls'];
       for (const name of order) {
+        // each round's connections are closed after its last handshake, inside the CPU window: a
+        // close between two handshakes slows the next one for the peer that closes properly
+        // (close_notify + Wisp CLOSE: the relay and the server tear down while the ClientHello
+        // arrives), and epoxy-tls's close (read.cancel + write.abort) sends nothing
         const { result, taskMs, scriptMs } = await mainThread(cdp, () => withTimeout(peers[name]('handshakes',
-          { ...w('tls13-p256'), n: per, warmup: 0 }), `${name} handshakes`));
+          { ...w('tls13-p256'), n: per, warmup: 0, holdOpen: true }), `${name} handshakes`));
         const a = acc[name];
         a.lat.push(...result.latencies); a.taskMs += taskMs; a.scriptMs += scriptMs; a.n += per;
         a.rounds.push({ medianMs: r2(median(result.latencies)), cpuMsPerHandshake: r2(taskMs / per) });
