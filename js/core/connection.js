@@ -59,6 +59,8 @@ class TlsConnection {
     this.engine = null;
     /** @type {Transport | null} */
     this.transport = null;
+    /** @type {Promise<Transport> | null} what the transport factory returned, until run() takes it */
+    this.transportPromise = null;
     this.reader = null;
     this.writer = null;
     this.abortTransport = new AbortController();
@@ -160,8 +162,8 @@ class TlsConnection {
     } catch (err) {
       transportPromise = Promise.reject(err);
     }
-    // A transport that connects after we gave up is closed at once.
-    transportPromise.then((t) => { if (this.phase === 'done') closeQuietly(t); }, () => {});
+    this.transportPromise = transportPromise;
+    transportPromise.catch(noop); // its failure is this connection's (below), not an unhandled rejection
     try {
       const wasm = await wasmPromise.catch((err) => {
         throw new WasmTlsError('INTERNAL', `cannot load wasmtls.wasm: ${err.message}`, { cause: err });
@@ -196,8 +198,7 @@ class TlsConnection {
         nativeVerify: this.options.nativeVerify,
         nativeCipher: this.options.nativeCipher,
       });
-      // the client key's bytes are in the engine now: our copy (js/core/options.js) is wiped
-      this.options.key?.fill(0);
+      this.options.key?.fill(0); // in the engine now: our copy (js/core/options.js) is wiped
       const transport = await transportPromise;
       if (this.phase === 'done') return;
       this.transport = transport;
@@ -364,9 +365,10 @@ class TlsConnection {
         return { peerCertificates, verifiedChain: verifiedChain.filter(Boolean) };
       });
       // the verify hook (js/core/trust.js) decides before `opened` resolves; without one (or
-      // resumed) the verdict is the engine's, given now
-      if (resumed || !this.options.verify) { this.onVerdict(info, early); return; }
-      applyTrustPolicy(this.options, info).then(
+      // resumed) the verdict is the engine's, given now — with early data still to send, one
+      // microtask later, outside this pump, so that it is sealed before `opened` resolves
+      if ((resumed || !this.options.verify) && !early) { this.onVerdict(info, early); return; }
+      (resumed ? Promise.resolve() : applyTrustPolicy(this.options, info)).then(
         () => this.onVerdict(info, early),
         (err) => this.fail(err instanceof WasmTlsError ? err : new WasmTlsError('INTERNAL', String(err), { cause: err })));
     }
@@ -647,9 +649,14 @@ class TlsConnection {
       this.transmit(this.takeSend());
       this.engine.free();
     }
-    // the signal stops a transport that is still connecting (js/index.d.ts TransportFactory); an
-    // open one is closed below
-    if (!this.transport) { this.abortTransport.abort(); return; }
+    this.options.key?.fill(0); // the client key's copy (js/core/options.js), whether or not the engine took it
+    // Not taken yet: the signal stops a transport that is still connecting (js/index.d.ts
+    // TransportFactory), and one that connected (or connects later) is closed as soon as it is there.
+    if (!this.transport) {
+      this.abortTransport.abort();
+      this.transportPromise?.then(closeQuietly, noop);
+      return;
+    }
     const { reader, writer, transport } = this;
     if (writer && !this.writerClosed) { // flush what is queued (close_notify, a fatal alert), then FIN
       let timer;

@@ -227,7 +227,22 @@ describe('the pump over scripted in-memory transports (no sockets)', { timeout: 
     await assert.rejects(bad.closed, (e) => e.code === 'CONNECT_FAILED');
   });
 
-  it('without a verify hook the verdict is given in the same turn: opened resolves with the anchor read lazily', async () => {
+  it('a transport that connected before the connection failed (here: the wasm does not load) is closed; the key copy is wiped', async () => {
+    const brokenWasm = createConnect({ loadWasm: () => Promise.reject(new Error('no wasm here')), transports: {} });
+    let closed = 0;
+    const key = new TextEncoder().encode(pki.leaves.p256.keyPem);
+    const s = brokenWasm({ hostname: 'localhost', port: 443 }, {
+      serverName: 'localhost', ca: pki.rootPem, cert: pki.leaves.p256.chainPem, key,
+      transport: () => ({ readable: new ReadableStream(), writable: new WritableStream(), close() { closed++; } }),
+    });
+    await assert.rejects(s.opened, (e) => e.code === 'INTERNAL' && /no wasm here/.test(e.message));
+    await assert.rejects(s.closed);
+    await tick(10);
+    assert.equal(closed, 1, 'the transport was closed once');
+    assert.ok(key.some((b) => b !== 0), "the caller's own buffer is left alone (it was copied)");
+  });
+
+  it("verifiedChain ends at the `ca` anchor's own DER (found when first read); a DER `ca` buffer reused right after connect() does not matter", async () => {
     const p = pipe();
     echo(p.server);
     const s = open(p);
