@@ -21,7 +21,7 @@
  * without nodejs_compat) there is no verifier and BearSSL verifies, as before.
  */
 
-import { lruGet } from './lru.js';
+import { lruGet, verdictCache } from './lru.js';
 
 const HASHES = { 2: 'sha1', 3: 'sha224', 4: 'sha256', 5: 'sha384', 6: 'sha512' };
 const HASH_LEN = { 2: 20, 3: 28, 4: 32, 5: 48, 6: 64 };
@@ -124,29 +124,18 @@ export function createNodeVerifier(nodeCrypto) {
       answer(t.scheme, t.keyType, key, t.aux, KAT_MSG, flipped) === 0;
   }
 
-  /** @type {Map<string, { key: Buffer, msg: Buffer, verdict: number }>} */
-  const verdicts = new Map();
+  // key, msg and sig are views into wasm memory, valid for one call: what is kept is copied
+  const verdicts = verdictCache(VERDICT_CACHE, (bytes) => bytes.slice());
 
   return function nodeSigVerify(scheme, keyType, key, aux, msg, sig) {
     const family = familyOf(scheme, keyType);
     usable[family] ??= selfTest(family);
     if (!usable[family]) return -1;
-    // key, msg and sig are views into wasm memory, valid for this call: what is kept is copied
-    const k = B.from(key.buffer, key.byteOffset, key.byteLength);
-    const m = B.from(msg.buffer, msg.byteOffset, msg.byteLength);
-    const id = `${scheme}:${keyType}:${aux}:${key.length}:${msg.length}:${B.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('latin1')}`;
-    const seen = verdicts.get(id);
-    if (seen && seen.msg.equals(m) && seen.key.equals(k)) {
-      verdicts.delete(id);
-      verdicts.set(id, seen);
-      return seen.verdict;
-    }
+    const r = { scheme, keyType, aux, key, msg, sig };
+    const seen = verdicts.get(r);
+    if (seen !== undefined) return seen;
     const verdict = answer(scheme, keyType, key, aux, msg, sig);
-    if (verdict !== -1) {
-      verdicts.delete(id);
-      verdicts.set(id, { key: B.from(k), msg: B.from(m), verdict });
-      if (verdicts.size > VERDICT_CACHE) verdicts.delete(verdicts.keys().next().value);
-    }
+    verdicts.put(r, verdict);
     return verdict;
   };
 

@@ -26,7 +26,7 @@
  * only 1 and 0 are remembered, never "cannot".
  */
 
-import { lruGet } from './lru.js';
+import { lruGet, verdictCache } from './lru.js';
 
 const HASHES = { 2: 'SHA-1', 4: 'SHA-256', 5: 'SHA-384', 6: 'SHA-512' };
 const HASH_LEN = { 2: 20, 4: 32, 5: 48, 6: 64 };
@@ -43,19 +43,6 @@ function base64url(bytes) {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function sameBytes(a, b) {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** The lookup string of a remembered verdict: the scheme, the lengths and the signature (then compared in full). */
-function verdictId(r) {
-  let s = `${r.scheme}:${r.keyType}:${r.aux}:${r.key.length}:${r.msg.length}:`;
-  for (let i = 0; i < r.sig.length; i++) s += String.fromCharCode(r.sig[i]);
-  return s;
 }
 
 function cacheKey(kind, hash, keyType, aux, key) {
@@ -98,8 +85,8 @@ export function webCryptoSigVerifier(subtle) {
   if (!subtle || typeof subtle.verify !== 'function' || typeof subtle.importKey !== 'function') return null;
   /** @type {Map<string, Promise<CryptoKey>>} */
   const keys = new Map();
-  /** @type {Map<string, { key: Uint8Array, msg: Uint8Array, verdict: number }>} */
-  const verdicts = new Map();
+  // the request's bytes are the batch's own copies (js/core/engine.js sigBatch): kept as they are
+  const verdicts = verdictCache(VERDICT_CACHE, (bytes) => bytes);
 
   function importKey(a, keyType, key, aux) {
     const id = cacheKey(a.kind, a.hash, keyType, aux, key);
@@ -122,22 +109,12 @@ export function webCryptoSigVerifier(subtle) {
   async function verifyOne(r) {
     const a = algorithmOf(r.scheme, r.keyType, r.key, r.aux);
     if (!a) return -1;
-    const id = verdictId(r);
-    const seen = verdicts.get(id);
-    if (seen && sameBytes(seen.msg, r.msg) && sameBytes(seen.key, r.key)) {
-      verdicts.delete(id);
-      verdicts.set(id, seen);
-      return seen.verdict;
-    }
+    const seen = verdicts.get(r);
+    if (seen !== undefined) return seen;
     const k = await importKey(a, r.keyType, r.key, r.aux);
     const ok = await subtle.verify(a.verifyAlg, k, r.sig, r.msg);
     const verdict = ok === true ? 1 : ok === false ? 0 : -1;
-    if (verdict !== -1) {
-      // the request's bytes are the batch's own copies (js/core/engine.js sigBatch): kept as they are
-      verdicts.delete(id);
-      verdicts.set(id, { key: r.key, msg: r.msg, verdict });
-      if (verdicts.size > VERDICT_CACHE) verdicts.delete(verdicts.keys().next().value);
-    }
+    verdicts.put(r, verdict);
     return verdict;
   }
 
