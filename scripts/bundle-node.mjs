@@ -17,7 +17,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const JS = path.join(ROOT, 'js');
 const DIST = path.join(JS, 'dist');
 const OUT = path.join(DIST, 'node');
-export const NODE_ENTRIES = { index: 'js/index.node.js', fetch: 'js/fetch/index.node.js', 'node-duplex': 'js/node-duplex.js' };
+const NODE_ENTRIES = { index: 'js/index.node.js', fetch: 'js/fetch/index.node.js', 'node-duplex': 'js/node-duplex.js' };
 
 const relocate = {
   name: 'wasmtls-node-dist',

@@ -186,7 +186,7 @@ async function bundleReport() {
   const tmp = fs.mkdtempSync(path.join(ROOT, 'build', 'size-'));
   try {
     const outfile = path.join(tmp, 'b.min.js');
-    const bundle = await import(path.join(ROOT, 'scripts', 'bundle-browser.mjs') + '?options');
+    const bundle = await import(path.join(ROOT, 'scripts', 'bundle-browser.mjs'));
     const result = await esbuild.build({ ...bundle.options(), outfile, sourcemap: 'external', metafile: true, logLevel: 'silent' });
     const out = fs.readFileSync(outfile);
     const map = JSON.parse(fs.readFileSync(outfile + '.map', 'utf8'));
@@ -228,7 +228,7 @@ function namedBuild(dir) {
   const get = (k) => (new RegExp(`^${k}:[A-Z]+=(.*)$`, 'm').exec(cache) ?? [])[1] ?? '';
   const post = get('WT_WASM_POST_OPT'), tool = get('WT_WASM_OPT_TOOL');
   if (post && tool && !/NOTFOUND/.test(tool)) {
-    const feats = ['--mvp-features', '--enable-mutable-globals', ...(/^(ON|1|TRUE)$/i.test(get('WT_WASM_SIMD')) ? ['--enable-simd'] : [])];
+    const feats = ['--mvp-features', '--enable-mutable-globals', ...(/^(ON|1|TRUE)$/i.test(get('WT_WASM_SIMD')) ? ['--enable-simd', '--enable-bulk-memory'] : [])];
     execFileSync(tool, [...feats, ...post.split(/\s+/), '-g', out, '-o', out]);
   }
   return { out, tmp };
@@ -242,6 +242,6 @@ if (mode === 'wasm') {
 } else if (mode === 'bundle') {
   await bundleReport();
 } else {
-  console.error('usage: node scripts/size-report.mjs wasm <named.wasm> <build dir> [--funcs N] | bundle');
+  console.error('usage: node scripts/size-report.mjs wasm [<wasm build dir: build/wasm-simd>] [--funcs N] | bundle');
   process.exit(2);
 }

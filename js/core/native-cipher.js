@@ -79,7 +79,7 @@ export function createNodeCipher(nodeCrypto) {
 
   function sealWith(alg, key, nonce, aad, data, tag) {
     const c = createCipheriv(NAMES[alg], key, nonce, { authTagLength: 16 });
-    c.setAAD(aad, { plaintextLength: data.length });
+    c.setAAD(aad);   // (plaintextLength is CCM's: no options object per record)
     const out = c.update(data);
     const fin = c.final();
     const t = c.getAuthTag();
@@ -95,7 +95,7 @@ export function createNodeCipher(nodeCrypto) {
     try {
       d = createDecipheriv(NAMES[alg], key, nonce, { authTagLength: 16 });
       d.setAuthTag(tag);
-      d.setAAD(aad, { plaintextLength: data.length });
+      d.setAAD(aad);
     } catch {
       return -1;
     }

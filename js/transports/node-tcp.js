@@ -78,11 +78,11 @@ function writeChunk(socket, chunk) {
       reject(new WasmTlsError('TRANSPORT_CLOSED', 'the TCP connection is closed'));
       return;
     }
-    const onClose = () => reject(new WasmTlsError('TRANSPORT_CLOSED', 'the TCP connection closed while sending'));
     const flushed = socket.write(chunk, (err) => {
       if (err) reject(asTransportError(err, 'while sending'));
     });
     if (flushed) { resolve(); return; }
+    const onClose = () => reject(new WasmTlsError('TRANSPORT_CLOSED', 'the TCP connection closed while sending'));
     socket.once('close', onClose);
     socket.once('drain', () => { socket.off('close', onClose); resolve(); });
   });
