@@ -19,10 +19,19 @@ wt_find(const uint8_t *p, size_t n, const char *s, size_t k)
 	return NULL;
 }
 
+/* Does a BEGIN line end at p (only spaces, tabs and a CR before its LF, or the end of the text)? */
+static int
+wt_line_ends(const uint8_t *p, const uint8_t *stop)
+{
+	while (p < stop && (*p == ' ' || *p == '\t' || *p == '\r')) p++;
+	return p == stop || *p == '\n';
+}
+
 int
 wt_pem_next(wt_pem_text *t, wt_pem_block *b)
 {
 	const size_t bk = sizeof begin_tag - 1, ek = sizeof end_tag - 1, dk = sizeof dashes - 1;
+	const uint8_t *stop = t->p + t->n;
 	memset(b, 0, sizeof *b);
 	for (;;) {
 		const uint8_t *at = wt_find(t->p, t->n, begin_tag, bk);
@@ -37,17 +46,21 @@ wt_pem_next(wt_pem_text *t, wt_pem_block *b)
 		size_t i = 0;
 		while (i < rest && label[i] != '\n' && label[i] != '\r' &&
 		       !(rest - i >= dk && memcmp(label + i, dashes, dk) == 0)) i++;
-		if (i >= rest || label[i] == '\n' || label[i] == '\r') {
+		/* a BEGIN line starts a line (RFC 7468 §2, and BearSSL's reading) and ends after its dashes
+		 * (but for blanks: BearSSL takes "X----- more" as a block named "X----- MORE", which no
+		 * reader here asks for, so it is no block either way) */
+		if (!(at > t->p ? at[-1] == '\n' : !t->mid_line) || i >= rest || label[i] == '\n' || label[i] == '\r' ||
+		    !wt_line_ends(label + i + dk, stop)) {
 			/* not a BEGIN line: look again after it */
 			t->n -= (size_t)(label - t->p);
 			t->p = label;
+			t->mid_line = 1;
 			continue;
 		}
 		b->label = label;
 		b->label_len = i;
 		const uint8_t *body = label + i + dk;
 		/* the rest of the BEGIN line */
-		const uint8_t *stop = t->p + t->n;
 		while (body < stop && *body != '\n') body++;
 		if (body < stop) body++;
 		/* "-----END " label "-----" */
@@ -60,18 +73,27 @@ wt_pem_next(wt_pem_text *t, wt_pem_block *b)
 				return WT_PEM_UNTERMINATED;
 			}
 			const uint8_t *el = e + ek;
-			if ((size_t)(stop - el) >= b->label_len + dk && memcmp(el, b->label, b->label_len) == 0 &&
+			/* the END line too starts a line, with the block's own label */
+			if ((e == body || e[-1] == '\n') &&
+			    (size_t)(stop - el) >= b->label_len + dk && memcmp(el, b->label, b->label_len) == 0 &&
 			    memcmp(el + b->label_len, dashes, dk) == 0) {
 				b->body = body;
 				b->body_len = (size_t)(e - body);
 				const uint8_t *next = el + b->label_len + dk;
 				t->n = (size_t)(stop - next);
 				t->p = next;
+				t->mid_line = 1;
 				return WT_PEM_FOUND;
 			}
 			scan = el;
 		}
 	}
+}
+
+int
+wt_pem_looks(const uint8_t *data, size_t len)
+{
+	return wt_find(data, len, begin_tag, sizeof begin_tag - 1) != NULL;
 }
 
 int

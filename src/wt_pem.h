@@ -10,6 +10,7 @@
  * neither Base64 nor whitespace (or padding in the wrong place) is an error of
  * that block. Where BearSSL is stricter than RFC 7468 §2 this reads as the RFC
  * says: CRLF line ends, and whitespace anywhere in the body (a quantum may span lines).
+ * Both boundary lines start a line; a BEGIN line ends after its dashes (blanks aside).
  *
  * No allocation: a block points into the caller's text, which must outlive it;
  * the decoder hands its output to a callback in pieces from a stack buffer it
@@ -32,6 +33,7 @@ typedef struct {
 typedef struct {
 	const uint8_t *p;
 	size_t n;
+	int mid_line;   /* p is not at the start of a line (0 at the start of the text) */
 } wt_pem_text;
 
 #define WT_PEM_NONE        0    /* no further BEGIN line */
@@ -44,6 +46,9 @@ typedef struct {
  * the text is consumed).
  */
 int wt_pem_next(wt_pem_text *t, wt_pem_block *b);
+
+/** \brief 1 when the input has a "-----BEGIN " anywhere: PEM text rather than DER. */
+int wt_pem_looks(const uint8_t *data, size_t len);
 
 /** \brief 1 when the block's label is exactly `label` (NUL-terminated). */
 int wt_pem_label_is(const wt_pem_block *b, const char *label);

@@ -59,15 +59,12 @@ wt_privkey_decode(wt_privkey *k, const uint8_t *data, size_t len)
 	br_skey_decoder_context dc;
 	memset(k, 0, sizeof *k);
 	br_skey_decoder_init(&dc);
-	int is_pem = 0;
-	for (size_t i = 0; i + 10 <= len && i < 4096; i++)
-		if (memcmp(data + i, "-----BEGIN", 10) == 0) { is_pem = 1; break; }
 	int err = WT_ERR_BAD_ARGUMENT;
-	if (!is_pem) {
+	if (!wt_pem_looks(data, len)) {
 		br_skey_decoder_push(&dc, data, len);
 		if (br_skey_decoder_last_error(&dc) == 0) err = wt_privkey_take(k, &dc);
 	} else {
-		wt_pem_text text = { data, len };
+		wt_pem_text text = { data, len, 0 };
 		wt_pem_block b;
 		wt_pem_job job = { &dc };
 		while (wt_pem_next(&text, &b) == WT_PEM_FOUND) {

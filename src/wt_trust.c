@@ -182,18 +182,6 @@ wt_pem_collect(void *ctx, const void *buf, size_t len)
 	job->len += len;
 }
 
-/* Does the input look like PEM (a "-----BEGIN " line anywhere)? */
-static int
-wt_looks_pem(const uint8_t *data, size_t len)
-{
-	static const char begin[] = "-----BEGIN ";
-	size_t k = sizeof begin - 1;
-	for (size_t i = 0; i + k <= len; i++) {
-		if (data[i] == '-' && memcmp(data + i, begin, k) == 0) return 1;
-	}
-	return 0;
-}
-
 /* PEM labels that hold a plain DER certificate. */
 static int
 wt_is_cert_block(const wt_pem_block *b)
@@ -204,7 +192,7 @@ wt_is_cert_block(const wt_pem_block *b)
 static int
 wt_trust_add_pem(wt_trust_store *ts, const uint8_t *data, size_t len)
 {
-	wt_pem_text text = { data, len };
+	wt_pem_text text = { data, len, 0 };
 	wt_pem_block b;
 	int added = 0, found;
 
@@ -241,7 +229,7 @@ wt_trust_add(wt_trust_store *ts, const uint8_t *data, size_t len)
 	size_t num0 = ts->num, used0 = ts->arena_used;
 	int r;
 
-	if (wt_looks_pem(data, len)) {
+	if (wt_pem_looks(data, len)) {
 		r = wt_trust_add_pem(ts, data, len);
 	} else {
 		int unsupported;
@@ -332,7 +320,7 @@ wt_pem_chain_decode(const uint8_t *data, size_t len, uint8_t *out, size_t cap, s
 		j.len = 3 + len;
 		count = 1;
 	} else {
-		wt_pem_text text = { data, len };
+		wt_pem_text text = { data, len, 0 };
 		wt_pem_block b;
 		int found;
 		while ((found = wt_pem_next(&text, &b)) == WT_PEM_FOUND) {

@@ -52,7 +52,7 @@ bearssl_first(const char *text, char *name, sink *out)
 static int
 ours_first(const char *text, char *name, sink *out)
 {
-	wt_pem_text t = { (const uint8_t *)text, strlen(text) };
+	wt_pem_text t = { (const uint8_t *)text, strlen(text), 0 };
 	wt_pem_block b;
 	if (wt_pem_next(&t, &b) != WT_PEM_FOUND) return -1;
 	memcpy(name, b.label, b.label_len);
@@ -95,6 +95,31 @@ main(void)
 	AGREE("-----BEGIN CERTIFICATE-----\nTQ==TWFu\n-----END CERTIFICATE-----\n", 0); /* data after padding */
 	AGREE("-----BEGIN CERTIFICATE-----\nT===\n-----END CERTIFICATE-----\n", 0);     /* too much padding */
 	AGREE("-----BEGIN CERTIFICATE-----\nTWFu\n", 0);                                /* no END line */
+	/* boundary lines start a line (RFC 7468 §2): a BEGIN or END inside a line is text, not a
+	 * boundary */
+	AGREE("junk-----BEGIN CERTIFICATE-----\nTWFu\n-----END CERTIFICATE-----\n", 0);
+	{
+		/* text after a BEGIN line's dashes: not a CERTIFICATE block for either reader (BearSSL
+		 * names it "CERTIFICATE----- COMMENT"; wt_pem finds no block) */
+		char n1[64] = "", n2[64] = "";
+		sink a = { {0}, 0 }, c = { {0}, 0 };
+		const char *text = "-----BEGIN CERTIFICATE----- comment\nTWFu\n-----END CERTIFICATE-----\n";
+		CHECK(bearssl_first(text, n1, &a) != 0 || strcmp(n1, "CERTIFICATE") != 0);
+		CHECK(ours_first(text, n2, &c) != 0);
+	}
+	AGREE("-----BEGIN CERTIFICATE-----\nTWFuTWFu-----END CERTIFICATE-----\n", 0);
+	{
+		/* ...and a later, well-formed block is still found */
+		char name[64];
+		sink s = { {0}, 0 };
+		CHECK(ours_first("x-----BEGIN X-----\nTQ==\n-----END X-----\n-----BEGIN CERTIFICATE-----\nTWFu\n-----END CERTIFICATE-----  \n",
+		                 name, &s) == 0);
+		CHECK(strcmp(name, "CERTIFICATE") == 0 && s.len == 3 && memcmp(s.buf, "Man", 3) == 0);
+		s.len = 0;
+		/* an END inside a line does not end the block; the real END line after it does (then the
+		 * body holds the "-----END" text, which is not Base64: an error, not a short result) */
+		CHECK(ours_first("-----BEGIN X-----\nTWFu -----END X-----\n-----END X-----\n", name, &s) == -1);
+	}
 
 	/* a long body (more than the decoder's 192-byte piece), every byte value */
 	{
@@ -128,7 +153,7 @@ main(void)
 	{
 		const char *text = "-----BEGIN A-----\nTWFu\n-----END B-----\n-----END A-----\n"
 			"-----BEGIN CERTIFICATE-----\nTWE=\n-----END CERTIFICATE-----\n";
-		wt_pem_text t = { (const uint8_t *)text, strlen(text) };
+		wt_pem_text t = { (const uint8_t *)text, strlen(text), 0 };
 		wt_pem_block b;
 		CHECK(wt_pem_next(&t, &b) == WT_PEM_FOUND && wt_pem_label_is(&b, "A"));
 		CHECK(wt_pem_decode(&b, NULL, NULL) != 0);   /* "-----END B-----" is inside A's body */
@@ -140,7 +165,7 @@ main(void)
 	/* an unterminated block reports its label */
 	{
 		const char *text = "-----BEGIN CERTIFICATE-----\nTWFu\n";
-		wt_pem_text t = { (const uint8_t *)text, strlen(text) };
+		wt_pem_text t = { (const uint8_t *)text, strlen(text), 0 };
 		wt_pem_block b;
 		CHECK(wt_pem_next(&t, &b) == WT_PEM_UNTERMINATED && wt_pem_label_is(&b, "CERTIFICATE"));
 		CHECK(wt_pem_next(&t, &b) == WT_PEM_NONE);
@@ -148,7 +173,7 @@ main(void)
 	/* no BEGIN line at all, and a BEGIN without its closing dashes */
 	{
 		const char *text = "hello\n-----BEGIN CERTIFICATE\nTWFu\n";
-		wt_pem_text t = { (const uint8_t *)text, strlen(text) };
+		wt_pem_text t = { (const uint8_t *)text, strlen(text), 0 };
 		wt_pem_block b;
 		CHECK(wt_pem_next(&t, &b) == WT_PEM_NONE);
 	}
