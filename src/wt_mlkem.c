@@ -455,6 +455,15 @@ kpke_decrypt(uint8_t m[32], const uint8_t dk[DK_PKE_LEN], const uint8_t c[WT_MLK
 
 /* ----------------------------------------------------- ML-KEM (§6, §7) */
 
+/* The tail of Algorithm 16's dk after dk_PKE: ek || H(ek) || z (z = seed[32..64)). */
+static void
+dk_finish(uint8_t dk[WT_MLKEM768_DK_LEN], const uint8_t *ek, const uint8_t *seed)
+{
+	memcpy(dk + DK_PKE_LEN, ek, EK_PKE_LEN);
+	wt_sha3_256(dk + DK_PKE_LEN + EK_PKE_LEN, ek, EK_PKE_LEN);
+	memcpy(dk + DK_PKE_LEN + EK_PKE_LEN + 32, seed + 32, 32);
+}
+
 int
 wt_mlkem768_keygen_derand(uint8_t ek[WT_MLKEM768_EK_LEN], uint8_t dk[WT_MLKEM768_DK_LEN],
 	const uint8_t *seed, size_t seed_len)
@@ -466,9 +475,7 @@ wt_mlkem768_keygen_derand(uint8_t ek[WT_MLKEM768_EK_LEN], uint8_t dk[WT_MLKEM768
 	}
 	/* Algorithm 16: dk = dk_PKE || ek || H(ek) || z */
 	kpke_keygen(ek, dk, seed);
-	memcpy(dk + DK_PKE_LEN, ek, EK_PKE_LEN);
-	wt_sha3_256(dk + DK_PKE_LEN + EK_PKE_LEN, ek, EK_PKE_LEN);
-	memcpy(dk + DK_PKE_LEN + EK_PKE_LEN + 32, seed + 32, 32);
+	dk_finish(dk, ek, seed);
 	return 0;
 }
 
@@ -496,9 +503,7 @@ wt_mlkem768_dk_from_seed(uint8_t dk[WT_MLKEM768_DK_LEN], const uint8_t *ek, size
 	} else {
 		for (unsigned i = 0; i < K; i++)
 			byte_encode(dk + i * POLY_BYTES, &s[i], 12);
-		memcpy(dk + DK_PKE_LEN, ek, EK_PKE_LEN);
-		wt_sha3_256(dk + DK_PKE_LEN + EK_PKE_LEN, ek, EK_PKE_LEN);
-		memcpy(dk + DK_PKE_LEN + EK_PKE_LEN + 32, seed + 32, 32);
+		dk_finish(dk, ek, seed);
 	}
 	wt_wipe(rs, sizeof rs);
 	wt_wipe(s, sizeof s);

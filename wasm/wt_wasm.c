@@ -486,14 +486,6 @@ wt_conn_sig_verdict(wt_conn *c, unsigned i, int verdict)
 	return wt_engine_sig_verdict(&c->eng, i, verdict);
 }
 
-/* Rounds of verdicts (waits resumed) so far on this conn: 1 for a full handshake with a prefetched
- * CertificateVerify / ServerKeyExchange, 2 without (wt_engine_sig_rounds). */
-EMSCRIPTEN_KEEPALIVE unsigned
-wt_conn_sig_rounds(wt_conn *c)
-{
-	return wt_engine_sig_rounds(&c->eng);
-}
-
 /* Re-run the waiting message with the verdicts given (unanswered: BearSSL). */
 EMSCRIPTEN_KEEPALIVE uint32_t
 wt_conn_sig_resume(wt_conn *c)
