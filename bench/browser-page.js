@@ -128,7 +128,7 @@ window.wasmtlsBench = {
     }
     for (const s of held) await closeSocket(s);
     const wallMs = performance.now() - t0;
-    return { latencies, transportMs, wallMs, version: info?.version, cipher: info?.cipher, group: info?.group,
+    return { latencies, transportMs, wallMs, held: holdOpen, version: info?.version, cipher: info?.cipher, group: info?.group,
       webSocketStream: typeof globalThis.WebSocketStream === 'function' };
   },
 

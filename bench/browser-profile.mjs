@@ -5,34 +5,20 @@
 // the total by category (wasm, WebCrypto/GC/native, JS by file).
 //
 //   node bench/browser-profile.mjs [--n 200] [--epoxy] [--top 40] [--json out.json]
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPki } from '../tests/node/helpers/pki.mjs';
-import { CHROMIUM } from '../tests/node/helpers/browser.mjs';
 import { startStaticServer } from '../scripts/static-server.mjs';
 import { startWispServer } from '../scripts/wisp-server.mjs';
+import { startBenchServers, launch, openPage, mainThread, median } from './browser.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EPOXY_DIR = path.join(ROOT, 'node_modules/@mercuryworkshop/epoxy-tls/full');
 const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : dflt; };
 const N = Number(arg('--n', 200));
 const TOP = Number(arg('--top', 40));
 const EPOXY = process.argv.includes('--epoxy');
-
-async function startBenchServers(specs) {
-  const child = fork(path.join(HERE, 'servers.mjs'), [JSON.stringify({ servers: specs })], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
-  const kill = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
-  process.once('exit', kill);
-  const ports = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (b) => { out += b; if (out.includes('\n')) resolve(JSON.parse(out)); });
-    child.once('exit', (code) => reject(new Error(`bench servers exited (${code})`)));
-  });
-  return { ports, stop: kill };
-}
 
 /** Self time per function node (µs), from a CDP Profile (samples + timeDeltas). */
 function selfTimes(profile) {
@@ -65,33 +51,27 @@ const leaf = pki.leaves.p256;
 const servers = await startBenchServers({ 'tls13-p256': { cert: leaf.chainPem, key: leaf.keyPem, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' } });
 const wisp = await startWispServer({ allow: [{ host: '127.0.0.1', port: servers.ports['tls13-p256'] }] });
 const web = await startStaticServer(fs.existsSync(EPOXY_DIR) ? { mounts: { '/epoxy/': EPOXY_DIR } } : {});
-const { chromium } = await import('playwright-core');
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const browser = await launch();
 try {
   const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${web.url}bench/browser-page.html`);
-  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 15000 });
+  const { page } = await openPage(context, `${web.url}bench/browser-page.html`);
   const cdp = await context.newCDPSession(page);
   const bench = EPOXY ? 'epoxyBench' : 'wasmtlsBench';
   const a = { kind: 'wisp', url: wisp.url, port: servers.ports['tls13-p256'], ca: pki.rootPem };
-  await page.evaluate(([b, x]) => window[b].handshakes(x), [bench, { ...a, n: 0, warmup: 5 }]);
+  // as bench/browser.mjs measures the comparison: 30 warm-ups, the connections closed after the run
+  await page.evaluate(([b, x]) => window[b].handshakes(x), [bench, { ...a, n: 0, warmup: 30 }]);
   await cdp.send('Performance.enable');
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
-  const m0 = (await cdp.send('Performance.getMetrics')).metrics.find((x) => x.name === 'TaskDuration').value;
   await cdp.send('Profiler.start');
-  const r = await page.evaluate(([b, x]) => window[b].handshakes(x), [bench, { ...a, n: N, warmup: 0 }]);
+  const { result: r, taskMs } = await mainThread(cdp, () => page.evaluate(([b, x]) => window[b].handshakes(x), [bench, { ...a, n: N, warmup: 0, holdOpen: true }]));
   const { profile } = await cdp.send('Profiler.stop');
-  const m1 = (await cdp.send('Performance.getMetrics')).metrics.find((x) => x.name === 'TaskDuration').value;
   const rows = [...selfTimes(profile)].map(([k, us]) => [k, us / N]).sort((x, y) => y[1] - x[1]);
   const cats = new Map();
   for (const [k, us] of rows) cats.set(category(k), (cats.get(category(k)) ?? 0) + us);
-  const lat = [...r.latencies].sort((x, y) => x - y);
   const out = {
-    peer: EPOXY ? 'epoxy-tls' : 'wasmtls', n: N, medianMs: lat[lat.length >> 1],
-    taskMsPerHandshake: ((m1 - m0) * 1000) / N,
+    peer: EPOXY ? 'epoxy-tls' : 'wasmtls', n: N, medianMs: median(r.latencies),
+    taskMsPerHandshake: taskMs / N,
     sampledUsPerHandshake: rows.filter(([k]) => !k.startsWith('(idle)')).reduce((s, [, us]) => s + us, 0),
     byCategory: Object.fromEntries([...cats].sort((x, y) => y[1] - x[1]).map(([k, v]) => [k, Math.round(v)])),
     top: rows.slice(0, TOP).map(([k, us]) => [k, Math.round(us)]),

@@ -49,8 +49,8 @@ const SUITES = {
   'AES-256-GCM': 'TLS_AES_256_GCM_SHA384',
 };
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+export const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const r2 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 100) / 100);
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 
@@ -69,7 +69,7 @@ function downloadSize(resources) {
 }
 
 /** Main-thread time of the page's renderer over `fn`: CDP TaskDuration / ScriptDuration deltas (ms). */
-async function mainThread(cdp, fn) {
+export async function mainThread(cdp, fn) {
   const read = async () => {
     const { metrics } = await cdp.send('Performance.getMetrics');
     const g = (n) => metrics.find((x) => x.name === n)?.value ?? 0;
@@ -89,7 +89,7 @@ function withTimeout(promise, what, ms = STEP_TIMEOUT_MS) {
 }
 
 /** bench/servers.mjs in its own process (as bench/run.mjs starts it): { ports, stop() }. */
-async function startBenchServers(specs) {
+export async function startBenchServers(specs) {
   const child = fork(path.join(HERE, 'servers.mjs'), [JSON.stringify({ servers: specs })],
     { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
   const kill = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
@@ -105,7 +105,7 @@ async function startBenchServers(specs) {
 }
 
 /** Headless Chromium with the browser tests' flags; a new context = a fresh page with no shared renderer. */
-async function launch() {
+export async function launch() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -115,7 +115,7 @@ async function launch() {
   });
 }
 
-async function openPage(context, url) {
+export async function openPage(context, url) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(err.message));
@@ -184,12 +184,13 @@ export async function browserBench({ quick = false, epoxyOnly = false, log = () 
 
     if (epoxyOnly) {
       // `--epoxy-handshakes`: only the handshake comparison (for A/B work on it)
+      if (!epoxyOk) return { skipped: `${path.relative(ROOT, EPOXY_DIR)}/epoxy.wasm missing (npm install)` };
       const context = await browser.newContext();
       const { page } = await openPage(context, pageUrl);
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
       R.epoxy = await vsEpoxy({ page, cdp, wisp, P, ca: pki.rootPem, WARMUP: EPOXY_WARMUP, ROUNDS, PER: EPOXY_PER, BULK, BULK_RUNS: 0, log });
-      R.epoxy.targets = epoxyTargets(R).slice(0, 2);
+      R.epoxy.targets = epoxyTargets(R).filter((t) => t.name.startsWith('Wisp handshake') || t.name.startsWith('Wisp main-thread'));
       await context.close();
       return R;
     }
@@ -316,11 +317,10 @@ async function vsEpoxy({ page, cdp, wisp, P, ca, WARMUP, ROUNDS, PER, BULK, BULK
     };
     E.caCheck = await withTimeout(peers['epoxy-tls']('rejectsWithoutCa', { url: wisp.url, port: P['tls13-p256'] }), 'epoxy CA check');
     log(`browser wisp vs epoxy-tls: ${WARMUP} warm-ups, then ${ROUNDS} interleaved rounds of ${PER} handshakes each; epoxy without the CA: ${E.caCheck.rejected ? 'rejected' : 'ACCEPTED'}`);
-    const per = PER;
     const acc = {};
     for (const name of Object.keys(peers)) {
       await withTimeout(peers[name]('handshakes', { ...w('tls13-p256'), n: 0, warmup: WARMUP }), `${name} warm-up`);
-      acc[name] = { lat: [], taskMs: 0, scriptMs: 0, n: 0, rounds: [] };
+      acc[name] = { lat: [], taskMs: 0, scriptMs: 0, rounds: [] };
     }
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 ? ['epoxy-tls', 'wasmtls'] : ['wasmtls', 'epoxy-tls'];
@@ -330,15 +330,16 @@ async function vsEpoxy({ page, cdp, wisp, P, ca, WARMUP, ROUNDS, PER, BULK, BULK
         // (close_notify + Wisp CLOSE: the relay and the server tear down while the ClientHello
         // arrives), and epoxy-tls's close (read.cancel + write.abort) sends nothing
         const { result, taskMs, scriptMs } = await mainThread(cdp, () => withTimeout(peers[name]('handshakes',
-          { ...w('tls13-p256'), n: per, warmup: 0, holdOpen: true }), `${name} handshakes`));
+          { ...w('tls13-p256'), n: PER, warmup: 0, holdOpen: true }), `${name} handshakes`));
         const a = acc[name];
-        a.lat.push(...result.latencies); a.taskMs += taskMs; a.scriptMs += scriptMs; a.n += per;
-        a.rounds.push({ medianMs: r2(median(result.latencies)), cpuMsPerHandshake: r2(taskMs / per) });
+        a.lat.push(...result.latencies); a.taskMs += taskMs; a.scriptMs += scriptMs;
+        a.rounds.push({ medianMs: r2(median(result.latencies)), cpuMsPerHandshake: r2(taskMs / PER) });
       }
     }
     for (const [name, a] of Object.entries(acc)) {
-      E.handshake[name] = { n: a.n, medianMs: r2(median(a.lat)), p90Ms: r2(pct(a.lat, 0.9)),
-        cpuMsPerHandshake: r2(a.taskMs / a.n), scriptMsPerHandshake: r2(a.scriptMs / a.n), rounds: a.rounds };
+      const n = a.lat.length;
+      E.handshake[name] = { n, medianMs: r2(median(a.lat)), p90Ms: r2(pct(a.lat, 0.9)),
+        cpuMsPerHandshake: r2(a.taskMs / n), scriptMsPerHandshake: r2(a.scriptMs / n), rounds: a.rounds };
     }
     for (const name of Object.keys(peers)) {
       E.negotiated[name] = {};

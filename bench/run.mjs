@@ -93,9 +93,23 @@ async function startServers() {
 
 // ---- measurements --------------------------------------------------------------------------
 /**
+ * The order of the clients in round `round`: a Williams design (rows 0 1 n-1 2 n-2 …, shifted by
+ * the round; mirrored every other block of n rounds when n is odd), so that over the rounds every
+ * client follows every other one equally often — a rotation (A B C, B C A, …) would leave each
+ * client always behind the same neighbour, whose garbage and closing sockets then fall into its
+ * `process.cpuUsage()` window every round.
+ * @param {number} n @param {number} round @returns {number[]}
+ */
+function roundOrder(n, round) {
+  const row = [];
+  for (let j = 0; j < n; j++) row.push(((j % 2 ? (j + 1) / 2 : n - j / 2) + round) % n);
+  return n % 2 && Math.floor(round / n) % 2 ? row.reverse() : row;
+}
+
+/**
  * N sequential full handshakes per client, the clients of one case interleaved: HS_ROUNDS rounds,
- * each client's share of a round in a rotating order (A B C, B C A, …), so that load from other
- * work on the machine falls on every client alike; each client first does HS_WARM handshakes
+ * each client's share of a round in the order of roundOrder(), so that load from other work on
+ * the machine and each client's leftovers fall on every client alike; each client first does HS_WARM handshakes
  * (JIT and wasm tier-up, so the rows compare steady states rather than who ran first and warmed
  * Node's shared net/stream code for the others). Per client: latency median/p90 (ms) and client
  * CPU per handshake (ms, `process.cpuUsage()` summed over its rounds).
@@ -110,8 +124,8 @@ async function handshakeCase(clients, port, opts, names, n = HS_N) {
   }
   const per = Math.ceil(n / HS_ROUNDS);
   for (let round = 0; round < HS_ROUNDS; round++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(k + round) % names.length];
+    for (const k of roundOrder(names.length, round)) {
+      const name = names[k];
       const a = acc[name];
       if (a.error) continue;
       try {
@@ -142,7 +156,7 @@ async function handshakeCase(clients, port, opts, names, n = HS_N) {
 /**
  * Resumed handshakes (TLS 1.3 session tickets), for clients with open(port, { session }) and
  * ticket(): measured as the full ones (handshakeCase): HS_WARM resumed warm-ups per client, then
- * HS_ROUNDS interleaved rounds with the order rotating; each connection resumes the previous one's
+ * HS_ROUNDS interleaved rounds in roundOrder(); each connection resumes the previous one's
  * ticket. Per client: latency median/p90, CPU per handshake, and how many did resume.
  */
 async function resumedCase(clients, port, names, n = HS_N) {
@@ -167,8 +181,8 @@ async function resumedCase(clients, port, names, n = HS_N) {
   }
   const per = Math.ceil(n / HS_ROUNDS);
   for (let round = 0; round < HS_ROUNDS; round++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(k + round) % names.length];
+    for (const k of roundOrder(names.length, round)) {
+      const name = names[k];
       const a = st[name];
       if (a.error) continue;
       try {

@@ -13,6 +13,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as nodeCrypto from 'node:crypto';
 import { instantiateFresh, setSigVerifier, getSigVerifier } from '../../js/core/wasm.js';
 import { createNodeVerifier } from '../../js/core/native-verify.js';
+import { p256Request } from './helpers/sig-requests.mjs';
 import { execFileSync } from 'node:child_process';
 import { runtimeBinary, runtimeEnv } from './helpers/packed.mjs';
 
@@ -242,15 +243,6 @@ it('nativeVerify takes a boolean only', async () => {
   assert.equal(err?.code, 'INVALID_OPTION');
   assert.match(err.message, /nativeVerify/);
 });
-
-/** A fresh P-256 key: its uncompressed point, `text` and its ECDSA-SHA-256 signature (r || s). */
-function p256Request(text) {
-  const ec = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = ec.publicKey.export({ format: 'jwk' });
-  const point = concat(Uint8Array.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url'));
-  const msg = new TextEncoder().encode(text);
-  return { point, msg, sig: nodeCrypto.sign('sha256', msg, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }) };
-}
 
 it('verdicts are remembered across calls for byte-identical requests only (a chain is verified once per server)', () => {
   const { point, msg, sig } = p256Request('the signed bytes of a certificate');

@@ -48,7 +48,7 @@ function fields(rec) {
   return { random, sid, x25519 };
 }
 
-test('one getRandomValues call per connection, and no random byte used twice', async () => {
+test('one getRandomValues call per connection; random, session id and key share differ between connections, and no 8-byte run of the random reappears in the session id', async () => {
   const catcher = await helloCatcher();
   const real = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
   let calls = 0;

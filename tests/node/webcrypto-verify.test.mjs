@@ -20,6 +20,7 @@ import crypto from 'node:crypto';
 import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { p256Request } from './helpers/sig-requests.mjs';
 
 const { connect, WasmTlsError } = await import('../../js/index.node.js');
 const { instantiateFresh, getAsyncSigVerifier, setAsyncSigVerifier, getSigVerifier } = await import('../../js/core/wasm.js');
@@ -164,11 +165,7 @@ for (const [label, file] of [['plain', 'build/wasm/wasmtls-seams.wasm'], ['SIMD'
 
 it('the WebCrypto verifier: unsupported algorithms and rejections are "cannot", never valid', async () => {
   const v = webCryptoSigVerifier(globalThis.crypto.subtle);
-  const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = ec.publicKey.export({ format: 'jwk' });
-  const point = concat(Uint8Array.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url'));
-  const msg = new TextEncoder().encode('hello');
-  const sig = new Uint8Array(crypto.sign('sha256', msg, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }));
+  const { point, msg, sig } = p256Request('hello');
   const flipped = sig.slice(); flipped[63] ^= 1;
   const req = { scheme: 0x0403, keyType: EC, key: point, aux: 23, msg, sig };
   assert.deepEqual(await v([req, { ...req, sig: flipped }]), [1, 0]);
@@ -190,12 +187,9 @@ it('the WebCrypto verifier remembers verdicts: the same request again skips WebC
   const subtle = globalThis.crypto.subtle;
   const counted = { importKey: (...a) => subtle.importKey(...a), verify: (...a) => { verifies++; return subtle.verify(...a); } };
   const v = webCryptoSigVerifier(counted);
-  const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const other = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const pointOf = (k) => { const j = k.export({ format: 'jwk' }); return concat(Uint8Array.of(4), Buffer.from(j.x, 'base64url'), Buffer.from(j.y, 'base64url')); };
-  const msg = new TextEncoder().encode('a certificate to be signed');
-  const sig = new Uint8Array(crypto.sign('sha256', msg, { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }));
-  const req = { scheme: 0x0403, keyType: EC, key: pointOf(ec.publicKey), aux: 23, msg, sig };
+  const { point, msg, sig } = p256Request('a certificate to be signed');
+  const otherPoint = p256Request('another key').point;
+  const req = { scheme: 0x0403, keyType: EC, key: point, aux: 23, msg, sig };
   const flipped = sig.slice(); flipped[10] ^= 1;
   assert.deepEqual(await v([req, { ...req, sig: flipped }]), [1, 0]);
   assert.equal(verifies, 2);
@@ -206,7 +200,7 @@ it('the WebCrypto verifier remembers verdicts: the same request again skips WebC
   // equal signature, anything else different: asked, and WebCrypto's answer is "invalid" each time
   const msg2 = msg.slice(); msg2[0] ^= 1;
   assert.deepEqual(await v([{ ...req, msg: msg2 }]), [0], 'another message');
-  assert.deepEqual(await v([{ ...req, key: pointOf(other.publicKey) }]), [0], 'another key');
+  assert.deepEqual(await v([{ ...req, key: otherPoint }]), [0], 'another key');
   assert.deepEqual(await v([{ ...req, scheme: 0x0503 }]), [0], 'another hash');
   assert.equal(verifies, 5);
   // "cannot" is never remembered
